@@ -1,0 +1,389 @@
+"""The data store: one DuckDB file, its migrations, and small read/write helpers.
+
+DuckDB lets one process hold a file read-write, and while it does no other process can open
+it, not even read-only. So writers open, write one batch in one transaction and close
+(:func:`writer`); readers open read-only per query and retry briefly on a lock
+(:func:`reader`, :func:`query`), then raise :class:`StoreBusy`, which callers show as
+"a job is updating the data".
+
+Example::
+
+    from data import store
+    with store.writer("shop.duckdb") as con:
+        con.execute("INSERT INTO products VALUES (...)")
+    rows = store.query("shop.duckdb", "SELECT count(*) AS n FROM reviews").first()
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import random
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import duckdb
+
+DEFAULT_DB = "data/reviewlens.duckdb"
+ENV_DB = "REVIEWLENS_DB"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class StoreError(Exception):
+    """A problem with the store that the user can act on; the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the database file (a crawl, import or analysis is writing)."""
+
+
+def default_path() -> str:
+    """The database path: ``$REVIEWLENS_DB`` or ``data/reviewlens.duckdb``."""
+    return os.environ.get(ENV_DB) or DEFAULT_DB
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False,
+            wait: float = 10.0) -> duckdb.DuckDBPyConnection:
+    """Open the store, retrying for up to ``wait`` seconds while another process holds it.
+
+    A read-only open of a file that does not exist raises :class:`StoreError` that says how
+    to create it. A file that stays locked raises :class:`StoreBusy`.
+    """
+    path = str(path or default_path())
+    if read_only and not Path(path).exists():
+        raise StoreError(
+            f"no database at {path}: collect reviews first "
+            f"(`reviewlens import FILE` or `reviewlens crawl URL`), or pass --db PATH")
+    if not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:  # IOException on a held lock
+            if not _is_lock_error(exc):
+                raise StoreError(f"cannot open the database {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"a job is updating the data in {path}; try again when it has finished "
+                    f"(`reviewlens status` shows the last runs)") from exc
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations as ``(version, name, sql)``, in order."""
+    found = []
+    for file in sorted(MIGRATIONS_DIR.iterdir()):
+        match = _MIGRATION_NAME.match(file.name)
+        if match:
+            found.append((int(match.group(1)), file.stem, file.read_text(encoding="utf-8")))
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise StoreError(f"migrations in {MIGRATIONS_DIR} are not numbered 001, 002, ...: {versions}")
+    return found
+
+
+def latest_version() -> int:
+    return len(migrations())
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version a database is at (0 for a new, empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
+    return int(row[0] or 0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
+    """Apply the migrations the database lacks, each in its own transaction; return the version.
+
+    ``target`` stops at an earlier version (tests use it to build old files).
+    """
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    current = schema_version(con)
+    for version, name, sql in migrations():
+        if version <= current or (target is not None and version > target):
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, now()])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    return current
+
+
+@contextlib.contextmanager
+def writer(path: str | os.PathLike | None = None, wait: float = 60.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Hold the store read-write for one batch: migrate, begin, yield, commit, close.
+
+    Keep the block short: while it runs, readers wait. An exception rolls the batch back.
+    """
+    con = connect(path, read_only=False, wait=wait)
+    try:
+        migrate(con)
+        con.execute("BEGIN")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def reader(path: str | os.PathLike | None = None, wait: float = 5.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the store read-only for a few queries; raise :class:`StoreBusy` if a job holds it."""
+    con = connect(path, read_only=True, wait=wait)
+    try:
+        if schema_version(con) < latest_version():
+            raise StoreError(
+                f"the database {path or default_path()} is at schema version {schema_version(con)}, "
+                f"this reviewlens needs {latest_version()}: run any writing command "
+                f"(e.g. `reviewlens analyze`) to upgrade it")
+        yield con
+    finally:
+        con.close()
+
+
+def ensure(path: str | os.PathLike | None = None) -> int:
+    """Create the file if needed and bring it to the latest schema; return the version."""
+    con = connect(path, read_only=False)
+    try:
+        return migrate(con)
+    finally:
+        con.close()
+
+
+# --- results --------------------------------------------------------------------------------
+
+@dataclass
+class Results:
+    """Rows of one query: ``.rows`` (tuples), ``.columns``, ``.dicts()``, ``.first()``."""
+    columns: list[str]
+    rows: list[tuple]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def first(self) -> dict[str, Any] | None:
+        return dict(zip(self.columns, self.rows[0])) if self.rows else None
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def query(path: str | os.PathLike | None, sql: str, params: Sequence[Any] | dict | None = None,
+          wait: float = 5.0) -> Results:
+    """Run one parameterised read-only query and return its :class:`Results`."""
+    with reader(path, wait=wait) as con:
+        cur = con.execute(sql, params or [])
+        columns = [d[0] for d in cur.description]
+        return Results(columns, cur.fetchall())
+
+
+def query_df(path: str | os.PathLike | None, sql: str, params: Sequence[Any] | dict | None = None,
+             wait: float = 5.0):
+    """Like :func:`query`, as a pandas DataFrame."""
+    with reader(path, wait=wait) as con:
+        return con.execute(sql, params or []).df()
+
+
+# --- identity and time ----------------------------------------------------------------------
+
+def now() -> datetime:
+    """UTC now without tzinfo (DuckDB TIMESTAMP)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _norm(text: Any) -> str:
+    text = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    return " ".join(text.lower().split())
+
+
+def review_id(product_id: str, author: Any, published_at: Any, body: Any) -> str:
+    """Stable id of a review: the same product, author, date and text give the same id.
+
+    >>> review_id("p1", "Ann", "2024-07-04", "Great  kettle") == review_id("p1", "ann", "2024-07-04", "great kettle")
+    True
+    """
+    key = "\x1f".join([_norm(product_id), _norm(author), _norm(published_at), _norm(body)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def content_hash(title: Any, body: Any) -> str:
+    """Hash of what the analysis reads; it changes when a review's text changes."""
+    key = f"{'' if title is None else title}\x1f{'' if body is None else body}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+# --- writing raw data -----------------------------------------------------------------------
+
+REVIEW_COLUMNS = [
+    "review_id", "product_id", "source", "url", "author", "rating", "rating_original",
+    "rating_scale", "title", "body", "language", "published_at", "helpful_votes", "verified",
+    "variant", "collected_at", "content_hash", "collect_run_id",
+]
+PRODUCT_COLUMNS = ["product_id", "source", "url", "title", "brand", "category", "first_seen", "last_seen"]
+
+
+def start_collect_run(con: duckdb.DuckDBPyConnection, kind: str, target: str) -> int:
+    """Record the start of a crawl or import and return its run id."""
+    run_id = con.execute("SELECT nextval('collect_run_ids')").fetchall()[0][0]
+    con.execute("INSERT INTO collect_runs (run_id, kind, target, started_at, status, problems) "
+                "VALUES (?, ?, ?, ?, 'running', '{}')", [run_id, kind, target, now()])
+    return int(run_id)
+
+
+def add_to_collect_run(con: duckdb.DuckDBPyConnection, run_id: int, *, pages: int = 0,
+                       reviews_read: int = 0, reviews_new: int = 0, duplicates: int = 0,
+                       rejected: int = 0, errors: int = 0,
+                       problems: dict[str, int] | None = None) -> None:
+    """Add a batch's counts to a run (so a killed run still shows what it did)."""
+    merged = json.loads(con.execute("SELECT problems FROM collect_runs WHERE run_id = ?",
+                                    [run_id]).fetchall()[0][0] or "{}")
+    for reason, count in (problems or {}).items():
+        merged[reason] = merged.get(reason, 0) + count
+    con.execute(
+        "UPDATE collect_runs SET pages = pages + ?, reviews_read = reviews_read + ?, "
+        "reviews_new = reviews_new + ?, duplicates = duplicates + ?, rejected = rejected + ?, "
+        "errors = errors + ?, problems = ? WHERE run_id = ?",
+        [pages, reviews_read, reviews_new, duplicates, rejected, errors, json.dumps(merged), run_id])
+
+
+def finish_collect_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str) -> None:
+    """Close a run with its final status: ok, partial or failed."""
+    con.execute("UPDATE collect_runs SET status = ?, finished_at = ? WHERE run_id = ?",
+                [status, now(), run_id])
+
+
+def upsert_products(con: duckdb.DuckDBPyConnection, products) -> None:
+    """Insert new products, refresh known ones (facts that are given win; last_seen moves on).
+
+    ``products`` is a pandas DataFrame or a list of dicts with :data:`PRODUCT_COLUMNS`.
+    """
+    import pandas as pd
+
+    frame = products if isinstance(products, pd.DataFrame) else pd.DataFrame(list(products))
+    if frame.empty:
+        return
+    frame = _with_columns(frame, PRODUCT_COLUMNS)
+    stamp = now()
+    frame["first_seen"] = frame["first_seen"].fillna(stamp)
+    frame["last_seen"] = frame["last_seen"].fillna(stamp)
+    frame = frame.drop_duplicates("product_id", keep="last")
+    con.register("_incoming_products", frame)
+    try:
+        con.execute(f"""
+            INSERT INTO products {_typed_select(con, "products", "_incoming_products")}
+            ON CONFLICT (product_id) DO UPDATE SET
+                url = coalesce(excluded.url, products.url),
+                title = coalesce(excluded.title, products.title),
+                brand = coalesce(excluded.brand, products.brand),
+                category = coalesce(excluded.category, products.category),
+                last_seen = greatest(excluded.last_seen, products.last_seen)
+        """).fetchall()
+    finally:
+        con.unregister("_incoming_products")
+
+
+def insert_reviews(con: duckdb.DuckDBPyConnection, reviews) -> tuple[int, int]:
+    """Insert reviews that are not stored yet; return ``(new, duplicates)``.
+
+    ``reviews`` is a pandas DataFrame or a list of dicts with :data:`REVIEW_COLUMNS`
+    (``review_id`` and ``content_hash`` are computed when missing). Duplicates inside the
+    batch and against the store are both counted and skipped.
+    """
+    import pandas as pd
+
+    frame = reviews if isinstance(reviews, pd.DataFrame) else pd.DataFrame(list(reviews))
+    if frame.empty:
+        return 0, 0
+    frame = _with_columns(frame, REVIEW_COLUMNS)
+    missing = frame["review_id"].isna()
+    if missing.any():
+        frame.loc[missing, "review_id"] = [
+            review_id(p, a, d, b) for p, a, d, b in
+            frame.loc[missing, ["product_id", "author", "published_at", "body"]].itertuples(index=False)]
+    missing = frame["content_hash"].isna()
+    if missing.any():
+        frame.loc[missing, "content_hash"] = [
+            content_hash(t, b) for t, b in frame.loc[missing, ["title", "body"]].itertuples(index=False)]
+    frame["collected_at"] = frame["collected_at"].fillna(now())
+    total = len(frame)
+    con.register("_incoming_reviews", frame)
+    try:
+        new = con.execute(f"""
+            INSERT INTO reviews
+            {_typed_select(con, "reviews", "_incoming_reviews")}
+            QUALIFY row_number() OVER (PARTITION BY review_id) = 1
+            ON CONFLICT (review_id) DO NOTHING
+        """).fetchall()[0][0]
+    finally:
+        con.unregister("_incoming_reviews")
+    return int(new), total - int(new)
+
+
+def _with_columns(frame, columns: list[str]):
+    """The frame with exactly ``columns`` in order; absent ones are added as all-NULL."""
+    frame = frame.copy()
+    for name in columns:
+        if name not in frame.columns:
+            frame[name] = None
+    return frame[columns]
+
+
+def _typed_select(con: duckdb.DuckDBPyConnection, table: str, source: str) -> str:
+    """``SELECT CAST(col AS type), ... FROM source`` in the column order of ``table``."""
+    cols = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                       "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+    return "SELECT " + ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in cols) + f" FROM {source}"
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row counts of every table of ours (schema_version excluded)."""
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_name <> 'schema_version' ORDER BY table_name").fetchall()]
+    return {name: con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0] for name in names}
+
+
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Split an iterable into lists of at most ``size`` items."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

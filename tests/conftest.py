@@ -1,0 +1,28 @@
+"""Shared fixtures. Test data is built in code, never a committed binary database."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL_DIR = REPO.parent / "shared" / "eval" / "dev"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    """A path for a fresh DuckDB file (not created yet)."""
+    return str(tmp_path / "store.duckdb")
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where tests leave files worth looking at (screenshots, reports)."""
+    path = REPO / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,62 @@
+"""The `reviewlens` command through click's runner, and its start-up cost."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from data import store
+
+CONTRACT = ["crawl", "extract", "import", "analyze", "sentiment", "aspects", "train-sentiment",
+            "evaluate", "report", "dashboard", "run", "schedule", "demo", "status"]
+
+
+def test_every_contract_command_is_registered_with_help():
+    runner = CliRunner()
+    for name in CONTRACT:
+        assert name in cli.commands, name
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert "Usage:" in result.output
+
+
+def test_help_has_examples():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0 and "Examples:" in result.output and "reviewlens import" in result.output
+
+
+def test_status_counts_tables_and_runs(db_path):
+    with store.writer(db_path) as con:
+        store.insert_reviews(con, [{"product_id": "p", "source": "s", "body": "Nice"}])
+        run = store.start_collect_run(con, "import", "x.csv")
+        store.finish_collect_run(con, run, "ok")
+    result = CliRunner().invoke(cli, ["status", "--db", db_path])
+    assert result.exit_code == 0, result.output
+    assert "reviews" in result.output and "#1 import ok" in result.output
+    line = next(l for l in result.output.splitlines() if l.strip().startswith("reviews "))
+    assert line.split()[-1] == "1"
+
+
+def test_db_from_group_option_and_env(db_path, monkeypatch):
+    store.ensure(db_path)
+    assert db_path in CliRunner().invoke(cli, ["--db", db_path, "status"]).output
+    monkeypatch.setenv("REVIEWLENS_DB", db_path)
+    assert db_path in CliRunner().invoke(cli, ["status"]).output
+
+
+def test_status_on_missing_db_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert "no database" in result.output and "reviewlens import" in result.output
+
+
+def test_start_up_loads_no_heavy_library():
+    code = ("import sys, json; from dashboard.cli import cli\n"
+            "try:\n    cli(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps(sorted(m for m in ('torch', 'transformers', 'streamlit', 'sentence_transformers', "
+            "'bertopic', 'spacy', 'scrapy', 'pandas', 'duckdb') if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == []

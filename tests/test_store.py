@@ -1,0 +1,111 @@
+"""The store on real DuckDB files: migrations, writes, dedupe, locking."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from data import store
+
+
+def test_fresh_file_migrates_to_latest(db_path):
+    assert store.ensure(db_path) == store.latest_version()
+    con = duckdb.connect(db_path)
+    versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    con.close()
+    assert versions == list(range(1, store.latest_version() + 1))
+    assert {"products", "reviews", "collect_runs", "analysis_runs", "sentences"} <= tables
+
+
+@pytest.mark.parametrize("start", range(0, store.latest_version()))
+def test_every_earlier_version_migrates_to_latest(db_path, start):
+    con = duckdb.connect(db_path)
+    assert store.migrate(con, target=start) == start
+    if start >= 1:  # data written at the old version survives the upgrade
+        con.execute("INSERT INTO products VALUES ('p1', 'src', NULL, 'Kettle', NULL, NULL, now(), now())")
+    con.close()
+    assert store.ensure(db_path) == store.latest_version()
+    titles = store.query(db_path, "SELECT title FROM products").rows
+    assert titles == ([("Kettle",)] if start >= 1 else [])
+
+
+def test_migrating_twice_changes_nothing(db_path):
+    store.ensure(db_path)
+    store.ensure(db_path)
+    assert store.query(db_path, "SELECT count(*) FROM schema_version").scalar() == store.latest_version()
+
+
+def _review(body, author="Ann", product="p1", **extra):
+    return {"product_id": product, "source": "test", "author": author, "body": body, **extra}
+
+
+def test_insert_reviews_dedupes_within_batch_and_against_store(db_path):
+    with store.writer(db_path) as con:
+        new, dups = store.insert_reviews(con, [_review("Great kettle"), _review("great  KETTLE", author="ann"),
+                                               _review("Leaks at the lid", author="Bo", rating=2.0)])
+    assert (new, dups) == (2, 1)
+    with store.writer(db_path) as con:
+        assert store.insert_reviews(con, [_review("Great kettle"), _review("New one", author="Cy")]) == (1, 1)
+    rows = store.query(db_path, "SELECT body, rating FROM reviews ORDER BY body").rows
+    assert rows == [("Great kettle", None), ("Leaks at the lid", 2.0), ("New one", None)]
+
+
+def test_review_id_is_stable_and_distinguishes_products():
+    a = store.review_id("p1", "Ann", "2024-07-04", "Great")
+    assert a == store.review_id("p1", " ann ", "2024-07-04", "great")
+    assert a != store.review_id("p2", "Ann", "2024-07-04", "Great")
+    assert a != store.review_id("p1", "Ann", "2024-07-05", "Great")
+
+
+def test_upsert_products_keeps_known_facts(db_path):
+    with store.writer(db_path) as con:
+        store.upsert_products(con, [{"product_id": "p1", "source": "s", "title": "Kettle", "brand": "Acme"}])
+    with store.writer(db_path) as con:
+        store.upsert_products(con, [{"product_id": "p1", "source": "s", "title": "Kettle 2"}])
+    row = store.query(db_path, "SELECT title, brand, first_seen <= last_seen AS ordered FROM products").first()
+    assert row == {"title": "Kettle 2", "brand": "Acme", "ordered": True}
+
+
+def test_collect_run_counts_accumulate(db_path):
+    with store.writer(db_path) as con:
+        run = store.start_collect_run(con, "import", "a.csv")
+        store.add_to_collect_run(con, run, reviews_read=3, reviews_new=2, rejected=1, problems={"no text": 1})
+        store.add_to_collect_run(con, run, reviews_read=1, duplicates=1, problems={"no text": 2})
+        store.finish_collect_run(con, run, "ok")
+    row = store.query(db_path, "SELECT status, reviews_read, reviews_new, duplicates, rejected, problems::VARCHAR AS p "
+                               "FROM collect_runs").first()
+    assert row["status"] == "ok" and row["reviews_read"] == 4 and row["reviews_new"] == 2
+    assert row["duplicates"] == 1 and row["rejected"] == 1 and row["p"] == '{"no text": 3}'
+
+
+def test_failed_batch_rolls_back(db_path):
+    with pytest.raises(RuntimeError):
+        with store.writer(db_path) as con:
+            store.insert_reviews(con, [_review("kept?")])
+            raise RuntimeError("crash in the middle of a batch")
+    assert store.query(db_path, "SELECT count(*) FROM reviews").scalar() == 0
+
+
+def test_reading_a_missing_file_says_what_to_do(db_path):
+    with pytest.raises(store.StoreError, match="reviewlens import"):
+        store.query(db_path, "SELECT 1")
+
+
+def test_reader_retries_then_reports_a_busy_store(db_path):
+    store.ensure(db_path)
+    holder = subprocess.Popen([sys.executable, "-c",
+                               f"import duckdb, time; c = duckdb.connect({db_path!r}); print('held', flush=True); time.sleep(2.5)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(store.StoreBusy, match="a job is updating the data"):
+            store.query(db_path, "SELECT 1", wait=0.3)
+        started = time.monotonic()  # a longer wait outlasts the writer and succeeds
+        assert store.query(db_path, "SELECT count(*) FROM reviews", wait=10).scalar() == 0
+        assert time.monotonic() - started > 0.5
+    finally:
+        holder.wait(timeout=10)
