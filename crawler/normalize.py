@@ -1,0 +1,377 @@
+"""Turning what shops and exports write into the store's values: ratings, dates, text, language.
+
+Shared by the crawler and the file import, so a review reads the same whichever way it came in.
+
+Example::
+
+    from crawler.normalize import normalize_rating, parse_date, clean_text, detect_language
+    normalize_rating("8/10")            # Rating(value=4.2, original='8/10', scale='0-10')
+    parse_date("31-Jul-18")             # datetime.date(2018, 7, 31)
+    clean_text("<p>Great&amp;cheap</p>")  # 'Great&cheap'
+    detect_language("The kettle boils fast and looks nice")  # 'en'
+"""
+from __future__ import annotations
+
+import functools
+import html
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+__all__ = ["Rating", "RatingError", "normalize_rating", "parse_date", "clean_text",
+           "detect_language", "rating_scale_for"]
+
+
+# --- ratings --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rating:
+    """A rating on the 1-5 scale (``value``), as the source wrote it (``original``) and its scale."""
+    value: float | None
+    original: str | None
+    scale: str | None
+
+
+class RatingError(ValueError):
+    """A rating that cannot be read or lies outside its scale; the message says which and why."""
+
+
+_OUT_OF = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:out\s+of|of|/|von|sur|de)\s*(\d+(?:[.,]\d+)?)\b", re.I)
+_PERCENT = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%\s*$")
+_NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:stars?|points?|pts)?\s*$", re.I)
+_FULL_STARS = "★⭐"
+_EMPTY_STARS = "☆"
+
+
+def _to_float(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _scale_name(worst: float, best: float) -> str:
+    def fmt(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else str(x)
+    return f"{fmt(worst)}-{fmt(best)}"
+
+
+def rating_scale_for(values) -> tuple[float, float]:
+    """The ``(worst, best)`` scale of a column of plain numbers, judged on the whole column.
+
+    A larger scale is chosen only when enough values need it (at least 2 and 1% of them), so a
+    single stray ``9`` in a 1-5 column is reported as out of range rather than turning every
+    other rating in the file into a 0-10 one.
+
+    >>> rating_scale_for([1, 4, 5, 3])
+    (1.0, 5.0)
+    >>> rating_scale_for([7, 8, 10, 6])
+    (0.0, 10.0)
+    """
+    numbers = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not numbers:
+        return 1.0, 5.0
+    needed = max(2, math.ceil(0.01 * len(numbers)))
+    above_5 = sum(1 for v in numbers if v > 5)
+    above_10 = sum(1 for v in numbers if v > 10)
+    if above_10 >= needed:
+        return 0.0, 100.0
+    if above_5 >= needed:
+        return 0.0, 10.0
+    return 1.0, 5.0
+
+
+def normalize_rating(value: Any, best: float | None = None, worst: float | None = None) -> Rating:
+    """Bring a rating to the 1-5 scale, keeping the original text and naming its scale.
+
+    Reads numbers, ``"4.5 out of 5"``, ``"8/10"``, ``"80%"`` and star strings (``"★★★★☆"``).
+    ``best``/``worst`` give the scale when the source states it (``worst`` defaults to 1 for a
+    5-point scale, else 0); without them a bare number is read as 1-5 up to 5, 0-10 up to 10 and
+    0-100 up to 100. A missing value gives ``Rating(None, None, None)``; a value that cannot be
+    read or lies outside its scale raises :class:`RatingError`.
+
+    >>> normalize_rating("8/10")
+    Rating(value=4.2, original='8/10', scale='0-10')
+    >>> normalize_rating(80, best=100).value
+    4.2
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Rating(None, None, None)
+    if isinstance(value, bool):
+        raise RatingError(f"rating {value!r} is a yes/no value, not a rating")
+    original = str(value).strip()
+    if not original:
+        return Rating(None, None, None)
+    number: float | None = None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = original
+        match = _OUT_OF.match(text)
+        if match:
+            number, best = _to_float(match.group(1)), _to_float(match.group(2))
+            worst = None
+        elif (match := _PERCENT.match(text)):
+            number, best, worst = _to_float(match.group(1)), 100.0, 0.0
+        elif (match := _NUMBER.match(text)):
+            number = _to_float(match.group(1))
+        elif text and all(ch in _FULL_STARS + _EMPTY_STARS or ch.isspace() for ch in text):
+            full = sum(text.count(ch) for ch in _FULL_STARS)
+            total = full + text.count(_EMPTY_STARS)
+            number, best = float(full), float(max(total, 5))
+            worst = 0.0 if full == 0 else None
+        else:
+            raise RatingError(f"rating {original!r} is not a number, 'N out of M', 'N/M' or 'N%'")
+    if math.isnan(number) or math.isinf(number):
+        raise RatingError(f"rating {original!r} is not a number")
+    if best is None:
+        if 1 <= number <= 5:
+            best = 5.0
+        elif 5 < number <= 10:
+            best = 10.0
+        elif 10 < number <= 100:
+            best = 100.0
+        else:
+            raise RatingError(f"rating {original!r} is outside every scale we know (1-5, 0-10, 0-100)")
+    best = float(best)
+    if worst is None:
+        worst = 1.0 if best == 5 else 0.0
+    worst = float(worst)
+    if best <= worst:
+        raise RatingError(f"rating scale {worst:g}-{best:g} is empty")
+    if not worst <= number <= best:
+        raise RatingError(f"rating {original!r} is outside its scale {_scale_name(worst, best)}")
+    on_five = round(1 + 4 * (number - worst) / (best - worst), 3)
+    return Rating(on_five, original, _scale_name(worst, best))
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+_MONTHS = {name: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for name in names}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]\d)")
+_ISO_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+_DIGITS = re.compile(r"^-?\d+(?:\.\d+)?$")
+_M_D_Y = re.compile(r"^(\d{1,2}) (\d{1,2}), (\d{4})$")               # 09 1, 2016
+_D_MON_Y = re.compile(r"^(\d{1,2})[- .]([A-Za-z]{3,9})\.?[- ,.]+(\d{2}|\d{4})$")  # 31-Jul-18, 4 July 2024
+_MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")  # July 4, 2024
+_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")  # 07/04/2024, 4.7.2024
+_ON_PREFIX = re.compile(r"^.*?\bon\s+(?=\S)", re.I)                # Reviewed in ... on July 4, 2024
+_RELATIVE = re.compile(
+    r"^(?:(\d+|an?|one)\s+(second|minute|hour|day|week|month|year)s?\s+ago|(yesterday|today|just now))$", re.I)
+
+
+def _today(now: Any) -> date:
+    if now is None:
+        return datetime.now(timezone.utc).date()
+    if isinstance(now, datetime):
+        return now.date()
+    if isinstance(now, date):
+        return now
+    parsed = parse_date(now)
+    if parsed is None:
+        raise ValueError(f"`now` must be a date or datetime, got {now!r}")
+    return parsed
+
+
+def _plausible(day: date | None) -> date | None:
+    # Reviews on the web start in the mid 1990s; anything far outside is a misread field.
+    if day is None or not (1990 <= day.year <= 2100):
+        return None
+    return day
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        return _plausible(date(year, month, day))
+    except ValueError:
+        return None
+
+
+def _from_epoch(number: float) -> date | None:
+    if abs(number) >= 1e11:       # milliseconds (seconds would be past the year 5000)
+        number /= 1000.0
+    try:
+        return _plausible(datetime.fromtimestamp(number, tz=timezone.utc).date())
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _months_back(day: date, months: int) -> date:
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _relative(text: str, now: Any) -> date | None:
+    match = _RELATIVE.match(text)
+    if not match:
+        return None
+    today = _today(now)
+    if match.group(3):
+        return today - timedelta(days=1) if match.group(3).lower() == "yesterday" else today
+    count_text, unit = match.group(1).lower(), match.group(2).lower()
+    count = 1 if count_text in ("a", "an", "one") else int(count_text)
+    if unit in ("second", "minute", "hour"):
+        seconds = {"second": 1, "minute": 60, "hour": 3600}[unit] * count
+        base = now if isinstance(now, datetime) else datetime.combine(today, datetime.max.time())
+        return (base - timedelta(seconds=seconds)).date()
+    if unit == "day":
+        return today - timedelta(days=count)
+    if unit == "week":
+        return today - timedelta(weeks=count)
+    if unit == "month":
+        return _months_back(today, count)
+    return _months_back(today, 12 * count)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _parse_text(text: str) -> date | None:
+    """Absolute date forms only (cached: exports repeat the same date strings many times)."""
+    if (m := _ISO.match(text)):
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if _DIGITS.match(text):
+        if len(text) == 8 and text.isdigit() and text[:2] in ("19", "20"):  # 20240704
+            return _make(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return _from_epoch(float(text))
+    if (m := _MON_D_Y.match(text)) and m.group(1).lower() in _MONTHS:
+        return _make(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+    if (m := _M_D_Y.match(text)):
+        return _make(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+    if (m := _D_MON_Y.match(text)) and m.group(2).lower() in _MONTHS:
+        return _make(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    if (m := _ISO_SLASH.match(text)):
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if (m := _NUMERIC.match(text)):
+        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        # US exports write month first; a first number above 12 can only be a day.
+        if first > 12:
+            return _make(year, second, first)
+        return _make(year, first, second)
+    return _dateparser(text)
+
+
+def _dateparser(text: str) -> date | None:
+    # The slow, general fallback (many languages and forms); only reached by unusual strings.
+    # An absolute date always has a day or year number; strict parsing refuses to fill in
+    # missing parts from today (dateparser would read "n/a" as a date this month).
+    if not any(ch.isdigit() for ch in text):
+        return None
+    import dateparser  # imported lazily: it takes a while to load
+
+    try:
+        # Relative phrases are left out: they need the caller's `now`, and this is cached.
+        parsed = dateparser.parse(text, settings={
+            "STRICT_PARSING": True, "RETURN_AS_TIMEZONE_AWARE": False,
+            "PARSERS": ["timestamp", "custom-formats", "absolute-time"]})
+    except Exception:  # dateparser raises assorted errors on odd input; unparseable is the answer
+        return None
+    return _plausible(parsed.date()) if parsed is not None else None
+
+
+def parse_date(value: Any, now: Any = None) -> date | None:
+    """The calendar day of a review date as exports and pages write it, or None.
+
+    Reads ISO dates and timestamps, unix seconds or milliseconds, ``"09 1, 2016"``,
+    ``"31-Jul-18"``, ``"July 4, 2024"``, ``"Reviewed in the United States on July 4, 2024"``,
+    ``"07/04/2024"`` (month first unless the first number is above 12), and relative forms
+    (``"3 days ago"``, ``"a week ago"``, ``"yesterday"``) counted back from ``now`` (default:
+    today, UTC). Anything else goes to ``dateparser``; what it cannot read gives None.
+
+    >>> parse_date("31-Jul-18")
+    datetime.date(2018, 7, 31)
+    >>> parse_date("3 days ago", now=date(2024, 7, 4))
+    datetime.date(2024, 7, 1)
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _plausible(value.date())
+    if isinstance(value, date):
+        return _plausible(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return None
+        return _from_epoch(float(value))
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    if text[0].isdigit() and not text.endswith(("ago", "Ago", "AGO")):
+        found = _parse_text(text)
+        if found is not None:
+            return found
+    relative = _relative(text, now)
+    if relative is not None:
+        return relative
+    stripped = _ON_PREFIX.sub("", text, count=1)
+    if stripped != text:
+        relative = _relative(stripped, now)
+        if relative is not None:
+            return relative
+    return _parse_text(stripped)
+
+
+# --- text -----------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li)\b[^>]*>", re.I)
+
+
+def clean_text(value: Any) -> str:
+    """Plain text: HTML tags stripped, entities unescaped, whitespace collapsed; None gives "".
+
+    >>> clean_text("  <p>Great&amp;cheap</p><br>kettle  ")
+    'Great&cheap kettle'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    if "<" in text:
+        text = _BREAK.sub(" ", text)
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
+
+
+# --- language -------------------------------------------------------------------------------
+
+_MIN_LETTERS = 12
+
+
+@functools.lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: Any) -> str | None:
+    """The ISO 639-1 language of a review, or None when the text is too short to tell.
+
+    Texts with fewer than 12 letters (``"ok"``, ``"👍👍"``, ``"5/5!!"``) and texts the
+    detector is unsure about give None rather than a guess.
+
+    >>> detect_language("The kettle boils fast and looks nice on the counter")
+    'en'
+    """
+    if text is None:
+        return None
+    text = str(text)
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters < _MIN_LETTERS:
+        return None
+    language, probability = _identifier().classify(text)
+    if probability < 0.5:
+        return None
+    return language

@@ -1,0 +1,122 @@
+"""crawler.normalize: ratings, dates, text and language as the crawler and the import need them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from crawler.normalize import (Rating, RatingError, clean_text, detect_language, normalize_rating,
+                               parse_date, rating_scale_for)
+
+NOW = date(2024, 7, 4)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (5, Rating(5.0, "5", "1-5")),
+    (4.5, Rating(4.5, "4.5", "1-5")),
+    ("3", Rating(3.0, "3", "1-5")),
+    ("4,5", Rating(4.5, "4,5", "1-5")),
+    ("4.5 out of 5 stars", Rating(4.5, "4.5 out of 5 stars", "1-5")),
+    ("8/10", Rating(4.2, "8/10", "0-10")),
+    ("80%", Rating(4.2, "80%", "0-100")),
+    ("0/10", Rating(1.0, "0/10", "0-10")),
+    ("★★★★☆", Rating(4.0, "★★★★☆", "1-5")),
+    (9, Rating(4.6, "9", "0-10")),
+    (80, Rating(4.2, "80", "0-100")),
+])
+def test_ratings_in_the_forms_sources_write_them(value, expected):
+    assert normalize_rating(value) == expected
+
+
+def test_stated_scale_wins_over_guessing():
+    assert normalize_rating(4, best=10) == Rating(2.6, "4", "0-10")
+    assert normalize_rating("50", best=100, worst=0).value == 3.0
+    assert normalize_rating(1, best=5).value == 1.0
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", float("nan")])
+def test_missing_rating_is_none_not_an_error(value):
+    assert normalize_rating(value) == Rating(None, None, None)
+
+
+@pytest.mark.parametrize("value, words", [
+    (0, "outside every scale"), (101, "outside every scale"), (-2, "outside every scale"),
+    ("great", "not a number"), ("6 out of 5", "outside its scale"), (11, "outside its scale"),
+])
+def test_bad_ratings_raise_with_the_reason(value, words):
+    with pytest.raises(RatingError, match=words):
+        normalize_rating(value, best=10 if value == 11 else None)
+
+
+def test_column_scale_is_judged_on_the_whole_column():
+    assert rating_scale_for([1, 2, 5, 4]) == (1.0, 5.0)
+    assert rating_scale_for([6, 8, 10, 3]) == (0.0, 10.0)
+    assert rating_scale_for([80, 95, 40]) == (0.0, 100.0)
+    # one stray value does not turn a 1-5 column into 0-10: it is reported as out of range
+    assert rating_scale_for([5, 4, 3, 9, 5, 1]) == (1.0, 5.0)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-07-04", date(2024, 7, 4)),
+    ("2024-07-04T22:10:00Z", date(2024, 7, 4)),
+    ("2024-7-4 10:00", date(2024, 7, 4)),
+    (1404432000, date(2014, 7, 4)),
+    ("1404432000", date(2014, 7, 4)),
+    (1404432000000, date(2014, 7, 4)),
+    ("1404432000000", date(2014, 7, 4)),
+    ("09 1, 2016", date(2016, 9, 1)),
+    ("31-Jul-18", date(2018, 7, 31)),
+    ("July 4, 2024", date(2024, 7, 4)),
+    ("Jul 4, 2024", date(2024, 7, 4)),
+    ("4 July 2024", date(2024, 7, 4)),
+    ("Reviewed in the United States on July 4, 2024", date(2024, 7, 4)),
+    ("Reviewed in Germany on 4 July 2024", date(2024, 7, 4)),
+    ("07/04/2024", date(2024, 7, 4)),
+    ("25/12/2023", date(2023, 12, 25)),
+    ("20240704", date(2024, 7, 4)),
+    (datetime(2024, 7, 4, 23, 59), date(2024, 7, 4)),
+    (date(2024, 7, 4), date(2024, 7, 4)),
+])
+def test_dates_in_the_forms_exports_write_them(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("3 days ago", date(2024, 7, 1)),
+    ("a week ago", date(2024, 6, 27)),
+    ("2 weeks ago", date(2024, 6, 20)),
+    ("yesterday", date(2024, 7, 3)),
+    ("today", date(2024, 7, 4)),
+    ("2 months ago", date(2024, 5, 4)),
+    ("a year ago", date(2023, 7, 4)),
+    ("Reviewed on 3 days ago", date(2024, 7, 1)),
+])
+def test_relative_dates_count_back_from_now(value, expected):
+    assert parse_date(value, now=NOW) == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "soon", "n/a", "32/13/2024", "0", True, float("nan")])
+def test_unreadable_dates_are_none(value):
+    assert parse_date(value) is None
+
+
+def test_other_languages_go_to_the_fallback_parser():
+    assert parse_date("le 4 juillet 2024") == date(2024, 7, 4)
+
+
+def test_clean_text():
+    assert clean_text("  <p>Great&amp;cheap</p><br>kettle  ") == "Great&cheap kettle"
+    assert clean_text("line one\r\n\tline two") == "line one line two"
+    assert clean_text(None) == ""
+    assert clean_text("3 < 5 &lt; 7") == "3 < 5 < 7"
+
+
+def test_language_detection():
+    assert detect_language("The kettle boils fast and looks nice on the counter") == "en"
+    assert detect_language("Der Wasserkocher ist sehr gut und kocht schnell") == "de"
+    assert detect_language("La bouilloire chauffe vite et elle est très belle") == "fr"
+
+
+@pytest.mark.parametrize("text", [None, "", "ok", "👍👍👍👍", "5/5 !!!"])
+def test_language_of_very_short_text_is_none(text):
+    assert detect_language(text) is None
