@@ -3,17 +3,33 @@ from __future__ import annotations
 
 import click
 
-from dashboard.commands.common import db_option, not_built
+from dashboard.commands.common import db_option, friendly_errors, not_built
 
 
 @click.command()
-@click.option("--out", required=True, type=click.Path(), help="CSV file to write.")
-@click.option("--kind", type=click.Choice(["summary", "aspects", "needs", "themes", "reviews"]), default="summary")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
+@click.option("--kind", type=click.Choice(["summary", "aspects", "needs", "themes", "reviews"]),
+              default="summary", show_default=True, help="Which report (columns in README, Reports).")
 @click.option("--product", default=None, help="Only this product id.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD",
+              help="Only reviews published on or after this day (not for the summary).")
+@click.option("--excel", is_flag=True, help="UTF-8 with a byte order mark, for Excel.")
 @db_option
-def report(db: str, out: str, kind: str, product: str | None) -> None:
-    """Write a CSV report."""
-    not_built(6, "report")
+@friendly_errors
+def report(db: str, out: str, kind: str, product: str | None, since: str | None, excel: bool) -> None:
+    """Write a CSV report (atomically; formula-like cells neutralised).
+
+    \b
+    Examples:
+      reviewlens report --out summary.csv --kind summary
+      reviewlens report --out needs.csv --kind needs --product SKU123 --since 2024-07-01 --excel
+    """
+    from analysis import report as reports
+
+    frame = reports.build(db, kind, product=product, since=since)
+    path = reports.write(frame, out, excel=excel)
+    rows = len(frame)
+    click.echo(f"wrote {rows:,} row{'s' if rows != 1 else ''} ({kind}) to {path}")
 
 
 @click.command()
