@@ -8,18 +8,91 @@ from dashboard.commands.common import db_option, friendly_errors, not_built
 
 @click.command()
 @click.argument("urls", nargs=-1, required=True)
+@click.option("--max-pages", type=int, default=None, help="Read at most N review pages per product.")
+@click.option("--full", is_flag=True, help="Read every review page, not only up to the first known one.")
+@click.option("--profile", default=None, help="Site profile name (crawler/profiles) or .toml path.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (only for your own shop).")
+@click.option("--user-agent", default=None, help="User agent to send (say who you are).")
+@click.option("--category", default=None, help="Category for products whose pages state none.")
+@click.option("--url-pattern", default=None, help="Regex: follow only sitemap/listing links matching it.")
+@click.option("--no-delay", is_flag=True, help="Politeness delays off (loopback/demo shops only).")
 @db_option
-def crawl(db: str, urls: tuple[str, ...]) -> None:
-    """Crawl product, listing or sitemap URLs into the store."""
-    not_built(3, "crawl")
+@friendly_errors
+def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, profile: str | None,
+          ignore_robots: bool, user_agent: str | None, category: str | None,
+          url_pattern: str | None, no_delay: bool) -> None:
+    """Crawl product, listing or sitemap URLs into the store.
+
+    \b
+    Example:
+      reviewlens crawl https://shop.example/sitemap.xml --url-pattern /products/
+    """
+    from crawler.crawl import CrawlError, run_crawl
+
+    try:
+        summary = run_crawl(db, list(urls), max_pages=max_pages, incremental=not full,
+                            profile=profile, obey_robots=not ignore_robots, user_agent=user_agent,
+                            polite=not no_delay, category=category, product_pattern=url_pattern)
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from exc
+    problems = ", ".join(f"{k} {v}" for k, v in sorted((summary.get("problems") or {}).items()))
+    click.echo(f"crawl run {summary.get('run_id')}: {summary.get('status')}; "
+               f"{summary.get('pages') or 0} pages, {summary.get('reviews_read') or 0} reviews read, "
+               f"{summary.get('reviews_new') or 0} new, {summary.get('duplicates') or 0} already stored, "
+               f"{summary.get('rejected') or 0} rejected, {summary.get('errors') or 0} errors "
+               f"in {summary.get('seconds')} s")
+    if problems:
+        click.echo(f"problems: {problems}")
+    if summary.get("message"):
+        click.echo(summary["message"], err=True)
+    if summary.get("status") == "failed":
+        raise SystemExit(1)
 
 
 @click.command()
 @click.argument("page")
 @click.option("--url", default=None, help="The page's URL, when PAGE is a saved file.")
-def extract(page: str, url: str | None) -> None:
-    """Print the reviews and product facts found on one saved or live page as JSON lines."""
-    not_built(3, "extract")
+@click.option("--profile", default=None, help="Site profile name (crawler/profiles) or .toml path.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch a live PAGE even if robots.txt forbids it.")
+@friendly_errors
+def extract(page: str, url: str | None, profile: str | None, ignore_robots: bool) -> None:
+    """Print the reviews and product facts found on one saved or live page as JSON lines.
+
+    \b
+    Example:
+      reviewlens extract saved/kettle.html --url https://shop.example/p/kettle
+    """
+    import json
+    from pathlib import Path
+
+    from crawler.extract import extract as extract_page
+    from crawler.fetch import FetchError, fetch_page
+    from crawler.profiles import ProfileError
+
+    charset = None
+    if page.startswith(("http://", "https://")):
+        try:
+            body, charset, final_url = fetch_page(page, obey_robots=not ignore_robots)
+        except FetchError as exc:
+            raise click.ClickException(str(exc)) from exc
+        url = url or final_url
+    else:
+        path = Path(page)
+        if not path.is_file():
+            raise click.ClickException(f"no file at {page}: pass a saved HTML page or an http(s) URL")
+        body = path.read_bytes()
+        url = url or path.resolve().as_uri()
+    try:
+        found = extract_page(body, url, profile=profile, encoding=charset)
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in found.lines():
+        click.echo(json.dumps(line, ensure_ascii=False))
+    if found.problems:
+        click.echo("problems: " + ", ".join(f"{k} {v}" for k, v in sorted(found.problems.items())), err=True)
+    if not found.products and not found.reviews:
+        click.echo(f"no product facts or reviews found on {url}; if the shop has no schema.org "
+                   f"markup, write a site profile (README 'Crawling your shop')", err=True)
 
 
 @click.command(name="import")

@@ -1,0 +1,256 @@
+"""Run a crawl into the store: ``run_crawl`` starts Scrapy in a child process and returns its summary.
+
+Twisted's reactor cannot be started twice in one process, so each crawl runs in a fresh
+``python -m crawler.crawl`` child; ``run_crawl`` can then be called again and again (by the
+scheduler, the demo, tests). The child prints its run id first and a JSON summary last on
+stdout; the progress lines go to stderr.
+
+Example::
+
+    from crawler.crawl import run_crawl
+    summary = run_crawl("shop.duckdb", ["http://127.0.0.1:8000/sitemap.xml"], polite=False)
+    summary["reviews_new"], summary["status"]     # (3120, 'ok')
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from data import store
+
+SUMMARY_KEYS = ("run_id", "pages", "reviews_read", "reviews_new", "duplicates", "rejected",
+                "errors", "status", "problems")
+
+
+class CrawlError(ValueError):
+    """Bad crawl input (URL, profile, pattern); the message names it and says what to do."""
+
+
+def check_urls(urls: list[str]) -> list[str]:
+    """The start URLs, checked: each must be an http(s) URL with a host."""
+    if not urls:
+        raise CrawlError("no URL to crawl: pass product, listing or sitemap URLs")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CrawlError(f"{url!r} is not an http(s) URL; pass a full address such as "
+                             f"https://shop.example/products/kettle (saved pages go to `reviewlens extract`)")
+    return list(urls)
+
+
+def run_crawl(db: str | os.PathLike, urls: list[str], *, max_pages: int | None = None,
+              incremental: bool = True, profile: str | None = None, obey_robots: bool = True,
+              user_agent: str | None = None, polite: bool = True, category: str | None = None,
+              product_pattern: str | None = None, progress: bool = True,
+              flush_items: int | None = None, flush_seconds: float | None = None,
+              record_pages: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    """Crawl ``urls`` (product, listing or sitemap pages) into the store at ``db``.
+
+    Returns ``{run_id, pages, reviews_read, reviews_new, duplicates, rejected, errors, status,
+    problems, seconds}``. ``max_pages`` caps the review pages read per product; ``incremental``
+    (default) stops a product's pagination at the first page with only stored reviews;
+    ``profile`` forces a site profile; ``product_pattern`` filters sitemap and listing links;
+    ``polite=False`` turns delays off (loopback and benchmarks only).
+
+    >>> run_crawl("shop.duckdb", ["http://127.0.0.1:8000/"], polite=False)["status"]  # doctest: +SKIP
+    'ok'
+    """
+    config = _config(db, urls, max_pages=max_pages, incremental=incremental, profile=profile,
+                     obey_robots=obey_robots, user_agent=user_agent, polite=polite,
+                     category=category, product_pattern=product_pattern, progress=progress,
+                     flush_items=flush_items, flush_seconds=flush_seconds,
+                     record_pages=record_pages)
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "crawler.crawl", json.dumps(config)],
+                          stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
+                          text=True, timeout=timeout, env=child_env())
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    messages = [json.loads(line) for line in lines]
+    summary = next((m for m in reversed(messages) if "status" in m), None)
+    if summary is None:
+        run_id = next((m["run_id"] for m in messages if "run_id" in m), None)
+        detail = (proc.stderr or "").strip().splitlines()[-3:] if not progress else []
+        summary = _run_row(str(db), run_id) if run_id is not None else {}
+        summary.update(status="failed", exit_code=proc.returncode,
+                       message=" | ".join(detail) or f"the crawl process ended with code {proc.returncode}")
+    summary["seconds"] = round(time.monotonic() - started, 3)
+    return summary
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a crawl child: ours, with the project importable."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _config(db, urls, *, max_pages, incremental, profile, obey_robots, user_agent, polite,
+            category, product_pattern, progress, flush_items, flush_seconds, record_pages) -> dict:
+    urls = check_urls(list(urls))
+    if max_pages is not None and max_pages < 1:
+        raise CrawlError(f"--max-pages must be 1 or more, not {max_pages}")
+    if profile is not None:
+        from crawler.profiles import ProfileError, get_profile
+
+        try:
+            get_profile(profile)
+        except ProfileError as exc:
+            raise CrawlError(str(exc)) from exc
+    if product_pattern:
+        try:
+            re.compile(product_pattern)
+        except re.error as exc:
+            raise CrawlError(f"product URL pattern {product_pattern!r} is not a regular expression: {exc}") from exc
+    return {"db": str(db), "urls": urls, "max_pages": max_pages, "incremental": incremental,
+            "profile": profile, "obey_robots": obey_robots, "user_agent": user_agent,
+            "polite": polite, "category": category, "product_pattern": product_pattern,
+            "progress": progress, "flush_items": flush_items, "flush_seconds": flush_seconds,
+            "record_pages": record_pages}
+
+
+def _run_row(db: str, run_id: int) -> dict[str, Any]:
+    try:
+        row = store.query(db, "SELECT * FROM collect_runs WHERE run_id = ?", [run_id]).first() or {}
+    except store.StoreError:
+        return {"run_id": run_id}
+    summary = {key: row.get(key) for key in SUMMARY_KEYS}
+    summary["problems"] = json.loads(row.get("problems") or "{}") if row else {}
+    return summary
+
+
+# --- the child process ----------------------------------------------------------------------
+
+def _begin_run(config: dict) -> tuple[int, bool]:
+    """Open the run record; a crawl left 'running' by a killed process makes this one full."""
+    incremental = config["incremental"]
+    with store.writer(config["db"]) as con:
+        stale = con.execute("SELECT run_id FROM collect_runs WHERE kind = 'crawl' AND status = 'running'"
+                            ).fetchall()
+        if stale:
+            # A killed crawl stored the newest pages of some products but not the older ones;
+            # stopping at the first known page would leave that gap forever.
+            con.execute("UPDATE collect_runs SET status = 'failed', finished_at = ? "
+                        "WHERE kind = 'crawl' AND status = 'running'", [store.now()])
+            incremental = False
+        run_id = store.start_collect_run(con, "crawl", " ".join(config["urls"]))
+        if stale:
+            store.add_to_collect_run(con, run_id, problems={"full_pass_after_interrupted_crawl": 1})
+    return run_id, incremental
+
+
+def _known_review_ids(db: str, urls: list[str]) -> set[str]:
+    # Read once, before the pipeline's first write; the hosts' reviews are enough for the check.
+    hosts = sorted({(urlsplit(u).hostname or "").lower() for u in urls})
+    with store.reader(db) as con:
+        rows = con.execute("SELECT review_id FROM reviews WHERE source IN (SELECT unnest(?))",
+                           [hosts]).fetchall()
+    return {r[0] for r in rows}
+
+
+class _Clock:
+    """Seconds from spider open to spider close (the crawl itself, without process start-up)."""
+
+    def __init__(self, crawler):
+        from scrapy import signals
+
+        self.opened = self.closed = None
+        # Bound methods of an object we keep: Scrapy holds signal receivers weakly.
+        crawler.signals.connect(self.on_open, signal=signals.spider_opened)
+        crawler.signals.connect(self.on_close, signal=signals.spider_closed)
+
+    def on_open(self, spider):
+        self.opened = time.monotonic()
+
+    def on_close(self, spider, reason):
+        self.closed = time.monotonic()
+
+    @property
+    def seconds(self) -> float | None:
+        if self.opened is None or self.closed is None:
+            return None
+        return round(self.closed - self.opened, 3)
+
+
+def crawl_here(config: dict) -> dict[str, Any]:
+    """Run one crawl in this process (once per process: the reactor cannot restart)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.settings import crawl_settings
+    from crawler.spiders.reviews import ReviewSpider
+
+    run_id, incremental = _begin_run(config)
+    print(json.dumps({"run_id": run_id}), flush=True)
+    known = _known_review_ids(config["db"], config["urls"]) if incremental else set()
+    settings = crawl_settings(obey_robots=config["obey_robots"], user_agent=config["user_agent"],
+                              polite=config["polite"])
+    settings.update({"REVIEWLENS_DB": config["db"], "REVIEWLENS_RUN_ID": run_id,
+                     "REVIEWLENS_PROGRESS": config["progress"]})
+    if config.get("flush_items"):
+        settings["REVIEWLENS_FLUSH_ITEMS"] = config["flush_items"]
+    if config.get("flush_seconds"):
+        settings["REVIEWLENS_FLUSH_SECONDS"] = config["flush_seconds"]
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ReviewSpider)
+    visited: list[str] = []
+    clock = _Clock(crawler)
+
+    def record(response, request, spider):
+        visited.append(response.url)
+
+    if config.get("record_pages"):
+        from scrapy import signals
+
+        crawler.signals.connect(record, signal=signals.response_received)
+    process.crawl(crawler, urls=config["urls"], max_pages=config["max_pages"], incremental=incremental,
+                  profile=config["profile"], category=config["category"],
+                  product_pattern=config["product_pattern"], known_ids=known)
+    process.start()
+    if config.get("record_pages"):
+        Path(config["record_pages"]).write_text("\n".join(visited) + "\n", encoding="utf-8")
+    summary = _run_row(config["db"], run_id)
+    summary["crawl_seconds"] = clock.seconds
+    return summary
+
+
+def fetch_only_here(urls: list[str], polite: bool = False) -> dict[str, Any]:
+    """Fetch ``urls`` with the crawl's settings and a do-nothing callback (the benchmark's baseline)."""
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.settings import crawl_settings
+    from crawler.spiders.fetch_only import FetchOnlySpider
+
+    settings = crawl_settings(polite=polite)
+    settings["ITEM_PIPELINES"] = {}
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(FetchOnlySpider)
+    clock = _Clock(crawler)
+    process.crawl(crawler, urls=urls)
+    process.start()
+    return {"pages": crawler.spider.pages, "crawl_seconds": clock.seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        print("usage: python -m crawler.crawl CONFIG_JSON  (use `reviewlens crawl` instead)", file=sys.stderr)
+        return 2
+    config = json.loads(argv[0])
+    if config.get("fetch_only"):
+        summary = fetch_only_here(config["urls"], polite=config.get("polite", False))
+    else:
+        summary = crawl_here(config)
+    print(json.dumps(summary, default=str), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,682 @@
+"""One page in, product facts and reviews out: schema.org (JSON-LD, microdata, RDFa), then site profiles.
+
+Shops publish reviews in several ways. We read schema.org ``Product`` / ``Review`` /
+``AggregateRating`` first (JSON-LD by hand so a malformed block is counted and the others
+kept; microdata and RDFa through extruct), and only when that finds no reviews we use a site
+profile (:mod:`crawler.profiles`) chosen explicitly, by URL pattern, or by a ``detect``
+selector that matches the page. Output follows the ``extract`` contract of ARCHITECTURE.md.
+
+Example::
+
+    from crawler.extract import extract
+    page = extract(html, "https://shop.example/p/kettle")
+    page.products   # [{"type": "product", "product_id": "K2000", "title": "Kettle 2000", ...}]
+    page.reviews    # [{"type": "review", "review_id": "...", "rating": 4.0, "body": "...", ...}]
+    page.next_url   # "https://shop.example/p/kettle?page=2" or None
+    page.problems   # {"malformed_json_ld": 1}
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable, Iterator
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+
+from crawler.normalize import RatingError, clean_text, detect_language, normalize_rating, parse_date
+from crawler.profiles import SiteProfile, get_profile, shipped_profiles, profile_for_url
+from data.store import review_id as make_review_id
+
+PRODUCT_TYPES = {"Product", "ProductGroup", "ProductModel", "IndividualProduct", "SomeProducts"}
+REVIEW_TYPES = {"Review", "UserReview", "CriticReview", "EmployerReview"}
+_SCHEMA_PREFIX = re.compile(r"^https?://schema\.org/")
+_JSON_LD_TYPE = re.compile(r"^\s*application/ld\+json\s*$", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_RDFA_HINT = re.compile(r"""\s(?:typeof|vocab)\s*=""", re.I)
+_INT = re.compile(r"\d[\d,.]*")
+_WORD_NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+@dataclass
+class PageExtract:
+    """What one page holds: product facts, reviews, the next review page, problems by reason.
+
+    ``product_links`` lists product pages a category/listing page points to (empty on product
+    pages); spiders follow them.
+    """
+    products: list[dict[str, Any]]
+    reviews: list[dict[str, Any]]
+    next_url: str | None
+    problems: dict[str, int]
+    product_links: list[str] = field(default_factory=list)
+    profile: str | None = None
+
+    def lines(self) -> Iterator[dict[str, Any]]:
+        """Products then reviews, as JSON-ready dicts (dates as ISO text)."""
+        for item in [*self.products, *self.reviews]:
+            yield {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in item.items()}
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+def decode_page(body: bytes, declared: str | None, problems: Counter) -> str:
+    """Bytes to text, trusting the declared charset only when the bytes agree with it.
+
+    A page that says ISO-8859-1 but is really UTF-8 (or says UTF-8 and is not) is a common
+    server mistake; we read it the way the bytes say and count ``wrong_charset``.
+    """
+    if body.startswith(codecs.BOM_UTF8):
+        return body[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+    if not declared:
+        match = _META_CHARSET.search(body[:4096])
+        declared = match.group(1).decode("ascii", "replace") if match else None
+    try:
+        codec = codecs.lookup(declared).name if declared else "utf-8"
+    except LookupError:
+        problems["wrong_charset"] += 1
+        codec = "utf-8"
+    try:
+        utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    if codec == "utf-8":
+        if utf8 is not None:
+            return utf8
+        problems["wrong_charset"] += 1
+        return body.decode("cp1252", errors="replace")
+    if utf8 is not None and not utf8.isascii() and codec in {"latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"}:
+        # Valid multi-byte UTF-8 almost never happens by chance in Latin-1 text.
+        problems["wrong_charset"] += 1
+        return utf8
+    return body.decode(codec, errors="replace")
+
+
+# --- small helpers --------------------------------------------------------------------------
+
+def _types(node: dict) -> set[str]:
+    raw = node.get("@type") or node.get("type") or []
+    raw = raw if isinstance(raw, list) else [raw]
+    return {_SCHEMA_PREFIX.sub("", str(t)) for t in raw}
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str | None:
+    """A plain string out of a schema.org value (string, number, {"name":..}, {"@value":..}, list)."""
+    if isinstance(value, list):
+        for item in value:
+            found = _text(item)
+            if found:
+                return found
+        return None
+    if isinstance(value, dict):
+        for key in ("name", "@value", "value", "text", "alternateName"):
+            if key in value:
+                return _text(value[key])
+        return None
+    if value is None:
+        return None
+    text = clean_text(value)
+    return text or None
+
+
+def _number(value: Any) -> float | None:
+    text = _text(value)
+    if text is None:
+        return None
+    match = _INT.search(text)
+    if not match:
+        return None
+    digits = match.group(0).rstrip(".,")
+    # "1,234" is a thousands separator in counts; "4,5" a decimal comma in ratings.
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", digits):
+        digits = digits.replace(",", "")
+    try:
+        return float(digits.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _count(value: Any) -> int | None:
+    text = _text(value)
+    if text is None:
+        return None
+    first = text.split()[0].lower() if text.split() else ""
+    if first in _WORD_NUMBERS:
+        return _WORD_NUMBERS[first]
+    number = _number(text)
+    return int(number) if number is not None else None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def product_id_from_url(url: str) -> str:
+    """A product id for pages that state none: host and path, without port, query or fragment.
+
+    The port is left out so the same shop served on another port keeps its ids.
+
+    >>> product_id_from_url("http://127.0.0.1:8123/products/kettle.html?page=2")
+    '127.0.0.1/products/kettle'
+    """
+    parts = urlsplit(url)
+    path = re.sub(r"\.(html?|php|aspx?)$", "", parts.path.rstrip("/")) or "/"
+    return f"{(parts.hostname or '').lower()}{path}"
+
+
+def page_number_url(url: str, number: int, param: str = "page") -> str:
+    """``url`` with its ``?page=`` (or ``param``) set to ``number``."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != param]
+    query.append((param, str(number)))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _page_of(url: str, param: str = "page") -> int:
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key == param and value.isdigit():
+            return int(value)
+    return 1
+
+
+# --- schema.org -----------------------------------------------------------------------------
+
+def _json_ld_blocks(sel: Selector, problems: Counter) -> list[Any]:
+    blocks = []
+    for script in sel.xpath("//script[@type]"):
+        if not _JSON_LD_TYPE.match(script.attrib.get("type", "")):
+            continue
+        raw = script.xpath("string()").get() or ""
+        raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
+        if not raw:
+            continue
+        try:
+            blocks.append(json.loads(raw))
+        except ValueError:
+            try:  # the commonest hand-written slip: a trailing comma before } or ]
+                blocks.append(json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False))
+            except ValueError:
+                problems["malformed_json_ld"] += 1
+    return blocks
+
+
+def _rdfa_to_nested(items: list[dict]) -> list[dict]:
+    """extruct's expanded RDFa graph -> nested dicts with short schema.org keys."""
+    by_id = {item.get("@id"): item for item in items if isinstance(item, dict)}
+    referenced = set()
+
+    def convert(node: dict, depth: int = 0) -> dict:
+        out: dict[str, Any] = {}
+        if "@id" in node and not str(node["@id"]).startswith("_:"):
+            out["@id"] = node["@id"]
+        if "@type" in node:
+            out["@type"] = [_SCHEMA_PREFIX.sub("", t) for t in _as_list(node["@type"])]
+        for key, values in node.items():
+            if key.startswith("@") or not _SCHEMA_PREFIX.match(key):
+                continue
+            short = _SCHEMA_PREFIX.sub("", key)
+            converted = []
+            for value in _as_list(values):
+                if isinstance(value, dict) and "@value" in value:
+                    converted.append(value["@value"])
+                elif isinstance(value, dict) and "@id" in value:
+                    referenced.add(value["@id"])
+                    target = by_id.get(value["@id"])
+                    if target is not None and depth < 8:
+                        converted.append(convert(target, depth + 1))
+                    else:
+                        converted.append(value["@id"])
+            out[short] = converted[0] if len(converted) == 1 else converted
+        return out
+
+    nested = [convert(item) for item in items if isinstance(item, dict) and item.get("@type")]
+    # Keep only roots: nodes nobody points to (a review inside a product stays inside it).
+    roots = [n for item, n in zip([i for i in items if isinstance(i, dict) and i.get("@type")], nested)
+             if item.get("@id") not in referenced]
+    return roots
+
+
+def _walk(value: Any) -> Iterator[dict]:
+    """Every dict in a JSON-LD tree, parents before children."""
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _walk(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _walk(child)
+
+
+def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) -> list[dict]:
+    nodes: list[dict] = []
+    for block in _json_ld_blocks(sel, problems):
+        for item in _as_list(block):
+            if isinstance(item, dict) and "@graph" in item:
+                nodes.extend(g for g in _as_list(item["@graph"]) if isinstance(g, dict))
+            elif isinstance(item, dict):
+                nodes.append(item)
+    if "itemscope" in html_text:
+        try:
+            import extruct
+
+            data = extruct.extract(sel.root, base_url=url, syntaxes=["microdata"], uniform=True,
+                                   errors="strict")
+            nodes.extend(data.get("microdata", []))
+        except Exception:  # extruct raises many kinds on odd markup; count it, keep the page
+            problems["microdata_unreadable"] += 1
+    if _RDFA_HINT.search(html_text):
+        try:
+            import extruct
+
+            data = extruct.extract(html_text, base_url=url, syntaxes=["rdfa"], errors="strict")
+            nodes.extend(_rdfa_to_nested(data.get("rdfa", [])))
+        except Exception:  # pyrdfa/rdflib failures: count, keep the page
+            problems["rdfa_unreadable"] += 1
+    return nodes
+
+
+def _product_facts(node: dict, url: str, category: str | None) -> dict[str, Any]:
+    sku = None
+    for key in ("sku", "productID", "mpn", "gtin13", "gtin", "gtin12", "gtin14", "gtin8", "asin"):
+        sku = _text(node.get(key))
+        if sku:
+            break
+    aggregate = node.get("aggregateRating") if isinstance(node.get("aggregateRating"), dict) else {}
+    rating = None
+    if aggregate:
+        try:
+            rating = normalize_rating(_text(aggregate.get("ratingValue")),
+                                      best=_number(aggregate.get("bestRating")),
+                                      worst=_number(aggregate.get("worstRating"))).value
+        except RatingError:
+            rating = None
+    review_count = _count(aggregate.get("reviewCount")) if aggregate else None
+    if review_count is None and aggregate:
+        review_count = _count(aggregate.get("ratingCount"))
+    product_url = _text(node.get("url"))
+    return {
+        "type": "product",
+        "product_id": sku,
+        "url": urljoin(url, product_url) if product_url else url,
+        "title": _text(node.get("name")),
+        "brand": _text(node.get("brand") or node.get("manufacturer")),
+        "category": _text(node.get("category")) or category,
+        "rating": rating,
+        "review_count": review_count,
+        "source": _host(url),
+    }
+
+
+def _schema_records(nodes: list[dict], url: str, category: str | None
+                    ) -> tuple[list[dict], list[tuple[int | None, dict]]]:
+    """Products (facts) and reviews paired with the index of the product they belong to."""
+    products: list[dict] = []
+    product_nodes: list[dict] = []
+    by_id: dict[str, dict] = {}
+    for node in nodes:
+        for inner in _walk(node):
+            if "@id" in inner and len(inner) > 1:
+                by_id.setdefault(str(inner["@id"]), inner)
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) <= {"@id"} and str(value.get("@id")) in by_id:
+            return by_id[str(value["@id"])]
+        return value
+
+    seen_products: dict[int, int] = {}
+
+    def add_product(node: dict) -> int:
+        if id(node) not in seen_products:
+            seen_products[id(node)] = len(products)
+            products.append(_product_facts(node, url, category))
+            product_nodes.append(node)
+        return seen_products[id(node)]
+
+    reviews: list[tuple[int | None, dict]] = []
+    seen_reviews: set[int] = set()
+
+    def add_review(node: dict, owner: int | None) -> None:
+        if id(node) not in seen_reviews:
+            seen_reviews.add(id(node))
+            reviews.append((owner, node))
+
+    # Products first (nested review lists belong to them), then free-standing reviews.
+    for node in nodes:
+        for inner in _walk(node):
+            if _types(inner) & PRODUCT_TYPES:
+                owner = add_product(inner)
+                for key in ("review", "reviews"):
+                    for review in _as_list(inner.get(key)):
+                        review = resolve(review)
+                        if isinstance(review, dict):
+                            add_review(review, owner)
+    for node in nodes:
+        for inner in _walk(node):
+            if not (_types(inner) & REVIEW_TYPES) or id(inner) in seen_reviews:
+                continue
+            target = resolve(inner.get("itemReviewed"))
+            owner = None
+            if isinstance(target, dict):
+                owner = _match_product(target, product_nodes, products)
+                if owner is None and (_types(target) & PRODUCT_TYPES or target.get("name")):
+                    owner = add_product(target)
+            add_review(inner, owner)
+    return products, reviews
+
+
+def _match_product(target: dict, product_nodes: list[dict], products: list[dict]) -> int | None:
+    """Which product an ``itemReviewed`` points back to: by @id, sku, then name."""
+    for index, node in enumerate(product_nodes):
+        if node is target:
+            return index
+    tid, tname = target.get("@id"), _text(target.get("name"))
+    tsku = _text(target.get("sku"))
+    for index, node in enumerate(product_nodes):
+        if tid and node.get("@id") == tid:
+            return index
+        if tsku and products[index]["product_id"] == tsku:
+            return index
+    for index, node in enumerate(product_nodes):
+        if tname and _text(node.get("name")) == tname:
+            return index
+    return None
+
+
+def _schema_review(node: dict) -> dict[str, Any]:
+    rating_node = node.get("reviewRating") if isinstance(node.get("reviewRating"), dict) else {}
+    rating_value = rating_node.get("ratingValue") if rating_node else node.get("ratingValue")
+    link = _text(node.get("url")) or (str(node["@id"]) if "#" in str(node.get("@id", "")) else None)
+    return {
+        "rating_raw": _text(rating_value) if not isinstance(rating_value, (int, float)) else rating_value,
+        "best": _number(rating_node.get("bestRating")) if rating_node else None,
+        "worst": _number(rating_node.get("worstRating")) if rating_node else None,
+        "title": node.get("name") or node.get("headline"),
+        "body": node.get("reviewBody") or node.get("description") or node.get("text"),
+        "author": node.get("author") or node.get("creator"),
+        "date": _text(node.get("datePublished") or node.get("dateCreated")),
+        "link": link,
+        "helpful_votes": node.get("upvoteCount"),
+        "variant": None,
+        "verified": None,
+    }
+
+
+# --- site profiles --------------------------------------------------------------------------
+
+def _select_one(scope: Selector, specs: Iterable[str]) -> str | None:
+    """The first non-empty value any of ``specs`` finds inside ``scope``."""
+    for spec in specs:
+        if spec.startswith("xpath:"):
+            found = scope.xpath(spec[len("xpath:"):])
+        elif spec.startswith("::"):  # an attribute or text of the block itself
+            found = scope.xpath("@" + spec[len("::attr("):-1]) if spec.startswith("::attr(") \
+                else scope.xpath("text()")
+        else:
+            found = scope.css(spec)
+        for item in found:
+            value = item.root if isinstance(item.root, str) else item.xpath("string()").get()
+            value = clean_text(value)
+            if value:
+                return value
+    return None
+
+
+def _select_all(scope: Selector, specs: Iterable[str]) -> list[Selector]:
+    for spec in specs:
+        found = scope.xpath(spec[len("xpath:"):]) if spec.startswith("xpath:") else scope.css(spec)
+        if found:
+            return list(found)
+    return []
+
+
+def _choose_profile(sel: Selector, url: str, profile: str | SiteProfile | None) -> SiteProfile | None:
+    if profile is not None:
+        return get_profile(profile)
+    by_url = profile_for_url(url)
+    if by_url is not None:
+        return by_url
+    for candidate in shipped_profiles().values():
+        if candidate.detect and _select_all(sel, candidate.detect):
+            return candidate
+    return None
+
+
+def _profile_product(sel: Selector, profile: SiteProfile, url: str, category: str | None) -> dict:
+    get = lambda name: _select_one(sel, profile.product[name]) if name in profile.product else None
+    rating = None
+    if get("rating"):
+        try:
+            rating = normalize_rating(get("rating")).value
+        except RatingError:
+            rating = None
+    return {
+        "type": "product",
+        "product_id": get("sku"),
+        "url": url,
+        "title": get("title"),
+        "brand": get("brand"),
+        "category": get("category") or category,
+        "rating": rating,
+        "review_count": _count(get("review_count")),
+        "source": _host(url),
+    }
+
+
+def _profile_reviews(sel: Selector, profile: SiteProfile) -> list[dict]:
+    found = []
+    for block in _select_all(sel, profile.review_block):
+        get = lambda name: _select_one(block, profile.review[name]) if name in profile.review else None
+        raw_rating = get("rating")
+        if raw_rating is not None:
+            match = profile.rating_pattern.search(raw_rating)
+            raw_rating = match.group(1) if match and match.groups() else (match.group(0) if match else raw_rating)
+        verified = None
+        if "verified" in profile.review:
+            verified = get("verified") is not None
+        anchor = get("id")
+        found.append({
+            "rating_raw": raw_rating,
+            "best": profile.rating_best if raw_rating is not None and profile.rating_best else None,
+            "worst": profile.rating_worst if raw_rating is not None and profile.rating_best else None,
+            "title": get("title"),
+            "body": get("body"),
+            "author": get("author"),
+            "date": get("date"),
+            "link": f"#{anchor}" if anchor else None,
+            "helpful_votes": get("helpful_votes"),
+            "verified": verified,
+            "variant": get("variant"),
+        })
+    return found
+
+
+# --- links ----------------------------------------------------------------------------------
+
+def _next_url(sel: Selector, url: str, profile: SiteProfile | None) -> str | None:
+    candidates = []
+    if profile and profile.next_page:
+        candidates.append(_select_one(sel, profile.next_page))
+    candidates.append(sel.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").get())
+    candidates.append(sel.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").get())
+    for href in candidates:
+        if href and not href.strip().startswith(("#", "javascript:")):
+            target = urldefrag(urljoin(url, href.strip()))[0]
+            if target != urldefrag(url)[0]:
+                return target
+    # Numbered pagination without rel=next: follow ?page=N+1 when the page links to it.
+    wanted = page_number_url(url, _page_of(url) + 1)
+    wanted_parts = urlsplit(wanted)
+    for href in sel.xpath("//a/@href").getall():
+        target = urlsplit(urljoin(url, href.strip()))
+        if (target.path == wanted_parts.path and _page_of(urlunsplit(target)) == _page_of(wanted)
+                and target.netloc == wanted_parts.netloc):
+            return urldefrag(urlunsplit(target))[0]
+    return None
+
+
+def _product_links(sel: Selector, nodes: list[dict], url: str, profile: SiteProfile | None) -> list[str]:
+    """Product pages a listing page points to: ItemList markup, profile selectors, product cards."""
+    links: list[str] = []
+    for node in nodes:
+        for inner in _walk(node):
+            if "ItemList" in _types(inner):
+                for element in _as_list(inner.get("itemListElement")):
+                    if isinstance(element, dict):
+                        item = element.get("item")
+                        href = element.get("url") or (item.get("url") or item.get("@id")
+                                                      if isinstance(item, dict) else item)
+                        if isinstance(href, str):
+                            links.append(href)
+    if profile and profile.product_links:
+        links.extend(sel.css(s).getall() if not s.startswith("xpath:") else sel.xpath(s[6:]).getall()
+                     for s in profile.product_links)
+        links = [h for group in links for h in (group if isinstance(group, list) else [group])]
+    if not links:
+        links = sel.xpath(
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' product') or "
+            "contains(@class, 'product-card') or contains(@class, 'product-item') or "
+            "contains(@class, 'product-tile')]//a/@href | //a[contains(@class, 'product')]/@href").getall()
+    host = urlsplit(url).netloc
+    out, seen = [], set()
+    for href in links:
+        target = urldefrag(urljoin(url, href.strip()))[0]
+        if urlsplit(target).netloc == host and target not in seen and target != urldefrag(url)[0]:
+            seen.add(target)
+            out.append(target)
+    return out
+
+
+# --- the whole page -------------------------------------------------------------------------
+
+def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
+                   problems: Counter) -> dict | None:
+    body = clean_text(_text(raw["body"]) if not isinstance(raw["body"], str) else raw["body"])
+    title = clean_text(_text(raw["title"]) if not isinstance(raw["title"], str) else raw["title"]) or None
+    if not body:
+        problems["review_missing_text"] += 1
+        return None
+    author = _text(raw["author"])
+    rating = None
+    try:
+        rating = normalize_rating(raw["rating_raw"], best=raw["best"], worst=raw["worst"])
+    except RatingError:
+        problems["rating_unreadable"] += 1
+    published = parse_date(raw["date"], now=fetched_at) if raw["date"] else None
+    if raw["date"] and published is None:
+        problems["date_unreadable"] += 1
+    link = raw["link"]
+    url = urljoin(page_url, link) if link else page_url
+    helpful = _count(raw["helpful_votes"]) if raw["helpful_votes"] is not None else None
+    return {
+        "type": "review",
+        "review_id": make_review_id(product_id, author, published.isoformat() if published else None, body),
+        "product_id": product_id,
+        "rating": rating.value if rating else None,
+        "rating_original": rating.original if rating else None,
+        "rating_scale": rating.scale if rating else None,
+        "title": title,
+        "body": body,
+        "author": author,
+        "published_at": published,
+        "url": url,
+        "language": detect_language(f"{title or ''} {body}".strip()),
+        "helpful_votes": helpful,
+        "verified": raw["verified"],
+        "variant": clean_text(raw["variant"]) or None if raw["variant"] else None,
+        "source": _host(page_url),
+    }
+
+
+def _html_is_broken(sel: Selector, html_text: str) -> bool:
+    # lxml repairs almost anything; a page with markup but no body content left is broken.
+    if not html_text.strip():
+        return True
+    return "<" in html_text and not sel.xpath("//body//*") and not sel.xpath("//script")
+
+
+def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | SiteProfile | None = None,
+            *, encoding: str | None = None, category: str | None = None) -> PageExtract:
+    """Read product facts and reviews from one page.
+
+    ``html`` is text or raw bytes (then ``encoding`` is the charset the server declared, if
+    any); ``url`` is where the page lives (relative links, anchors, the source host);
+    ``fetched_at`` anchors relative dates ("3 days ago"); ``profile`` forces a site profile by
+    name or path. Problems (malformed JSON-LD, wrong charset, a review without text, ...) are
+    counted by reason, never raised.
+
+    >>> page = extract('<div class="rv-list"><article class="rv-item" id="r-1">'
+    ...                '<span class="rv-stars" data-score="4"></span><p class="rv-body">Works well</p>'
+    ...                '</article></div>', "http://shop.test/p/kettle")
+    >>> page.reviews[0]["rating"], page.reviews[0]["url"]
+    (4.0, 'http://shop.test/p/kettle#r-1')
+    """
+    problems: Counter = Counter()
+    html_text = decode_page(html, encoding, problems) if isinstance(html, bytes) else html
+    html_text = html_text.replace("\x00", "")
+    try:
+        sel = Selector(text=html_text or "<html></html>", base_url=url)
+    except Exception:  # lxml gives up on some binary junk
+        problems["broken_html"] += 1
+        return PageExtract([], [], None, dict(problems))
+    if _html_is_broken(sel, html_text):
+        problems["broken_html"] += 1
+
+    nodes = _schema_nodes(sel, html_text, url, problems)
+    products, schema_reviews = _schema_records(nodes, url, category)
+    used_profile = None
+    raw_reviews: list[tuple[int | None, dict]] = [(owner, _schema_review(node)) for owner, node in schema_reviews]
+    chosen = None
+    if not raw_reviews or profile is not None:
+        chosen = _choose_profile(sel, url, profile)
+        if chosen is not None:
+            profile_reviews = _profile_reviews(sel, chosen)
+            if profile_reviews or not raw_reviews:
+                used_profile = chosen.name
+                facts = _profile_product(sel, chosen, url, category)
+                if products and profile is None:
+                    owner = 0
+                else:
+                    products = [facts] + products
+                    owner = 0
+                raw_reviews = [(owner, r) for r in profile_reviews]
+
+    # Products without their own id get one from the URL (and the name, if a page has several).
+    for index, product in enumerate(products):
+        if not product["product_id"]:
+            base = product_id_from_url(product["url"] or url)
+            name = product["title"]
+            product["product_id"] = f"{base}#{_slug(name)}" if len(products) > 1 and name else base
+    if raw_reviews and any(owner is None for owner, _ in raw_reviews) and not products:
+        title = clean_text(sel.xpath("//h1").xpath("string()").get() or sel.xpath("//title/text()").get())
+        products.append({"type": "product", "product_id": product_id_from_url(url), "url": url,
+                         "title": title or None, "brand": None, "category": category, "rating": None,
+                         "review_count": None, "source": _host(url)})
+
+    reviews = []
+    for owner, raw in raw_reviews:
+        product = products[owner if owner is not None else 0]
+        record = _finish_review(raw, product["product_id"], url, fetched_at, problems)
+        if record is not None:
+            reviews.append(record)
+
+    next_url = _next_url(sel, url, chosen) if (reviews or raw_reviews) else None
+    links = [] if (products or raw_reviews) else _product_links(sel, nodes, url, chosen)
+    if not (products or raw_reviews) and not links:
+        next_url = _next_url(sel, url, chosen)
+    elif links:
+        next_url = _next_url(sel, url, chosen)  # listing pages paginate too
+    return PageExtract(products, reviews, next_url, dict(problems), links, used_profile)
