@@ -1,4 +1,4 @@
-"""Jobs and reports: `report`, `run`, `schedule`, `demo`."""
+"""Jobs and reports: `report`, `run`, `schedule`, `demo`, `sources check`."""
 from __future__ import annotations
 
 import click
@@ -32,20 +32,134 @@ def report(db: str, out: str, kind: str, product: str | None, since: str | None,
     click.echo(f"wrote {rows:,} row{'s' if rows != 1 else ''} ({kind}) to {path}")
 
 
-@click.command()
-@db_option
-def run(db: str) -> None:
-    """One scheduled job: crawl configured sources, analyze, write reports."""
-    not_built(6, "run")
+SOURCES_HELP = "Sources file (env REVIEWLENS_SOURCES, default reviewlens.toml)."
 
 
 @click.command()
-@click.option("--every", default=None, help="Interval such as 6h, 30m.")
-@click.option("--cron", default=None, help='Cron expression such as "0 */6 * * *".')
+@click.option("--sources", "sources_file", metavar="FILE", default=None, help=SOURCES_HELP)
+@click.option("--reports", "reports_dir", metavar="DIR", default=None,
+              help="Folder for the CSV reports (default: [job] reports_dir, else data/reports).")
+@click.option("--quiet", is_flag=True, help="Only the summary line and problems.")
 @db_option
-def schedule(db: str, every: str | None, cron: str | None) -> None:
-    """Run `reviewlens run` on an interval or cron expression."""
-    not_built(6, "schedule")
+def run(db: str, sources_file: str | None, reports_dir: str | None, quiet: bool) -> None:
+    """One job: crawl every source, analyze the new reviews, write the reports.
+
+    One job runs at a time per database: a second one exits at once (code 4). A failing
+    source is reported and the others still run.
+
+    \b
+    Exit codes: 0 all succeeded, 3 some sources failed, 1 none (or the analysis or
+    reports failed), 2 bad sources file, 4 another job is running.
+    \b
+    Example:
+      reviewlens run --sources reviewlens.toml
+    """
+    import sys
+
+    from analysis.jobs import runner
+    from analysis.jobs.lock import JobLocked
+    from analysis.jobs.sources import SourcesError, load_sources
+
+    try:
+        config = load_sources(sources_file)
+    except SourcesError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(runner.EXIT_BAD_SOURCES)
+    say = (lambda line: None) if quiet else (lambda line: click.echo(line))
+    say(f"job on {db}: {config.describe()}")
+    try:
+        with runner.stop_on_sigterm():
+            result = runner.run_job(db, config, reports_dir=reports_dir, log=say, progress=not quiet)
+    except JobLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(runner.EXIT_LOCKED)
+    except (runner.JobStopped, KeyboardInterrupt):
+        click.echo("job stopped before the end; run it again to finish", err=True)
+        sys.exit(runner.EXIT_FAILED)
+    failed = result.failed_sources()
+    click.echo(f"job #{result.job_id}: {result.status} (exit {result.exit_code})"
+               + (f"; failed sources: {', '.join(failed)}" if failed else ""),
+               err=result.exit_code != 0)
+    for step in result.steps:
+        if step.status == "failed":
+            click.echo(f"  {step.step} {step.target}: {step.error}", err=True)
+    sys.exit(result.exit_code)
+
+
+@click.command()
+@click.option("--every", default=None, metavar="INTERVAL", help="Interval such as 6h, 30m, 1h30m (runs once at start).")
+@click.option("--cron", default=None, metavar="EXPR", help='Cron expression such as "0 */6 * * *" (local time).')
+@click.option("--sources", "sources_file", metavar="FILE", default=None, help=SOURCES_HELP)
+@click.option("--reports", "reports_dir", metavar="DIR", default=None, help="Folder for the CSV reports.")
+@db_option
+def schedule(db: str, every: str | None, cron: str | None, sources_file: str | None,
+             reports_dir: str | None) -> None:
+    """Run `reviewlens run` on an interval or cron expression, in the foreground.
+
+    Each run is a child process; a failed run is logged and the schedule goes on. Stop it
+    with Ctrl+C or SIGTERM (it stops the running job and exits 0).
+
+    \b
+    Examples:
+      reviewlens schedule --every 6h
+      reviewlens schedule --cron "0 */6 * * *" --sources /etc/reviewlens.toml
+    """
+    import logging
+    import os
+    import sys
+
+    from analysis.jobs.schedule import CommandJob, ScheduleError, make_trigger, run_schedule
+    from analysis.jobs.sources import SourcesError, load_sources
+
+    try:
+        make_trigger(every, cron)
+    except ScheduleError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        config = load_sources(sources_file)  # a wrong file is said now, not at the first run
+    except SourcesError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    argv = [sys.executable, "-m", "dashboard.cli", "--db", db, "run", "--sources", str(os.path.abspath(config.path))]
+    if reports_dir:
+        argv += ["--reports", reports_dir]
+    job = CommandJob(argv)
+    run_schedule(job, every=every, cron=cron, stop=job.stop)
+
+
+@click.group()
+def sources() -> None:
+    """The sources file: what `reviewlens run` crawls (see reviewlens.example.toml)."""
+
+
+@sources.command("check")
+@click.argument("file", required=False, metavar="[FILE]")
+def sources_check(file: str | None) -> None:
+    """Validate a sources file and name the line and field of every problem.
+
+    \b
+    Example:
+      reviewlens sources check reviewlens.toml
+    """
+    import sys
+
+    from analysis.jobs.sources import SourcesError, load_sources
+
+    try:
+        config = load_sources(file)
+    except SourcesError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"ok: {config.describe()}")
+    for source in config.sources:
+        extra = [f"max {source.max_pages} pages" if source.max_pages else None,
+                 f"profile {source.profile}" if source.profile else None,
+                 f"category {source.category}" if source.category else None,
+                 f"{len(source.products)} product override(s)" if source.products else None]
+        click.echo(f"  {source.name}: {source.side}, {len(source.urls)} URL(s), {len(source.sitemaps)} sitemap(s)"
+                   + "".join(f", {e}" for e in extra if e))
 
 
 @click.command()
@@ -55,4 +169,4 @@ def demo(db: str) -> None:
     not_built(3, "demo (the demo shop)")
 
 
-COMMANDS = [report, run, schedule, demo]
+COMMANDS = [report, run, schedule, demo, sources]

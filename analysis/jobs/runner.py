@@ -1,0 +1,300 @@
+"""One job (`reviewlens run`): crawl every source, analyze the new reviews, write the reports.
+
+Each step is recorded in the ``job_runs`` table as it ends (status, counts, seconds), each in
+its own short write, so the dashboard keeps reading between them and a killed job still shows
+how far it got. A failing source is reported and the others still run.
+
+Exit codes (the job's ``exit_code``; `reviewlens run` exits with it):
+
+- 0: every step succeeded.
+- 3: some sources failed; the rest were crawled, analysed and reported.
+- 1: nothing useful: every source failed, or the analysis or the reports failed.
+- 2: the sources file is wrong (nothing was run).
+- 4: another job holds the lock (nothing was run).
+
+The steps are passed in (``crawl``, ``analyze``, ``prepare_model``, ``write_reports``) and
+default to the real stages, so tests can swap any of them.
+
+Example::
+
+    from analysis.jobs.runner import run_job
+    from analysis.jobs.sources import load_sources
+    result = run_job("data/reviewlens.duckdb", load_sources("reviewlens.toml"))
+    raise SystemExit(result.exit_code)
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from analysis.jobs.lock import JobLock, lock_path_for
+from analysis.jobs.sources import JobConfig, Source
+from data import store
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_SOURCES, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+class JobStopped(Exception):
+    """The job was asked to stop (SIGTERM); it records itself as stopped and exits."""
+
+
+@dataclass
+class Step:
+    """What one step did: ``status`` is ok, partial, failed or skipped."""
+    step: str
+    target: str
+    status: str = "running"
+    seconds: float = 0.0
+    counts: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "target": self.target, "status": self.status,
+                "seconds": round(self.seconds, 2), "counts": self.counts, "error": self.error}
+
+
+@dataclass
+class JobResult:
+    """The outcome of :func:`run_job`."""
+    job_id: int | None
+    status: str
+    exit_code: int
+    steps: list[Step]
+    took_over: dict[str, Any] | None = None
+
+    def failed_sources(self) -> list[str]:
+        return [s.target for s in self.steps if s.step == "crawl" and s.status == "failed"]
+
+
+def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyze: Callable | None = None,
+            prepare_model: Callable | None = None, write_reports: Callable | None = None,
+            reports_dir: str | os.PathLike | None = None, lock_path: str | os.PathLike | None = None,
+            log: Callable[[str], None] = print, progress: bool = False) -> JobResult:
+    """Run the whole job under the lock; see the module docstring for the exit codes.
+
+    Raises :class:`analysis.jobs.lock.JobLocked` when another job is running.
+    """
+    crawl = crawl or _real_crawl
+    analyze = analyze or _real_analyze
+    prepare_model = prepare_model or _real_prepare_model
+    write_reports = write_reports or _real_write_reports
+    reports_dir = Path(reports_dir or config.reports_dir)
+    with JobLock(lock_path or lock_path_for(db)) as lock:
+        if lock.took_over:
+            holder = lock.took_over
+            log(f"took over the lock left by a job that ended without releasing it "
+                f"(pid {holder.get('pid', '?')}, started {holder.get('started_at', '?')} UTC)")
+        record = _Record(db, config, log)
+        steps: list[Step] = []
+        status, code = "failed", EXIT_FAILED
+        try:
+            total = len(config.sources) + 2
+            for number, source in enumerate(config.sources, 1):
+                log(f"[{number}/{total}] crawl {source.name!r}: {len(source.start_urls)} start URL(s)")
+                step = _run_step(Step("crawl", source.name), lambda s=source: _crawl_source(db, s, crawl), log)
+                steps.append(step)
+                record.update(steps)
+            crawled = [s for s in steps if s.status in ("ok", "partial")]
+            log(f"[{total - 1}/{total}] analyze")
+            if crawled:
+                step = _run_step(Step("analyze", db), lambda: _analyze(db, config, analyze, prepare_model, progress), log)
+            else:
+                step = Step("analyze", db, status="skipped", error="no source was crawled")
+                log("  skipped: no source was crawled")
+            steps.append(step)
+            record.update(steps)
+            log(f"[{total}/{total}] reports -> {reports_dir}")
+            if step.status in ("ok", "partial"):
+                report_step = _run_step(Step("reports", str(reports_dir)),
+                                        lambda: write_reports(db, reports_dir, config.excel), log)
+            else:
+                report_step = Step("reports", str(reports_dir), status="skipped", error="the analysis did not run")
+                log("  skipped: the analysis did not run")
+            steps.append(report_step)
+            status, code = _outcome(steps)
+        except (JobStopped, KeyboardInterrupt):
+            status, code = "stopped", EXIT_FAILED
+            log("stopped before the end; the steps done so far are kept")
+            raise
+        finally:
+            record.finish(steps, status, code)
+        return JobResult(record.job_id, status, code, steps, lock.took_over)
+
+
+def _outcome(steps: list[Step]) -> tuple[str, int]:
+    crawls = [s for s in steps if s.step == "crawl"]
+    ok = [s for s in crawls if s.status in ("ok", "partial")]
+    rest = [s for s in steps if s.step != "crawl"]
+    if not ok or any(s.status not in ("ok", "partial") for s in rest):
+        return "failed", EXIT_FAILED
+    if len(ok) < len(crawls):
+        return "partial", EXIT_SOME_FAILED
+    return "ok", EXIT_OK
+
+
+def _run_step(step: Step, work: Callable[[], dict | None], log: Callable[[str], None]) -> Step:
+    started = time.monotonic()
+    try:
+        counts = work() or {}
+        step.status = str(counts.pop("status", "ok")) if isinstance(counts, dict) else "ok"
+        if step.status not in ("ok", "partial", "failed"):
+            step.status = "ok"
+        step.counts = _jsonable(counts)
+        if step.status == "failed":
+            step.error = str(counts.get("error") or "the step reported failure")
+    except (JobStopped, KeyboardInterrupt):
+        step.status, step.error = "failed", "stopped"
+        step.seconds = time.monotonic() - started
+        raise
+    except Exception as exc:  # one source or stage failing must not stop the job
+        step.status = "failed"
+        step.error = f"{type(exc).__name__}: {exc}"
+        step.counts = {"traceback": traceback.format_exc(limit=3)[-1500:]}
+    step.seconds = time.monotonic() - started
+    shown = ", ".join(f"{k} {v}" for k, v in step.counts.items()
+                      if k not in ("traceback", "run_id") and isinstance(v, (int, float, str)))
+    log(f"  {step.status}{': ' + shown if shown else ''}{' - ' + step.error if step.error else ''} "
+        f"({step.seconds:.1f}s)")
+    return step
+
+
+def _crawl_source(db: str, source: Source, crawl: Callable) -> dict:
+    result = crawl(db, source.start_urls, max_pages=source.max_pages, incremental=True,
+                   profile=source.profile, obey_robots=source.obey_robots, category=source.category)
+    result = dict(result or {})
+    if result.get("status") != "failed":
+        _record_sides(db, source, result.get("run_id"))
+    return result
+
+
+def _record_sides(db: str, source: Source, run_id: Any) -> None:
+    """Mark the source's products as ours or competitor (per-product overrides win)."""
+    with store.writer(db) as con:
+        ids: set[str] = set()
+        if run_id is not None:
+            ids |= {r[0] for r in con.execute(
+                "SELECT DISTINCT product_id FROM reviews WHERE collect_run_id = ?", [run_id]).fetchall()}
+        if source.urls:
+            marks = ",".join("?" for _ in source.urls)
+            ids |= {r[0] for r in con.execute(
+                f"SELECT product_id FROM products WHERE url IN ({marks})", source.urls).fetchall()}
+        sides = {pid: source.side for pid in ids}
+        sides.update(source.products)
+        for product_id, side in sorted(sides.items()):
+            con.execute("INSERT INTO product_sides VALUES (?, ?, ?, ?) ON CONFLICT (product_id) DO UPDATE "
+                        "SET side = excluded.side, source = excluded.source, updated_at = excluded.updated_at",
+                        [product_id, side, source.name, store.now()])
+
+
+def _analyze(db: str, config: JobConfig, analyze: Callable, prepare_model: Callable, progress: bool) -> dict:
+    prepare_model(db)
+    result = dict(analyze(db, device=config.device, full=False, progress=progress) or {})
+    counts = result.get("counts") if isinstance(result.get("counts"), dict) else {}
+    flat = {"run_id": result.get("run_id"), **counts}
+    flat["status"] = result.get("status", "ok")
+    if flat["status"] not in ("ok", "partial", "failed"):
+        flat["status"] = "ok" if flat["status"] in ("done", "nothing to do", "up to date") else flat["status"]
+    return flat
+
+
+def _real_crawl(db, urls, **options) -> dict:
+    from crawler.crawl import run_crawl
+
+    return run_crawl(db, urls, **options)
+
+
+def _real_analyze(db, **options) -> dict:
+    from analysis.pipeline import run_analysis
+
+    return run_analysis(db, **options)
+
+
+def _real_prepare_model(db) -> None:
+    from analysis.sentiment import ensure_default_model
+
+    ensure_default_model(db)
+
+
+def _real_write_reports(db, reports_dir, excel) -> dict:
+    from analysis import report
+
+    written = report.write_all(db, reports_dir, excel=excel)
+    return {"reports": len(written)}
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+class _Record:
+    """The job's row in ``job_runs``, written in short transactions; a busy store only warns."""
+
+    def __init__(self, db: str, config: JobConfig, log: Callable[[str], None]):
+        self.db, self.log, self.job_id = db, log, None
+        try:
+            with store.writer(db) as con:
+                self.job_id = int(con.execute("SELECT nextval('job_run_ids')").fetchall()[0][0])
+                con.execute("INSERT INTO job_runs (job_id, started_at, status, pid, sources_file, steps, counts) "
+                            "VALUES (?, ?, 'running', ?, ?, '[]', '{}')",
+                            [self.job_id, store.now(), os.getpid(), str(config.path)])
+        except store.StoreError as exc:
+            log(f"warning: could not record the job in {db}: {exc}")
+
+    def update(self, steps: list[Step], **extra) -> None:
+        if self.job_id is None:
+            return
+        try:
+            with store.writer(self.db) as con:
+                con.execute("UPDATE job_runs SET steps = ?, counts = ? WHERE job_id = ?",
+                            [json.dumps([s.as_dict() for s in steps]), json.dumps(_totals(steps)), self.job_id])
+        except store.StoreError as exc:
+            self.log(f"warning: could not record progress of job #{self.job_id}: {exc}")
+
+    def finish(self, steps: list[Step], status: str, code: int) -> None:
+        if self.job_id is None:
+            return
+        try:
+            with store.writer(self.db) as con:
+                con.execute("UPDATE job_runs SET steps = ?, counts = ?, status = ?, exit_code = ?, finished_at = ? "
+                            "WHERE job_id = ?",
+                            [json.dumps([s.as_dict() for s in steps]), json.dumps(_totals(steps)), status, code,
+                             store.now(), self.job_id])
+        except store.StoreError as exc:
+            self.log(f"warning: could not record the end of job #{self.job_id}: {exc}")
+
+
+def _totals(steps: list[Step]) -> dict[str, Any]:
+    crawls = [s for s in steps if s.step == "crawl"]
+    totals: dict[str, Any] = {
+        "sources_ok": sum(s.status in ("ok", "partial") for s in crawls),
+        "sources_failed": sum(s.status == "failed" for s in crawls),
+    }
+    for key in ("pages", "reviews_new", "duplicates", "rejected", "errors"):
+        totals[key] = sum(int(s.counts.get(key) or 0) for s in crawls if isinstance(s.counts.get(key), (int, float)))
+    totals["seconds"] = round(sum(s.seconds for s in steps), 2)
+    return totals
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into :class:`JobStopped` in the main thread, so the job records itself and
+    releases the lock on the way out (a scheduler or systemd stopping it)."""
+    def handler(signum, frame):
+        raise JobStopped(f"stopped by signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

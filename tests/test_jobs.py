@@ -1,0 +1,255 @@
+"""`reviewlens run`: the sources file, the single-instance lock, partial failures and exit codes.
+
+The crawl and analysis steps are small fakes passed in (they write real rows into a real
+DuckDB file); the lock is tested across real processes, including one killed with SIGKILL.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analysed_store import add_products_and_reviews, analyse
+from analysis import report
+from analysis.jobs import runner
+from analysis.jobs.lock import JobLock, JobLocked, lock_path_for
+from analysis.jobs.sources import SourcesError, load_sources
+from dashboard.cli import cli
+from data import store
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _sources(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "reviewlens.toml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+THREE_SOURCES = """
+    [[source]]
+    name = "ours"
+    urls = ["http://127.0.0.1:9/ours"]
+    category = "Kitchen"
+    [source.products]
+    "EXTRA" = "competitor"
+
+    [[source]]
+    name = "rival"
+    side = "competitor"
+    urls = ["http://127.0.0.1:9/rival"]
+
+    [[source]]
+    name = "third"
+    side = "competitor"
+    urls = ["http://127.0.0.1:9/third"]
+    max_pages = 3
+"""
+
+
+class FakeCrawl:
+    """Writes a few reviews per source like the crawler would; named sources fail."""
+
+    def __init__(self, failing=(), how="raise"):
+        self.failing, self.how, self.calls = set(failing), how, []
+
+    def __call__(self, db, urls, **options):
+        self.calls.append((urls, options))
+        name = urls[0].rsplit("/", 1)[-1]
+        if name in self.failing:
+            if self.how == "raise":
+                raise ConnectionError(f"connection refused: {urls[0]}")
+            return {"status": "failed", "errors": 1, "pages": 0, "reviews_new": 0}
+        with store.writer(db) as con:
+            run_id = store.start_collect_run(con, "crawl", urls[0])
+        ids = add_products_and_reviews(db, name.upper(), 3)
+        with store.writer(db) as con:
+            con.execute("UPDATE reviews SET collect_run_id = ? WHERE review_id IN (SELECT unnest(?))", [run_id, ids])
+            store.finish_collect_run(con, run_id, "ok")
+        return {"run_id": run_id, "pages": 1, "reviews_new": 3, "duplicates": 0, "rejected": 0,
+                "errors": 0, "status": "ok"}
+
+
+def fake_analyze(db, **options):
+    run_id = analyse(db)
+    return {"run_id": run_id, "counts": {"reviews": 3}, "durations": {}, "status": "ok"}
+
+
+def run(db, config, tmp_path, **steps):
+    steps.setdefault("crawl", FakeCrawl())
+    steps.setdefault("analyze", fake_analyze)
+    steps.setdefault("prepare_model", lambda db: None)
+    lines = []
+    result = runner.run_job(db, config, reports_dir=tmp_path / "reports", log=lines.append, **steps)
+    return result, lines
+
+
+def job_row(db):
+    return store.query(db, "SELECT * FROM job_runs ORDER BY job_id DESC").first()
+
+
+# --- the sources file -----------------------------------------------------------------------------
+
+def test_example_sources_file_is_valid():
+    config = load_sources(REPO / "reviewlens.example.toml")
+    assert [s.side for s in config.sources] == ["ours", "competitor"]
+    assert config.sources[0].start_urls[-1].endswith("sitemap.xml")
+    assert config.sources[0].products == {"KT-900-RESELL": "competitor"}
+
+
+def test_bad_sources_file_names_line_and_field(tmp_path):
+    path = _sources(tmp_path, """
+        [[source]]
+        name = "A"
+        urls = ["ftp://x"]
+        max_pages = 0
+        side = "mine"
+        colour = "red"
+    """)
+    with pytest.raises(SourcesError) as caught:
+        load_sources(path)
+    problems = caught.value.problems
+    assert "line 4, source #1 ('A'), field urls: 'ftp://x' is not an http(s) URL" in problems[1]
+    assert any(p.startswith("line 5, source #1 ('A'), field max_pages: must be a whole number") for p in problems)
+    assert any(p.startswith("line 6") and "side" in p and "'mine'" in p for p in problems)
+    assert any(p.startswith("line 7") and "colour" in p and "unknown key" in p for p in problems)
+
+
+def test_sources_check_command(tmp_path):
+    good = CliRunner().invoke(cli, ["sources", "check", str(REPO / "reviewlens.example.toml")])
+    assert good.exit_code == 0 and "ok:" in good.output and "Rival store: competitor" in good.output
+    bad = _sources(tmp_path, "[[source]]\nname = \"x\"\nurls = [\"https://a.example/p\"]\nprofile = \"no-such\"\n")
+    result = CliRunner().invoke(cli, ["sources", "check", str(bad)])
+    assert result.exit_code == 2
+    assert "line 4, source #1 ('x'), field profile: no site profile named 'no-such'" in result.output
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[source]\n")
+    result = CliRunner().invoke(cli, ["sources", "check", str(broken)])
+    assert result.exit_code == 2 and "not valid TOML" in result.output and "line 1" in result.output
+
+
+# --- one job: steps, partial failure, exit codes ----------------------------------------------------
+
+def test_all_sources_ok_exit_0_recorded_and_reported(db_path, tmp_path):
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+    crawl = FakeCrawl()
+    result, lines = run(db_path, config, tmp_path, crawl=crawl)
+    assert (result.status, result.exit_code) == ("ok", 0)
+    assert [s.step for s in result.steps] == ["crawl", "crawl", "crawl", "analyze", "reports"]
+    assert crawl.calls[2][1]["max_pages"] == 3 and crawl.calls[0][1]["category"] == "Kitchen"
+    assert crawl.calls[0][1]["incremental"] is True
+    row = job_row(db_path)
+    assert row["status"] == "ok" and row["exit_code"] == 0 and row["finished_at"] is not None
+    steps = json.loads(row["steps"])
+    assert [s["status"] for s in steps] == ["ok"] * 5 and all(s["seconds"] >= 0 for s in steps)
+    assert json.loads(row["counts"])["reviews_new"] == 9
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == sorted(f"{k}.csv" for k in report.KINDS)
+    sides = dict(store.query(db_path, "SELECT product_id, side FROM product_sides").rows)
+    assert sides == {"OURS": "ours", "RIVAL": "competitor", "THIRD": "competitor", "EXTRA": "competitor"}
+    summary = report.build(db_path, "summary")
+    assert set(zip(summary["product_id"], summary["side"])) == {
+        ("OURS", "ours"), ("RIVAL", "competitor"), ("THIRD", "competitor")}
+
+
+@pytest.mark.parametrize("how", ["raise", "status"])
+def test_a_failing_source_is_reported_and_the_others_run(db_path, tmp_path, how):
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+    result, lines = run(db_path, config, tmp_path, crawl=FakeCrawl({"rival"}, how))
+    assert (result.status, result.exit_code) == ("partial", 3)
+    assert result.failed_sources() == ["rival"]
+    assert [s.status for s in result.steps] == ["ok", "failed", "ok", "ok", "ok"]
+    assert store.query(db_path, "SELECT count(*) FROM reviews").scalar() == 6
+    assert job_row(db_path)["exit_code"] == 3
+    assert any("failed" in line for line in lines)
+
+
+def test_every_source_failing_is_exit_1_and_skips_analysis(db_path, tmp_path):
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+    analysed = []
+    result, _ = run(db_path, config, tmp_path, crawl=FakeCrawl({"ours", "rival", "third"}),
+                    analyze=lambda db, **o: analysed.append(db))
+    assert (result.status, result.exit_code) == ("failed", 1)
+    assert analysed == [] and [s.status for s in result.steps][-2:] == ["skipped", "skipped"]
+    assert job_row(db_path)["status"] == "failed"
+
+
+def test_a_failing_analysis_is_exit_1(db_path, tmp_path):
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+
+    def broken(db, **options):
+        raise RuntimeError("model exploded")
+
+    result, _ = run(db_path, config, tmp_path, analyze=broken)
+    assert result.exit_code == 1 and "model exploded" in result.steps[3].error
+    assert result.steps[4].status == "skipped"
+
+
+# --- the lock ------------------------------------------------------------------------------------
+
+HOLDER = """
+import sys, time
+from analysis.jobs.lock import JobLock
+lock = JobLock(sys.argv[1]).acquire()
+print("holding", flush=True)
+time.sleep(60)
+"""
+
+
+def _hold_lock_in_child(path: Path) -> subprocess.Popen:
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    assert child.stdout.readline().strip() == "holding"
+    return child
+
+
+def test_lock_is_exclusive_in_process(tmp_path):
+    path = tmp_path / "x.lock"
+    with JobLock(path):
+        with pytest.raises(JobLocked, match=f"pid {os.getpid()}"):
+            JobLock(path).acquire()
+    with JobLock(path) as again:  # released: free again, and no "took over"
+        assert again.took_over is None
+
+
+def test_second_run_exits_at_once_with_a_clear_message(db_path, tmp_path):
+    sources = _sources(tmp_path, THREE_SOURCES)
+    store.ensure(db_path)
+    child = _hold_lock_in_child(lock_path_for(db_path))
+    try:
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "dashboard.cli", "--db", db_path, "run", "--sources",
+                                 str(sources)], capture_output=True, text=True, cwd=REPO, timeout=60)
+        took = time.monotonic() - started
+    finally:
+        child.kill()
+        child.wait()
+    assert result.returncode == 4, result.stderr
+    assert f"another reviewlens job is running (pid {child.pid}" in result.stderr
+    assert took < 20  # at once: no crawl was attempted (a crawl of port 9 would take longer)
+    assert store.query(db_path, "SELECT count(*) FROM job_runs").scalar() == 0
+
+
+def test_lock_left_by_a_killed_job_is_taken_over(db_path, tmp_path):
+    path = lock_path_for(db_path)
+    child = _hold_lock_in_child(path)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert json.loads(path.read_text())["pid"] == child.pid  # the dead job's note is still there
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+    result, lines = run(db_path, config, tmp_path)
+    assert result.exit_code == 0 and result.took_over["pid"] == child.pid
+    assert any(f"took over the lock left by a job that ended without releasing it (pid {child.pid}" in l
+               for l in lines)
+    assert path.read_text() == ""  # released cleanly this time
+
+
+def test_run_command_exit_codes_for_bad_sources(db_path, tmp_path):
+    result = CliRunner().invoke(cli, ["--db", db_path, "run", "--sources", str(tmp_path / "missing.toml")])
+    assert result.exit_code == 2 and "no sources file" in result.output
