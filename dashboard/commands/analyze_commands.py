@@ -9,18 +9,69 @@ from dashboard.commands.common import db_option, not_built
 @click.command()
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--full", is_flag=True, help="Recompute everything, not only new or changed reviews.")
+@click.option("--sentiment-model", "sentiment_model", metavar="NAME_OR_PATH", default=None,
+              help="Another sentiment classifier (folder or cached hub name) instead of the trained default.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 @db_option
-def analyze(db: str, device: str, full: bool) -> None:
-    """Run the incremental batch job: sentences, sentiment, aspects, needs, themes, insights."""
-    not_built(4, "analyze")
+def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None, quiet: bool = False) -> None:
+    """Run the incremental batch job: sentences, sentiment, aspects, needs, themes, insights.
+
+    \b
+    Examples:
+      reviewlens analyze                  # only new or changed reviews
+      reviewlens analyze --full --device cpu
+    """
+    from analysis.models import ModelError  # heavy stages are imported only here
+    from analysis.pipeline import run_analysis
+    from data.store import StoreError
+
+    try:
+        summary = run_analysis(db, device=device, full=full, sentiment_model=sentiment_model, progress=not quiet)
+    except (ModelError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = summary["counts"]
+    click.echo(f"analysis run {summary['run_id']} {summary['status']} on {summary['device']}: "
+               f"{counts.get('reviews', 0)} reviews read, {counts.get('sentences', 0)} sentences, "
+               f"{counts.get('skipped_non_english', 0)} non-English skipped, "
+               f"{counts.get('themes', 0)} themes, {counts.get('product_insights', 0)} findings "
+               f"in {summary['durations'].get('total', 0):.1f}s")
 
 
 @click.command()
 @click.argument("texts", nargs=-1)
 @click.option("--file", "file", type=click.Path(allow_dash=True), help="One text per line; - is stdin.")
-def sentiment(texts: tuple[str, ...], file: str | None) -> None:
-    """Sentence sentiment as JSON lines {"text","label","score"}."""
-    not_built(4, "sentiment")
+@click.option("--model", "model_name", metavar="NAME_OR_PATH", default=None,
+              help="A sentiment classifier folder or cached hub name (default: the trained default model).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True)
+def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, device: str) -> None:
+    """Sentence sentiment as JSON lines {"text","label","score"}.
+
+    \b
+    Examples:
+      reviewlens sentiment "The battery died in a day." "Great screen."
+      reviewlens sentiment --file sentences.txt
+      cat sentences.txt | reviewlens sentiment --file -
+    """
+    import json
+
+    lines = list(texts)
+    if file:
+        with click.open_file(file, encoding="utf-8") as handle:
+            lines += [line.rstrip("\r\n") for line in handle if line.strip()]
+    if not lines:
+        raise click.UsageError("give texts as arguments or --file F (one text per line; - is stdin)")
+    from analysis.models import ModelError  # heavy stages are imported only here
+    from analysis.sentiment import default_model_ready, ensure_default_model, load_sentiment
+
+    try:
+        if model_name is None and not default_model_ready():
+            click.echo("training the default sentiment model first (a few minutes on a CPU)...", err=True)
+            ensure_default_model(log=lambda message: click.echo(message, err=True))
+        model = load_sentiment(model_name, device=device)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for text, (label, score) in zip(lines, model.predict(lines)):
+        click.echo(json.dumps({"text": text, "label": label, "score": round(score, 4)}, ensure_ascii=False))
 
 
 @click.command()
@@ -28,21 +79,81 @@ def sentiment(texts: tuple[str, ...], file: str | None) -> None:
 @click.option("--file", "file", type=click.Path(allow_dash=True), help="One text per line; - is stdin.")
 def aspects(texts: tuple[str, ...], file: str | None) -> None:
     """Aspect terms with offsets and polarity as JSON lines."""
-    not_built(4, "aspects")
+    import json
+
+    lines = list(texts)
+    if file:
+        with click.open_file(file, encoding="utf-8") as handle:
+            lines += [line.rstrip("\r\n") for line in handle if line.strip()]
+    if not lines:
+        raise click.UsageError("give texts as arguments or --file F (one text per line; - is stdin)")
+    from analysis.aspects import group_aspects, load_aspect_extractor  # heavy: loaded only here
+
+    found = load_aspect_extractor().extract(lines)
+    canonical = group_aspects([t.term for row in found for t in row])
+    for text, row in zip(lines, found):
+        click.echo(json.dumps({"text": text, "aspects": [
+            {"term": t.term, "start": t.start, "end": t.end, "aspect": canonical.get(t.term, t.term.lower()),
+             "polarity": t.polarity} for t in row]}, ensure_ascii=False))
 
 
 @click.command(name="train-sentiment")
+@click.option("--quick", is_flag=True, help="A small, fast fit on a slice of the seed set (for trying things out).")
+@click.option("--epochs", type=int, default=None, help="Passes over the data (default 3; 1 with --quick).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Where to save the model (default data/models/sentiment).")
+@click.option("--seed", type=int, default=0, show_default=True)
 @db_option
-def train_sentiment(db: str) -> None:
-    """Fit the sentiment model from the seed set and the store's rated reviews."""
-    not_built(4, "train-sentiment")
+def train_sentiment(db: str, quick: bool, epochs: int | None, out_dir: str | None, seed: int) -> None:
+    """Fit the sentiment model from the seed set and the store's rated reviews.
+
+    \b
+    Fine-tunes the packaged all-MiniLM-L6-v2 encoder into a negative / neutral / positive
+    classifier and saves it with a model card (README.md + card.json).
+    Example:
+      reviewlens train-sentiment --db data/reviewlens.duckdb
+    """
+    from analysis.models import ModelError
+    from analysis.train_sentiment import train
+
+    try:
+        card = train(out_dir=out_dir, db=db, quick=quick, epochs=epochs, seed=seed,
+                     log=lambda message: click.echo(message, err=True))
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    heldout = card["metrics"]["heldout"]
+    click.echo(f"saved {card['version']}: held-out accuracy {heldout['accuracy']:.3f}, "
+               f"macro-F1 {heldout['macro_f1']:.3f} ({card['train_seconds']} s)")
 
 
 @click.command()
 @click.option("--data", "data_dir", type=click.Path(), default="../shared/eval/dev", show_default=True)
-def evaluate(data_dir: str) -> None:
-    """Accuracy of the models on labelled sets."""
-    not_built(4, "evaluate")
+@click.option("--model", "model_name", metavar="NAME_OR_PATH", default=None,
+              help="Sentiment classifier to measure (default: the trained default model).")
+@click.option("--skip-aspects", is_flag=True, help="Measure sentiment only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def evaluate(data_dir: str, model_name: str | None, skip_aspects: bool, as_json: bool) -> None:
+    """Accuracy of the models on labelled sets.
+
+    \b
+    Sentiment: accuracy and macro-F1 on the UCI sentences (yelp_labelled.txt, imdb_labelled.txt;
+    positive vs negative) and on the seed set's held-out split. Aspects: span F1 and polarity
+    accuracy on the SemEval files, when the aspect stage is installed.
+    Example:
+      reviewlens evaluate --data ../shared/eval/dev
+    """
+    import json
+
+    from analysis.evaluate import evaluate as run_evaluation, format_report
+    from analysis.models import ModelError
+    from analysis.sentiment import load_sentiment
+
+    try:
+        model = load_sentiment(model_name)
+        result = run_evaluation(data_dir, model=model, aspects=not skip_aspects)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result, indent=2) if as_json else format_report(result))
 
 
 COMMANDS = [analyze, sentiment, aspects, train_sentiment, evaluate]

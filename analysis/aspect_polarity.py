@@ -1,0 +1,108 @@
+"""Polarity of one aspect mention from the words around it, when no learned head is at hand.
+
+A sentence can praise the screen and damn the battery, so a mention is judged on its own
+clause: the sentence is cut at contrast words ("but", "although", ";") and the clause that
+holds the term is classified, by a sentence-sentiment model when one is passed in (anything
+with ``.predict(texts) -> [(label, score)]``, e.g. ``analysis.sentiment.load_sentiment()``), else by a
+small opinion-word list with negation written here.
+
+Example::
+
+    from analysis.aspect_polarity import clause_around, lexicon_polarity
+    text = "The screen is great but the battery died fast."
+    clause_around(text, 28, 35)            # (23, 46): "but the battery died fast."
+    lexicon_polarity("the battery died fast")  # "negative"
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+_CUTS = re.compile(
+    r"(?:[;:!?]|\.(?=\s)|,?\s+(?:but|however|although|though|whereas|while|yet|except|"
+    r"on the other hand|unfortunately|sadly)\b|\s+-+\s+)",
+    re.IGNORECASE,
+)
+
+POSITIVE = frozenset("""
+good great excellent amazing awesome fantastic perfect love loved loves lovely nice fine best better
+beautiful superb wonderful outstanding brilliant solid sturdy fast quick responsive bright crisp clear
+comfortable comfy delicious tasty fresh friendly helpful attentive reasonable affordable cheap cheaper
+quiet smooth easy light lightweight long-lasting reliable impressive favorite favourite pleasant
+recommend recommended happy pleased satisfied works worked incredible yummy flavorful generous cozy
+elegant stylish sleek sharp vivid rich warm soft durable handy useful convenient efficient quality
+""".split())
+NEGATIVE = frozenset("""
+bad poor terrible awful horrible worst worse hate hated disappointing disappointed disappointment
+broke broken breaks break died dies dead fail failed fails failure faulty defective slow sluggish
+noisy loud dim blurry flimsy cheaply overpriced expensive pricey rude unfriendly cold bland stale
+greasy soggy burnt dirty uncomfortable hard difficult annoying useless weak short shorter crashed
+crashes crash freezes froze freeze lag lags laggy problem problems issue issues mediocre meh gross
+inedible undercooked overcooked tiny small cramped wrong missing lacking lacks returned return
+refund flaw flawed junk garbage sucks sucked hot overheats overheating rip ripped tore leaks leaked
+""".split())
+_NEGATORS = frozenset("not no never n't nothing hardly barely isn't wasn't don't doesn't didn't won't "
+                      "can't couldn't aren't weren't without".split())
+_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*|n't")
+
+
+def clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character range of the clause of ``text`` that holds the span [start, end).
+
+    Example::
+
+        clause_around("Great screen, but the keyboard is awful.", 22, 30)  # (12, 40)
+    """
+    left, right = 0, len(text)
+    for match in _CUTS.finditer(text):
+        if match.end() <= start:
+            left = match.start() if match.group(0).strip(" ,").isalpha() else match.end()
+        elif match.start() >= end:
+            right = match.start()
+            break
+    return left, right
+
+
+def lexicon_polarity(clause: str) -> str:
+    """positive / negative / neutral from opinion words, flipping after a negator.
+
+    Example::
+
+        lexicon_polarity("the keyboard is not good")  # "negative"
+    """
+    score = 0
+    negate = 0
+    for word in _WORD.findall(clause.lower()):
+        if word in _NEGATORS or word.endswith("n't"):
+            negate = 3  # a negator flips the next few words
+            continue
+        value = 1 if word in POSITIVE else -1 if word in NEGATIVE else 0
+        if value and negate:
+            value = -value
+        score += value
+        negate = max(0, negate - 1)
+    return "positive" if score > 0 else "negative" if score < 0 else "neutral"
+
+
+def window_polarities(texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                      sentiment=None) -> list[list[str]]:
+    """Polarity of each span from its clause, classified in one batch.
+
+    ``sentiment``: an object with ``.predict(list[str]) -> [(label, score)]``; None uses the
+    opinion-word list.
+
+    Example::
+
+        window_polarities(["Great screen, but the keyboard is awful."], [[(6, 12), (22, 30)]])
+        # [["positive", "negative"]]
+    """
+    clauses = [text[a:b] for text, row in zip(texts, spans) for a, b in (clause_around(text, s, e) for s, e in row)]
+    if sentiment is not None and clauses:
+        labels = [label for label, _ in sentiment.predict(clauses)]
+    else:
+        labels = [lexicon_polarity(c) for c in clauses]
+    out, k = [], 0
+    for row in spans:
+        out.append(labels[k:k + len(row)])
+        k += len(row)
+    return out

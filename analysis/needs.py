@@ -1,0 +1,227 @@
+"""Unmet needs: what customers wish for, ask for or miss, with the need phrase extracted.
+
+A need is found by a trigger ("I wish it had", "would be perfect if it came with", "no way to",
+"doesn't come with", "it lacks", "missing a", "needs a", "please add", "could use"...) followed by
+the thing wished for, up to the end of its clause. Triggers are regular expressions whose
+subject must be the product (it/this/they/the X), so "I needed a kettle and this is great" is
+not a need. When the wish is only a comparison ("..., wish it was longer") the phrase reaches
+back to the noun it is about ("cable is too short, wish it was longer").
+
+:func:`group_needs` gives phrases that ask for the same thing one label: each phrase is reduced
+to its content words (comparatives first: "the cable is too short, wish it was longer" ->
+"longer cable"), then labels are clustered by all-MiniLM-L6-v2 embeddings and each cluster is
+named by its most frequent key.
+
+Example::
+
+    from analysis.needs import find_needs, group_needs
+    find_needs(["I wish it had a longer cable.", "Great kettle."])
+    # [[Need(phrase='a longer cable', start=14, end=28)], []]
+    group_needs(["a longer cable", "longer cord", "the cable is too short, wish it was longer"])
+    # all three -> 'longer cable'
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+NEED_SIMILARITY = 0.68
+# Bumped when the patterns change, so the pipeline reads needs again.
+VERSION = "rules-1"
+
+
+@dataclass(frozen=True)
+class Need:
+    """One unmet need in a text: ``text[start:end] == phrase`` ("a longer cable")."""
+    phrase: str
+    start: int
+    end: int
+
+
+_SUBJ = r"(?:it|this|they|these|that|there|he|she|the\s+[\w-]+(?:\s+[\w-]+)?|this\s+[\w-]+|mine|one)"
+_TO = r"(?:had|has|have|came\s+with|come\s+with|would\s+come\s+with|included|include|offered|" \
+      r"featured|was|were|would\s+be|would\s+have|could\s+be|could|would|did|made|used|allowed|let\s+(?:me|you|us))"
+# Each pattern marks where the need phrase starts with the named group "p"; the phrase runs to
+# the end of its clause (or names the whole phrase "w"). Order matters: the first match at a position wins.
+TRIGGERS = [
+    # wishes
+    rf"\b(?:i|we)?\s*(?:only\s+|really\s+|do\s+)?wish(?:ed|es)?\s+(?:that\s+)?(?P<subj>{_SUBJ})\s+{_TO}\s+(?P<p>\S)",
+    r"\bif\s+only\s+(?:it|they|this|the\s+[\w-]+)\s+(?:had|came\s+with|was|were|could|would)\s+(?P<p>\S)",
+    # would be better / perfect if
+    r"\bwould\s+(?:be|have\s+been)\s+(?:\w+\s+)?(?:perfect|great|better|nicer|ideal|awesome|nice|good|"
+    r"amazing|excellent|5\s+stars|five\s+stars)\s+if\s+(?:it|they|this|there|the\s+[\w-]+)\s+"
+    r"(?:had|has|came\s+with|come\s+with|included|was|were|would|could|did|offered)\s+(?P<p>\S)",
+    r"\b(?:(?:it|that|this)\s+)?would\s+be\s+(?:\w+\s+)?(?:nice|great|good|better|helpful|useful|handy)\s+"
+    r"(?:to\s+have|if\s+(?:there\s+(?:was|were)|you\s+could|i\s+could|we\s+could))\s+(?P<p>\S)",
+    r"\b(?:i|we)(?:'d|\s+would)\s+(?:love|like|prefer)\s+(?:to\s+see\s+|it\s+to\s+have\s+)(?P<p>\S)",
+    # missing things
+    r"\bno\s+(?P<p>way\s+to\b)",
+    r"\b(?:does\s*n[o']?t|did\s*n[o']?t|do\s*n[o']?t|does\s+not|did\s+not|do\s+not|won't|will\s+not)\s+"
+    r"(?:even\s+)?(?:come\s+with|include|have|offer|support)\s+(?P<p>(?:a|an|any|the)\b)",
+    r"\b(?:it|this|they|the\s+[\w-]+)\s+(?:really\s+|also\s+)?(?:lacks|lack|is\s+lacking|are\s+lacking|"
+    r"is\s+missing|are\s+missing|was\s+missing|were\s+missing)\s+(?P<p>\S)",
+    r"(?<!nothing\s)(?<!nothing's\s)(?<!isn't\s)\bmissing\s+(?P<p>(?:a|an|the|any)\b)",
+    r"\bthere(?:\s+is|\s+was|\s+are|\s+were|'s)\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|doubt|questions?\b|"
+    r"need\b|reason|comparison|contest|denying|wonder|way\s+(?:i|you|we|it|this)\b)\w)",
+    r"\bthere\s+(?:isn't|wasn't|aren't|weren't|is\s+not|was\s+not)\s+(?:a|an|any)\s+(?P<p>(?!problems?\b|issues?\b|"
+    r"complaints?\b|doubt|questions?\b|need\b|reason|comparison|contest|way\s+(?:i|you|we|it|this)\b)\w)",
+    # requests and needs of the product
+    r"\b(?:it|this|they|these|the\s+[\w-]+|which)\s+(?:really\s+|definitely\s+|just\s+|still\s+)?"
+    r"(?:needs|need)\s+(?P<p>(?:a|an|more|better|some|to|another)\b)",
+    r"\b(?:it|this|they|the\s+[\w-]+)\s+(?:could|can)\s+(?:really\s+)?use\s+(?P<p>(?:a|an|more|better|some)\b)",
+    r"\b(?:it|they|this|the\s+[\w-]+)\s+should\s+(?:have\s+)?(?:come\s+with|include|have|offer|had)\s+(?P<p>\S)",
+    r"\bplease\s+(?:add|make|include|bring\s+back|bring|consider|offer|give\s+us|fix)\s+(?P<p>\S)",
+    r"\b(?:i|we)\s+(?:hope|hope\s+that)\s+(?:they|you|the\s+next\s+(?:version|model))\s+(?:will\s+)?"
+    r"(?:add|adds|include|includes|make|makes|offer|offers)\s+(?P<p>\S)",
+    # the whole phrase is named "w" when it comes before the trigger
+    r"\b(?P<w>(?:(?:a|an|the)\s+)?[\w-]+)\s+(?:is|was|are|were)\s+not\s+included\b",
+]
+_PATTERNS = [re.compile(p, re.IGNORECASE) for p in TRIGGERS]
+# The phrase stops at clause punctuation or a conjunction that starts a new thought.
+_CLAUSE_END = re.compile(r"[.,;:!?()\n]|\s(?:but|so|because|since|though|although|which|and\s+(?:i|it|the|this|they|that|we|you))\b|\s-+\s",
+                         re.IGNORECASE)
+_MAX_WORDS = 10
+_BARE_COMPARISON = re.compile(r"^(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s+)?(?:more\s+\w+|less\s+\w+|\w+er)$",
+                              re.IGNORECASE)
+_COPULA_BEFORE = re.compile(r"\b(?:was|were|be|is|are)\s+$", re.IGNORECASE)
+_NOUN_BEFORE = re.compile(r"\b(?:the|my|its|this|that)\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:is|was|are|were|feels|seems)\b", re.IGNORECASE)
+_FILLER_END = re.compile(r"\s+(?:too|though|tbh|lol|either|as\s+well|also|or\s+something|etc)\s*$", re.IGNORECASE)
+
+
+def _phrase_end(text: str, start: int) -> int:
+    match = _CLAUSE_END.search(text, start)
+    end = match.start() if match else len(text)
+    # at most a few words: a need is a thing, not a paragraph
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) > _MAX_WORDS:
+        end = start + words[_MAX_WORDS - 1].end()
+    tail = _FILLER_END.search(text[start:end])
+    if tail:
+        end = start + tail.start()
+    return end
+
+
+def find_needs_in(text: str) -> list[Need]:
+    """The needs in one text, in text order, without overlaps.
+
+    Example::
+
+        find_needs_in("No way to adjust the volume.")  # [Need('way to adjust the volume', 3, 27)]
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    found: list[Need] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if "w" in pattern.groupindex:
+                start, end = match.span("w")
+            else:
+                start = match.start("p")
+                end = _phrase_end(text, start)
+            if end <= start:
+                continue
+            phrase_text = text[start:end]
+            if _BARE_COMPARISON.match(phrase_text.strip()) and _COPULA_BEFORE.search(text, 0, start):
+                # "I wish the handle was sturdier" / "..., wish it was longer": reach back to
+                # what it is about, so the phrase names the thing and not only the comparison
+                subject = match.groupdict().get("subj") or ""
+                if subject and subject.split()[0].lower() in ("the", "this") and len(subject.split()) > 1:
+                    start = match.start("subj")
+                else:
+                    before = list(_NOUN_BEFORE.finditer(text, 0, match.start()))
+                    if before:
+                        start = before[-1].start(1)
+            start, end = _trim(text, start, end)
+            if end - start < 2 or any(a < end and start < b for a, b in taken):
+                continue
+            taken.append((start, end))
+            found.append(Need(text[start:end], start, end))
+    return sorted(found, key=lambda n: n.start)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in ")'\""):
+        end -= 1
+    return start, end
+
+
+def find_needs(texts: Sequence[str]) -> list[list[Need]]:
+    """Needs per text: ``Need(phrase, start, end)`` with ``text[start:end] == phrase``.
+
+    Example::
+
+        find_needs(["Doesn't come with a charger.", "I needed a kettle and this is great."])
+        # [[Need('a charger', 20, 29)], []]
+    """
+    return [find_needs_in(t) for t in texts]
+
+
+def need_key(phrase: str) -> str:
+    """The words that say what is needed, comparatives first: "a longer cable" -> "longer cable".
+
+    Example::
+
+        need_key("the cable is too short, wish it was longer")  # "longer cable"
+    """
+    return _need_keys([phrase])[phrase]
+
+
+_DROP_WORDS = frozenset("""a an the it its this that these those they them i we you my our your some any
+is was are were be been being am would could should will can do does did has have had
+really very just so too also even bit little wish wished please there to of""".split())
+
+
+def _need_keys(phrases: Sequence[str]) -> dict[str, str]:
+    from analysis.aspect_parser import load_spacy
+
+    nlp = load_spacy()
+    out = {}
+    with nlp.select_pipes(enable=["tok2vec", "tagger", "attribute_ruler", "lemmatizer"]):
+        for phrase, doc in zip(phrases, nlp.pipe(list(phrases), batch_size=512)):
+            comparatives = [t.lower_ for t in doc if t.tag_ in ("JJR", "RBR") and t.lower_ not in ("more", "less")]
+            nouns = [t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN")]
+            if comparatives and nouns:
+                # "the cable is too short, wish it was longer" and "a longer cable" say the same
+                key = " ".join(comparatives[-1:] + nouns[:2])
+            else:
+                words = [(t.lemma_ if t.pos_ == "NOUN" else t.text).lower() for t in doc
+                         if not t.is_punct and t.lower_ not in _DROP_WORDS]
+                key = " ".join(words)
+            out[phrase] = key or phrase.strip().lower()
+    return out
+
+
+def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY) -> dict[str, str]:
+    """Map each need phrase to a shared label; repeated phrases count as more mentions.
+
+    Example::
+
+        group_needs(["a longer cable", "longer cord", "a carrying case"])
+        # {'a longer cable': 'longer cable', 'longer cord': 'longer cable', 'a carrying case': 'carrying case'}
+    """
+    counts = Counter(p for p in phrases if isinstance(p, str) and p.strip())
+    if not counts:
+        return {}
+    unique = list(counts)
+    key_of = _need_keys(unique)
+    key_counts: Counter = Counter()
+    for phrase, n in counts.items():
+        key_counts[key_of[phrase]] += n
+    keys = list(key_counts)
+    from analysis.aspect_groups import cluster_by_meaning
+
+    labels = cluster_by_meaning(keys, threshold)
+    clusters: dict[int, list[str]] = {}
+    for key, label in zip(keys, labels):
+        clusters.setdefault(label, []).append(key)
+    name_of = {}
+    for members in clusters.values():
+        name = max(members, key=lambda k: (key_counts[k], -len(k.split()), -len(k)))
+        for key in members:
+            name_of[key] = name
+    return {phrase: name_of[key_of[phrase]] for phrase in unique}

@@ -1,0 +1,177 @@
+"""Aspect terms with offsets, per-mention polarity, canonical grouping, the CLI and the scorer."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from analysis.aspect_polarity import clause_around, lexicon_polarity, window_polarities
+from analysis.aspects import ParserAspectExtractor, group_aspects
+from analysis.aspects_eval import evaluate_aspects, polarity_scores, read_semeval, span_scores
+
+SENTENCES = [
+    "The screen is great but the battery died after a week.",
+    "Great food and friendly staff, but the prices are too high.",
+    "The hard drive is not fast.",
+    "I love the keyboard and the trackpad.",
+    "",
+    "👍👍 !!",
+]
+
+
+@pytest.fixture(scope="module")
+def parser_terms():
+    return ParserAspectExtractor().extract(SENTENCES)
+
+
+def _check_offsets(texts, found):
+    assert len(found) == len(texts)
+    for text, terms in zip(texts, found):
+        for t in terms:
+            assert text[t.start:t.end] == t.term
+            assert t.polarity in ("positive", "negative", "neutral")
+
+
+@pytest.mark.slow
+def test_parser_offsets_slice_back_to_the_term(parser_terms):
+    _check_offsets(SENTENCES, parser_terms)
+
+
+@pytest.mark.slow
+def test_parser_finds_obvious_aspects(parser_terms):
+    terms = [[t.term for t in row] for row in parser_terms]
+    assert terms[0] == ["screen", "battery"]
+    assert {"food", "staff", "prices"} <= set(terms[1])
+    assert terms[2] == ["hard drive"]
+    assert {"keyboard", "trackpad"} <= set(terms[3])
+    assert terms[4] == [] and terms[5] == []
+
+
+@pytest.mark.slow
+def test_mixed_sentence_gets_two_polarities(parser_terms):
+    assert [(t.term, t.polarity) for t in parser_terms[0]] == [("screen", "positive"), ("battery", "negative")]
+
+
+def test_clause_window_and_lexicon():
+    text = "Great screen, but the keyboard is awful."
+    a, b = clause_around(text, text.index("keyboard"), text.index("keyboard") + 8)
+    assert "keyboard is awful" in text[a:b] and "screen" not in text[a:b]
+    assert lexicon_polarity("the keyboard is not good") == "negative"
+    assert lexicon_polarity("we ordered the soup") == "neutral"
+
+
+def test_window_polarities_use_a_passed_in_sentence_model():
+    class Fake:  # the contract of analysis.sentiment's model: predict(texts) -> [(label, score)]
+        def predict(self, texts, batch_size=None):
+            return [("negative" if "awful" in t else "positive", 0.9) for t in texts]
+
+    text = "Great screen, but the keyboard is awful."
+    spans = [[(6, 12), (22, 30)]]
+    assert window_polarities([text], spans, Fake()) == [["positive", "negative"]]
+
+
+@pytest.mark.slow
+def test_grouping_merges_synonyms_and_keeps_aspects_apart():
+    terms = ["battery", "battery life", "batteries", "charge", "battery", "screen", "display", "screen",
+             "keyboard", "food", "service", "laptop battery"]
+    groups = group_aspects(terms)
+    assert {groups[t] for t in ("battery", "battery life", "batteries", "charge", "laptop battery")} == {"battery"}
+    assert groups["display"] == groups["screen"] == "screen"
+    assert len({groups["battery"], groups["screen"], groups["keyboard"], groups["food"], groups["service"]}) == 5
+
+
+@pytest.mark.slow
+def test_category_seed_names_win():
+    groups = group_aspects(["staff", "waiter", "food", "staff"], category="restaurants")
+    assert groups["staff"] == groups["waiter"] == "service"
+    assert groups["food"] == "food"
+
+
+def test_group_aspects_empty():
+    assert group_aspects([]) == {}
+
+
+@pytest.mark.slow
+def test_cli_prints_json_lines(monkeypatch, tmp_path):
+    from dashboard.cli import cli
+
+    monkeypatch.setenv("REVIEWLENS_ASPECT_MODEL", "parser")
+    texts = tmp_path / "in.txt"
+    texts.write_text("The keyboard is awful.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["aspects", "Great screen, but the battery is weak.", "--file", str(texts)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r["text"] for r in rows] == ["Great screen, but the battery is weak.", "The keyboard is awful."]
+    first = rows[0]["aspects"]
+    assert [(a["term"], a["polarity"]) for a in first] == [("screen", "positive"), ("battery", "negative")]
+    for row in rows:
+        for a in row["aspects"]:
+            assert row["text"][a["start"]:a["end"]] == a["term"]
+            assert set(a) == {"term", "start", "end", "aspect", "polarity"}
+
+
+def test_cli_without_text_is_a_clear_error():
+    from dashboard.cli import cli
+
+    result = CliRunner().invoke(cli, ["aspects"])
+    assert result.exit_code != 0 and "--file" in result.output
+
+
+TINY_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<sentences>
+  <sentence id="1"><text>The screen is bright but the fan is loud.</text>
+    <aspectTerms>
+      <aspectTerm term="screen" polarity="positive" from="4" to="10"/>
+      <aspectTerm term="fan" polarity="negative" from="29" to="32"/>
+    </aspectTerms></sentence>
+  <sentence id="2"><text>Nice soup.</text>
+    <aspectTerms><aspectTerm term="soup" polarity="conflict" from="5" to="9"/></aspectTerms></sentence>
+  <sentence id="3"><text>We went on a Monday.</text></sentence>
+</sentences>
+"""
+
+
+class _Known:
+    """A fixed extractor so the scorer itself is what is tested."""
+    version = "fixed"
+
+    def extract(self, texts):
+        from analysis.aspects import AspectTerm
+        out = []
+        for text in texts:
+            row = []
+            for word in ("screen", "Monday"):
+                if word in text:
+                    i = text.index(word)
+                    row.append(AspectTerm(word, i, i + len(word), "positive"))
+            out.append(row)
+        return out
+
+    def polarities(self, texts, spans):
+        return [["positive"] * len(row) for row in spans]
+
+
+def test_scorer_on_tiny_semeval_files(tmp_path):
+    (tmp_path / "Laptop_Train_v2.xml").write_text(TINY_XML, encoding="utf-8")
+    sentences = read_semeval(tmp_path / "Laptop_Train_v2.xml")
+    assert [s.terms for s in sentences][0] == [(4, 10, "positive"), (29, 32, "negative")]
+    result = evaluate_aspects(tmp_path, extractor=_Known())
+    laptops = result["laptops"]
+    # gold: screen, fan, soup (3); predicted: screen, Monday (2); one true positive
+    assert (laptops["gold_terms"], laptops["predicted_terms"], laptops["true_positives"]) == (3, 2, 1)
+    assert laptops["precision"] == 50.0 and laptops["recall"] == pytest.approx(33.33)
+    assert laptops["f1"] == pytest.approx(40.0)
+    # conflict is left out: positive right, negative wrong
+    assert laptops["polarity_terms"] == 2 and laptops["polarity_accuracy"] == 50.0
+    assert "missing" in result["restaurants"]
+
+
+def test_score_helpers():
+    assert span_scores([set()], [set()])["f1"] == 0.0
+    assert polarity_scores(["neutral"], ["neutral"])["accuracy"] == 100.0
+
+
+def test_missing_eval_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="--data"):
+        evaluate_aspects(tmp_path / "nope", extractor=_Known())
