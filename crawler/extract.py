@@ -250,15 +250,16 @@ def _rdfa_to_nested(items: list[dict]) -> list[dict]:
     return roots
 
 
-def _walk(value: Any) -> Iterator[dict]:
-    """Every dict in a JSON-LD tree, parents before children."""
+def _walk(value: Any, skip: frozenset = frozenset()) -> Iterator[dict]:
+    """Every dict in a JSON-LD tree, parents before children (not below keys in ``skip``)."""
     if isinstance(value, dict):
         yield value
-        for child in value.values():
-            yield from _walk(child)
+        for key, child in value.items():
+            if key not in skip:
+                yield from _walk(child, skip)
     elif isinstance(value, list):
         for child in value:
-            yield from _walk(child)
+            yield from _walk(child, skip)
 
 
 def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) -> list[dict]:
@@ -356,7 +357,9 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
 
     # Products first (nested review lists belong to them), then free-standing reviews.
     for node in nodes:
-        for inner in _walk(node):
+        # A product named in itemReviewed is a pointer, matched below, not a product of its own;
+        # products in a category page's ItemList are links to follow.
+        for inner in _walk(node, skip=frozenset({"itemReviewed", "itemListElement"})):
             if _types(inner) & PRODUCT_TYPES:
                 owner = add_product(inner)
                 for key in ("review", "reviews"):
@@ -428,8 +431,8 @@ def _select_one(scope: Selector, specs: Iterable[str]) -> str | None:
         else:
             found = scope.css(spec)
         for item in found:
-            value = item.root if isinstance(item.root, str) else item.xpath("string()").get()
-            value = clean_text(value)
+            # Whole elements go through clean_text as HTML, so <br> and </p> become spaces.
+            value = clean_text(item.root if isinstance(item.root, str) else item.get())
             if value:
                 return value
     return None

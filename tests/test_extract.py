@@ -1,0 +1,421 @@
+"""Parser tests: saved pages (written here) for each markup variant and each shipped site profile."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.extract import extract, product_id_from_url
+from crawler.profiles import ProfileError, get_profile, load_profile, shipped_profiles
+from data.store import review_id
+
+URL = "https://shop.test/p/kettle"
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<!doctype html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def _ld(data) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+# --- JSON-LD --------------------------------------------------------------------------------
+
+def test_json_ld_product_with_nested_reviews_scales_and_authors():
+    data = {
+        "@context": "https://schema.org", "@type": "Product", "name": "Kettle 2000", "sku": "K2000",
+        "brand": {"@type": "Brand", "name": "Acme"}, "category": "Kitchen",
+        "aggregateRating": {"@type": "AggregateRating", "ratingValue": "4.4", "reviewCount": "1,204"},
+        "review": [
+            {"@type": "Review", "author": {"@type": "Person", "name": "Ann  Lee"},
+             "datePublished": "2024-07-04", "name": "Fast &amp; quiet",
+             "reviewBody": "Boils   in two minutes &amp; stays quiet.",
+             "reviewRating": {"@type": "Rating", "ratingValue": 8, "bestRating": 10, "worstRating": 0}},
+            {"@type": "Review", "author": "Bob", "datePublished": "2024-07-01T10:00:00Z",
+             "reviewBody": "The lid leaks when I pour.",
+             "reviewRating": {"@type": "Rating", "ratingValue": "2", "bestRating": "5"}},
+        ]}
+    page = extract(_page(_ld(data) + "<h1>Kettle 2000</h1>"), URL)
+    assert page.problems == {}
+    (product,) = page.products
+    assert product == {"type": "product", "product_id": "K2000", "url": URL, "title": "Kettle 2000",
+                       "brand": "Acme", "category": "Kitchen", "rating": 4.4, "review_count": 1204,
+                       "source": "shop.test"}
+    first, second = page.reviews
+    assert first["product_id"] == "K2000"
+    assert first["rating"] == 4.2 and first["rating_original"] == "8" and first["rating_scale"] == "0-10"
+    assert first["author"] == "Ann Lee"
+    assert first["title"] == "Fast & quiet"
+    assert first["body"] == "Boils in two minutes & stays quiet."
+    assert first["published_at"] == date(2024, 7, 4)
+    assert first["language"] == "en"
+    assert first["url"] == URL
+    assert first["review_id"] == review_id("K2000", "Ann Lee", "2024-07-04", first["body"])
+    assert second["rating"] == 2.0 and second["rating_scale"] == "1-5"
+    assert second["author"] == "Bob" and second["published_at"] == date(2024, 7, 1)
+    assert second["title"] is None
+
+
+def test_json_ld_graph_with_item_reviewed_pointing_back():
+    data = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "@id": URL, "name": "Kettle page"},
+        {"@type": "Product", "@id": f"{URL}#product", "name": "Kettle 2000", "gtin13": "4006381333931",
+         "review": [{"@id": f"{URL}#r1"}]},
+        {"@type": "Review", "@id": f"{URL}#r1", "author": {"@type": "Person", "name": "Cleo"},
+         "reviewBody": "Referenced from the product.", "reviewRating": {"ratingValue": 5}},
+        {"@type": "Review", "@id": f"{URL}#r2", "itemReviewed": {"@id": f"{URL}#product"},
+         "author": "Dev", "reviewBody": "Points back with itemReviewed.", "reviewRating": {"ratingValue": "3"},
+         "datePublished": "2023-12-24"},
+    ]}
+    page = extract(_page(_ld(data)), URL)
+    assert [p["product_id"] for p in page.products] == ["4006381333931"]
+    assert [(r["author"], r["product_id"], r["rating"]) for r in page.reviews] == [
+        ("Cleo", "4006381333931", 5.0), ("Dev", "4006381333931", 3.0)]
+    # A review @id with an anchor is where the review can be read.
+    assert [r["url"] for r in page.reviews] == [f"{URL}#r1", f"{URL}#r2"]
+
+
+def test_several_products_on_one_page_are_kept_apart():
+    data = [
+        {"@context": "https://schema.org", "@type": "Product", "name": "Red kettle", "sku": "RED",
+         "review": {"@type": "Review", "author": "Ann", "reviewBody": "Red one is great.",
+                    "reviewRating": {"ratingValue": "5"}}},
+        {"@context": "https://schema.org", "@type": "Product", "name": "Blue kettle", "sku": "BLUE",
+         "review": [{"@type": "Review", "author": "Bo", "reviewBody": "Blue one rattles.",
+                     "reviewRating": {"ratingValue": "2"}}]},
+        {"@context": "https://schema.org", "@type": "Review", "author": "Cy",
+         "itemReviewed": {"@type": "Product", "name": "Blue kettle"},
+         "reviewBody": "Blue again, by name.", "reviewRating": {"ratingValue": "4"}},
+    ]
+    page = extract(_page(_ld(data)), URL)
+    assert [(p["product_id"], p["title"]) for p in page.products] == [("RED", "Red kettle"), ("BLUE", "Blue kettle")]
+    assert {r["body"]: r["product_id"] for r in page.reviews} == {
+        "Red one is great.": "RED", "Blue one rattles.": "BLUE", "Blue again, by name.": "BLUE"}
+
+
+def test_review_with_only_an_item_reviewed_product_and_no_ids():
+    data = {"@context": "http://schema.org", "@type": "Review", "author": {"@type": "Person", "name": "Eli"},
+            "itemReviewed": {"@type": "Product", "name": "Toaster T1"},
+            "reviewBody": "Toasts evenly.", "reviewRating": {"ratingValue": "4.5", "bestRating": "5"}}
+    page = extract(_page(_ld(data)), "https://shop.test/toaster.html?ref=mail")
+    (product,) = page.products
+    assert product["title"] == "Toaster T1"
+    assert product["product_id"] == "shop.test/toaster" == product_id_from_url("https://shop.test:8080/toaster.html")
+    assert page.reviews[0]["product_id"] == "shop.test/toaster"
+    assert page.reviews[0]["rating"] == 4.5
+
+
+def test_malformed_json_ld_is_counted_and_the_good_block_kept():
+    good = _ld({"@type": "Product", "name": "Kettle", "sku": "K1",
+                "review": [{"@type": "Review", "author": "Ann", "reviewBody": "Fine kettle.",
+                            "reviewRating": {"ratingValue": 4}}]})
+    broken = '<script type="application/ld+json">{"@type": "Product", "name": "oops" </script>'
+    trailing_comma = '<script type="application/ld+json">{"@type": "Organization", "name": "Acme",}</script>'
+    page = extract(_page(broken + good + trailing_comma), URL)
+    assert page.problems == {"malformed_json_ld": 1}
+    assert [r["body"] for r in page.reviews] == ["Fine kettle."]
+
+
+# --- microdata and RDFa ---------------------------------------------------------------------
+
+MICRODATA = """
+<div itemscope itemtype="https://schema.org/Product">
+  <h1 itemprop="name">Blender B9</h1><meta itemprop="sku" content="B9">
+  <div itemprop="brand" itemscope itemtype="https://schema.org/Brand"><span itemprop="name">Mixo</span></div>
+  <div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">
+    <span itemprop="ratingValue">3.5</span> from <span itemprop="reviewCount">2</span></div>
+  <div itemprop="review" itemscope itemtype="https://schema.org/Review">
+    <span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Fay</span></span>
+    <meta itemprop="datePublished" content="2024-02-29">
+    <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">
+      <meta itemprop="worstRating" content="1"><span itemprop="ratingValue">5</span><meta itemprop="bestRating" content="5"></div>
+    <b itemprop="name">Smoothies in seconds</b>
+    <p itemprop="reviewBody">Crushes ice with no effort.
+       Loud, though.</p>
+  </div>
+  <div itemprop="review" itemscope itemtype="https://schema.org/Review">
+    <span itemprop="author">Gus</span>
+    <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating"><span itemprop="ratingValue">2</span></div>
+    <p itemprop="reviewBody">The jar cracked.</p>
+  </div>
+</div>"""
+
+
+def test_microdata_product_and_reviews():
+    page = extract(_page(MICRODATA), URL)
+    (product,) = page.products
+    assert (product["product_id"], product["title"], product["brand"], product["rating"], product["review_count"]) \
+        == ("B9", "Blender B9", "Mixo", 3.5, 2)
+    fay, gus = page.reviews
+    assert (fay["author"], fay["rating"], fay["title"], fay["published_at"]) == \
+        ("Fay", 5.0, "Smoothies in seconds", date(2024, 2, 29))
+    assert fay["body"] == "Crushes ice with no effort. Loud, though."
+    assert (gus["author"], gus["rating"], gus["body"], gus["published_at"]) == ("Gus", 2.0, "The jar cracked.", None)
+    assert {r["product_id"] for r in page.reviews} == {"B9"}
+
+
+def test_rdfa_product_and_reviews():
+    body = """
+    <div vocab="https://schema.org/" typeof="Product" resource="#toaster">
+      <h1 property="name">Toaster T2</h1><span property="sku">T2</span>
+      <div property="review" typeof="Review">
+        <span property="author" typeof="Person"><span property="name">Hana</span></span>
+        <span property="reviewRating" typeof="Rating"><span property="ratingValue">80</span>
+          <meta property="bestRating" content="100"><meta property="worstRating" content="0"></span>
+        <span property="datePublished">2024-05-06</span>
+        <p property="reviewBody">Even browning on both sides.</p>
+      </div>
+    </div>"""
+    page = extract(_page(body), URL)
+    assert [(p["product_id"], p["title"]) for p in page.products] == [("T2", "Toaster T2")]
+    (review,) = page.reviews
+    assert (review["author"], review["rating"], review["rating_original"], review["rating_scale"]) == \
+        ("Hana", 4.2, "80", "0-100")
+    assert review["body"] == "Even browning on both sides."
+    assert review["published_at"] == date(2024, 5, 6)
+    assert review["product_id"] == "T2"
+
+
+# --- site profiles --------------------------------------------------------------------------
+
+RV_LIST = """
+<h1 class="pd-title">Toaster T3</h1><span class="pd-brand">Brava</span>
+<span class="pd-sku">T3</span><span class="pd-category">Kitchen</span>
+<div class="rv-list">
+  <article class="rv-item" id="r-101">
+    <span class="rv-stars" data-score="4">4 out of 5</span>
+    <h4 class="rv-title">Good &amp; quick</h4>
+    <p class="rv-body">Toasts evenly, but the crumb tray sticks.</p>
+    <span class="rv-author">Ivy</span>
+    <time class="rv-date" datetime="2024-07-04">July 4, 2024</time>
+  </article>
+  <article class="rv-item" id="r-102">
+    <span class="rv-stars">2 out of 5</span>
+    <p class="rv-body">Burnt the first slice.</p>
+    <span class="rv-author">Jon</span>
+    <time class="rv-date">June 30, 2024</time>
+  </article>
+  <article class="rv-item" id="r-103"><span class="rv-stars" data-score="5"></span><p class="rv-body">  </p></article>
+</div>
+<a class="rv-next" href="?page=2">Next</a>"""
+
+
+def test_rv_list_profile_is_detected_without_schema_markup():
+    page = extract(_page(RV_LIST), "https://demo.test/products/t3")
+    assert page.profile == "rv-list"
+    (product,) = page.products
+    assert product == {"type": "product", "product_id": "T3", "url": "https://demo.test/products/t3",
+                       "title": "Toaster T3", "brand": "Brava", "category": "Kitchen", "rating": None,
+                       "review_count": None, "source": "demo.test"}
+    ivy, jon = page.reviews
+    assert (ivy["rating"], ivy["title"], ivy["author"], ivy["published_at"], ivy["url"]) == \
+        (4.0, "Good & quick", "Ivy", date(2024, 7, 4), "https://demo.test/products/t3#r-101")
+    assert ivy["body"] == "Toasts evenly, but the crumb tray sticks."
+    assert (jon["rating"], jon["title"], jon["published_at"]) == (2.0, None, date(2024, 6, 30))
+    assert page.problems == {"review_missing_text": 1}
+    assert page.next_url == "https://demo.test/products/t3?page=2"
+
+
+DATA_HOOK = """
+<span id="productTitle"> Air Fryer XL </span><a id="bylineInfo">Visit the Crispo Store</a>
+<div id="cm_cr-review_list">
+ <div data-hook="review" id="R1ABC">
+  <span class="a-profile-name">K. Moss</span>
+  <i data-hook="review-star-rating"><span class="a-icon-alt">4.0 out of 5 stars</span></i>
+  <a data-hook="review-title"><span>4.0 out of 5 stars</span><span>Crisp fries, big basket</span></a>
+  <span data-hook="review-date">Reviewed in the United States on July 4, 2024</span>
+  <span data-hook="format-strip">Colour: Black</span>
+  <span data-hook="avp-badge">Verified Purchase</span>
+  <span data-hook="review-body"><span>Fries come out crisp.<br>The basket is big enough for four.</span></span>
+  <span data-hook="helpful-vote-statement">12 people found this helpful</span>
+ </div>
+ <div data-hook="review" id="R2DEF">
+  <span class="a-profile-name">L. Ng</span>
+  <i data-hook="review-star-rating"><span>1.0 out of 5 stars</span></i>
+  <span data-hook="review-date">Reviewed in Canada on 3 March 2024</span>
+  <span data-hook="review-body"><span>Stopped heating after a month.</span></span>
+  <span data-hook="helpful-vote-statement">One person found this helpful</span>
+ </div>
+</div>
+<ul class="a-pagination"><li class="a-last"><a href="/product-reviews/XL?pageNumber=2">Next page</a></li></ul>"""
+
+
+def test_data_hook_profile_reads_marketplace_style_lists():
+    page = extract(_page(DATA_HOOK), "https://market.test/product-reviews/XL")
+    assert page.profile == "data-hook"
+    (product,) = page.products
+    assert product["title"] == "Air Fryer XL" and product["product_id"] == "market.test/product-reviews/XL"
+    moss, ng = page.reviews
+    assert (moss["author"], moss["rating"], moss["rating_scale"], moss["title"]) == \
+        ("K. Moss", 4.0, "1-5", "Crisp fries, big basket")
+    assert moss["published_at"] == date(2024, 7, 4)
+    assert moss["body"] == "Fries come out crisp. The basket is big enough for four."
+    assert (moss["helpful_votes"], moss["verified"], moss["variant"]) == (12, True, "Colour: Black")
+    assert moss["url"] == "https://market.test/product-reviews/XL#R1ABC"
+    assert (ng["rating"], ng["published_at"], ng["helpful_votes"], ng["verified"]) == \
+        (1.0, date(2024, 3, 3), 1, False)
+    assert page.next_url == "https://market.test/product-reviews/XL?pageNumber=2"
+
+
+REVIEW_TABLE = """
+<h1>Desk Lamp L4</h1><div data-sku="L4"></div>
+<table class="reviews">
+  <tr><th>Score</th><th>Review</th></tr>
+  <tr data-review-id="77" data-author="Mia" data-date="3 days ago">
+    <td class="score">8/10</td><td class="text"><b>Bright</b> <span class="body">Bright and the arm holds its place.</span></td></tr>
+  <tr data-review-id="78" data-author="Ned" data-date="2024-01-15">
+    <td class="score">3 / 10</td><td class="text"><span class="body">Flickers on the lowest setting.</span></td></tr>
+</table>
+<a class="next" href="/lamps/l4/reviews/2">Next</a>"""
+
+
+def test_review_table_profile_ten_point_scores_and_relative_dates():
+    fetched = datetime(2024, 7, 10, 9, 30)
+    page = extract(_page(REVIEW_TABLE), "https://lamps.test/lamps/l4/reviews/1", fetched_at=fetched,
+                   profile="review-table")
+    assert page.profile == "review-table"
+    assert page.products[0]["product_id"] == "L4" and page.products[0]["title"] == "Desk Lamp L4"
+    mia, ned = page.reviews
+    assert (mia["rating"], mia["rating_original"], mia["rating_scale"]) == (4.2, "8", "0-10")
+    assert mia["published_at"] == date(2024, 7, 7)  # 3 days before the fetch
+    assert (mia["title"], mia["body"], mia["author"]) == ("Bright", "Bright and the arm holds its place.", "Mia")
+    assert mia["url"] == "https://lamps.test/lamps/l4/reviews/1#77"
+    assert (ned["rating"], ned["published_at"]) == (2.2, date(2024, 1, 15))
+    assert page.next_url == "https://lamps.test/lamps/l4/reviews/2"
+
+
+REVIEW_CARDS = """
+<h1 class="product-title">Rain Jacket R7</h1><span class="product-sku">R7</span>
+<ul class="reviews">
+  <li class="review" id="review-17" data-rating="5" data-author="Oli" data-date="2024-03-02">
+    <h3 class="review-title">Dry all day</h3><div class="review-text">Kept me dry on a long hike.</div>
+    <span class="variant">Size: M</span><span class="verified">Verified purchase</span>
+    <span class="helpful">3 people found this helpful</span></li>
+  <li class="review" id="review-18" data-rating="3" data-author="Pat" data-date="February 2, 2024">
+    <div class="review-text">Sleeves run short; I wish there were a tall size.</div></li>
+</ul>
+<nav><a href="?page=1">1</a><a href="?page=2">2</a><a href="?page=3">3</a></nav>"""
+
+
+def test_review_cards_profile_and_numbered_pagination():
+    page = extract(_page(REVIEW_CARDS), "https://wear.test/r7")
+    assert page.profile == "review-cards"
+    assert page.products[0]["product_id"] == "R7"
+    oli, pat = page.reviews
+    assert (oli["rating"], oli["author"], oli["title"], oli["variant"], oli["verified"], oli["helpful_votes"]) \
+        == (5.0, "Oli", "Dry all day", "Size: M", True, 3)
+    assert oli["url"] == "https://wear.test/r7#review-17"
+    assert (pat["rating"], pat["published_at"], pat["verified"], pat["helpful_votes"]) == \
+        (3.0, date(2024, 2, 2), False, None)
+    # No rel=next and no profile next link: the numbered link to page 2 is followed.
+    assert page.next_url == "https://wear.test/r7?page=2"
+    assert extract(_page(REVIEW_CARDS), "https://wear.test/r7?page=2").next_url == "https://wear.test/r7?page=3"
+
+
+def test_schema_markup_wins_over_profiles_unless_one_is_forced():
+    both = _page(_ld({"@type": "Product", "name": "X", "sku": "X1", "review": [
+        {"@type": "Review", "author": "Q", "reviewBody": "From JSON-LD."}]}) + RV_LIST)
+    assert [r["body"] for r in extract(both, URL).reviews] == ["From JSON-LD."]
+    forced = extract(both, URL, profile="rv-list")
+    assert forced.profile == "rv-list"
+    assert [r["author"] for r in forced.reviews] == ["Ivy", "Jon"]
+
+
+def test_a_profile_file_of_your_own_and_bad_profiles(tmp_path):
+    mine = tmp_path / "myshop.toml"
+    mine.write_text('name = "myshop"\nurl_patterns = ["myshop\\\\.test/item/"]\n'
+                    'next_page = "xpath://a[@id=\'more\']/@href"\n'
+                    '[product]\ntitle = "h2.name"\n'
+                    '[review]\nblock = "div.opinion"\nbody = "xpath:.//p[1]"\nrating = "::attr(data-stars)"\n'
+                    'author = "em"\n', encoding="utf-8")
+    html = _page('<h2 class="name">Pan P1</h2><div class="opinion" data-stars="5"><p>Heats evenly.</p>'
+                 '<em>Ray</em></div><a id="more" href="/item/p1/2">more</a>')
+    page = extract(html, "https://myshop.test/item/p1", profile=str(mine))
+    assert page.profile == "myshop"
+    (review,) = page.reviews
+    assert (review["body"], review["rating"], review["author"]) == ("Heats evenly.", 5.0, "Ray")
+    assert page.next_url == "https://myshop.test/item/p1/2"
+    assert load_profile(mine).matches_url("https://myshop.test/item/p9")
+    with pytest.raises(ProfileError, match="no site profile named 'nope'.*rv-list"):
+        get_profile("nope")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[review]\nblock = "div"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match="bad.toml.*`block` and `body`"):
+        load_profile(bad)
+
+
+def test_every_shipped_profile_loads_and_is_documented():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert {"rv-list", "data-hook", "review-table", "review-cards"} <= set(shipped_profiles())
+    for name in shipped_profiles():
+        assert f"`{name}`" in readme, f"profile {name} is not described in README 'Crawling your shop'"
+
+
+# --- problems that must not crash -----------------------------------------------------------
+
+def test_wrong_declared_charset_is_counted_and_read_right():
+    html = _page(_ld({"@type": "Product", "name": "Café crème maker", "sku": "CC",
+                      "review": [{"@type": "Review", "author": "Zoë", "reviewBody": "Très bien, café parfait."}]}))
+    body = html.replace("<meta charset='utf-8'>", "").encode("utf-8")
+    page = extract(body, URL, encoding="iso-8859-1")
+    assert page.problems.get("wrong_charset") == 1
+    assert page.products[0]["title"] == "Café crème maker"
+    assert page.reviews[0]["author"] == "Zoë"
+    latin = html.replace("utf-8", "utf-8").encode("cp1252")  # declares utf-8, is not
+    page = extract(latin, URL)
+    assert page.problems.get("wrong_charset") == 1
+    assert page.reviews[0]["body"] == "Très bien, café parfait."
+    honest = html.replace("<meta charset='utf-8'>", "").encode("cp1252")
+    page = extract(honest, URL, encoding="windows-1252")
+    assert page.problems == {} and page.reviews[0]["author"] == "Zoë"
+
+
+@pytest.mark.parametrize("junk", [b"", b"\x00\x01\x02garbage", b"<html><body><div><p>unclosed <b>tags",
+                                  "<<<>>>".encode(), b"\xff\xfe\x00<\x00h"])
+def test_broken_pages_give_problems_not_crashes(junk):
+    page = extract(junk, URL)
+    assert page.reviews == [] and page.products == []
+    assert isinstance(page.problems, dict)
+
+
+def test_empty_page_is_counted_as_broken():
+    assert extract(b"", URL).problems == {"broken_html": 1}
+
+
+def test_listing_page_yields_product_links():
+    itemlist = _ld({"@context": "https://schema.org", "@type": "ItemList", "itemListElement": [
+        {"@type": "ListItem", "position": 1, "url": "/p/one"},
+        {"@type": "ListItem", "position": 2, "item": {"@type": "Product", "url": "https://shop.test/p/two"}}]})
+    page = extract(_page(itemlist + '<a rel="next" href="/c/kitchen?page=2">next</a>'), "https://shop.test/c/kitchen")
+    assert page.product_links == ["https://shop.test/p/one", "https://shop.test/p/two"]
+    assert page.next_url == "https://shop.test/c/kitchen?page=2"
+    cards = _page('<div class="product-card"><a href="/p/three">Three</a></div>'
+                  '<div class="product-card"><a href="https://elsewhere.test/p/x">X</a></div><a href="/about">About</a>')
+    assert extract(cards, "https://shop.test/c/all").product_links == ["https://shop.test/p/three"]
+
+
+def test_review_ids_are_stable_across_pages_and_fetches():
+    a = extract(_page(RV_LIST), "https://demo.test/products/t3?page=1", fetched_at=datetime(2024, 8, 1))
+    b = extract(_page(RV_LIST), "https://demo.test/products/t3", fetched_at=datetime(2025, 1, 1))
+    assert [r["review_id"] for r in a.reviews] == [r["review_id"] for r in b.reviews]
+    assert len({r["review_id"] for r in a.reviews}) == 2
+
+
+def test_extract_command_prints_json_lines(tmp_path):
+    from dashboard.cli import cli as main
+
+    saved = tmp_path / "t3.html"
+    saved.write_text(_page(RV_LIST), encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(saved), "--url", "https://demo.test/products/t3"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["type"] for line in lines] == ["product", "review", "review"]
+    assert lines[1]["published_at"] == "2024-07-04" and lines[1]["rating"] == 4.0
+    assert "review_missing_text 1" in result.stderr
+    missing = CliRunner().invoke(main, ["extract", str(tmp_path / "nope.html")])
+    assert missing.exit_code != 0 and "no file at" in missing.output
