@@ -98,7 +98,7 @@ def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyz
             total = len(config.sources) + 2
             for number, source in enumerate(config.sources, 1):
                 log(f"[{number}/{total}] crawl {source.name!r}: {len(source.start_urls)} start URL(s)")
-                step = _run_step(Step("crawl", source.name), lambda s=source: _crawl_source(db, s, crawl), log)
+                step = _run_step(Step("crawl", source.name), lambda s=source: _crawl_source(db, s, crawl, progress), log)
                 steps.append(step)
                 record.update(steps)
             crawled = [s for s in steps if s.status in ("ok", "partial")]
@@ -148,7 +148,7 @@ def _run_step(step: Step, work: Callable[[], dict | None], log: Callable[[str], 
             step.status = "ok"
         step.counts = _jsonable(counts)
         if step.status == "failed":
-            step.error = str(counts.get("error") or "the step reported failure")
+            step.error = str(step.counts.pop("error", None) or "the step reported failure")
     except (JobStopped, KeyboardInterrupt):
         step.status, step.error = "failed", "stopped"
         step.seconds = time.monotonic() - started
@@ -165,10 +165,15 @@ def _run_step(step: Step, work: Callable[[], dict | None], log: Callable[[str], 
     return step
 
 
-def _crawl_source(db: str, source: Source, crawl: Callable) -> dict:
+def _crawl_source(db: str, source: Source, crawl: Callable, progress: bool) -> dict:
     result = crawl(db, source.start_urls, max_pages=source.max_pages, incremental=True,
-                   profile=source.profile, obey_robots=source.obey_robots, category=source.category)
+                   profile=source.profile, obey_robots=source.obey_robots, polite=source.polite,
+                   category=source.category, progress=progress)
     result = dict(result or {})
+    if result.get("status") != "failed" and not result.get("pages") and result.get("errors"):
+        # nothing fetched, only errors (host down, refused): the source failed whatever it says
+        result["status"] = "failed"
+        result["error"] = f"no page could be fetched: {json.dumps(result.get('problems') or {})}"
     if result.get("status") != "failed":
         _record_sides(db, source, result.get("run_id"))
     return result

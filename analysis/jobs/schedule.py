@@ -112,8 +112,17 @@ def run_schedule(job: Callable[[], int | None], *, every: str | None = None, cro
     trigger = make_trigger(every, cron, timezone)
     scheduler = BlockingScheduler(timezone=timezone)
     runs = {"n": 0}
+    idle = threading.Event()
+    idle.set()
 
     def one_run() -> None:
+        idle.clear()
+        try:
+            _one_run()
+        finally:
+            idle.set()
+
+    def _one_run() -> None:
         runs["n"] += 1
         number = runs["n"]
         started = time.monotonic()
@@ -157,6 +166,8 @@ def run_schedule(job: Callable[[], int | None], *, every: str | None = None, cro
     log.info("schedule started: `reviewlens run` %s; stop with Ctrl+C or SIGTERM", what)
     try:
         scheduler.start()
+        # the scheduler has stopped; a run still going was asked to stop: let it record itself
+        idle.wait(getattr(job, "stop_grace", 30.0) + 10.0)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -37,6 +37,7 @@ SOURCE_KEYS = {
     "max_pages": "most pages to fetch for this source (whole number > 0)",
     "profile": "site profile name or path, for shops without schema.org markup",
     "obey_robots": "respect robots.txt (true/false, default true)",
+    "polite": "delays between requests (default true; false only for your own loopback shop)",
     "products": "table of product id = \"ours\" | \"competitor\", overriding side",
 }
 JOB_KEYS = {
@@ -68,6 +69,7 @@ class Source:
     max_pages: int | None = None
     profile: str | None = None
     obey_robots: bool = True
+    polite: bool = True
     products: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -260,6 +262,9 @@ class _Checker:
         obey = entry.get("obey_robots", True)
         if not isinstance(obey, bool):
             bad(f"must be true or false, got {obey!r}", "obey_robots")
+        polite = entry.get("polite", True)
+        if not isinstance(polite, bool):
+            bad(f"must be true or false, got {polite!r}", "polite")
         products = entry.get("products", {})
         if not isinstance(products, dict):
             bad("must be a table of product id = \"ours\" | \"competitor\"", "products")
@@ -270,7 +275,8 @@ class _Checker:
         if len(self.problems) > before:
             return None
         return Source(name=name.strip(), urls=urls, sitemaps=sitemaps, side=side, category=category,
-                      max_pages=max_pages, profile=profile, obey_robots=obey, products=dict(products))
+                      max_pages=max_pages, profile=profile, obey_robots=obey, polite=polite,
+                      products=dict(products))
 
     def _url_list(self, entry: dict, key: str, bad) -> list[str]:
         value = entry.get(key, [])

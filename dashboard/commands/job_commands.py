@@ -65,11 +65,13 @@ def run(db: str, sources_file: str | None, reports_dir: str | None, quiet: bool)
     except SourcesError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(runner.EXIT_BAD_SOURCES)
+    if reports_dir:
+        config.reports_dir = reports_dir
     say = (lambda line: None) if quiet else (lambda line: click.echo(line))
     say(f"job on {db}: {config.describe()}")
     try:
         with runner.stop_on_sigterm():
-            result = runner.run_job(db, config, reports_dir=reports_dir, log=say, progress=not quiet)
+            result = runner.run_job(db, config, log=say, progress=not quiet)
     except JobLocked as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(runner.EXIT_LOCKED)
