@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from dashboard.commands.common import db_option, friendly_errors, not_built
+from dashboard.commands.common import db_option, friendly_errors
 
 
 @click.command()
@@ -45,8 +45,15 @@ def status(db: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @db_option
 def dashboard(db: str, port: int, host: str) -> None:
-    """Serve the Streamlit dashboard (read-only) and print its URL."""
-    not_built(5, "dashboard")
+    """Serve the Streamlit dashboard (read-only) and print its URL.
+
+    \b
+    Example:
+      reviewlens --db shop.duckdb dashboard --port 8502
+    """
+    from dashboard.serve import serve_command
+
+    serve_command(db, port=port, host=host)
 
 
 COMMANDS = [status, dashboard]

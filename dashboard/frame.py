@@ -1,0 +1,213 @@
+"""What every page shares: the store path, its state, the sidebar filters, the URL, downloads.
+
+The entry file (:mod:`dashboard.app`) calls :func:`open_store` and :func:`sidebar_filters`
+before running the page; the page then reads them back with :func:`current`.
+
+Filters and selections are mirrored into ``st.query_params`` so a view can be shared as a
+link: a widget starts from the URL on a session's first run, and writes its value back.
+
+Example (inside a page)::
+
+    ctx = frame.current()
+    table = queries.overview_products(ctx.db, ctx.stamp, ctx.filters, ctx.last)
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+import streamlit as st
+
+from dashboard import queries, render
+from data import store
+
+_CTX = "_reviewlens_ctx"
+
+
+@dataclass(frozen=True)
+class Context:
+    db: str
+    stamp: float
+    filters: queries.Filters
+    first: date | None
+    last: date | None
+
+
+def db_path() -> str:
+    """The store: ``--db PATH`` after ``--`` on the streamlit command line, else the env/default."""
+    args = sys.argv[1:]
+    if "--db" in args and args.index("--db") + 1 < len(args):
+        return args[args.index("--db") + 1]
+    return store.default_path()
+
+
+def current() -> Context:
+    """The context the entry file prepared for this run."""
+    return st.session_state[_CTX]
+
+
+# --- URL <-> widgets ----------------------------------------------------------------------------
+
+def from_url(key: str, default: Any, parse: Callable[[Any], Any] = lambda v: v) -> None:
+    """Seed widget ``key`` from the URL the first time this session renders it."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get_all(key) if key in st.query_params else None
+    value = default
+    if raw:
+        try:
+            value = parse(raw if len(raw) > 1 else raw[0])
+        except (ValueError, TypeError):
+            value = default  # a hand-edited link with a bad value falls back to the default
+    st.session_state[key] = value
+
+
+def to_url(key: str, value: Any, default: Any) -> None:
+    """Write a widget's value into the URL (removed when it is the default)."""
+    if value == default or value in (None, "", [], ()):
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    if isinstance(value, (list, tuple)):
+        text = [str(v) for v in value]
+    else:
+        text = str(value)
+    if st.query_params.get_all(key) != (text if isinstance(text, list) else [text]):
+        st.query_params[key] = text
+
+
+def _as_list(value) -> list[str]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+# --- the store's state --------------------------------------------------------------------------
+
+def open_store() -> tuple[str, float, dict] | None:
+    """Check the store; show what to do and return None when there is nothing to show yet."""
+    db = db_path()
+    stamp = queries.store_stamp(db)
+    try:
+        state = queries.store_state(db, stamp)
+    except store.StoreBusy:
+        show_updating()
+        return None
+    except store.StoreError as exc:
+        st.title("reviewlens")
+        st.info(f"**Nothing to show yet.** {exc}")
+        st.markdown("To get started:\n\n"
+                    "```sh\nreviewlens import my_reviews.csv     # or: reviewlens crawl URL\n"
+                    "reviewlens analyze\n```\n\nor try `reviewlens demo`.")
+        return None
+    if not state["reviews"]:
+        st.title("reviewlens")
+        st.info(f"**The store at `{db}` has no reviews yet.** Collect some first:")
+        st.code("reviewlens import my_reviews.csv     # or: reviewlens crawl URL\nreviewlens analyze",
+                language="sh")
+        return None
+    if not state["analysed"]:
+        st.title("reviewlens")
+        st.info(f"**{state['reviews']:,} reviews are collected but not analysed yet.** "
+                f"Run the batch job, then reload this page:")
+        st.code("reviewlens analyze", language="sh")
+        return None
+    return db, stamp, state
+
+
+def show_updating() -> None:
+    """Say a job holds the store, and check back every few seconds until it is free."""
+    st.warning("⏳ **A job is updating the data.** This page reloads by itself when it has "
+               "finished (usually within a minute).", icon=None)
+
+    @st.fragment(run_every=3)
+    def _wait_for_store():
+        try:
+            con = store.connect(db_path(), read_only=True, wait=0.2)
+        except store.StoreBusy:
+            return
+        except store.StoreError:
+            return
+        con.close()
+        st.rerun(scope="app")
+
+    _wait_for_store()
+
+
+# --- the sidebar ------------------------------------------------------------------------------
+
+PERIODS = {30: "30 days", 90: "90 days", 180: "180 days", 365: "1 year"}
+
+
+def sidebar_filters(db: str, stamp: float) -> Context:
+    """Draw the shared filters (date range, category, rating, source, period) and store the context."""
+    choices = queries.filter_choices(db, stamp)
+    first, last = choices["first"], choices["last"]
+    with st.sidebar:
+        st.markdown("### Filters")
+        from_url("f_from", first, date.fromisoformat)
+        from_url("f_to", last, date.fromisoformat)
+        if first and last:
+            start = st.date_input("From", key="f_from", min_value=first, max_value=last,
+                                  format="YYYY-MM-DD")
+            end = st.date_input("To", key="f_to", min_value=first, max_value=last,
+                                format="YYYY-MM-DD")
+        else:
+            start = end = None
+        from_url("f_cat", [], _as_list)
+        categories = st.multiselect("Category", choices["categories"], key="f_cat",
+                                    placeholder="All categories")
+        from_url("f_stars", (1, 5), lambda v: tuple(int(x) for x in _as_list(v)))
+        stars = st.slider("Rating (stars)", 1, 5, key="f_stars")
+        from_url("f_src", [], _as_list)
+        sources = st.multiselect("Source", choices["sources"], key="f_src", placeholder="All sources")
+        from_url("f_period", 90, int)
+        period = st.selectbox("Compare periods of", list(PERIODS), key="f_period",
+                              format_func=PERIODS.get,
+                              help="“Change” and “trend” compare the last period with the one before.")
+        st.caption(f"Store: `{os.path.basename(db)}` · reviews from {first} to {last}")
+
+    to_url("f_from", start, first)
+    to_url("f_to", end, last)
+    to_url("f_cat", list(categories), [])
+    to_url("f_stars", list(stars), [1, 5])
+    to_url("f_src", list(sources), [])
+    to_url("f_period", period, 90)
+    filters = queries.Filters(
+        start=start if start and start != first else None,
+        end=end if end and end != last else None,
+        categories=tuple(c for c in categories if c in choices["categories"]),
+        sources=tuple(s for s in sources if s in choices["sources"]),
+        min_rating=int(stars[0]), max_rating=int(stars[1]), period_days=int(period))
+    ctx = Context(db=db, stamp=stamp, filters=filters, first=first, last=last)
+    st.session_state[_CTX] = ctx
+    return ctx
+
+
+# --- downloads ----------------------------------------------------------------------------------
+
+def download_table(frame, file_name: str, key: str, label: str = "Download CSV") -> None:
+    """A CSV download of a table as shown, written by the report module's CSV writer."""
+    from analysis import report
+
+    st.download_button(label, data=report.to_csv_bytes(frame), file_name=file_name,
+                       mime="text/csv", key=key, on_click="ignore", icon=":material/download:")
+
+
+def download_report(db: str, kind: str, file_name: str, key: str, product: str | None = None,
+                    since: date | None = None, label: str | None = None) -> None:
+    """A download of a full `reviewlens report` kind, built only when the button is clicked."""
+    from analysis import report
+
+    def build() -> bytes:
+        return report.to_csv_bytes(report.build(db, kind, product=product, since=since))
+
+    st.download_button(label or f"Download the {kind} report (CSV)", data=build,
+                       file_name=file_name, mime="text/csv", key=key, on_click="ignore",
+                       icon=":material/download:")
+
+
+def style() -> None:
+    """The few CSS rules the page's own tags use (quotes, review cards, marks)."""
+    st.markdown(render.STYLE, unsafe_allow_html=True)

@@ -1,0 +1,225 @@
+"""Turning review text and numbers into safe, readable page content.
+
+Review text is written by strangers, so it is never trusted: every character that could mean
+something to HTML or to Streamlit's markdown (``<``, ``[``, ``*``, ``$``, ``:`` ...) becomes a
+numeric character reference before it reaches ``st.markdown(..., unsafe_allow_html=True)``.
+The only tags on the page are the ones written here.
+
+Example::
+
+    >>> safe_text("<script>alert(1)</script>")
+    '&#60;script&#62;alert&#40;1&#41;&#60;&#47;script&#62;'
+    >>> highlight("The battery died", 4, 11)
+    'The <mark class="rl-aspect">battery</mark> died'
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable
+from urllib.parse import urlparse
+
+SENTIMENT_COLOURS = {"positive": "#d9f2e1", "negative": "#f9d9d9", "neutral": "#eeeeee",
+                     "mixed": "#fbefd0"}
+CHART_COLOURS = {"positive": "#2e8b57", "negative": "#c0392b", "neutral": "#9e9e9e"}
+
+# Styles for the tags written below; injected once per page by the frame.
+STYLE = """
+<style>
+.rl-quote {border-left: 3px solid #c9ced6; padding: 2px 10px; margin: 4px 0 8px 0; color: #31333f;}
+.rl-quote a {font-size: 0.8em; margin-left: 6px;}
+mark.rl-aspect {background: #ffe58a; padding: 0 2px; border-radius: 3px;}
+.rl-review {border: 1px solid #e6e8eb; border-radius: 8px; padding: 8px 12px; margin-bottom: 10px;}
+.rl-review .rl-meta {font-size: 0.85em; color: #6b7280; margin-bottom: 4px;}
+.rl-review .rl-title {font-weight: 600;}
+.rl-sent {border-radius: 3px; padding: 1px 2px;}
+.rl-flag {background: #fff3cd; color: #7a5b00; border-radius: 4px; padding: 1px 6px; font-size: 0.8em;}
+.rl-stars {color: #e0a800; letter-spacing: 1px;}
+</style>
+"""
+
+
+def safe_text(text: object) -> str:
+    """``text`` with every character except letters, digits and spaces as a character reference.
+
+    Newlines become ``<br>`` so a blank line cannot end the HTML block and hand the rest of the
+    text to the markdown parser.
+
+    >>> safe_text("[click](http://x) *bold*")
+    '&#91;click&#93;&#40;http&#58;&#47;&#47;x&#41; &#42;bold&#42;'
+    """
+    if text is None:
+        return ""
+    out = []
+    for ch in str(text):
+        if ch == "\n":
+            out.append("<br>")
+        elif ch == "\r":
+            continue
+        elif ch.isalnum() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(f"&#{ord(ch)};")
+    return "".join(out)
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is plain http(s), else None (a ``javascript:`` link is never shown).
+
+    >>> safe_url("javascript:alert(1)") is None
+    True
+    """
+    if not url:
+        return None
+    parsed = urlparse(str(url).strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None
+    return str(url).strip()
+
+
+def highlight(text: str, start: int | None, end: int | None, word: str | None = None) -> str:
+    """Safe HTML of ``text`` with ``text[start:end]`` marked; falls back to finding ``word``.
+
+    >>> highlight("Great lid, weak <b>hinge</b>", None, None, "hinge")
+    'Great lid&#44; weak &#60;b&#62;<mark class="rl-aspect">hinge</mark>&#60;&#47;b&#62;'
+    """
+    text = text or ""
+    ok = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+    if not ok and word:
+        found = text.lower().find(str(word).lower())
+        if found >= 0:
+            start, end, ok = found, found + len(str(word)), True
+    if not ok:
+        return safe_text(text)
+    return (safe_text(text[:start]) + '<mark class="rl-aspect">' + safe_text(text[start:end])
+            + "</mark>" + safe_text(text[end:]))
+
+
+def quote_html(text: str, start: int | None, end: int | None, word: str | None,
+               url: str | None) -> str:
+    """One quote as a block with the aspect marked and a link to the review when it has one."""
+    link = safe_url(url)
+    anchor = (f' <a href="{safe_text(link)}" target="_blank" rel="noopener noreferrer" '
+              f'title="read the whole review">review&nbsp;↗</a>'
+              if link else "")
+    return f'<div class="rl-quote">“{highlight(text, start, end, word)}”{anchor}</div>'
+
+
+def review_body_html(body: str, sentences: Iterable[dict], aspects: Iterable[dict]) -> str:
+    """The review body with each sentence coloured by its sentiment and each aspect term marked.
+
+    ``sentences`` have ``start_char``, ``end_char``, ``sentiment``; ``aspects`` have
+    ``start_char``, ``end_char``, ``aspect``, ``polarity`` (offsets into ``body``). Offsets that
+    do not fit the body are ignored, so a stale analysis cannot break the page.
+
+    >>> review_body_html("Good lid. Bad", [{"start_char": 0, "end_char": 9, "sentiment": "positive"}], [])[:59]
+    '<span class="rl-sent" style="background:#d9f2e1" title="pos'
+    """
+    body = body or ""
+    n = len(body)
+    colour = [None] * n
+    label = [None] * n
+    for s in sentences:
+        a, b = s.get("start_char"), s.get("end_char")
+        if isinstance(a, int) and isinstance(b, int) and 0 <= a < b <= n:
+            for i in range(a, b):
+                colour[i] = s.get("sentiment")
+    marked = [False] * n
+    for m in aspects:
+        a, b = m.get("start_char"), m.get("end_char")
+        if isinstance(a, int) and isinstance(b, int) and 0 <= a < b <= n:
+            for i in range(a, b):
+                marked[i] = True
+                label[i] = f"{m.get('aspect')} ({m.get('polarity')})"
+    out = []
+    i = 0
+    while i < n:
+        j = i
+        while j < n and colour[j] == colour[i] and marked[j] == marked[i] and label[j] == label[i]:
+            j += 1
+        piece = safe_text(body[i:j])
+        if marked[i]:
+            piece = f'<mark class="rl-aspect" title="{safe_text(label[i])}">{piece}</mark>'
+        if colour[i] in SENTIMENT_COLOURS:
+            piece = (f'<span class="rl-sent" style="background:{SENTIMENT_COLOURS[colour[i]]}" '
+                     f'title="{colour[i]}">{piece}</span>')
+        out.append(piece)
+        i = j
+    return "".join(out)
+
+
+def stars(rating: float | None) -> str:
+    """Five-star text for a 1-5 rating.
+
+    >>> stars(4)
+    '★★★★☆'
+    """
+    if rating is None or (isinstance(rating, float) and math.isnan(rating)):
+        return "no rating"
+    full = max(0, min(5, int(round(rating))))
+    return "★" * full + "☆" * (5 - full)
+
+
+def fmt_int(value) -> str:
+    """``1234567`` -> ``'1,234,567'``; missing -> ``'–'``."""
+    return "–" if _missing(value) else f"{int(value):,}"
+
+
+def fmt_rating(value) -> str:
+    """``4.256`` -> ``'4.26 ★'``."""
+    return "–" if _missing(value) else f"{float(value):.2f} ★"
+
+
+def fmt_signed(value, digits: int = 2) -> str:
+    """``0.1`` -> ``'+0.10'``; a net sentiment or its change."""
+    return "–" if _missing(value) else f"{float(value):+.{digits}f}"
+
+
+def fmt_pct(value) -> str:
+    """``0.256`` -> ``'25.6%'``."""
+    return "–" if _missing(value) else f"{100 * float(value):.1f}%"
+
+
+def fmt_pp(value) -> str:
+    """A change of share in percentage points: ``0.05`` -> ``'+5.0 pp'``."""
+    return "–" if _missing(value) else f"{100 * float(value):+.1f} pp"
+
+
+def confidence_note(mentions: int, share: float | None, lower: float | None, small: int = 10) -> str:
+    """Plain words for how far a finding's share can be trusted; small counts always say so.
+
+    ``lower`` is the lower bound of the share's Wilson interval (the batch job's
+    ``confidence``); the gap between share and bound is the uncertainty.
+
+    >>> confidence_note(3, 0.6, 0.2)
+    'low: only 3 mentions'
+    >>> confidence_note(400, 0.5, 0.46)
+    'high (share ± 4.0 pp)'
+    """
+    if mentions < small:
+        return f"low: only {mentions} mention{'s' if mentions != 1 else ''}"
+    if _missing(share) or _missing(lower):
+        return "–"
+    margin = max(0.0, float(share) - float(lower))
+    word = "high" if margin <= 0.05 else "medium" if margin <= 0.12 else "low"
+    return f"{word} (share ± {100 * margin:.1f} pp)"
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=\"'&")
+
+
+def plain_label(text: object) -> str:
+    """Text for a widget label (which Streamlit reads as markdown) with markdown switched off.
+
+    >>> plain_label("[x](http://y)")
+    '\\\\[x\\\\]\\\\(http\\\\://y\\\\)'
+    """
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text or ""))

@@ -1,0 +1,290 @@
+"""The Streamlit dashboard through AppTest: every page against a store built here, numbers on
+the page checked against the same numbers computed with SQL in the test."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import sample_data
+from data import store
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+HOSTILE = ("<script>alert('owned')</script> The lid is awful, see [click here](http://evil.example) "
+           "and **bold** :red[alert] $x^2$ <img src=x onerror=alert(1)>")
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("dash") / "shop.duckdb"
+    return sample_data.build(path, reviews=1500, products=4, extra_reviews=[
+        {"review_id": "hostile1", "product_id": "p0000", "body": HOSTILE, "rating": 1.0,
+         "title": "<b>[x](javascript:alert(1))</b>", "url": "javascript:alert(1)",
+         "published_at": "2025-12-30"}])
+
+
+def app(db: str, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("REVIEWLENS_DB", db)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(params)
+    return at
+
+
+def sql(db: str, text: str, params=None):
+    return store.query(db, text, params or [])
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def plotly_values(value) -> list:
+    """Plotly writes numeric arrays as base64 ``{"dtype", "bdata"}``; give plain lists back."""
+    if isinstance(value, dict) and "bdata" in value:
+        import base64
+
+        import numpy as np
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_overview_numbers_match_sql(shop, monkeypatch):
+    at = app(shop, monkeypatch).run()
+    _no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    expected = sql(shop, "SELECT count(*) AS n, avg(rating) AS r, count(DISTINCT product_id) AS p "
+                         "FROM reviews").first()
+    assert metrics["Reviews"] == f"{expected['n']:,}"
+    assert metrics["Products"] == f"{expected['p']:,}"
+    assert metrics["Average rating"] == f"{expected['r']:.2f} ★"
+
+    table = at.dataframe[0].value.set_index("Product")
+    per_product = sql(shop, """
+        SELECT p.title, count(*) AS n, avg(r.rating) AS rating, avg(a.net_sentiment) AS net
+        FROM reviews r JOIN products p USING (product_id)
+        LEFT JOIN review_analysis a ON a.review_id = r.review_id GROUP BY p.title""").dicts()
+    assert len(table) == len(per_product)
+    for row in per_product:
+        assert table.loc[row["title"], "Reviews"] == row["n"]
+        assert table.loc[row["title"], "Avg rating"] == pytest.approx(row["rating"])
+        assert table.loc[row["title"], "Net sentiment"] == pytest.approx(row["net"])
+    weakness = sql(shop, "SELECT p.title, i.name FROM product_insights i JOIN products p USING (product_id) "
+                         "WHERE kind = 'weakness' AND rank = 1").rows
+    for title, name in weakness:
+        assert table.loc[title, "Top weakness"] == name
+
+
+def test_overview_change_against_previous_period(shop, monkeypatch):
+    at = app(shop, monkeypatch, f_period="90").run()
+    _no_exception(at)
+    table = at.dataframe[0].value.set_index("Product")
+    last = sql(shop, "SELECT max(published_at) FROM reviews").scalar()
+    # period_bounds: the last 90 days up to the newest review against the 90 days before
+    rows = sql(shop, """
+        SELECT p.title,
+               avg(a.net_sentiment) FILTER (WHERE r.published_at > ?::DATE - 90)
+             - avg(a.net_sentiment) FILTER (WHERE r.published_at > ?::DATE - 180
+                                             AND r.published_at <= ?::DATE - 90) AS change
+        FROM reviews r JOIN products p USING (product_id) JOIN review_analysis a USING (review_id)
+        GROUP BY p.title""", [last, last, last]).rows
+    for title, change in rows:
+        assert table.loc[title, "Change"] == pytest.approx(change)
+
+
+def test_product_page_numbers_and_quotes(shop, monkeypatch):
+    at = app(shop, monkeypatch, product="p0001").run()
+    at.switch_page("views/product.py").run()
+    _no_exception(at)
+    title = sql(shop, "SELECT title FROM products WHERE product_id = 'p0001'").scalar()
+    assert at.title[0].value == title
+    expected = sql(shop, """
+        SELECT count(*) AS n, avg(r.rating) AS rating, avg(a.net_sentiment) AS net
+        FROM reviews r JOIN review_analysis a USING (review_id) WHERE r.product_id = 'p0001'""").first()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Reviews"] == f"{expected['n']:,}"
+    assert metrics["Average rating"] == f"{expected['rating']:.2f} ★"
+    assert metrics["Net sentiment"] == f"{expected['net']:+.2f}"
+
+    text = markdown_text(at)
+    for kind in ("strength", "weakness", "need"):
+        top = sql(shop, "SELECT name, mentions, quotes FROM product_insights "
+                        "WHERE product_id = 'p0001' AND kind = ? AND rank = 1", [kind]).first()
+        assert f"<b>1. {top['name'].replace(' ', ' ')}</b> · {top['mentions']:,} mentions" in text
+        first_quote = json.loads(top["quotes"])[0]["text"]
+        assert first_quote.split()[0] in text
+    assert '<mark class="rl-aspect">' in text
+
+    # the rating distribution chart shows the SQL counts per star
+    chart = json.loads(at.get("plotly_chart")[1].proto.spec)
+    counts = dict(sql(shop, "SELECT rating::INTEGER, count(*) FROM reviews WHERE product_id = 'p0001' "
+                            "GROUP BY 1").rows)
+    shown = dict(zip(plotly_values(chart["data"][0]["x"]), plotly_values(chart["data"][0]["y"])))
+    assert {int(k): v for k, v in shown.items() if v} == counts
+    assert chart["layout"]["title"]["text"] == "Rating distribution"
+    assert chart["layout"]["xaxis"]["title"]["text"] == "Stars"
+    assert at.query_params["product"] == "p0001"  # the view can be shared as a link
+
+
+def test_compare_page_shares_match_sql(shop, monkeypatch):
+    at = app(shop, monkeypatch, compare=["p0000", "p0002"]).run()
+    at.switch_page("views/compare.py").run()
+    _no_exception(at)
+    table = at.dataframe[0].value.set_index("Aspect")
+    names = dict(sql(shop, "SELECT product_id, title FROM products").rows)
+    # straight from the mentions, not from the monthly table the page reads
+    rows = sql(shop, """
+        SELECT product_id, aspect, count(*) AS n,
+               count(*) FILTER (WHERE polarity = 'positive') / count(*) AS pos,
+               count(*) FILTER (WHERE polarity = 'negative') / count(*) AS neg
+        FROM aspect_mentions WHERE product_id IN ('p0000', 'p0002') GROUP BY ALL""").dicts()
+    checked = 0
+    for row in rows:
+        if row["aspect"] not in table.index:
+            continue
+        name = names[row["product_id"]]
+        assert table.loc[row["aspect"], f"{name}: mentions"] == row["n"]
+        assert table.loc[row["aspect"], f"{name}: positive share"] == pytest.approx(row["pos"])
+        assert table.loc[row["aspect"], f"{name}: negative share"] == pytest.approx(row["neg"])
+        checked += 1
+    assert checked >= 10
+
+
+def test_themes_page(shop, monkeypatch):
+    at = app(shop, monkeypatch).run()
+    at.switch_page("views/themes.py").run()
+    _no_exception(at)
+    table = at.dataframe[0].value
+    sizes = dict(sql(shop, "SELECT label, size FROM themes WHERE kind = 'complaint'").rows)
+    assert dict(zip(table["Theme"], table["Size"])) == sizes
+    biggest = max(sizes, key=sizes.get)
+    assert any(biggest in e.label for e in at.expander)
+    at.segmented_control(key="theme_kind").set_value("need").run()
+    _no_exception(at)
+    needs = dict(sql(shop, "SELECT label, size FROM themes WHERE kind = 'need'").rows)
+    assert dict(zip(at.dataframe[0].value["Theme"], at.dataframe[0].value["Size"])) == needs
+
+
+def test_reviews_explorer_filters_and_pages(shop, monkeypatch):
+    at = app(shop, monkeypatch, rv_product="p0000", rv_stars=["1", "2"], rv_aspect="lid").run()
+    at.switch_page("views/reviews.py").run()
+    _no_exception(at)
+    expected = sql(shop, """
+        SELECT count(*) FROM reviews r WHERE product_id = 'p0000' AND round(rating) IN (1, 2)
+        AND review_id IN (SELECT review_id FROM aspect_mentions WHERE aspect = 'lid')""").scalar()
+    assert f"**{expected:,}** reviews match" in markdown_text(at)
+    assert at.number_input(key="rv_page").max == -(-expected // 20)
+    at.number_input(key="rv_page").set_value(2).run()
+    _no_exception(at)
+    assert at.query_params["rv_page"] == "2"
+
+    at.text_input(key="rv_q").input("broke after").run()
+    expected = sql(shop, """
+        SELECT count(*) FROM reviews r WHERE product_id = 'p0000' AND round(rating) IN (1, 2)
+        AND review_id IN (SELECT review_id FROM aspect_mentions WHERE aspect = 'lid')
+        AND body ILIKE '%broke after%'""").scalar()
+    assert f"**{expected:,}** reviews match" in markdown_text(at)
+    assert at.number_input(key="rv_page").value == 1  # new filters start at page 1
+
+    at.checkbox(key="rv_mismatch").check()
+    at.text_input(key="rv_q").input("").run()
+    expected = sql(shop, """
+        SELECT count(*) FROM reviews r JOIN review_analysis a USING (review_id)
+        WHERE r.product_id = 'p0000' AND round(r.rating) IN (1, 2) AND a.rating_mismatch IS NOT NULL
+        AND review_id IN (SELECT review_id FROM aspect_mentions WHERE aspect = 'lid')""").scalar()
+    assert f"**{expected:,}** reviews match" in markdown_text(at)
+    if expected:
+        assert "mismatch: low rating, positive text" in markdown_text(at)
+
+
+def test_sidebar_filters_come_from_the_url_and_apply(shop, monkeypatch):
+    at = app(shop, monkeypatch, f_stars=["4", "5"], f_from="2025-01-01").run()
+    _no_exception(at)
+    n = sql(shop, "SELECT count(*) FROM reviews WHERE rating >= 4 AND published_at >= DATE '2025-01-01'").scalar()
+    assert {m.label: m.value for m in at.metric}["Reviews"] == f"{n:,}"
+    at.slider(key="f_stars").set_range(1, 5).run()
+    n = sql(shop, "SELECT count(*) FROM reviews WHERE published_at >= DATE '2025-01-01'").scalar()
+    assert {m.label: m.value for m in at.metric}["Reviews"] == f"{n:,}"
+    assert "f_stars" not in at.query_params and at.query_params["f_from"] == "2025-01-01"
+
+
+def test_hostile_review_text_is_shown_as_text(shop, monkeypatch):
+    at = app(shop, monkeypatch, rv_product="p0000", rv_q="owned").run()
+    at.switch_page("views/reviews.py").run()
+    _no_exception(at)
+    html = markdown_text(at)
+    assert "**1** reviews match" in html
+    card = html[html.index('<div class="rl-review">'):]
+    for raw in ("<script", "<img", "[click here](", "**bold**", ":red[", "$x", "javascript:", "<b>[x]"):
+        assert raw not in card, raw
+    assert "&#60;script&#62;alert&#40;&#39;owned&#39;&#41;" in card
+    assert '<mark class="rl-aspect"' in card  # the aspect is still marked inside escaped text
+    # the same text in a product quote
+    at = app(shop, monkeypatch, product="p0000").run()
+    at.switch_page("views/product.py").run()
+    _no_exception(at)
+    assert "<script" not in markdown_text(at).replace("<style>", "")
+
+
+def test_empty_store_says_what_to_run(tmp_path, monkeypatch):
+    missing = str(tmp_path / "none.duckdb")
+    at = app(missing, monkeypatch).run()
+    _no_exception(at)
+    assert "Nothing to show yet" in at.info[0].value and "reviewlens import" in at.info[0].value
+    empty = str(tmp_path / "empty.duckdb")
+    store.ensure(empty)
+    at = app(empty, monkeypatch).run()
+    _no_exception(at)
+    assert "no reviews yet" in at.info[0].value
+    assert "reviewlens import" in at.code[0].value
+
+
+def test_reviews_without_analysis_say_run_analyze(tmp_path, monkeypatch):
+    db = str(tmp_path / "raw.duckdb")
+    with store.writer(db) as con:
+        store.insert_reviews(con, [{"product_id": "p", "source": "s", "body": f"Review {i}"} for i in range(3)])
+    for page in (None, "views/product.py", "views/reviews.py"):
+        at = app(db, monkeypatch).run()
+        if page:
+            at.switch_page(page).run()
+        _no_exception(at)
+        assert "3 reviews are collected but not analysed yet" in at.info[0].value
+        assert at.code[0].value == "reviewlens analyze"
+
+
+HOLD = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])          # read-write: nobody else can open the file
+con.execute("CREATE TABLE IF NOT EXISTS _job_marker (x INTEGER)")
+print("holding", flush=True)
+sys.stdin.readline()                       # until the test says stop
+con.close()
+"""
+
+
+def test_store_held_by_a_job_shows_updating_then_recovers(tmp_path, monkeypatch):
+    db = sample_data.build(tmp_path / "held.duckdb", reviews=300, products=2)
+    job = subprocess.Popen([sys.executable, "-c", HOLD, db], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        assert job.stdout.readline().strip() == "holding"
+        at = app(db, monkeypatch).run()
+        _no_exception(at)
+        assert "A job is updating the data" in at.warning[0].value
+        assert not at.dataframe
+    finally:
+        job.stdin.write("\n")
+        job.stdin.flush()
+        job.wait(timeout=30)
+    at.run()
+    _no_exception(at)
+    assert not at.warning
+    n = sql(db, "SELECT count(*) FROM reviews").scalar()
+    assert {m.label: m.value for m in at.metric}["Reviews"] == f"{n:,}"
