@@ -199,6 +199,25 @@ def test_following_next_links_reaches_every_review_once(small_shop):
             assert len(seen) == len(set(seen)) and set(seen) == set(expected), product.product_id
 
 
+def test_category_listings_lead_to_every_product(small_shop):
+    with serve(small_shop) as shop:
+        home = _get(shop.url + "/")[1]
+        categories = re.findall(r'<li><a href="(/category/[a-z-]+/)">', home)
+        assert len(categories) == 4
+        found = set()
+        for category in categories:
+            url, pages = shop.url + category, 0
+            while url:
+                html = _get(url)[1]
+                pages += 1
+                found.update(re.findall(r'class="product-link" href="([^"]+)"', html))
+                nxt = re.findall(r'<a rel="next" href="([^"]+)"', html)
+                url = urljoin(url, nxt[0]) if nxt else None
+            assert pages == 2
+        assert found == {p.url for p in BY_ID.values()}
+        assert shop.hits("/cart/") == 0
+
+
 def test_server_serves_pages_404s_and_fault_hooks(small_shop):
     with serve(small_shop) as shop:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", shop.url)

@@ -99,7 +99,7 @@ POWER_BANK_BATTERY = v.variant(
             "Two days of festival and the [battery] still had juice left."),
     complaints=("It barely charges my phone twice, the [capacity] is nowhere near what they claim.",))
 TENT_DURABILITY = v.variant(
-    v.DURABILITY, terms=("durability", "poles", "pole"), good=("excellent", "rock solid", "impressive"),
+    v.DURABILITY, terms=("durability", "frame", "fabric"), good=("excellent", "rock solid", "impressive"),
     praise=("The [poles] have survived some serious wind.",),
     complaints=("A [pole] snapped on the second night.", "The [durability] is poor, the fabric tore on a bush."),
     neutral=("The [poles] are aluminium.",))

@@ -164,7 +164,7 @@ CAPACITY = Aspect(
 )
 
 EASE = Aspect(
-    "ease of use", ("controls", "control panel", "interface"),
+    "ease of use", ("control panel", "interface", "button layout"),
     good=("intuitive", "straightforward", "simple", "very clear"),
     bad=("confusing", "fiddly", "unintuitive", "awkward"),
     short=("intuitive", "clear enough"),
@@ -176,7 +176,7 @@ EASE = Aspect(
 )
 
 PERFORMANCE_KITCHEN = Aspect(
-    "performance", ("performance", "results"),
+    "performance", ("performance",),
     good=("excellent", "impressive", "great"),
     bad=("weak", "underwhelming", "disappointing"),
     short=("good enough", "consistent enough"),
@@ -549,7 +549,7 @@ OPENERS = (
 )
 RELATIVES = ("dad", "mum", "sister", "brother", "partner", "best friend", "son", "daughter")
 USAGE = {
-    "Kitchen": ("I use it every morning before work.", "We're a family of four.",
+    "Kitchen": ("I use it every morning before work.", "We're a family of four.", "We run a small B&B, so it gets used a lot.",
                 "I cook most evenings, so it gets a lot of use.", "Our kitchen is tiny, counter space matters."),
     "Audio": ("I mostly use them on my commute.", "I use it for podcasts and calls.",
               "I listen to a lot of classical and some rock.", "Mostly used at the gym."),
@@ -559,7 +559,7 @@ USAGE = {
                 "I do a lot of day hikes with the kids.", "Mostly used for weekend camping trips."),
 }
 CLOSERS = {
-    "positive": ("Highly recommend.", "Would buy again.", "Five stars from me.", "Very happy with this purchase.",
+    "positive": ("Highly recommend.", "Would buy again.", "Really glad I bought it.", "Very happy with this purchase.",
                  "Great buy overall.", "Love it!", "No regrets.", "Definitely recommend it to friends."),
     "negative": ("Would not recommend.", "Returning it.", "Save your money.", "Avoid.",
                  "Really disappointed overall.", "Not worth it.", "Definitely not buying this brand again."),

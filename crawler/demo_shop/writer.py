@@ -112,6 +112,7 @@ class ReviewWriter:
 
         typos = self._add_typos(parts) if rng.random() < 0.10 else 0
         body, aspects, need_spans = _assemble(parts)
+        body = self._style(body, aspects)
         polarities = {p for _, p in mentions}
         sentiment = "mixed" if {"positive", "negative"} <= polarities else tier
         title = self._title(tier, mentions, parts)
@@ -263,6 +264,17 @@ class ReviewWriter:
             return _cap(rng.choice(v.ASPECT_TITLES[polarity]).format(t=term, T=term[:1].upper() + term[1:]))
         return rng.choice(v.TITLES[tier])
 
+    def _style(self, body: str, aspects: list[dict]) -> str:
+        """Some people type in lower case, some end with '!!'; offsets stay valid."""
+        roll = self.rng.random()
+        if roll < 0.04:
+            body = body.lower()
+            for a in aspects:
+                a["term"] = body[a["start"]:a["end"]]
+        elif roll < 0.09 and body.endswith("."):
+            body = body[:-1] + "!!"
+        return body
+
     def _author(self) -> str:
         rng = self.rng
         roll = rng.random()
@@ -313,6 +325,9 @@ class ReviewWriter:
         for line in lines:
             text = _specific(line)
             names = [m.group(2) or m.group(1) for m in _BRACKET.finditer(line)]
+            # outdoor gear has durability where other products have build quality
+            names = ["durability" if n not in product.aspects and "durability" in product.aspects else n
+                     for n in names]
             parts.append(Sentence(text, [(name, tier) for name in names]))
         body, aspects, _ = _assemble(parts)
         title = bank["titles"][0 if tier == "positive" else 1]
