@@ -284,6 +284,15 @@ def test_text_mix_is_within_the_intended_ranges(full_shop):
     sentences = lambda r: len(re.findall(r"[.!?](\s|$)", r["body"]))  # noqa: E731
     assert share(english, lambda r: sentences(r) <= 1) >= 0.15 and share(english, lambda r: sentences(r) >= 5) >= 0.1
     assert share(manifest, lambda r: r["title"] is None) > 0.02
+    # stars follow the text unless the review disagrees on purpose
+    honest = [r for r in manifest if not r["rating_disagrees"]]
+    praised = [r["rating"] for r in honest if r["sentiment"] == "positive"]
+    panned = [r["rating"] for r in honest if r["sentiment"] == "negative"]
+    assert min(praised) >= 3 and sum(x >= 4 for x in praised) / len(praised) > 0.8
+    assert max(panned) <= 3 and sum(x <= 2 for x in panned) / len(panned) > 0.4
+    flipped = [r for r in manifest if r["rating_disagrees"]]
+    assert all(r["rating"] in (1, 5) for r in flipped)
+    assert not [r for r in flipped if (r["rating"], r["sentiment"]) in ((5, "positive"), (1, "negative"))]
     wishes = re.compile(r"I wish|would be perfect|no way to|doesn't come with|needs|would love", re.I)
     assert share([r for r in english if r["needs"]], lambda r: wishes.search(r["body"])) > 0.3
     # the ground truth is exact: offsets point at the terms, needs belong to the product

@@ -5,6 +5,24 @@ The shop folder holds the static pages plus:
     manifest.jsonl   one object per review (see `generate`), newest first per product
     products.json    the products with their markup and intended strengths, weaknesses and needs
     shop.json        the settings it was generated with (seed, today, page size, base URL, batches)
+
+A manifest record (one review):
+
+    key              the review's key; its anchor on the page is "r-<key>"
+    product_id       the product's SKU, as the page shows it
+    url, page        root-relative URL of the review (page URL + "#r-<key>") and its page number;
+                     both change when add_reviews pushes reviews to later pages
+    author, title, body, published_at (ISO date), language (en, es, de, fr)
+    rating           1-5, the rating the reviewer gave
+    rating_on_page   the rating as the page writes it (out of best_rating: 5, or 10 on one product)
+    aspects          [{"aspect": canonical, "term": as written, "polarity", "start", "end"}],
+                     offsets into body
+    needs            [need label]; need_spans: [{"need", "start", "end"}] (the sentence asking)
+    sentiment        what the text says: positive, negative, neutral or mixed
+    rating_disagrees True where the stars contradict the text on purpose
+    typos            how many words were misspelt on purpose
+    batch            0 for generate, 1, 2, ... for each add_reviews call
+    seq              the review's number within its product, in order of writing
 """
 from __future__ import annotations
 

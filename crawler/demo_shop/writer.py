@@ -113,8 +113,7 @@ class ReviewWriter:
         typos = self._add_typos(parts) if rng.random() < 0.10 else 0
         body, aspects, need_spans = _assemble(parts)
         body = self._style(body, aspects)
-        polarities = {p for _, p in mentions}
-        sentiment = "mixed" if {"positive", "negative"} <= polarities else tier
+        sentiment = _text_sentiment([p for _, p in mentions], tier)
         title = self._title(tier, mentions, parts)
         disagrees = False
         if rating != 3 and rng.random() < 0.035:
@@ -332,6 +331,16 @@ class ReviewWriter:
         body, aspects, _ = _assemble(parts)
         title = bank["titles"][0 if tier == "positive" else 1]
         return WrittenReview(self._author(), rating, title, body, language, aspects, [], [], tier, False, 0)
+
+
+def _text_sentiment(polarities: list[str], tier: str) -> str:
+    """What the text says: from its aspect mentions, or the reviewer's mood when it has none."""
+    kinds = set(polarities) - {"neutral"}
+    if kinds == {"positive", "negative"}:
+        return "mixed"
+    if kinds:
+        return kinds.pop()
+    return "neutral" if polarities else tier
 
 
 def _tier_match(polarity: str, tier: str) -> bool:
