@@ -176,6 +176,26 @@ def test_profile_pages_have_the_agreed_shape(small_shop):
     assert page.css("a.rv-next::attr(href)").get() == "?page=2"
 
 
+def test_the_crawler_extractor_reads_what_the_manifest_says(small_shop):
+    """The contract with crawler.extract: every markup variant gives back the manifest's reviews."""
+    from crawler.extract import extract
+
+    by_key = {r["key"]: r for r in load_manifest(small_shop)}
+    base = "http://127.0.0.1:8000"
+    for product in BY_ID.values():
+        page_url = base + (f"{product.url}?page=2" if product.pagination == "query" else f"{product.url}page-2.html")
+        page = extract((small_shop / product.url.strip("/") / "page-2.html").read_bytes(), page_url, encoding="utf-8")
+        assert not page.problems, (product.product_id, page.problems)
+        assert [p["product_id"] for p in page.products] == [product.product_id]
+        on_page = [r for r in by_key.values() if r["product_id"] == product.product_id and r["page"] == 2]
+        assert len(page.reviews) == len(on_page) > 0
+        for review in page.reviews:
+            truth = by_key[review["url"].split("#r-")[1]]
+            assert review["url"] == base + truth["url"]
+            assert (review["body"], review["author"], review["title"]) == (truth["body"], truth["author"], truth["title"])
+            assert (round(review["rating"]), str(review["published_at"])) == (truth["rating"], truth["published_at"])
+
+
 def _next_links(html: str) -> list[str]:
     return (re.findall(r'<link rel="next" href="([^"]+)"', html) + re.findall(r'<a rel="next" href="([^"]+)"', html)
             + re.findall(r'<a class="rv-next" href="([^"]+)"', html))

@@ -195,7 +195,7 @@ def _microdata(product: Product, reviews_here: list[dict], all_reviews: list[dic
         language = f' lang="{r["language"]}"' if r["language"] != "en" else ""
         out.append(
             f'<div class="review" id="r-{r["key"]}" itemprop="review" itemscope itemid="#r-{r["key"]}" '
-            f'itemtype="https://schema.org/Review"{language}>{title}'
+            f'itemtype="https://schema.org/Review"{language}><link itemprop="url" href="#r-{r["key"]}">{title}'
             '<div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">'
             f'<meta itemprop="worstRating" content="1"><span itemprop="ratingValue">{r["rating_on_page"]}</span>'
             f' / <span itemprop="bestRating">{product.best_rating}</span></div>'
