@@ -482,6 +482,8 @@ NEED_NP = (
     "Please add {np} in the next version.", "If only it came with {np}.", "My only wish is {np}.",
     "The one thing missing is {np}.", "It would be so much better with {np}.",
     "Hoping the next model gets {np}.", "Shame there's no {bare}.", "Really missing {np} on this.",
+    "It lacks {np}.", "I would happily pay extra for {np}.", "Can't believe there's no {bare}.",
+    "Needs {np}, seriously.",
 )
 NEED_ACCESSORY = (
     "It doesn't come with {np}, which is annoying.", "Doesn't even come with {np}.",
@@ -505,6 +507,7 @@ POSITIVE = (
     "I love the {t}.", "The {t} is {good}, better than I expected.", "The {t} is {good}, no complaints there.",
     "Honestly the {t} is {good}.", "The {t} alone makes it worth buying.", "Can't fault the {t}.",
     "Very happy with the {t}.", "Top marks for the {t}.", "{T}? {Good}.",
+    "I had my doubts but the {t} is {good}.", "It looked cheap in the photos, but the {t} is {good}.",
 )
 # negated wording, positive meaning
 POSITIVE_NEGATED = (
@@ -515,7 +518,8 @@ POSITIVE_NEGATED = (
 )
 NEGATIVE = (
     "The {t} is {bad}.", "The {t} is {very} {bad}.", "{T} is {bad}.", "Really disappointed with the {t}.",
-    "My biggest problem is the {t}.", "The {t} is a real letdown.", "The {t} could be a lot better.",
+    "My biggest problem is the {t}.", "I wanted to love it but the {t} is {bad}.",
+    "Everything else is fine but the {t} is {bad}.", "The {t} is a real letdown.", "The {t} could be a lot better.",
     "The {t} is {bad}, which is a shame.", "I regret buying it because of the {t}.", "Sadly the {t} is {bad}.",
 )
 # negated wording, negative meaning
@@ -536,6 +540,24 @@ MIXED = (
     "The {t1} is {good1} but the {t2} lets it down.", "The {t2} is {bad2} but the {t1} makes up for it.",
     "Not a fan of the {t2}, but the {t1} is {good1}.", "The {t2} could be better but the {t1} is {good1}.",
     "Although the {t1} is {good1}, the {t2} is {bad2}.", "{T1} is {good1}; the {t2}, not so much.",
+    "The {t1} is {good1}. However, the {t2} is {bad2}.", "The {t1} is {good1}, the {t2} on the other hand is {bad2}.",
+    "Love the {t1}, hate the {t2}.",
+)
+# two aspects, same verdict; adjectives that fit any aspect
+BOTH_POSITIVE = (
+    "Both the {t1} and the {t2} are excellent.", "The {t1} and the {t2} are great.",
+    "Really happy with the {t1} and the {t2}.", "The {t1} is great and so is the {t2}.",
+)
+BOTH_NEGATIVE = (
+    "Both the {t1} and the {t2} are disappointing.", "The {t1} and the {t2} are a letdown.",
+    "Not impressed with the {t1} or the {t2}.", "Neither the {t1} nor the {t2} is any good.",
+)
+# comparisons with what the reviewer had before
+COMPARE_POSITIVE = (
+    "The {t} is much {better} than on my old one.", "Compared to my previous one the {t} is a big step up.",
+)
+COMPARE_NEGATIVE = (
+    "The {t} is worse than on my old one.", "My cheap old one had a better {t} than this.",
 )
 
 # --- filler without an aspect -------------------------------------------------------------

@@ -154,9 +154,9 @@ class ReviewWriter:
             role = "strength" if strength else "weakness" if name in product.weaknesses else "other"
             # (positive, neutral, negative) by the reviewer's overall mood and the aspect's role
             odds = {
-                ("positive", "strength"): (0.92, 0.06, 0.02), ("positive", "weakness"): (0.18, 0.27, 0.55),
+                ("positive", "strength"): (0.92, 0.06, 0.02), ("positive", "weakness"): (0.12, 0.30, 0.58),
                 ("positive", "other"): (0.70, 0.20, 0.10), ("neutral", "strength"): (0.70, 0.20, 0.10),
-                ("neutral", "weakness"): (0.10, 0.15, 0.75), ("neutral", "other"): (0.35, 0.30, 0.35),
+                ("neutral", "weakness"): (0.06, 0.16, 0.78), ("neutral", "other"): (0.35, 0.30, 0.35),
                 ("negative", "strength"): (0.35, 0.25, 0.40), ("negative", "weakness"): (0.04, 0.04, 0.92),
                 ("negative", "other"): (0.15, 0.20, 0.65),
             }[(tier, role)]
@@ -190,6 +190,15 @@ class ReviewWriter:
             if not (emerging and bad[0] == emerging.aspect and rng.random() < 0.5):
                 out.append(self._mixed(product, good[0], bad[0]))
                 merged.update((good[0], bad[0]))
+        for polarity, pool in (("positive", v.BOTH_POSITIVE), ("negative", v.BOTH_NEGATIVE)):
+            same = [m[0] for m in mentions if m[1] == polarity and m[0] not in merged]
+            if len(same) >= 2 and rng.random() < 0.3:
+                pair = rng.sample(same, 2)
+                if emerging and emerging.aspect in pair:
+                    continue
+                text = self._fill(rng.choice(pool), [self._term(product, n) for n in pair])
+                out.append(Sentence(text, [(n, polarity) for n in pair]))
+                merged.update(pair)
         for name, polarity in mentions:
             if name not in merged:
                 out.append(self._single(product, name, polarity, emerging))
@@ -213,8 +222,11 @@ class ReviewWriter:
         term = self._term(product, name)
         good, bad = rng.choice(aspect.good), rng.choice(aspect.bad)
         words = dict(good=good, Good=good[:1].upper() + good[1:], bad=bad, very=rng.choice(v.VERY),
-                     short=rng.choice(aspect.short or ("good enough",)))
+                     short=rng.choice(aspect.short or ("good enough",)), better="better")
         roll = rng.random()
+        if polarity != "neutral" and rng.random() < 0.06:
+            pool = v.COMPARE_POSITIVE if polarity == "positive" else v.COMPARE_NEGATIVE
+            return Sentence(self._fill(rng.choice(pool), [term], **words), mention)
         if polarity == "positive":
             if roll < 0.35 and aspect.praise:
                 return Sentence(_specific(rng.choice(aspect.praise)), mention)
