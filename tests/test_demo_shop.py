@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
@@ -352,6 +355,18 @@ def test_emerging_complaint_rises_in_the_last_three_months(full_shop):
                              for r in reviews)
             rate[recent] = complaints / len(reviews)
         assert rate[True] > 3 * rate[False] and rate[True] > 0.3, (product["product_id"], rate)
+
+
+def test_serve_command_serves_until_stopped(small_shop):
+    process = subprocess.Popen([sys.executable, "-m", "crawler.demo_shop", "serve", str(small_shop), "--port", "0"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"(http://127\.0\.0\.1:\d+)/", line).group(1)
+        assert _get(url + "/products/sonora-buds-lite/")[0] == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
 
 
 def test_command_line_and_clear_errors(tmp_path, capsys):

@@ -22,13 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--max-reviews", type=int, default=300)
     gen.add_argument("--base-url", default=None, help="absolute URLs for sitemap.xml and robots.txt")
     add = sub.add_parser("add", help="add N newer reviews to the shop in OUT")
-    add.add_argument("out", nargs="?", default="data/demo_shop")
+    add.add_argument("out")
     add.add_argument("n", type=int)
     add.add_argument("--seed", type=int, default=1)
     srv = sub.add_parser("serve", help="serve the shop in OUT on 127.0.0.1 until Ctrl-C")
     srv.add_argument("out", nargs="?", default="data/demo_shop")
     srv.add_argument("--host", default="127.0.0.1")
-    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
