@@ -20,7 +20,7 @@ from analysed_store import add_products_and_reviews, analyse
 from data import store
 
 REPO = Path(__file__).resolve().parent.parent
-BATCHES, BATCH = 15, 4  # per source
+BATCHES, BATCH = 10, 4  # per source
 
 JOB = f"""
 import sys, time

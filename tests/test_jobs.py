@@ -84,7 +84,7 @@ def fake_analyze(db, **options):
 
 
 def run(db, config, tmp_path, **steps):
-    steps.setdefault("crawl", FakeCrawl())
+    steps.setdefault("crawl", FakeCrawl())  # crawl=None: the real crawler
     steps.setdefault("analyze", fake_analyze)
     steps.setdefault("prepare_model", lambda db: None)
     lines = []
@@ -253,3 +253,37 @@ def test_lock_left_by_a_killed_job_is_taken_over(db_path, tmp_path):
 def test_run_command_exit_codes_for_bad_sources(db_path, tmp_path):
     result = CliRunner().invoke(cli, ["--db", db_path, "run", "--sources", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2 and "no sources file" in result.output
+
+
+# --- the real crawler ----------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_real_crawl_of_the_demo_shop_plus_a_dead_source_is_exit_3(db_path, tmp_path):
+    """The real path: Scrapy (in its child process) crawls the demo shop on 127.0.0.1, another
+    source's host refuses connections; the job goes on, analyses (fake) and reports (real)."""
+    from crawler import demo_shop
+
+    shop_dir = demo_shop.generate(tmp_path / "shop", seed=0, products=1, reviews_per_product=(25, 30))
+    expected = demo_shop.load_manifest(shop_dir)
+    with demo_shop.serve(shop_dir) as shop:
+        config = load_sources(_sources(tmp_path, f"""
+            [[source]]
+            name = "demo"
+            sitemaps = ["{shop.url.rstrip('/')}/sitemap.xml"]
+            polite = false
+
+            [[source]]
+            name = "down"
+            side = "competitor"
+            urls = ["http://127.0.0.1:9/nothing-listens-here"]
+            polite = false
+        """))
+        result, lines = run(db_path, config, tmp_path, crawl=None)
+    assert (result.status, result.exit_code) == ("partial", 3), lines
+    assert result.failed_sources() == ["down"] and "no page could be fetched" in result.steps[1].error
+    assert result.steps[0].counts["reviews_new"] == len(expected)
+    reviews = report.build(db_path, "reviews")
+    assert len(reviews) == len(expected) and set(reviews["side"]) == {"ours"}
+    assert all(url.startswith(shop.url) for url in reviews["url"])
+    summary = (tmp_path / "reports" / "summary.csv").read_text(encoding="utf-8")
+    assert summary.splitlines()[0].startswith("product_id,product,category,side,finding")

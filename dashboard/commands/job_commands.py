@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from dashboard.commands.common import db_option, friendly_errors, not_built
+from dashboard.commands.common import db_option, friendly_errors
 
 
 @click.command()
@@ -165,10 +165,55 @@ def sources_check(file: str | None) -> None:
 
 
 @click.command()
+@click.option("--no-dashboard", is_flag=True, help="Stop after the reports (tests, CI).")
+@click.option("--port", default=8501, show_default=True, help="Port of the dashboard.")
+@click.option("--shop-dir", default="data/demo_shop", show_default=True, metavar="DIR",
+              help="Where the demo shop is generated (reused when it exists).")
+@click.option("--reports", "reports_dir", default="data/reports", show_default=True, metavar="DIR",
+              help="Folder for the CSV reports.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+              help="Where the analysis runs.")
+@click.option("--products", type=click.IntRange(1), default=None, metavar="N",
+              help="Generate only the first N demo products (a quicker demo).")
 @db_option
-def demo(db: str) -> None:
-    """Demo shop on loopback, crawl, analyze, then the dashboard."""
-    not_built(3, "demo (the demo shop)")
+@friendly_errors
+def demo(db: str, no_dashboard: bool, port: int, shop_dir: str, reports_dir: str, device: str,
+         products: int | None) -> None:
+    """Demo shop on 127.0.0.1 -> crawl -> train the model if needed -> analyze -> reports -> dashboard.
+
+    \b
+    Examples:
+      reviewlens demo                      # what `make demo` runs
+      reviewlens demo --no-dashboard       # stop after data/reports/*.csv
+    """
+    import sys
+
+    from analysis.jobs.demo import run_demo
+    from analysis.jobs.lock import JobLocked
+
+    click.echo(f"reviewlens demo: store {db}")
+    try:
+        result = run_demo(db, shop_dir=shop_dir, reports_dir=reports_dir, device=device, products=products,
+                          log=lambda line: click.echo(line))
+    except JobLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(4)
+    took = result.seconds
+    click.echo(f"demo job: {result.job.status} in {took['total']:.0f}s (crawl {took.get('crawl', 0):.0f}s, "
+               f"model + analysis {took.get('analyze', 0):.0f}s, reports {took.get('reports', 0):.0f}s)")
+    if result.exit_code != 0:
+        for step in result.job.steps:
+            if step.status == "failed":
+                click.echo(f"  {step.step} {step.target}: {step.error}", err=True)
+        click.echo("the demo did not finish; the messages above say which step failed", err=True)
+        sys.exit(result.exit_code)
+    for report_file in sorted(result.reports_dir.glob("*.csv")):
+        click.echo(f"  report: {report_file}")
+    if no_dashboard:
+        return
+    from dashboard.serve import serve_command
+
+    serve_command(db, port=port)
 
 
 COMMANDS = [report, run, schedule, demo, sources]
