@@ -287,3 +287,15 @@ def test_real_crawl_of_the_demo_shop_plus_a_dead_source_is_exit_3(db_path, tmp_p
     assert all(url.startswith(shop.url) for url in reviews["url"])
     summary = (tmp_path / "reports" / "summary.csv").read_text(encoding="utf-8")
     assert summary.splitlines()[0].startswith("product_id,product,category,side,finding")
+
+
+def test_readme_sources_example_is_valid(tmp_path):
+    import re
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Running on a schedule"):]
+    example = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    config = load_sources(_sources(tmp_path, example))
+    assert [s.name for s in config.sources] == ["Our shop", "Rival store"]
+    for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |"):
+        assert code in section  # every exit code of `reviewlens run` is documented

@@ -34,7 +34,7 @@ SOURCE_KEYS = {
     "sitemaps": "sitemap URLs whose product pages are crawled (list of http(s) URLs)",
     "side": "whose products these are: \"ours\" or \"competitor\" (default \"ours\")",
     "category": "category given to products that have none on the page",
-    "max_pages": "most pages to fetch for this source (whole number > 0)",
+    "max_pages": "most review pages read per product (whole number > 0)",
     "profile": "site profile name or path, for shops without schema.org markup",
     "obey_robots": "respect robots.txt (true/false, default true)",
     "polite": "delays between requests (default true; false only for your own loopback shop)",
