@@ -179,6 +179,16 @@ class _Clock:
         return round(self.closed - self.opened, 3)
 
 
+def _warm_up() -> None:
+    """Load extruct, pandas and the language model now, not while the first pages wait (~2 s)."""
+    import extruct  # noqa: F401
+    import pandas  # noqa: F401  (the store's batch writer uses it)
+
+    from crawler.normalize import detect_language
+
+    detect_language("warming up the language detector")
+
+
 def crawl_here(config: dict) -> dict[str, Any]:
     """Run one crawl in this process (once per process: the reactor cannot restart)."""
     from scrapy.crawler import CrawlerProcess
@@ -186,6 +196,7 @@ def crawl_here(config: dict) -> dict[str, Any]:
     from crawler.settings import crawl_settings
     from crawler.spiders.reviews import ReviewSpider
 
+    _warm_up()
     run_id, incremental = _begin_run(config)
     print(json.dumps({"run_id": run_id}), flush=True)
     known = _known_review_ids(config["db"], config["urls"]) if incremental else set()

@@ -605,10 +605,11 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
 
 
 def _html_is_broken(sel: Selector, html_text: str) -> bool:
-    # lxml repairs almost anything; a page with markup but no body content left is broken.
+    # lxml repairs almost anything; a page with markup but no element in its body is broken.
     if not html_text.strip():
         return True
-    return "<" in html_text and not sel.xpath("//body//*") and not sel.xpath("//script")
+    body = sel.root.find("body") if sel.root is not None else None
+    return "<" in html_text and (body is None or len(body) == 0) and not sel.root.xpath("//script")
 
 
 def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | SiteProfile | None = None,

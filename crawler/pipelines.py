@@ -1,7 +1,7 @@
 """The crawl's storage pipeline: validate -> normalise -> dedupe -> batched DuckDB writer.
 
 Reviews are buffered and written every ``flush_items`` reviews or ``flush_seconds`` seconds and
-at close. Each flush is one short :func:`data.store.writer` transaction holding the new
+at close, in a worker thread while the crawl goes on. Each flush is one short :func:`data.store.writer` transaction holding the new
 products, the new reviews and the run's counters together, so the database file is not held
 between flushes and a crawl killed at any moment leaves a store where the run record matches
 the reviews stored; crawling again fills the gaps (``review_id`` makes re-reads duplicates).
@@ -21,8 +21,8 @@ from typing import Any
 
 from data import store
 
-FLUSH_ITEMS = 500
-FLUSH_SECONDS = 2.0
+FLUSH_ITEMS = 1000
+FLUSH_SECONDS = 3.0
 
 
 def review_problem(review: dict[str, Any]) -> str | None:
@@ -58,14 +58,22 @@ class StorePipeline:
         self._reset()
         self._last_flush = time.monotonic()
         self._timer = None
+        self._writing = None   # the Deferred of the write running in a worker thread
+        self._failure = None
 
     @classmethod
     def from_crawler(cls, crawler):
+        from scrapy import signals
+
         settings = crawler.settings
-        return cls(settings.get("REVIEWLENS_DB"), settings.getint("REVIEWLENS_RUN_ID"),
-                   settings.getint("REVIEWLENS_FLUSH_ITEMS", FLUSH_ITEMS),
-                   settings.getfloat("REVIEWLENS_FLUSH_SECONDS", FLUSH_SECONDS),
-                   settings.getbool("REVIEWLENS_PROGRESS", True))
+        pipeline = cls(settings.get("REVIEWLENS_DB"), settings.getint("REVIEWLENS_RUN_ID"),
+                       settings.getint("REVIEWLENS_FLUSH_ITEMS", FLUSH_ITEMS),
+                       settings.getfloat("REVIEWLENS_FLUSH_SECONDS", FLUSH_SECONDS),
+                       settings.getbool("REVIEWLENS_PROGRESS", True))
+        # The close reason (finished, too_many_errors, ...) is only known at spider_closed,
+        # which Scrapy sends after the pipelines' close_spider.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def _reset(self) -> None:
         self.reviews: list[dict] = []
@@ -82,12 +90,18 @@ class StorePipeline:
         self._timer = task.LoopingCall(self._flush_if_due)
         self._timer.start(max(self.flush_seconds / 2, 0.2), now=False)
 
-    def close_spider(self, spider=None) -> None:
+    async def close_spider(self, spider=None) -> None:
+        from scrapy.utils.defer import maybe_deferred_to_future
+
         if self._timer is not None and self._timer.running:
             self._timer.stop()
+        if self._writing is not None:
+            await maybe_deferred_to_future(self._writing)
+        if self._failure is not None:
+            self._failure.raiseException()
         self.flush()
-        reason = getattr(getattr(spider, "crawler", None), "stats", None)
-        reason = reason.get_value("finish_reason") if reason else None
+
+    def spider_closed(self, spider, reason: str) -> None:
         status = self.final_status(reason)
         with store.writer(self.db) as con:
             store.finish_collect_run(con, self.run_id, status)
@@ -103,12 +117,20 @@ class StorePipeline:
         kind = item.get("type")
         if kind == "page":
             self._count_page(item)
+            for product in item.get("products") or ():
+                self._add_product(product)
+            for review in item.get("reviews") or ():
+                self._add_review(review)
         elif kind == "product":
             self._add_product(item)
         elif kind == "review":
             self._add_review(item)
         if len(self.reviews) >= self.flush_items:
-            self.flush()
+            from twisted.internet import reactor
+
+            # In a crawl the write goes to a worker thread; without a running reactor
+            # (tests, scripts) it happens here and now.
+            self.flush_soon() if reactor.running else self.flush()
         return item
 
     # -- the steps -----------------------------------------------------------------------------
@@ -150,35 +172,79 @@ class StorePipeline:
 
     def _flush_if_due(self) -> None:
         if time.monotonic() - self._last_flush >= self.flush_seconds:
-            self.flush()
+            self.flush_soon()
+
+    def flush_soon(self):
+        """Write the buffer in a worker thread, so fetching and parsing go on meanwhile.
+
+        One write at a time, in order: while one runs, items keep collecting for the next.
+        Returns the Deferred of the write (None when one is already running or nothing is due).
+        """
+        from twisted.internet import threads
+
+        if self._writing is not None:
+            return None
+        batch = self._take()
+        if batch is None:
+            return None
+        self._writing = threads.deferToThread(self._write, batch)
+
+        def done(result):
+            self._writing = None
+            self._record(batch, *result)
+            return None
+
+        def failed(failure):
+            self._writing = None
+            self._failure = failure  # raised at close: a store that cannot be written stops the crawl
+            return None
+
+        self._writing.addCallbacks(done, failed)
+        return self._writing
 
     def flush(self) -> None:
-        """Write what is buffered and the run's counters in one short transaction."""
+        """Write what is buffered and the run's counters now, in this thread."""
+        batch = self._take()
+        if batch is not None:
+            self._record(batch, *self._write(batch))
+
+    def _take(self) -> dict | None:
         self._last_flush = time.monotonic()
         if not (self.reviews or self.products or self.counts or self.problems):
-            return
+            return None
+        batch = {"reviews": self.reviews, "products": self.products, "counts": self.counts,
+                 "problems": self.problems}
+        self._reset()
+        return batch
+
+    def _write(self, batch: dict) -> tuple[int, int]:
+        """One short transaction: products, reviews and the run's counters together."""
+        reviews, products, counts = batch["reviews"], batch["products"], batch["counts"]
         new = duplicates = 0
         with store.writer(self.db) as con:
-            if self.products:
+            if reviews:
                 # Reviews reference products: make sure each has a row, even a bare one.
-                store.upsert_products(con, list(self.products.values()))
-            if self.reviews:
-                missing = {r["product_id"] for r in self.reviews} - set(self.products)
-                if missing:
-                    store.upsert_products(con, [{"product_id": p, "source": r["source"]}
-                                                for p, r in {r["product_id"]: r for r in self.reviews
-                                                             if r["product_id"] in missing}.items()])
-                new, duplicates = store.insert_reviews(con, self.reviews)
+                for review in reviews:
+                    if review["product_id"] not in products:
+                        products[review["product_id"]] = {"product_id": review["product_id"],
+                                                          "source": review["source"]}
+            if products:
+                store.upsert_products(con, list(products.values()))
+            if reviews:
+                new, duplicates = store.insert_reviews(con, reviews)
             store.add_to_collect_run(
-                con, self.run_id, pages=self.counts["pages"], reviews_read=self.counts["reviews_read"],
-                reviews_new=new, duplicates=duplicates + self.counts["duplicates"],
-                rejected=self.counts["rejected"], errors=self.counts["errors"],
-                problems=dict(self.problems))
+                con, self.run_id, pages=counts["pages"], reviews_read=counts["reviews_read"],
+                reviews_new=new, duplicates=duplicates + counts["duplicates"],
+                rejected=counts["rejected"], errors=counts["errors"],
+                problems=dict(batch["problems"]))
+        return new, duplicates
+
+    def _record(self, batch: dict, new: int, duplicates: int) -> None:
+        counts = batch["counts"]
         for key in ("pages", "reviews_read", "rejected", "errors"):
-            self.totals[key] += self.counts[key]
+            self.totals[key] += counts[key]
         self.totals["reviews_new"] += new
-        self.totals["duplicates"] += duplicates + self.counts["duplicates"]
-        self._reset()
+        self.totals["duplicates"] += duplicates + counts["duplicates"]
         if self.progress:
             print(f"crawl: {self.totals['pages']} pages, {self.totals['reviews_read']} reviews read, "
                   f"{self.totals['reviews_new']} new, {self.totals['errors']} errors",

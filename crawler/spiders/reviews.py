@@ -7,8 +7,8 @@ only reviews the store already had when the crawl started. A listing page follow
 links and its own next page; a sitemap follows its ``<loc>`` URLs (filtered by
 ``product_pattern``) and nested sitemaps.
 
-Everything the pipeline needs to keep count (pages, problems, errors) travels as items of
-``type: "page"``, so the run record is written in the same flushes as the reviews.
+Each fetched (or failed) page becomes one item of ``type: "page"`` carrying its products,
+reviews and problems, so the run record is written in the same flushes as the reviews.
 
 Example (normally started by :func:`crawler.crawl.run_crawl`)::
 
@@ -94,12 +94,11 @@ class ReviewSpider(scrapy.Spider):
         declared = _CHARSET.search(response.headers.get(b"Content-Type", b"").decode("latin-1"))
         page = extract(response.body, response.url, fetched_at=fetched_at, profile=self.profile,
                        encoding=declared.group(1) if declared else None, category=self.category)
-        yield {"type": "page", "url": response.url, "problems": page.problems,
-               "fetched_at": fetched_at}
-        yield from page.products
         for review in page.reviews:
             review["collected_at"] = fetched_at
-            yield review
+        # One item per page (not one per review): Scrapy's per-item overhead is not small.
+        yield {"type": "page", "url": response.url, "problems": page.problems,
+               "products": page.products, "reviews": page.reviews}
         if page.reviews:
             yield from self.follow_review_pages(response, page)
         elif page.product_links:

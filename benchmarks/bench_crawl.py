@@ -1,0 +1,77 @@
+"""Benchmark: crawling the loopback demo shop, next to the bare fetch of the same pages.
+
+Run::
+
+    .venv/bin/python -m benchmarks.bench_crawl            # the default demo shop (~2,700 reviews)
+    .venv/bin/python -m benchmarks.bench_crawl --reviews 40 80 --rounds 3
+
+It generates the demo shop, serves it on 127.0.0.1 and, with politeness delays off, times
+
+* the real crawl: :func:`crawler.crawl.run_crawl` from the sitemap into a fresh store (follow
+  listings and review pagination, extraction, normalisation, dedupe, batched DuckDB writes), and
+* the bare fetch: the same pages the real crawl fetched, with the same settings and a
+  do-nothing parse callback (:class:`crawler.spiders.fetch_only.FetchOnlySpider`),
+
+each in its own child process, timed from spider open to spider close (process start-up and
+imports excluded for both), and prints pages/s, reviews/s and the ratio of the times.
+Goal: extraction + storage <= 1.5 x the bare fetch time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from crawler import demo_shop
+from crawler.crawl import child_env, run_crawl
+
+
+def fetch_only(urls: list[str]) -> dict:
+    config = {"fetch_only": True, "urls": urls, "polite": False}
+    proc = subprocess.run([sys.executable, "-m", "crawler.crawl", json.dumps(config)], check=True,
+                          stdout=subprocess.PIPE, text=True, env=child_env())
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviews", nargs=2, type=int, default=(150, 300), metavar=("LOW", "HIGH"),
+                        help="reviews per product (default: the demo shop's 150 300)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of each; the median is reported")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench_crawl_") as tmp:
+        shop_dir = demo_shop.generate(Path(tmp) / "shop", seed=0, reviews_per_product=tuple(args.reviews))
+        expected = len(demo_shop.load_manifest(shop_dir))
+        crawl_times, bare_times = [], []
+        with demo_shop.serve(shop_dir) as shop:
+            for round_ in range(args.rounds):
+                db = Path(tmp) / f"bench{round_}.duckdb"
+                pages_file = Path(tmp) / f"pages{round_}.txt"
+                summary = run_crawl(db, [f"{shop.url}/sitemap.xml"], polite=False, progress=False,
+                                    record_pages=str(pages_file))
+                if summary["reviews_new"] != expected or summary["status"] != "ok":
+                    print(f"crawl did not collect every review: {summary} (expected {expected})")
+                    return 1
+                urls = [u for u in pages_file.read_text(encoding="utf-8").split() if not u.endswith("robots.txt")]
+                bare = fetch_only(urls)
+                crawl_times.append(summary["crawl_seconds"])
+                bare_times.append(bare["crawl_seconds"])
+                pages = summary["pages"]
+                print(f"round {round_ + 1}: crawl {summary['crawl_seconds']:.2f} s, bare fetch "
+                      f"{bare['crawl_seconds']:.2f} s ({bare['pages']} pages)", flush=True)
+    crawl_s, bare_s = statistics.median(crawl_times), statistics.median(bare_times)
+    print(f"demo shop: {pages} pages, {expected} reviews; median of {args.rounds} rounds")
+    print(f"bare fetch (do-nothing callback): {bare_s:6.2f} s  {pages / bare_s:7.1f} pages/s")
+    print(f"crawl (extract + store):          {crawl_s:6.2f} s  {pages / crawl_s:7.1f} pages/s  "
+          f"{expected / crawl_s:8.1f} reviews/s")
+    print(f"ratio crawl / bare fetch: {crawl_s / bare_s:.2f}x (goal <= 1.5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
