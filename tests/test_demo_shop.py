@@ -248,6 +248,7 @@ def test_server_serves_pages_404s_and_fault_hooks(small_shop):
         assert status == 200 and "Demo Shop" in home and "charset=utf-8" in headers["Content-Type"]
         assert _get(shop.url + "/no-such-page.html")[0] == 404
         assert _get(shop.url + "/products/")[0] == 404          # no directory listings
+        assert _get(shop.url + "/products/sonora-buds-lite")[0] == 200   # redirected to the folder
         assert _get(shop.url + "/products/crispa-air-fryer-xl/?page=99")[0] == 404
         fryer = small_shop / "products" / "crispa-air-fryer-xl"
         assert _get(shop.url + "/products/crispa-air-fryer-xl/?page=2")[1] == (fryer / "page-2.html").read_text()

@@ -118,7 +118,8 @@ def _handler(shop: DemoShopServer):
             if target.is_dir():
                 if not path.endswith("/"):
                     shop.requests.append((self.command, full, 301))
-                    return self._send(301, b"", "text/html", {"Location": path + "/" + (f"?{query}" if query else "")})
+                    location = path + "/" + (f"?{query}" if query else "")
+                    return self._send(301, b"", "text/html", {"Location": location})
                 page = parse_qs(query).get("page", ["1"])[0]
                 if not _PAGE.match(page):
                     return self._error(full, 404)

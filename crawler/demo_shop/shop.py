@@ -200,6 +200,7 @@ def add_reviews(out_dir, n: int, seed: int = 1) -> list[dict]:
         record = _write_unique(writer, product, day, recent, batch, seq, seen)
         existing.append(record)
         added.append(record)
-    settings["today"] = max(today, max((date.fromisoformat(r["published_at"]) for r in added), default=today)).isoformat()
+    newest = max((date.fromisoformat(r["published_at"]) for r in added), default=today)
+    settings["today"] = max(today, newest).isoformat()
     _render(out, dict(by_product), settings)
     return added

@@ -432,8 +432,9 @@ CATEGORY_ASPECTS: dict[str, dict[str, Aspect]] = {
     "Phones & Gadgets": {**SHARED, **{a.name: a for a in (BATTERY, SCREEN, CAMERA, PERFORMANCE, CHARGING,
                                                          SOFTWARE, SIZE)}},
     # outdoor gear talks about durability instead of build quality
-    "Outdoor": {**{k: a for k, a in SHARED.items() if k != "build quality"}, **{a.name: a for a in (COMFORT_OUTDOOR, DURABILITY, WEIGHT, WATERPROOFING, STORAGE,
-                                                SETUP, INSULATION, LID, CLEANING)}},
+    "Outdoor": {**{k: a for k, a in SHARED.items() if k != "build quality"},
+                **{a.name: a for a in (COMFORT_OUTDOOR, DURABILITY, WEIGHT, WATERPROOFING, STORAGE, SETUP,
+                                       INSULATION, LID, CLEANING)}},
 }
 
 
@@ -571,7 +572,8 @@ OPENERS = (
 )
 RELATIVES = ("dad", "mum", "sister", "brother", "partner", "best friend", "son", "daughter")
 USAGE = {
-    "Kitchen": ("I use it every morning before work.", "We're a family of four.", "We run a small B&B, so it gets used a lot.",
+    "Kitchen": ("I use it every morning before work.", "We're a family of four.",
+                "We run a small B&B, so it gets used a lot.",
                 "I cook most evenings, so it gets a lot of use.", "Our kitchen is tiny, counter space matters."),
     "Audio": ("I mostly use them on my commute.", "I use it for podcasts and calls.",
               "I listen to a lot of classical and some rock.", "Mostly used at the gym."),
