@@ -233,9 +233,19 @@ def write_all(db: str | os.PathLike | None, out_dir: str | os.PathLike, excel: b
 
         write_all("data/reviewlens.duckdb", "data/reports")
     """
-    written = {}
-    for kind in kinds:
-        written[kind] = write(build(db, kind), Path(out_dir) / f"{kind}.csv", excel=excel)
+    written, failed = {}, []
+    for kind in kinds:  # one report failing does not keep the others from being written
+        try:
+            written[kind] = write(build(db, kind), Path(out_dir) / f"{kind}.csv", excel=excel)
+        except store.StoreError as exc:
+            if not written and not failed:
+                raise  # no analysis, no store, busy: the same for every kind, say it once
+            failed.append(f"{kind}: {exc}")
+        except Exception as exc:
+            failed.append(f"{kind}: {exc}")
+    if failed:
+        raise ReportError(f"{len(failed)} of {len(kinds)} reports could not be written to {out_dir} "
+                          f"({'; '.join(failed)}); the others were")
     return written
 
 

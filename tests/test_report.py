@@ -138,3 +138,20 @@ def test_report_command(analysed_db, tmp_path):
     assert "1 row" in result.output and str(out) in result.output
     bad = CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)])
     assert bad.exit_code == 1 and "no database" in bad.output
+
+
+def test_write_all_writes_every_kind_and_says_which_failed(analysed_db, tmp_path, monkeypatch):
+    written = report.write_all(analysed_db, tmp_path / "all")
+    assert sorted(written) == sorted(report.KINDS) and all(p.exists() for p in written.values())
+    real_build = report.build
+
+    def themes_broken(db, kind, **kw):
+        if kind == "themes":
+            raise RuntimeError("disk hiccup")
+        return real_build(db, kind, **kw)
+
+    monkeypatch.setattr(report, "build", themes_broken)
+    with pytest.raises(report.ReportError, match="1 of 5 reports .*themes: disk hiccup"):
+        report.write_all(analysed_db, tmp_path / "again")
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == [
+        "aspects.csv", "needs.csv", "reviews.csv", "summary.csv"]
