@@ -115,3 +115,20 @@ CREATE TABLE aspect_monthly (
     neutral      INTEGER NOT NULL,
     run_id       BIGINT NOT NULL
 );
+
+-- Aspects whose negative share rose in the last 90 days against the product's history before
+-- (one-sided two-proportion z-test, p < 0.05); written by analysis/insights.py each run.
+CREATE TABLE emerging_complaints (
+    product_id       VARCHAR NOT NULL,
+    aspect           VARCHAR NOT NULL,
+    recent_mentions  INTEGER NOT NULL,   -- mentions in the last 90 days (before the newest review)
+    recent_negative  INTEGER NOT NULL,
+    before_mentions  INTEGER NOT NULL,   -- mentions before that window
+    before_negative  INTEGER NOT NULL,
+    recent_share     DOUBLE NOT NULL,
+    before_share     DOUBLE NOT NULL,
+    z                DOUBLE NOT NULL,
+    p_value          DOUBLE NOT NULL,
+    quotes           JSON NOT NULL,      -- recent negative quotes, like product_insights.quotes
+    run_id           BIGINT NOT NULL
+);

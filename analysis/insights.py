@@ -1,0 +1,201 @@
+"""Per-product findings: strengths, weaknesses, unmet needs, emerging complaints, with quotes.
+
+Rules (all computed from the derived tables, so a test can recompute them in SQL):
+
+- an aspect is a **strength** of a product when its positive mentions outnumber the negative
+  ones, a **weakness** when the negative ones are at least as many (and there is one);
+  ``share`` is the positive (strength) or negative (weakness) share of its mentions and
+  ``confidence`` the lower bound of the 95% Wilson interval of that share, so two glowing
+  mentions rank below forty mostly glowing ones; rank is by confidence, then mentions.
+- an **unmet need** is a need label; ``share`` is the share of the product's analysed reviews
+  that voice it, ``confidence`` its Wilson lower bound.
+- ``trend`` is the share in the last 90 days minus the share before (None without data on
+  both sides). "Now" is the newest review date in the store, so a rerun gives the same answer.
+- an **emerging complaint** is an aspect whose negative share in the last 90 days is higher
+  than in the product's history before, by a one-sided two-proportion z-test at p < 0.05,
+  with at least 3 mentions on each side.
+- each finding carries 2-3 quotes from different reviews: the model's surest sentences.
+
+Example::
+
+    from analysis.insights import wilson_lower
+    round(wilson_lower(8, 10), 3)     # 0.49
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from datetime import date, timedelta
+
+WINDOW_DAYS = 90
+MAX_PER_KIND = 20
+QUOTES = 3
+EMERGING_MIN_MENTIONS = 3
+EMERGING_P = 0.05
+
+
+def wilson_lower(k: int, n: int, z: float = 1.96) -> float:
+    """Lower bound of the Wilson score interval of ``k`` successes in ``n`` (0 when n is 0).
+
+    Example::
+
+        >>> round(wilson_lower(2, 2), 3), round(wilson_lower(40, 44), 3)
+        (0.342, 0.787)
+    """
+    if n <= 0:
+        return 0.0
+    p = k / n
+    centre = p + z * z / (2 * n)
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, (centre - margin) / (1 + z * z / n))
+
+
+def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float]:
+    """``(z, p)`` of the one-sided test that proportion 1 is greater than proportion 2.
+
+    Example::
+
+        >>> z, p = two_proportion_test(8, 10, 2, 20); round(z, 2), p < 0.05
+        (3.67, True)
+    """
+    if n1 == 0 or n2 == 0:
+        return 0.0, 1.0
+    pooled = (k1 + k2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return 0.0, 1.0
+    z = (k1 / n1 - k2 / n2) / se
+    return z, 0.5 * math.erfc(z / math.sqrt(2))
+
+
+def reference_date(con) -> date | None:
+    """The newest review date in the store: the "now" of trends and emerging complaints."""
+    row = con.execute("SELECT max(coalesce(published_at, CAST(collected_at AS DATE))) FROM reviews").fetchall()
+    return row[0][0] if row and row[0][0] else None
+
+
+_MENTIONS = """
+    SELECT m.product_id, m.aspect, m.polarity, m.sentence_id, m.review_id, s.score, s.text,
+           s.start_char, s.end_char, r.url,
+           coalesce(r.published_at, CAST(r.collected_at AS DATE)) >= ? AS recent
+    FROM aspect_mentions m JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = m.review_id
+    ORDER BY m.product_id, m.aspect, s.score DESC, m.sentence_id
+"""
+
+
+def _quote(row: dict) -> dict:
+    return {"review_id": row["review_id"], "sentence_id": row["sentence_id"], "text": row["text"],
+            "start": row["start_char"], "end": row["end_char"], "url": row["url"]}
+
+
+def _quotes(rows: list[dict], limit: int = QUOTES) -> list[dict]:
+    """The first ``limit`` rows from different reviews (rows come surest first)."""
+    seen, picked = set(), []
+    for row in rows:
+        if row["review_id"] in seen:
+            continue
+        seen.add(row["review_id"])
+        picked.append(_quote(row))
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _share_trend(rows: list[dict], hit) -> float | None:
+    recent = [r for r in rows if r["recent"]]
+    before = [r for r in rows if not r["recent"]]
+    if not recent or not before:
+        return None
+    return sum(map(hit, recent)) / len(recent) - sum(map(hit, before)) / len(before)
+
+
+def _dicts(cur) -> list[dict]:
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
+    """``product_insights`` rows and ``emerging_complaints`` rows for every product.
+
+    Example::
+
+        insights, emerging = compute_insights(con, run_id=4)
+        [i["name"] for i in insights if i["kind"] == "weakness"][:3]    # ['lid', 'handle']
+    """
+    today = reference_date(con)
+    if today is None:
+        return [], []
+    since = today - timedelta(days=WINDOW_DAYS)
+    by_aspect: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in _dicts(con.execute(_MENTIONS, [since])):
+        by_aspect[(row["product_id"], row["aspect"])].append(row)
+
+    insights: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    emerging = []
+    for (product, aspect), rows in by_aspect.items():
+        n = len(rows)
+        pos = sum(r["polarity"] == "positive" for r in rows)
+        neg = sum(r["polarity"] == "negative" for r in rows)
+        if pos > neg:
+            kind, k, side = "strength", pos, "positive"
+        elif neg > 0:
+            kind, k, side = "weakness", neg, "negative"
+        else:
+            kind = None
+        if kind:
+            insights[(product, kind)].append({
+                "product_id": product, "kind": kind, "name": aspect, "mentions": n, "share": k / n,
+                "confidence": wilson_lower(k, n), "trend": _share_trend(rows, lambda r, s=side: r["polarity"] == s),
+                "quotes": _quotes([r for r in rows if r["polarity"] == side])})
+        recent = [r for r in rows if r["recent"]]
+        before = [r for r in rows if not r["recent"]]
+        k1, n1 = sum(r["polarity"] == "negative" for r in recent), len(recent)
+        k2, n2 = sum(r["polarity"] == "negative" for r in before), len(before)
+        if n1 >= EMERGING_MIN_MENTIONS and n2 >= EMERGING_MIN_MENTIONS and k1 / n1 > k2 / n2:
+            z, p = two_proportion_test(k1, n1, k2, n2)
+            if p < EMERGING_P:
+                emerging.append({"product_id": product, "aspect": aspect, "recent_mentions": n1,
+                                 "recent_negative": k1, "before_mentions": n2, "before_negative": k2,
+                                 "recent_share": k1 / n1, "before_share": k2 / n2, "z": z, "p_value": p,
+                                 "quotes": json.dumps(_quotes([r for r in recent if r["polarity"] == "negative"])),
+                                 "run_id": run_id})
+
+    for row in _need_insights(con, since):
+        insights[(row["product_id"], "need")].append(row)
+
+    out = []
+    for (product, kind) in sorted(insights):
+        ranked = sorted(insights[(product, kind)], key=lambda r: (-r["confidence"], -r["mentions"], r["name"]))
+        for rank, row in enumerate(ranked[:MAX_PER_KIND], start=1):
+            out.append({**row, "rank": rank, "quotes": json.dumps(row["quotes"]), "run_id": run_id})
+    emerging.sort(key=lambda r: (r["product_id"], r["p_value"], r["aspect"]))
+    return out, emerging
+
+
+def _need_insights(con, since: date) -> list[dict]:
+    reviews = {row[0]: (row[1], row[2]) for row in con.execute("""
+        SELECT a.product_id, count(*), count(*) FILTER (WHERE coalesce(r.published_at, CAST(r.collected_at AS DATE)) >= ?)
+        FROM review_analysis a JOIN reviews r USING (review_id)
+        WHERE a.skipped_reason IS NULL GROUP BY a.product_id""", [since]).fetchall()}
+    rows = _dicts(con.execute("""
+        SELECT n.product_id, n.need, n.sentence_id, n.review_id, s.score, s.text, s.start_char, s.end_char, r.url,
+               coalesce(r.published_at, CAST(r.collected_at AS DATE)) >= ? AS recent
+        FROM needs n JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = n.review_id
+        ORDER BY n.product_id, n.need, s.score DESC, n.sentence_id""", [since]))
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[(row["product_id"], row["need"])].append(row)
+    out = []
+    for (product, need), mine in grouped.items():
+        total, recent_total = reviews.get(product, (0, 0))
+        voicing = {r["review_id"] for r in mine}
+        recent_voicing = {r["review_id"] for r in mine if r["recent"]}
+        trend = None
+        if recent_total and total - recent_total:
+            trend = (len(recent_voicing) / recent_total
+                     - (len(voicing) - len(recent_voicing)) / (total - recent_total))
+        out.append({"product_id": product, "kind": "need", "name": need, "mentions": len(mine),
+                    "share": len(voicing) / total if total else 0.0,
+                    "confidence": wilson_lower(len(voicing), total), "trend": trend, "quotes": _quotes(mine)})
+    return out

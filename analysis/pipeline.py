@@ -1,0 +1,472 @@
+"""The incremental analysis job behind `reviewlens analyze`.
+
+It reads only the reviews that are new or changed since they were last read with the current
+models (``review_analysis`` holds each review's ``content_hash`` and ``models_key``), in batches:
+
+    read a batch (read-only, closed again)  ->  language  ->  sentences  ->  sentiment
+    ->  aspects  ->  needs  ->  embeddings  ->  review summary  ->  write the batch
+
+Every stage is a method of :class:`Worker`, a function from a batch of rows (dicts) to a batch of
+rows, with the models loaded once per worker; so the same code can run on a distributed engine.
+All rows derived from a batch are written in ONE transaction that first deletes whatever those
+reviews had, so a run killed half-way and started again ends with no duplicate or missing rows.
+
+After the per-review stages come the store-wide steps, recomputed from the derived tables on
+every run (SQL plus the stored embeddings, no model passes over old reviews): canonical aspect
+groups per category, need groups, monthly aspect counts, themes and per-product insights.
+
+Example::
+
+    from analysis.pipeline import run_analysis
+    summary = run_analysis("data/reviewlens.duckdb", device="cpu")
+    summary["counts"]["reviews"], summary["status"]      # (1200, 'ok')
+"""
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from data import store
+
+from analysis import sentences as sentence_splitter
+
+BATCH_REVIEWS = 256
+SEED = 0
+# A review reads as clearly negative (or positive) when its polar sentences lean that way by at
+# least this net share and the model is sure of them on average.
+MISMATCH_NET = 0.5
+MISMATCH_SCORE = 0.8
+
+
+# --- models -----------------------------------------------------------------------------------
+
+@dataclass
+class Models:
+    """Everything the job runs, loaded once. Tests pass small fakes with the same methods.
+
+    ``sentiment.predict(texts) -> [(label, p)]``, ``aspects.extract(texts) -> [[AspectTerm]]``,
+    ``find_needs(texts) -> [[Need]]``, ``group_aspects(terms, category) -> {term: aspect}``,
+    ``group_needs(phrases) -> {phrase: label}``, ``encoder.encode(texts) -> array``.
+    """
+    sentiment: Any
+    aspects: Any
+    find_needs: Callable
+    group_aspects: Callable
+    group_needs: Callable
+    encoder: Any
+    needs_version: str = "1"
+    device: str = "cpu"
+
+    def key(self) -> str:
+        """The model versions a review was read with; a change re-reads every review."""
+        return (f"sentences={sentence_splitter.VERSION}|sentiment={self.sentiment.name}@{self.sentiment.version}"
+                f"|aspects={getattr(self.aspects, 'version', '?')}|needs={self.needs_version}")
+
+    def describe(self) -> dict[str, str]:
+        return {"sentences": f"{sentence_splitter.SPACY_MODEL}:{sentence_splitter.VERSION}",
+                "sentiment": f"{self.sentiment.name}@{self.sentiment.version}",
+                "aspects": f"{getattr(self.aspects, 'name', 'aspects')}@{getattr(self.aspects, 'version', '?')}",
+                "needs": self.needs_version,
+                "embeddings": getattr(self.encoder, "name", "encoder")}
+
+
+def load_models(db: str | None = None, device: str = "auto", sentiment_model: str | None = None) -> Models:
+    """The real models on ``device`` (``auto`` picks CUDA when there is one).
+
+    The default sentiment model is trained on first use (from the seed set and ``db``'s rated
+    reviews). Example::
+
+        models = load_models("shop.duckdb", device="cpu")
+        models.key()   # 'sentences=senter-1|sentiment=reviewlens-sentiment@...'
+    """
+    from analysis import aspects, needs
+    from analysis.embeddings import load_encoder
+    from analysis.models import pick_device, set_offline
+    from analysis.sentiment import ensure_default_model, load_sentiment
+
+    set_offline()
+    device = pick_device(device)
+    if sentiment_model is None:
+        ensure_default_model(db)
+    sentiment = load_sentiment(sentiment_model, device=device)
+    extractor = aspects.load_aspect_extractor(device=device)
+    return Models(sentiment=sentiment, aspects=extractor, find_needs=needs.find_needs,
+                  group_aspects=aspects.group_aspects, group_needs=needs.group_needs,
+                  encoder=load_encoder(device), needs_version=str(getattr(needs, "VERSION", "1")),
+                  device=device)
+
+
+# --- the per-review stages --------------------------------------------------------------------
+
+class Worker:
+    """The per-review stages, each a function from a batch of rows to a batch of rows.
+
+    Example::
+
+        worker = Worker(models, run_id=7)
+        reviews = worker.language(rows)
+        sents = worker.sentiment(worker.sentences(reviews))
+    """
+
+    def __init__(self, models: Models, run_id: int, embed_model: str | None = None):
+        self.models = models
+        self.run_id = run_id
+        self.models_key = models.key()
+        self.embed_model = embed_model or getattr(models.encoder, "name", "encoder")
+
+    def language(self, reviews: list[dict]) -> list[dict]:
+        """Adds ``language`` (stored, else detected) and ``skipped_reason`` (empty, non_english)."""
+        from crawler.normalize import clean_text, detect_language
+
+        out = []
+        for row in reviews:
+            body = row.get("body") or ""
+            language = row.get("language")
+            reason = None
+            if not body.strip():
+                reason = "empty"
+            else:
+                if not language:
+                    language = detect_language(clean_text(body))
+                if language and language.lower() != "en":
+                    reason = "non_english"
+            out.append({**row, "language": language, "skipped_reason": reason})
+        return out
+
+    def sentences(self, reviews: list[dict]) -> list[dict]:
+        """One row per sentence of every review that is not skipped."""
+        todo = [r for r in reviews if not r["skipped_reason"]]
+        rows = []
+        for review, found in zip(todo, sentence_splitter.split_reviews([r["body"] for r in todo])):
+            for s in found:
+                rows.append({"sentence_id": f"{review['review_id']}:{s.idx}", "review_id": review["review_id"],
+                             "product_id": review["product_id"], "idx": s.idx, "start_char": s.start,
+                             "end_char": s.end, "text": s.text, "_sentence": s})
+        return rows
+
+    def sentiment(self, sents: list[dict]) -> list[dict]:
+        """Adds ``sentiment`` and ``score`` (the probability of that label)."""
+        predicted = self.models.sentiment.predict([s["text"] for s in sents]) if sents else []
+        return [{**s, "sentiment": label, "score": float(p)} for s, (label, p) in zip(sents, predicted)]
+
+    def aspects(self, sents: list[dict]) -> list[dict]:
+        """Aspect mentions with body offsets; ``aspect`` is the term until the store-wide grouping."""
+        found = self.models.aspects.extract([s["text"] for s in sents]) if sents else []
+        rows = []
+        for s, terms in zip(sents, found):
+            for term in terms:
+                start, end = s["_sentence"].to_body(term.start, term.end)
+                rows.append({"sentence_id": s["sentence_id"], "review_id": s["review_id"],
+                             "product_id": s["product_id"], "term": term.term, "start_char": start,
+                             "end_char": end, "aspect": term.term.lower().strip(),
+                             "polarity": term.polarity or "neutral", "run_id": self.run_id})
+        return rows
+
+    def needs(self, sents: list[dict]) -> tuple[list[dict], list[dict]]:
+        """Need rows (``need`` is the phrase until the store-wide grouping) and the sentences with
+        ``is_need`` set."""
+        found = self.models.find_needs([s["text"] for s in sents]) if sents else []
+        rows, marked = [], []
+        for s, needs in zip(sents, found):
+            for need in needs:
+                start, end = s["_sentence"].to_body(need.start, need.end)
+                rows.append({"sentence_id": s["sentence_id"], "review_id": s["review_id"],
+                             "product_id": s["product_id"], "phrase": need.phrase,
+                             "need": need.phrase.lower().strip(), "aspect": None,
+                             "start_char": start, "end_char": end, "run_id": self.run_id})
+            marked.append({**s, "is_need": bool(needs)})
+        return rows, marked
+
+    def embeddings(self, sents: list[dict]) -> list[dict]:
+        """Vectors for the sentences themes cluster: complaints and needs."""
+        wanted = [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
+        vectors = self.models.encoder.encode([s["text"] for s in wanted]) if wanted else []
+        return [{"sentence_id": s["sentence_id"], "model": self.embed_model,
+                 "vector": [float(x) for x in v]} for s, v in zip(wanted, vectors)]
+
+    def summarize(self, reviews: list[dict], sents: list[dict]) -> list[dict]:
+        """One ``review_analysis`` row per review: review-level sentiment and rating mismatch."""
+        by_review: dict[str, list[dict]] = defaultdict(list)
+        for s in sents:
+            by_review[s["review_id"]].append(s)
+        rows = []
+        for review in reviews:
+            mine = by_review.get(review["review_id"], [])
+            reason = review["skipped_reason"] or (None if mine else "no_sentences")
+            sentiment, net, mismatch = None, None, None
+            if mine:
+                sentiment, net = review_sentiment([s["sentiment"] for s in mine])
+                mismatch = rating_mismatch(review.get("rating"), mine, net)
+            rows.append({"review_id": review["review_id"], "product_id": review["product_id"],
+                         "content_hash": review["content_hash"], "models_key": self.models_key,
+                         "run_id": self.run_id, "language": review["language"], "skipped_reason": reason,
+                         "n_sentences": len(mine), "sentiment": sentiment, "net_sentiment": net,
+                         "rating_mismatch": mismatch})
+        return rows
+
+
+def review_sentiment(labels: Sequence[str]) -> tuple[str, float]:
+    """Review-level label and net sentiment ``(positive - negative) / sentences``.
+
+    ``mixed`` when both sides have at least a third of the polar sentences.
+
+    Example::
+
+        >>> review_sentiment(["positive", "negative", "neutral"])
+        ('mixed', 0.0)
+    """
+    counts = Counter(labels)
+    pos, neg = counts["positive"], counts["negative"]
+    net = (pos - neg) / len(labels) if labels else 0.0
+    if pos == 0 and neg == 0:
+        return "neutral", net
+    if pos and neg and min(pos, neg) / (pos + neg) >= 1 / 3:
+        return "mixed", net
+    return ("positive" if pos > neg else "negative"), net
+
+
+def rating_mismatch(rating: float | None, sents: list[dict], net: float) -> str | None:
+    """``high_rating_negative_text`` (4-5 stars, clearly negative text), the reverse, or None.
+
+    Example::
+
+        >>> rating_mismatch(5, [{"sentiment": "negative", "score": 0.97}], -1.0)
+        'high_rating_negative_text'
+    """
+    if rating is None:
+        return None
+    def sure(label: str) -> bool:
+        scores = [s["score"] for s in sents if s["sentiment"] == label]
+        return bool(scores) and sum(scores) / len(scores) >= MISMATCH_SCORE
+    if rating >= 4 and net <= -MISMATCH_NET and sure("negative"):
+        return "high_rating_negative_text"
+    if rating <= 2 and net >= MISMATCH_NET and sure("positive"):
+        return "low_rating_positive_text"
+    return None
+
+
+# --- reading and writing ----------------------------------------------------------------------
+
+_REVIEW_FIELDS = "review_id, product_id, title, body, rating, language, content_hash, url"
+DERIVED_BY_REVIEW = ["aspect_mentions", "needs", "sentences", "review_analysis"]
+COLUMNS = {
+    "review_analysis": ["review_id", "product_id", "content_hash", "models_key", "run_id", "language",
+                        "skipped_reason", "n_sentences", "sentiment", "net_sentiment", "rating_mismatch"],
+    "sentences": ["sentence_id", "review_id", "product_id", "idx", "start_char", "end_char", "text",
+                  "sentiment", "score", "is_need", "run_id"],
+    "aspect_mentions": ["sentence_id", "review_id", "product_id", "term", "start_char", "end_char",
+                        "aspect", "polarity", "run_id"],
+    "needs": ["sentence_id", "review_id", "product_id", "phrase", "need", "aspect", "start_char",
+              "end_char", "run_id"],
+    "sentence_embeddings": ["sentence_id", "model", "vector"],
+}
+
+
+def pending_reviews(con, models_key: str, full: bool = False) -> list[str]:
+    """Ids of the reviews this run must read, in a fixed order."""
+    if full:
+        sql = "SELECT review_id FROM reviews ORDER BY review_id"
+        return [r[0] for r in con.execute(sql).fetchall()]
+    return [r[0] for r in con.execute("""
+        SELECT r.review_id FROM reviews r LEFT JOIN review_analysis a USING (review_id)
+        WHERE a.review_id IS NULL OR a.content_hash <> r.content_hash OR a.models_key <> ?
+        ORDER BY r.review_id""", [models_key]).fetchall()]
+
+
+def read_reviews(db: str, ids: list[str]) -> list[dict]:
+    """The review rows for ``ids`` (read-only open, closed again), in the order of ``ids``."""
+    with store.reader(db, wait=60.0) as con:
+        cur = con.execute(f"SELECT {_REVIEW_FIELDS} FROM reviews WHERE list_contains(?, review_id)", [ids])
+        cols = [d[0] for d in cur.description]
+        found = {row[0]: dict(zip(cols, row)) for row in cur.fetchall()}
+    return [found[i] for i in ids if i in found]
+
+
+def insert_rows(con, table: str, rows: list[dict]) -> None:
+    """Insert dicts into ``table`` through one Arrow table (fast, typed by the table's schema)."""
+    if not rows:
+        return
+    import pyarrow as pa
+
+    columns = COLUMNS[table]
+    data = {c: [row.get(c) for row in rows] for c in columns}
+    if table == "sentence_embeddings":
+        arrow = pa.table({"sentence_id": pa.array(data["sentence_id"], pa.string()),
+                          "model": pa.array(data["model"], pa.string()),
+                          "vector": pa.array(data["vector"], pa.list_(pa.float32()))})
+    else:
+        arrow = pa.table(data)
+    name = f"_incoming_{table}"
+    con.register(name, arrow)
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}").fetchall()
+    finally:
+        con.unregister(name)
+
+
+def write_batch(con, ids: list[str], derived: dict[str, list[dict]]) -> None:
+    """Replace everything derived from the reviews ``ids`` (one transaction: the caller's)."""
+    import pyarrow as pa
+
+    con.register("_batch_ids", pa.table({"review_id": pa.array(ids, pa.string())}))
+    try:
+        con.execute("DELETE FROM sentence_embeddings WHERE sentence_id IN "
+                    "(SELECT sentence_id FROM sentences WHERE review_id IN (SELECT review_id FROM _batch_ids))"
+                    ).fetchall()
+        for table in DERIVED_BY_REVIEW:
+            con.execute(f"DELETE FROM {table} WHERE review_id IN (SELECT review_id FROM _batch_ids)").fetchall()
+    finally:
+        con.unregister("_batch_ids")
+    for table in ["review_analysis", "sentences", "aspect_mentions", "needs", "sentence_embeddings"]:
+        insert_rows(con, table, derived.get(table, []))
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+@dataclass
+class RunState:
+    run_id: int
+    counts: Counter = field(default_factory=lambda: Counter(reviews=0, sentences=0))
+    durations: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def timed(self, stage: str, func, *args):
+        started = time.perf_counter()
+        try:
+            return func(*args)
+        finally:
+            self.durations[stage] += time.perf_counter() - started
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    try:
+        import numpy as np
+
+        np.random.seed(seed)
+    except ImportError:  # pragma: no cover - numpy comes with pandas
+        pass
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(seed)
+
+
+def _progress(total: int, enabled: bool, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="review", file=sys.stderr, disable=not enabled,
+                dynamic_ncols=True, mininterval=0.5)
+
+
+def run_analysis(db: str | None = None, device: str = "auto", full: bool = False,
+                 sentiment_model: str | None = None, progress: bool = True, *,
+                 models: Models | None = None, batch_size: int = BATCH_REVIEWS, seed: int = SEED) -> dict:
+    """Analyse the new and changed reviews of ``db`` (all of them with ``full``), then refresh the
+    store-wide results; return ``{"run_id", "status", "counts", "durations", "device", "models"}``.
+
+    ``models`` replaces the real models (tests); ``sentiment_model`` names another classifier.
+
+    Example::
+
+        >>> run_analysis("shop.duckdb", device="cpu", progress=False)["status"]
+        'ok'
+    """
+    db = str(db or store.default_path())
+    _seed_everything(seed)
+    started = time.perf_counter()
+    if models is None:
+        models = load_models(db, device=device, sentiment_model=sentiment_model)
+    load_seconds = time.perf_counter() - started
+    _seed_everything(seed)
+    config = {"full": full, "batch_size": batch_size, "seed": seed, "device_asked": device,
+              "sentiment_model": sentiment_model}
+    with store.writer(db) as con:
+        # a run that is still 'running' here was killed: its finished batches are kept
+        con.execute("UPDATE analysis_runs SET status = 'interrupted' WHERE status = 'running'").fetchall()
+        run_id = int(con.execute("SELECT nextval('analysis_run_ids')").fetchall()[0][0])
+        con.execute("INSERT INTO analysis_runs (run_id, started_at, status, device, config, models, counts, "
+                    "durations) VALUES (?, ?, 'running', ?, ?, ?, '{}', '{}')",
+                    [run_id, store.now(), models.device, json.dumps(config), json.dumps(models.describe())]
+                    ).fetchall()
+        # reviews that left the store take their derived rows with them
+        con.execute("DELETE FROM sentence_embeddings WHERE sentence_id IN (SELECT s.sentence_id FROM sentences s "
+                    "ANTI JOIN reviews r USING (review_id))").fetchall()
+        for table in DERIVED_BY_REVIEW:
+            con.execute(f"DELETE FROM {table} WHERE review_id NOT IN (SELECT review_id FROM reviews)").fetchall()
+        todo = pending_reviews(con, models.key(), full)
+    state = RunState(run_id)
+    state.durations["load_models"] = load_seconds
+    worker = Worker(models, run_id)
+    status = "failed"
+    try:
+        with _progress(len(todo), progress, "analyze") as bar:
+            for ids in store.chunks(todo, batch_size):
+                process_batch(db, worker, ids, state, bar)
+            bar.set_description("analyze: store-wide", refresh=False)
+            from analysis.store_wide import refresh
+
+            refresh(db, models, run_id, state, seed=seed, progress=bar)
+        status = "ok"
+    finally:
+        state.durations["total"] = time.perf_counter() - started
+        with store.writer(db) as con:
+            con.execute("UPDATE analysis_runs SET status = ?, finished_at = ?, counts = ?, durations = ? "
+                        "WHERE run_id = ?", [status, store.now(), json.dumps(dict(state.counts)),
+                                             json.dumps(_rounded(state.durations)), run_id]).fetchall()
+    return {"run_id": run_id, "status": status, "device": models.device, "models": models.describe(),
+            "counts": dict(state.counts), "durations": _rounded(state.durations)}
+
+
+def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None) -> dict[str, list[dict]]:
+    """Read, compute and write one batch of reviews; return the rows written."""
+    def stage(name, func, *args):
+        if bar is not None:
+            bar.set_description(f"analyze: {name}", refresh=False)
+        return state.timed(name, func, *args)
+
+    reviews = stage("read", read_reviews, db, ids)
+    reviews = stage("language", worker.language, reviews)
+    sents = stage("sentences", worker.sentences, reviews)
+    sents = stage("sentiment", worker.sentiment, sents)
+    mentions = stage("aspects", worker.aspects, sents)
+    need_rows, sents = stage("needs", worker.needs, sents)
+    vectors = stage("embeddings", worker.embeddings, sents)
+    summaries = stage("summarize", worker.summarize, reviews, sents)
+    for s in sents:
+        s["run_id"] = worker.run_id
+    derived = {"review_analysis": summaries, "sentences": sents, "aspect_mentions": mentions,
+               "needs": need_rows, "sentence_embeddings": vectors}
+
+    def write():
+        with store.writer(db) as con:
+            write_batch(con, [r["review_id"] for r in reviews], derived)
+            state.counts.update(_batch_counts(summaries, sents, mentions, need_rows, vectors))
+            con.execute("UPDATE analysis_runs SET counts = ?, durations = ? WHERE run_id = ?",
+                        [json.dumps(dict(state.counts)), json.dumps(_rounded(state.durations)),
+                         worker.run_id]).fetchall()
+    stage("write", write)
+    if bar is not None:
+        bar.update(len(ids))
+        bar.set_postfix(sentences=state.counts["sentences"], refresh=False)
+    return derived
+
+
+def _batch_counts(summaries, sents, mentions, need_rows, vectors) -> Counter:
+    counts = Counter(reviews=len(summaries), sentences=len(sents), aspect_mentions=len(mentions),
+                     needs=len(need_rows), embeddings=len(vectors))
+    for row in summaries:
+        if row["skipped_reason"]:
+            counts[f"skipped_{row['skipped_reason']}"] += 1
+        else:
+            counts["reviews_analysed"] += 1
+        if row["rating_mismatch"]:
+            counts["rating_mismatch"] += 1
+    return counts
+
+
+def _rounded(durations: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in durations.items()}

@@ -1,0 +1,171 @@
+"""The store-wide steps of the analysis job, recomputed on every run from the derived tables.
+
+1. canonical aspects: every distinct aspect term, grouped per product category
+   (``analysis.aspects.group_aspects``), written back to ``aspect_mentions.aspect``;
+2. need groups (``analysis.needs.group_needs``) written to ``needs.need``, and each need's
+   aspect (the first aspect mentioned in its sentence);
+3. ``aspect_monthly``, ``themes`` + ``theme_sentences``, ``product_insights`` and
+   ``emerging_complaints``, replaced in one transaction so readers never see half of them.
+
+Only SQL, the stored embeddings and the cheap grouping calls: no model reads old reviews again.
+
+Example::
+
+    refresh("shop.duckdb", models, run_id=5, state=RunState(5))
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from data import store
+
+
+def _mapping_table(con, name: str, rows: list[tuple], columns: list[str]) -> None:
+    import pyarrow as pa
+
+    con.register(name, pa.table({c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(columns)}))
+
+
+def group_labels(db: str, models) -> tuple[list[tuple], list[tuple]]:
+    """``(category, term, aspect)`` and ``(phrase, need)`` rows for every stored term and phrase."""
+    with store.reader(db, wait=60.0) as con:
+        terms = con.execute("""
+            SELECT DISTINCT p.category, lower(trim(m.term)) AS term
+            FROM aspect_mentions m LEFT JOIN products p USING (product_id)
+            ORDER BY p.category NULLS FIRST, term""").fetchall()
+        phrases = [r[0] for r in con.execute(
+            "SELECT DISTINCT lower(trim(phrase)) AS phrase FROM needs ORDER BY phrase").fetchall()]
+    by_category: dict[str | None, list[str]] = defaultdict(list)
+    for category, term in terms:
+        by_category[category].append(term)
+    aspect_rows = []
+    for category, names in by_category.items():
+        mapping = models.group_aspects(names, category)
+        aspect_rows.extend((category or "", t, (mapping.get(t) or t)) for t in names)
+    need_map = models.group_needs(phrases) if phrases else {}
+    need_rows = [(p, need_map.get(p) or p) for p in phrases]
+    return aspect_rows, need_rows
+
+
+def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
+    """Write canonical aspects and need labels into the mention and need rows."""
+    _mapping_table(con, "_aspect_map", aspect_rows, ["category", "term", "aspect"])
+    _mapping_table(con, "_need_map", need_rows, ["phrase", "need"])
+    try:
+        con.execute("""
+            UPDATE aspect_mentions SET aspect = g.aspect
+            FROM _aspect_map g, (SELECT product_id, coalesce(category, '') AS category FROM products) p
+            WHERE p.product_id = aspect_mentions.product_id AND g.category = p.category
+              AND g.term = lower(trim(aspect_mentions.term))""").fetchall()
+        # mentions of products the store does not list (no category row) group as category ''
+        con.execute("""
+            UPDATE aspect_mentions SET aspect = g.aspect FROM _aspect_map g
+            WHERE g.category = '' AND g.term = lower(trim(aspect_mentions.term))
+              AND aspect_mentions.product_id NOT IN (SELECT product_id FROM products)""").fetchall()
+        con.execute("UPDATE needs SET need = g.need FROM _need_map g WHERE g.phrase = lower(trim(needs.phrase))"
+                    ).fetchall()
+    finally:
+        con.unregister("_aspect_map")
+        con.unregister("_need_map")
+    con.execute("""
+        UPDATE needs SET aspect = first_aspect.aspect FROM (
+            SELECT sentence_id, arg_min(aspect, start_char) AS aspect FROM aspect_mentions GROUP BY sentence_id
+        ) first_aspect WHERE first_aspect.sentence_id = needs.sentence_id""").fetchall()
+
+
+def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
+    """Complaint (negative) or need sentences with category, aspects and stored vector, by id."""
+    where = "s.sentiment = 'negative'" if kind == "complaint" else "s.is_need"
+    rows = con.execute(f"""
+        SELECT s.sentence_id, s.text, p.category, e.vector,
+               list(DISTINCT m.aspect) FILTER (WHERE m.aspect IS NOT NULL) AS aspects
+        FROM sentences s JOIN sentence_embeddings e ON e.sentence_id = s.sentence_id AND e.model = ?
+        LEFT JOIN products p ON p.product_id = s.product_id
+        LEFT JOIN aspect_mentions m ON m.sentence_id = s.sentence_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY s.sentence_id""", [model]).fetchall()
+    sentences = [{"sentence_id": r[0], "text": r[1], "category": r[2], "aspects": sorted(r[4] or [])} for r in rows]
+    vectors = np.array([r[3] for r in rows], dtype=np.float32) if rows else np.zeros((0, 1), np.float32)
+    return sentences, vectors
+
+
+_MONTHLY = """
+    INSERT INTO aspect_monthly
+    SELECT m.product_id, m.aspect,
+           CAST(date_trunc('month', coalesce(r.published_at, CAST(r.collected_at AS DATE))) AS DATE) AS month,
+           count(*) FILTER (WHERE m.polarity = 'positive'), count(*) FILTER (WHERE m.polarity = 'negative'),
+           count(*) FILTER (WHERE m.polarity = 'neutral'), ?
+    FROM aspect_mentions m JOIN reviews r ON r.review_id = m.review_id
+    GROUP BY ALL ORDER BY ALL
+"""
+_INSIGHT_COLUMNS = ["product_id", "kind", "name", "rank", "mentions", "share", "confidence", "trend", "quotes",
+                    "run_id"]
+_EMERGING_COLUMNS = ["product_id", "aspect", "recent_mentions", "recent_negative", "before_mentions",
+                     "before_negative", "recent_share", "before_share", "z", "p_value", "quotes", "run_id"]
+
+
+def _insert(con, table: str, columns: list[str], rows: list[dict]) -> None:
+    if not rows:
+        return
+    import pyarrow as pa
+
+    name = f"_new_{table}"
+    con.register(name, pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows]))
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}").fetchall()
+    finally:
+        con.unregister(name)
+
+
+def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -> None:
+    """Run the store-wide steps (see the module text) and record their durations in ``state``."""
+    from analysis.insights import compute_insights
+    from analysis.themes import build_themes
+
+    def step(name, func, *args):
+        if progress is not None:
+            progress.set_description(f"analyze: {name}", refresh=False)
+        return state.timed(name, func, *args)
+
+    aspect_rows, need_rows = step("group_labels", group_labels, db, models)
+
+    def write_labels():
+        with store.writer(db) as con:
+            apply_labels(con, aspect_rows, need_rows)
+    step("write_labels", write_labels)
+
+    model = getattr(models.encoder, "name", "encoder")
+
+    def make_themes():
+        themes, members = [], []
+        for kind in ("complaint", "need"):
+            with store.reader(db, wait=60.0) as con:
+                sentences, vectors = theme_inputs(con, kind, model)
+            found, in_theme = build_themes(sentences, vectors, kind, run_id, seed=seed)
+            themes += found
+            members += in_theme
+        return themes, members
+    themes, members = step("themes", make_themes)
+
+    def make_insights():
+        with store.reader(db, wait=60.0) as con:
+            return compute_insights(con, run_id)
+    insights, emerging = step("insights", make_insights)
+
+    def write_results():
+        with store.writer(db) as con:
+            for table in ("aspect_monthly", "theme_sentences", "themes", "product_insights", "emerging_complaints"):
+                con.execute(f"DELETE FROM {table}").fetchall()
+            con.execute(_MONTHLY, [run_id]).fetchall()
+            _insert(con, "themes", ["theme_id", "scope", "kind", "label", "keywords", "aspect", "size", "run_id"],
+                    themes)
+            _insert(con, "theme_sentences", ["theme_id", "sentence_id", "is_representative"], members)
+            _insert(con, "product_insights", _INSIGHT_COLUMNS, insights)
+            _insert(con, "emerging_complaints", _EMERGING_COLUMNS, emerging)
+    step("write_results", write_results)
+    state.counts["themes"] = len(themes)
+    state.counts["product_insights"] = len(insights)
+    state.counts["emerging_complaints"] = len(emerging)

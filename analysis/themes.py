@@ -1,0 +1,188 @@
+"""Themes: BERTopic over complaint sentences and over need sentences, from stored embeddings.
+
+Reproducible by construction: the sentences come in a fixed order, UMAP gets ``random_state``
+and KMeans a seed. BERTopic's default UMAP + HDBSCAN needs a few hundred sentences to form
+clusters (it fails or puts everything in the outlier topic on tiny inputs), so a small set is
+reduced with PCA and clustered with KMeans instead; a large one keeps UMAP + HDBSCAN and its
+outliers are then assigned to the nearest theme (``reduce_outliers`` on the embeddings).
+
+Labels read like "battery: dies, charge, hours": the aspect most mentioned by the theme's
+sentences, then its top c-TF-IDF keywords. Representative sentences are the ones closest to
+the theme's centre.
+
+Example::
+
+    from analysis.themes import find_themes
+    themes = find_themes(texts, vectors, seed=0)
+    [(t.keywords[:3], len(t.members)) for t in themes]
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+MIN_SENTENCES = 5          # fewer complaint (or need) sentences than this make no themes
+UMAP_FROM = 300            # from this many sentences on, UMAP + HDBSCAN; below, PCA + KMeans
+REPRESENTATIVES = 3
+
+
+@dataclass
+class Theme:
+    """One theme: its topic number, keywords and the indexes of its sentences (input order)."""
+    topic: int
+    keywords: list[str]
+    members: list[int]
+    representatives: list[int]
+
+
+def _cluster_count(embeddings: np.ndarray, seed: int) -> int:
+    """The KMeans cluster count (2 .. ~sqrt(2n), at most 12) with the best silhouette."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    n = len(embeddings)
+    best, best_score = 2, -2.0
+    for k in range(2, max(2, min(12, n // 2, round(math.sqrt(2 * n)))) + 1):
+        labels = KMeans(n_clusters=k, random_state=seed, n_init=4).fit_predict(embeddings)
+        if len(set(labels)) < 2:
+            continue
+        score = silhouette_score(embeddings, labels, metric="cosine")
+        if score > best_score + 1e-9:
+            best, best_score = k, score
+    return best
+
+
+def _parts(embeddings: np.ndarray, seed: int):
+    n, dims = embeddings.shape
+    if n < UMAP_FROM:
+        from sklearn.cluster import KMeans
+        from sklearn.decomposition import PCA
+
+        clusters = _cluster_count(embeddings, seed)
+        return (PCA(n_components=max(1, min(5, n - 1, dims)), svd_solver="full", random_state=seed),
+                KMeans(n_clusters=clusters, random_state=seed, n_init=10))
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+            HDBSCAN(min_cluster_size=max(10, n // 100), metric="euclidean",
+                    cluster_selection_method="eom", prediction_data=True))
+
+
+def _vectorizer(n: int, stop_words: str | None = "english"):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(stop_words=stop_words, ngram_range=(1, 2), min_df=1 if n < UMAP_FROM else 2)
+
+
+def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0) -> list[Theme]:
+    """Cluster ``texts`` (with their precomputed ``embeddings``) into themes; ``[]`` when there are
+    fewer than :data:`MIN_SENTENCES`.
+
+    Example::
+
+        >>> find_themes(["Too loud."] * 2, np.ones((2, 4), dtype="float32"))
+        []
+    """
+    texts = list(texts)
+    n = len(texts)
+    if n < MIN_SENTENCES:
+        return []
+    embeddings = np.asarray(embeddings, dtype=np.float32)
+    from bertopic import BERTopic
+
+    last_error = None
+    for stop_words in ("english", None):  # all-stop-word texts leave no vocabulary with the list
+        reducer, clusterer = _parts(embeddings, seed)
+        model = BERTopic(umap_model=reducer, hdbscan_model=clusterer, vectorizer_model=_vectorizer(n, stop_words),
+                         calculate_probabilities=False, verbose=False)
+        try:
+            topics, _ = model.fit_transform(texts, embeddings)
+            if -1 in topics:
+                topics = model.reduce_outliers(texts, topics, strategy="embeddings", embeddings=embeddings)
+                model.update_topics(texts, topics=topics, vectorizer_model=_vectorizer(n, stop_words))
+            break
+        except ValueError as exc:  # "empty vocabulary"
+            last_error = exc
+    else:
+        raise ValueError(f"cannot find themes in {n} sentences: {last_error}")
+    topics = [int(t) for t in topics]
+    themes = []
+    for topic in sorted(set(topics)):
+        members = [i for i, t in enumerate(topics) if t == topic]
+        words = [w for w, _ in (model.get_topic(topic) or []) if w][:6]
+        themes.append(Theme(topic, words, members, representatives(embeddings, members)))
+    # biggest first, topic number breaks ties (reproducible)
+    themes.sort(key=lambda t: (-len(t.members), t.topic))
+    return themes
+
+
+def representatives(embeddings: np.ndarray, members: list[int], k: int = REPRESENTATIVES) -> list[int]:
+    """The ``k`` members closest to the members' centre (cosine), closest first.
+
+    Example::
+
+        >>> representatives(np.eye(3, dtype="float32"), [0, 1], k=1)
+        [0]
+    """
+    vectors = embeddings[members]
+    centre = vectors.mean(axis=0)
+    centre /= (np.linalg.norm(centre) or 1.0)
+    norms = np.linalg.norm(vectors, axis=1)
+    norms[norms == 0] = 1.0
+    similarity = (vectors @ centre) / norms
+    order = sorted(range(len(members)), key=lambda i: (-round(float(similarity[i]), 6), members[i]))
+    return [members[i] for i in order[:k]]
+
+
+def label(keywords: list[str], aspects: Counter) -> tuple[str, str | None]:
+    """A readable label and the theme's aspect (the most mentioned one, if any).
+
+    Example::
+
+        >>> label(["dies", "hours", "charge"], Counter({"battery": 4, "screen": 1}))
+        ('battery: dies, hours, charge', 'battery')
+    """
+    aspect = None
+    if aspects:
+        aspect = sorted(aspects.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    words = [w for w in keywords if w != aspect][:3]
+    text = ", ".join(words) if words else "(no keywords)"
+    return (f"{aspect}: {text}" if aspect else text), aspect
+
+
+def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_id: int,
+                 seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """``themes`` and ``theme_sentences`` rows for one kind (complaint or need), across the store
+    (scope ``all``) and per product category (scope ``category:<name>``).
+
+    ``sentences`` are dicts with ``sentence_id``, ``text``, ``category`` and ``aspects`` (a list
+    of canonical aspects mentioned), in a fixed order, aligned with the rows of ``embeddings``.
+
+    Example::
+
+        themes, members = build_themes(rows, vectors, "complaint", run_id=3)
+    """
+    scopes: dict[str, list[int]] = {"all": list(range(len(sentences)))}
+    for i, row in enumerate(sentences):
+        if row.get("category"):
+            scopes.setdefault(f"category:{row['category']}", []).append(i)
+    theme_rows, member_rows = [], []
+    for scope in sorted(scopes):
+        picked = scopes[scope]
+        found = find_themes([sentences[i]["text"] for i in picked], embeddings[picked], seed=seed)
+        for number, theme in enumerate(found):
+            ids = [picked[i] for i in theme.members]
+            aspects = Counter(a for i in ids for a in set(sentences[i].get("aspects") or []))
+            text, aspect = label(theme.keywords, aspects)
+            theme_id = f"{scope}:{kind}:{number}"
+            theme_rows.append({"theme_id": theme_id, "scope": scope, "kind": kind, "label": text,
+                               "keywords": theme.keywords, "aspect": aspect, "size": len(ids), "run_id": run_id})
+            chosen = {picked[i] for i in theme.representatives}
+            member_rows.extend({"theme_id": theme_id, "sentence_id": sentences[i]["sentence_id"],
+                                "is_representative": i in chosen} for i in ids)
+    return theme_rows, member_rows

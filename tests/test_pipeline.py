@@ -1,0 +1,225 @@
+"""The incremental analysis job with tiny fake models: the incremental rule, bad input,
+kill-and-rerun, reproducibility and the run record. Real models: tests/test_pipeline_real.py."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis.pipeline import review_sentiment, run_analysis
+from data import store
+from pipeline_fakes import fake_models, make_store
+
+HERE = Path(__file__).resolve().parent
+
+REVIEWS = [
+    ("p1", 5, "2024-01-10", "Great kettle, love it. The lid sticks though."),
+    ("p1", 2, "2024-02-11", "The handle gets hot. I wish it had a longer cable."),
+    ("p1", 4, "2024-03-12", "Sound is great! The price is good."),
+    ("p1", 5, "2024-04-13", "The lid broke after a week. The handle is flimsy."),
+    ("p2", 1, "2024-05-14", "Battery life is poor. It needs a longer cable."),
+    ("p2", 5, "2024-06-15", "The battery is excellent and the screen is lovely."),
+    ("p2", 3, "2024-07-16", "The screen is nice but the battery dies fast at night, which is bad."),
+    ("p2", 4, "2024-08-17", "The strap is sturdy. I wish it had a longer cable!"),
+]
+
+
+def reviews(extra=()):
+    rows = [{"product_id": p, "author": f"author{i}", "rating": r, "published_at": d, "body": b,
+             "url": f"https://shop.test/{p}#r{i}"} for i, (p, r, d, b) in enumerate(list(REVIEWS) + list(extra))]
+    return rows
+
+
+def snapshot(db: str) -> dict[str, list]:
+    """Every derived table without run ids, sorted: equal snapshots mean equal results."""
+    tables = {
+        "review_analysis": "review_id, content_hash, language, skipped_reason, n_sentences, sentiment, "
+                           "net_sentiment, rating_mismatch",
+        "sentences": "sentence_id, start_char, end_char, text, sentiment, score, is_need",
+        "aspect_mentions": "sentence_id, term, start_char, end_char, aspect, polarity",
+        "needs": "sentence_id, phrase, need, aspect, start_char, end_char",
+        "sentence_embeddings": "sentence_id, model, vector",
+        "themes": "theme_id, label, keywords, aspect, size",
+        "theme_sentences": "theme_id, sentence_id, is_representative",
+        "product_insights": "product_id, kind, name, rank, mentions, share, confidence, trend, quotes",
+        "aspect_monthly": "product_id, aspect, month, positive, negative, neutral",
+        "emerging_complaints": "product_id, aspect, recent_mentions, recent_negative, p_value",
+    }
+    with store.reader(db) as con:
+        return {t: con.execute(f"SELECT {cols} FROM {t} ORDER BY ALL").fetchall() for t, cols in tables.items()}
+
+
+def test_incremental_rule_second_run_reads_nothing_changed_review_is_reread_full_recomputes(db_path):
+    make_store(db_path, reviews())
+    first = run_analysis(db_path, models=fake_models(), progress=False, batch_size=3)
+    assert first["status"] == "ok"
+    assert first["counts"]["reviews"] == 8 and first["counts"]["reviews_analysed"] == 8
+    before = snapshot(db_path)
+    assert len(before["review_analysis"]) == 8
+
+    second = run_analysis(db_path, models=fake_models(), progress=False)
+    assert second["counts"]["reviews"] == 0 and second["counts"]["sentences"] == 0
+    assert snapshot(db_path) == before     # store-wide steps recomputed to the same answer
+
+    # a review whose text changed is read again, and only that one
+    changed = store.query(db_path, "SELECT review_id FROM reviews ORDER BY review_id LIMIT 1").scalar()
+    with store.writer(db_path) as con:
+        con.execute("UPDATE reviews SET body = 'The lid is terrible.', content_hash = ? WHERE review_id = ?",
+                    [store.content_hash(None, "The lid is terrible."), changed]).fetchall()
+    third = run_analysis(db_path, models=fake_models(), progress=False)
+    assert third["counts"]["reviews"] == 1
+    texts = store.query(db_path, "SELECT text, sentiment FROM sentences WHERE review_id = ?", [changed]).rows
+    assert texts == [("The lid is terrible.", "negative")]
+    # its old sentences, mentions and vectors are gone (no leftovers of the old text)
+    assert store.query(db_path, "SELECT count(*) FROM sentence_embeddings WHERE sentence_id LIKE ? "
+                                "AND sentence_id <> ?", [changed + ":%", changed + ":0"]).scalar() == 0
+
+    full = run_analysis(db_path, models=fake_models(), full=True, progress=False)
+    assert full["counts"]["reviews"] == 8
+    runs = store.query(db_path, "SELECT run_id, status, counts FROM analysis_runs ORDER BY run_id").rows
+    assert [r[1] for r in runs] == ["ok"] * 4
+    assert [json.loads(r[2])["reviews"] for r in runs] == [8, 0, 1, 8]
+
+
+def test_new_model_version_rereads_every_review(db_path):
+    make_store(db_path, reviews())
+    run_analysis(db_path, models=fake_models(), progress=False)
+    models = fake_models()
+    models.sentiment.version = "2"
+    assert run_analysis(db_path, models=models, progress=False)["counts"]["reviews"] == 8
+
+
+def test_bad_input_is_counted_and_skipped_and_the_good_rows_kept(db_path):
+    long_body = " ".join(["The battery is poor"] * 5000)       # 20,000 words, no full stop
+    bad = [("p3", 5, "2024-01-01", ""), ("p3", 5, "2024-01-02", "😀👍🔥🔥"),
+           ("p3", 4, "2024-01-03", "Der Akku hält leider nicht lange, und das Display ist viel zu dunkel."),
+           ("p3", 2, "2024-01-04", long_body),
+           ("p3", 3, "2024-01-05", "The <b>lid</b> broke &amp; leaks.<br/>The price is good.")]
+    make_store(db_path, reviews(bad))
+    result = run_analysis(db_path, models=fake_models(), progress=False)
+    counts = result["counts"]
+    assert counts["reviews"] == 13
+    assert counts["skipped_empty"] == 1
+    assert counts["skipped_no_sentences"] == 1
+    assert counts["skipped_non_english"] == 1
+    assert counts["reviews_analysed"] == 10
+    reasons = dict(store.query(db_path, "SELECT r.body, a.skipped_reason FROM reviews r JOIN review_analysis a "
+                                        "USING (review_id) WHERE r.product_id = 'p3'").rows)
+    assert reasons[""] == "empty" and reasons["😀👍🔥🔥"] == "no_sentences"
+    german = [b for b in reasons if b.startswith("Der Akku")][0]
+    assert reasons[german] == "non_english"
+    # the German review never reached the English models
+    assert store.query(db_path, "SELECT count(*) FROM sentences WHERE text LIKE 'Der Akku%'").scalar() == 0
+    # the long review is split into many sentences that together hold all its words
+    long_text = store.query(db_path, "SELECT string_agg(s.text, ' ' ORDER BY s.idx) FROM sentences s "
+                                     "JOIN reviews r USING (review_id) WHERE r.body = ?", [long_body]).scalar()
+    assert long_text.split() == long_body.split()
+    # HTML: offsets point at the raw body, mentions too
+    rows = store.query(db_path, """
+        SELECT r.body, m.term, m.start_char, m.end_char FROM aspect_mentions m JOIN reviews r USING (review_id)
+        WHERE r.body LIKE 'The <b>lid%'""").rows
+    assert rows and all(body[a:b] == term for body, term, a, b in rows)
+
+
+def test_a_run_killed_half_way_and_rerun_ends_with_no_duplicate_or_missing_rows(db_path, tmp_path):
+    many = [("p4", 1 + i % 5, f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}",
+             f"Review {i}: the lid broke. The price is good. I wish it had a longer cable.") for i in range(12)]
+    make_store(db_path, reviews(many))
+    clean = str(tmp_path / "clean.duckdb")
+    shutil.copy(db_path, clean)
+    run_analysis(clean, models=fake_models(), progress=False, batch_size=2)
+
+    marker = tmp_path / "batches.txt"
+    env = {**os.environ, "FAKE_SLEEP": "0.4", "PYTHONPATH": str(HERE)}
+    child = subprocess.Popen([sys.executable, str(HERE / "pipeline_fakes.py"), db_path, str(marker)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        # kill it once a few batches are written and the next one is under way
+        while time.monotonic() < deadline and child.poll() is None:
+            if marker.exists() and len(marker.read_text().splitlines()) >= 4:
+                break
+            time.sleep(0.05)
+        assert child.poll() is None, "the job finished before it could be killed"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    done = store.query(db_path, "SELECT count(*) FROM review_analysis").scalar()
+    assert 0 < done < 20                        # killed half-way, its finished batches kept
+    assert store.query(db_path, "SELECT status FROM analysis_runs").scalar() == "running"
+
+    rerun = run_analysis(db_path, models=fake_models(), progress=False, batch_size=2)
+    assert rerun["counts"]["reviews"] == 20 - done
+    assert store.query(db_path, "SELECT status FROM analysis_runs ORDER BY run_id").rows == [
+        ("interrupted",), ("ok",)]
+    assert snapshot(db_path) == snapshot(clean)
+    dupes = store.query(db_path, "SELECT count(*) - count(DISTINCT (sentence_id, start_char, term)) "
+                                 "FROM aspect_mentions").scalar()
+    assert dupes == 0
+
+
+def test_same_input_and_seed_give_the_same_output(db_path, tmp_path):
+    other = str(tmp_path / "other.duckdb")
+    make_store(db_path, reviews())
+    make_store(other, reviews())
+    run_analysis(db_path, models=fake_models(), progress=False, batch_size=3, seed=7)
+    run_analysis(other, models=fake_models(), progress=False, batch_size=5, seed=7)
+    assert snapshot(db_path) == snapshot(other)
+
+
+def test_the_run_is_recorded_with_config_models_device_counts_and_durations(db_path):
+    make_store(db_path, reviews())
+    result = run_analysis(db_path, models=fake_models(), progress=False, batch_size=4)
+    run = store.query(db_path, "SELECT * FROM analysis_runs WHERE run_id = ?", [result["run_id"]]).first()
+    assert run["status"] == "ok" and run["device"] == "cpu" and run["finished_at"] >= run["started_at"]
+    assert json.loads(run["config"])["batch_size"] == 4
+    assert json.loads(run["models"])["sentiment"] == "fake-sentiment@1"
+    counts = json.loads(run["counts"])
+    assert counts["sentences"] == store.query(db_path, "SELECT count(*) FROM sentences").scalar()
+    durations = json.loads(run["durations"])
+    for stage in ("sentences", "sentiment", "aspects", "needs", "embeddings", "write", "themes", "insights"):
+        assert durations[stage] >= 0
+    # every derived row carries this run's id
+    assert store.query(db_path, "SELECT DISTINCT run_id FROM sentences").rows == [(result["run_id"],)]
+
+
+def test_review_level_sentiment_and_rating_mismatch(db_path):
+    make_store(db_path, reviews())
+    run_analysis(db_path, models=fake_models(), progress=False)
+    rows = dict(store.query(db_path, "SELECT r.body, a.rating_mismatch FROM reviews r JOIN review_analysis a "
+                                     "USING (review_id)").rows)
+    # five stars, every sentence negative
+    assert rows["The lid broke after a week. The handle is flimsy."] == "high_rating_negative_text"
+    assert rows["Great kettle, love it. The lid sticks though."] is None
+    assert review_sentiment(["positive", "positive", "negative"]) == ("mixed", 1 / 3)
+    assert review_sentiment(["neutral"]) == ("neutral", 0.0)
+
+
+def test_unknown_device_is_a_clear_error():
+    from analysis.models import ModelError, pick_device
+
+    with pytest.raises(ModelError, match="unknown device"):
+        pick_device("tpu")
+
+
+def test_analyze_command_runs_the_job(db_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from analysis import pipeline
+    from dashboard.cli import cli
+
+    make_store(db_path, reviews())
+    monkeypatch.setattr(pipeline, "load_models", lambda db, device="auto", sentiment_model=None: fake_models())
+    result = CliRunner().invoke(cli, ["analyze", "--db", db_path, "--device", "cpu", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "8 reviews read" in result.output
+    result = CliRunner().invoke(cli, ["analyze", "--db", db_path, "--quiet"])
+    assert "0 reviews read" in result.output

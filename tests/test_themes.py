@@ -1,0 +1,97 @@
+"""Themes: BERTopic over precomputed embeddings, reproducible, outliers reduced, readable labels."""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from analysis.themes import MIN_SENTENCES, UMAP_FROM, build_themes, find_themes, label
+
+GROUPS = {
+    "battery": ["The battery dies after {} hours.", "Battery drains in {} hours flat.", "The battery is dead after {} days."],
+    "lid": ["The lid sticks after {} uses.", "The lid broke after {} days.", "Lid will not close after {} weeks."],
+    "shipping": ["Shipping took {} weeks.", "Delivery was {} days late.", "The parcel arrived {} days late."],
+}
+
+
+def blobs(per_group: int, seed: int = 0, spread: float = 0.15):
+    """Sentences of three clear groups with embeddings around three distant centres."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(3, 24, dtype=np.float32) * 3
+    texts, vectors, truth = [], [], []
+    for g, (name, patterns) in enumerate(GROUPS.items()):
+        for i in range(per_group):
+            texts.append(patterns[i % 3].format(i + 2))
+            vectors.append(centres[g] + rng.normal(0, spread, 24))
+            truth.append(name)
+    vectors = np.array(vectors, dtype=np.float32)
+    return texts, vectors / np.linalg.norm(vectors, axis=1, keepdims=True), truth
+
+
+def as_groups(themes, truth):
+    return sorted(sorted(Counter(truth[i] for i in t.members).items()) for t in themes)
+
+
+def test_small_sets_use_pca_and_kmeans_and_find_the_groups():
+    texts, vectors, truth = blobs(6)
+    themes = find_themes(texts, vectors, seed=0)
+    assert as_groups(themes, truth) == [[("battery", 6)], [("lid", 6)], [("shipping", 6)]]
+    by_group = {truth[t.members[0]]: t for t in themes}
+    assert "battery" in by_group["battery"].keywords
+    assert "lid" in by_group["lid"].keywords
+    for t in themes:
+        assert 1 <= len(t.representatives) <= 3 and set(t.representatives) <= set(t.members)
+
+
+def test_themes_are_reproducible_with_a_seed():
+    texts, vectors, _ = blobs(8, spread=0.5)
+    first = find_themes(texts, vectors, seed=3)
+    second = find_themes(texts, vectors, seed=3)
+    assert [(t.members, t.keywords, t.representatives) for t in first] == \
+           [(t.members, t.keywords, t.representatives) for t in second]
+
+
+def test_tiny_inputs_give_no_themes_instead_of_breaking():
+    texts, vectors, _ = blobs(1)
+    assert len(texts) < MIN_SENTENCES and find_themes(texts, vectors) == []
+    assert find_themes([], np.zeros((0, 24), dtype=np.float32)) == []
+    five = ["Too loud.", "Way too loud.", "So loud.", "The the the.", "It is it."]   # stop words only, too
+    found = find_themes(five, blobs(2)[1][:5], seed=0)
+    assert sum(len(t.members) for t in found) == 5
+
+
+@pytest.mark.slow
+def test_large_sets_use_umap_and_hdbscan_reproducibly_with_outliers_reduced():
+    texts, vectors, truth = blobs(UMAP_FROM // 3 + 10, spread=0.25)
+    assert len(texts) >= UMAP_FROM
+    first = find_themes(texts, vectors, seed=0)
+    second = find_themes(texts, vectors, seed=0)
+    assert [t.members for t in first] == [t.members for t in second]
+    # every sentence is in a theme (no -1 outlier topic left) and themes do not mix groups
+    assert sorted(i for t in first for i in t.members) == list(range(len(texts)))
+    for t in first:
+        assert len({truth[i] for i in t.members}) == 1
+
+
+def test_build_themes_writes_store_and_category_scopes_with_labels():
+    texts, vectors, truth = blobs(6)
+    rows = [{"sentence_id": f"r{i}:0", "text": t, "category": "Kitchen" if g != "battery" else "Phones",
+             "aspects": [g] if g != "shipping" else []} for i, (t, g) in enumerate(zip(texts, truth))]
+    themes, members = build_themes(rows, vectors, "complaint", run_id=9, seed=0)
+    scopes = Counter(t["scope"] for t in themes)
+    assert scopes["all"] == 3 and scopes["category:Kitchen"] >= 2
+    for theme in themes:
+        assert theme["theme_id"].startswith(f"{theme['scope']}:complaint:")
+        assert theme["run_id"] == 9 and theme["size"] == sum(m["theme_id"] == theme["theme_id"] for m in members)
+    store_wide = {t["aspect"]: t for t in themes if t["scope"] == "all"}
+    assert set(store_wide) == {"battery", "lid", None}
+    assert store_wide["battery"]["label"].startswith("battery: ")
+    reps = Counter(m["theme_id"] for m in members if m["is_representative"])
+    assert all(1 <= n <= 3 for n in reps.values())
+
+
+def test_label_reads_aspect_then_keywords():
+    assert label(["late", "weeks"], Counter()) == ("late, weeks", None)
+    assert label(["lid", "sticks", "opens", "close"], Counter({"lid": 3, "hinge": 3})) == (
+        "hinge: lid, sticks, opens", "hinge")
