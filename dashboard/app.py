@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import frame
+from dashboard import frame, queries
 from data import store
 
 HERE = Path(__file__).resolve().parent
@@ -37,12 +37,14 @@ PAGES = [
 
 page = st.navigation(PAGES)
 frame.style()
-opened = frame.open_store()
-if opened is not None:
-    db, stamp, _state = opened
-    try:
-        frame.sidebar_filters(db, stamp)
-        page.run()
-    except store.StoreBusy:
-        # A job took the store between two queries: say so and come back by itself.
-        frame.show_updating()
+try:
+    # One read-only connection for this run's queries (opened on first use), closed at the end.
+    with queries.page_run(frame.db_path()):
+        opened = frame.open_store()
+        if opened is not None:
+            db, stamp, _state = opened
+            frame.sidebar_filters(db, stamp)
+            page.run()
+except store.StoreBusy:
+    # A job took the store between two queries: say so and come back by itself.
+    frame.show_updating()

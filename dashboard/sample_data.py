@@ -50,6 +50,7 @@ def build(db: str | Path, reviews: int = 1000, products: int = 10, days: int = 7
         raise FileExistsError(f"{db} exists already: pass a new path")
     store.ensure(db)
     with store.writer(db) as con:
+        con.execute("SET enable_progress_bar = false")
         _products(con, products, seed)
         _reviews(con, reviews, products, days, seed)
         if extra_reviews:

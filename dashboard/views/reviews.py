@@ -54,28 +54,31 @@ for key, value, default in (("rv_product", product_id, ALL), ("rv_stars", stars,
 q = queries.ReviewQuery(product_id=product_id or None, stars=tuple(sorted(stars)),
                         aspect=aspect or None, sentiment=sentiment or None,
                         theme_id=theme_id or None, search=search or "", mismatch_only=mismatch)
-total = queries.count_reviews(ctx.db, ctx.stamp, q, f)
-pages = max(1, math.ceil(total / queries.PAGE_SIZE))
-
 # The page number belongs to one set of filters: new filters start again at page 1.
 frame.from_url("rv_page", 1, int)
 signature = (q, f)
 if st.session_state.get("rv_last_query", signature) != signature:
     st.session_state["rv_page"] = 1
 st.session_state["rv_last_query"] = signature
-st.session_state["rv_page"] = min(max(1, int(st.session_state["rv_page"])), pages)
+wanted = max(1, int(st.session_state["rv_page"]))
+total, rows = queries.explore(ctx.db, ctx.stamp, q, f, wanted - 1)
+pages = max(1, math.ceil(total / queries.PAGE_SIZE))
+if wanted > pages:  # a link to a page that no longer exists: show the last one
+    wanted = pages
+    total, rows = queries.explore(ctx.db, ctx.stamp, q, f, wanted - 1)
+st.session_state["rv_page"] = wanted
 
 top_left, top_right = st.columns([3, 1])
 top_left.markdown(f"**{render.fmt_int(total)}** reviews match · page size {queries.PAGE_SIZE}")
 page = top_right.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key="rv_page")
 frame.to_url("rv_page", page, 1)
 
-rows = queries.review_page(ctx.db, ctx.stamp, q, f, int(page) - 1)
 if rows.empty:
     st.info("No review matches these filters. Clear a filter or widen the dates in the sidebar.")
     st.stop()
 
-sentences, mentions = queries.review_markup(ctx.db, ctx.stamp, tuple(rows["review_id"]))
+sentences, mentions = queries.review_markup(ctx.db, ctx.stamp, tuple(rows["review_id"]),
+                                            tuple(int(n) for n in rows["n_sentences"]))
 by_review_s = {k: g.to_dict("records") for k, g in sentences.groupby("review_id")}
 by_review_a = {k: g.to_dict("records") for k, g in mentions.groupby("review_id")}
 MISMATCH = {"high_rating_negative_text": "high rating, negative text",
@@ -105,7 +108,7 @@ for r in rows.itertuples(index=False):
     cards.append(f'<div class="rl-review"><div class="rl-meta">{" · ".join(meta)}</div>{title}<div>{body}</div></div>')
 st.markdown("".join(cards), unsafe_allow_html=True)
 
-table = rows.drop(columns=["body"]).assign(body=rows["body"])
+table = rows.drop(columns=["body", "n_sentences"]).assign(body=rows["body"])
 with st.expander("This page as a table"):
     st.dataframe(table, hide_index=True, width="stretch", key="reviews_table")
     d1, d2 = st.columns(2)
