@@ -41,7 +41,7 @@ def wilson_lower(k: int, n: int, z: float = 1.96) -> float:
     Example::
 
         >>> round(wilson_lower(2, 2), 3), round(wilson_lower(40, 44), 3)
-        (0.342, 0.787)
+        (0.342, 0.788)
     """
     if n <= 0:
         return 0.0
@@ -57,7 +57,7 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, floa
     Example::
 
         >>> z, p = two_proportion_test(8, 10, 2, 20); round(z, 2), p < 0.05
-        (3.67, True)
+        (3.83, True)
     """
     if n1 == 0 or n2 == 0:
         return 0.0, 1.0

@@ -372,8 +372,7 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
 
     Example::
 
-        >>> run_analysis("shop.duckdb", device="cpu", progress=False)["status"]
-        'ok'
+        run_analysis("shop.duckdb", device="cpu", progress=False)["status"]    # 'ok'
     """
     db = str(db or store.default_path())
     _seed_everything(seed)
