@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 __all__ = ["Rating", "RatingError", "normalize_rating", "parse_date", "clean_text",
-           "detect_language", "rating_scale_for"]
+           "detect_language", "quick_language", "rating_scale_for"]
 
 
 # --- ratings --------------------------------------------------------------------------------
@@ -375,3 +375,52 @@ def detect_language(text: Any) -> str | None:
     if probability < 0.5:
         return None
     return language
+
+
+# Very common function words per language (our own short lists). A clear majority of them in a
+# text names its language without running the model; bulk imports use this first.
+_FUNCTION_WORDS = {
+    "en": "the and this with but you would they have very was is it not for my of to that "
+          "great love works its it's i'm don't doesn't",
+    "de": "und der die das nicht ist ich sehr mit für auch aber sind ein eine zu den dem war "
+          "gut nur noch wie sich auf",
+    "fr": "le la les et est très pas une je pour avec mais du des ce il elle c'est qui sur "
+          "bien produit au",
+    "es": "el los las y es muy pero para con una que lo se por del está producto bien como",
+    "it": "il lo la e è molto ma per con non che una sono della prodotto anche bene questo",
+    "pt": "o os as e é muito mas para com não uma que do da produto bem isso",
+    "nl": "de het een en is niet zeer heel maar voor met ik dat goed ook van",
+}
+_WORD_LANGUAGES: dict[str, list[str]] = {}
+for _language, _words in _FUNCTION_WORDS.items():
+    for _word in _words.split():
+        _WORD_LANGUAGES.setdefault(_word, []).append(_language)
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def quick_language(text: Any) -> str | None:
+    """The language of a text when its function words leave no doubt, else None (ask
+    :func:`detect_language`). Cheap: a few microseconds, for bulk imports.
+
+    It answers only when at least 3 words point to one language and at least twice as many
+    as to any other.
+
+    >>> quick_language("The lid is loose and the handle gets hot, but it boils fast")
+    'en'
+    >>> quick_language("Sehr gut, aber der Deckel klemmt und ist nicht dicht") 
+    'de'
+    """
+    if not text:
+        return None
+    votes: dict[str, int] = {}
+    for word in _WORD.findall(str(text).lower()):
+        for language in _WORD_LANGUAGES.get(word, ()):
+            votes[language] = votes.get(language, 0) + 1
+    if not votes:
+        return None
+    ranked = sorted(votes.values(), reverse=True)
+    best = max(votes, key=votes.get)
+    second = ranked[1] if len(ranked) > 1 else 0
+    if ranked[0] >= 3 and ranked[0] >= 2 * second:
+        return best
+    return None

@@ -97,11 +97,53 @@ def extract(page: str, url: str | None, profile: str | None, ignore_robots: bool
 
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Take FIELD from COLUMN (repeatable). Fields: product_id, product_title, "
+                   "category, brand, rating, title, body, date, author, helpful, verified, "
+                   "variant, url.")
+@click.option("--source", default=None, help="Where the reviews came from (default: the file name).")
+@click.option("--product", default=None,
+              help="Product id for files without a product column (default: the file name).")
+@click.option("--rating-scale", type=float, default=None, metavar="BEST",
+              help="Best rating when the numbers do not show the scale, e.g. 10 or 100.")
+@click.option("--batch-size", type=int, default=500_000, show_default=True,
+              help="Reviews written per short write to the store.")
+@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 @db_option
 @friendly_errors
-def import_(db: str, files: tuple[str, ...]) -> None:
-    """Import review exports (CSV, TSV, JSON, JSONL, Parquet, plain or gzip)."""
-    not_built(2, "import")
+def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: str | None,
+            product: str | None, rating_scale: float | None, batch_size: int, quiet: bool) -> None:
+    """Import review exports (CSV, TSV, JSON, JSONL, Parquet, plain or gzip).
+
+    Columns are found by name (product_id/asin, rating/overall/stars, body/reviewText/
+    verified_reviews/text, date/reviewTime/unixReviewTime, author/reviewerName, ...).
+    Bad rows are skipped and reported with their line; the same review is stored once.
+
+    \b
+    Examples:
+      reviewlens import reviews.csv
+      reviewlens import export.jsonl.gz --map body=comment --map rating=stars
+      reviewlens import amazon_alexa.tsv --product echo-dot
+    """
+    import sys
+
+    from crawler.import_columns import MappingError, parse_map_options
+    from crawler.importer import import_files
+    from dashboard.commands.common import UserError
+
+    try:
+        column_map = parse_map_options(mappings)
+    except MappingError as exc:
+        raise UserError(str(exc)) from exc
+    summary = import_files(db, files, column_map=column_map, source=source, batch_size=batch_size,
+                           product=product, rating_scale=rating_scale, progress=not quiet)
+    click.echo(summary.text())
+    if summary.file_errors:
+        sys.exit(1)
+    if summary.imported + summary.duplicates == 0:
+        click.echo("nothing could be imported: every row was rejected (see the reasons above)",
+                   err=True)
+        sys.exit(1)
 
 
 COMMANDS = [crawl, extract, import_]

@@ -1,0 +1,143 @@
+"""Benchmark: `reviewlens import` of a 1,000,000-review CSV next to DuckDB's own read_csv.
+
+Run::
+
+    .venv/bin/python -m benchmarks.bench_import --rows 1000000
+
+It writes a CSV of project-written, templated reviews (about 2% of them repeated, as exports
+that overlap do), then in the same run times
+
+* DuckDB alone: ``CREATE TABLE t AS SELECT * FROM read_csv(FILE)`` into a fresh file, and
+* our import: :func:`crawler.importer.import_files` into a fresh store (column mapping, rating
+  and date normalisation, text cleaning, language, stable review ids, dedupe, rejects),
+
+and prints reviews/second for both and their ratio (goal: import >= 0.5 x DuckDB).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+# Project-written fragments; combined at random so almost every review text is different.
+_OPENERS = ["Bought this for my kitchen", "Got it as a gift", "Ordered a second one",
+            "Used it every day for a month", "Replaced my old one with this",
+            "My partner picked this", "After two weeks of use", "Out of the box"]
+_PRAISE = ["the build feels solid", "it heats up quickly", "the handle is comfortable",
+           "cleaning is easy", "it looks great on the counter", "the battery lasts all week",
+           "setup took two minutes", "it is quieter than expected", "the price was fair"]
+_COMPLAINTS = ["the lid sticks sometimes", "the cable is too short", "the manual is confusing",
+               "it scratches easily", "the button feels cheap", "shipping took ages",
+               "it gets hot on the outside", "the app keeps logging me out"]
+_WISHES = ["I wish it came with a spare filter", "a timer would be nice",
+           "it should have a longer warranty", "please add a travel case",
+           "I would love a smaller version", ""]
+_FOREIGN = ["Sehr gut verarbeitet, aber der Deckel klemmt manchmal. Für den Preis völlig in Ordnung.",
+            "Très pratique au quotidien, mais le câble est un peu court. Je le recommande quand même.",
+            "Funciona muy bien y se limpia fácil, aunque el botón parece barato."]
+_NAMES = ["Ann", "Bo", "Chris", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kai", "Lea"]
+_TITLES = ["Great value", "Does the job", "Not bad", "Could be better", "Love it",
+           "Disappointed", "Solid choice", "Mixed feelings"]
+
+
+def write_reviews_csv(path: Path, rows: int, seed: int = 0) -> Path:
+    """Write ``rows`` generic-layout reviews (product_id,rating,title,body,date,author) to ``path``.
+
+    >>> write_reviews_csv(Path("/tmp/r.csv"), 10)  # doctest: +SKIP
+    """
+    rng = random.Random(seed)
+    products = [f"P{n:05d}" for n in range(2000)]
+    written: list[list[str]] = []
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["product_id", "rating", "title", "body", "date", "author"])
+        for n in range(rows):
+            if written and rng.random() < 0.02:  # the same review exported twice
+                out.writerow(rng.choice(written))
+                continue
+            rating = rng.choices([1, 2, 3, 4, 5], weights=[8, 7, 12, 28, 45])[0]
+            if rng.random() < 0.03:
+                body = rng.choice(_FOREIGN) + f" ({n})"
+            else:
+                parts = [f"{rng.choice(_OPENERS)}: {rng.choice(_PRAISE)}, but {rng.choice(_COMPLAINTS)}.",
+                         f"Also {rng.choice(_PRAISE)} and {rng.choice(_PRAISE)}.",
+                         rng.choice(_WISHES), f"Order {n}."]
+                body = " ".join(p for p in parts if p)
+            row = [rng.choice(products), str(rating), rng.choice(_TITLES), body,
+                   f"20{rng.randint(15, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                   f"{rng.choice(_NAMES)}{rng.randint(1, 9999)}"]
+            out.writerow(row)
+            if len(written) < 10_000:
+                written.append(row)
+    return path
+
+
+def time_duckdb(csv_path: Path, workdir: Path) -> tuple[float, int]:
+    """Seconds for DuckDB's own CREATE TABLE AS read_csv into a fresh file, and the row count."""
+    import duckdb
+
+    db = workdir / "plain.duckdb"
+    started = time.perf_counter()
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [str(csv_path)]).fetchall()
+    con.close()
+    elapsed = time.perf_counter() - started
+    con = duckdb.connect(str(db), read_only=True)
+    count = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+    con.close()
+    return elapsed, count
+
+
+def time_import(csv_path: Path, workdir: Path):
+    """Seconds for import_files into a fresh store, and its summary."""
+    from crawler.importer import import_files
+
+    db = workdir / "store.duckdb"
+    started = time.perf_counter()
+    summary = import_files(str(db), [str(csv_path)], progress=False)
+    return time.perf_counter() - started, summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", metavar="DIR", help="write the files here and keep them")
+    parser.add_argument("--repeat", type=int, default=1, help="time each side this many times, keep the best")
+    args = parser.parse_args(argv)
+
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-import-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        csv_path = workdir / "reviews.csv"
+        started = time.perf_counter()
+        write_reviews_csv(csv_path, args.rows)
+        print(f"wrote {args.rows:,} reviews ({csv_path.stat().st_size / 1e6:.0f} MB) "
+              f"in {time.perf_counter() - started:.1f}s; cpus: {os.cpu_count()}")
+        best_duck = best_import = float("inf")
+        summary = None
+        for _ in range(args.repeat):
+            for name in ("plain.duckdb", "store.duckdb"):
+                (workdir / name).unlink(missing_ok=True)
+                (workdir / f"{name}.wal").unlink(missing_ok=True)
+            duck_s, duck_rows = time_duckdb(csv_path, workdir)
+            import_s, summary = time_import(csv_path, workdir)
+            best_duck, best_import = min(best_duck, duck_s), min(best_import, import_s)
+        print(f"duckdb read_csv : {duck_rows:,} rows in {best_duck:.2f}s = {duck_rows / best_duck:,.0f} reviews/s")
+        print(f"reviewlens import: {summary.read:,} rows in {best_import:.2f}s = "
+              f"{summary.read / best_import:,.0f} reviews/s "
+              f"(imported {summary.imported:,}, duplicates {summary.duplicates:,}, "
+              f"rejected {summary.rejected:,})")
+        ratio = (summary.read / best_import) / (duck_rows / best_duck)
+        print(f"ratio import/duckdb: {ratio:.2f} (goal >= 0.50)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

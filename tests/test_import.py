@@ -1,0 +1,302 @@
+"""`reviewlens import` on export files the tests write: formats, encodings, layouts, bad rows."""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.importer import import_files
+from dashboard.cli import cli
+from data import store
+
+GENERIC_HEADER = "product_id,rating,title,body,date,author\n"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8", gz: bool = False) -> Path:
+    data = text.encode(encoding)
+    path.write_bytes(gzip.compress(data) if gz else data)
+    return path
+
+
+def rows(db: str, sql: str, params=None) -> list[dict]:
+    return store.query(db, sql, params).dicts()
+
+
+def reviews(db: str) -> list[dict]:
+    return rows(db, "SELECT * FROM reviews ORDER BY product_id, author, body")
+
+
+def run_cli(db: str, *args: str):
+    return CliRunner().invoke(cli, ["import", "--db", db, "--quiet", *args])
+
+
+# --- the generic layout, ids, runs ----------------------------------------------------------
+
+def test_generic_csv_is_imported_with_normalised_fields(tmp_path, db_path):
+    path = write(tmp_path / "shop.csv", GENERIC_HEADER
+                 + 'k1,5,Great,"Boils fast, and looks nice",2024-07-04,Ann\n'
+                 + "k1,2,Meh,The lid sticks and the handle gets hot,1404432000,Bo\n"
+                 + 'k2,4,,"<p>Solid &amp; quiet</p>  kettle, the lid is tight",July 4 2024,\n')
+    summary = import_files(db_path, [path], progress=False)
+    assert (summary.read, summary.imported, summary.duplicates, summary.rejected) == (3, 3, 0, 0)
+    got = reviews(db_path)
+    assert [r["body"] for r in got] == ["Boils fast, and looks nice", "The lid sticks and the handle gets hot",
+                                       "Solid & quiet kettle, the lid is tight"]
+    first = got[0]
+    assert first["rating"] == 5.0 and first["rating_original"] == "5" and first["rating_scale"] == "1-5"
+    assert first["published_at"] == date(2024, 7, 4) and first["source"] == "shop.csv"
+    assert got[1]["published_at"] == date(2014, 7, 4)
+    assert got[2]["published_at"] == date(2024, 7, 4) and got[2]["author"] is None
+    assert got[2]["title"] is None
+    for r in got:  # the ids are the store's own definitions, whichever path computed them
+        day = r["published_at"].isoformat() if r["published_at"] else None
+        assert r["review_id"] == store.review_id(r["product_id"], r["author"], day, r["body"])
+        assert r["content_hash"] == store.content_hash(r["title"], r["body"])
+        assert r["collect_run_id"] == summary.run_id and r["language"] == "en"
+    assert {p["product_id"] for p in rows(db_path, "SELECT * FROM products")} == {"k1", "k2"}
+    run = rows(db_path, "SELECT * FROM collect_runs")[0]
+    assert (run["kind"], run["status"], run["reviews_read"], run["reviews_new"]) == ("import", "ok", 3, 3)
+
+
+def test_duplicates_in_a_file_and_on_reimport_are_stored_once(tmp_path, db_path):
+    path = write(tmp_path / "dup.csv", GENERIC_HEADER
+                 + "k1,5,Great,Boils fast and looks nice,2024-07-04,Ann\n"
+                 + "k1,5,Great,Boils  fast and LOOKS nice,2024-07-04,ann\n"   # same review, re-typed
+                 + "k1,4,Good,Boils fast and looks nice,2024-07-05,Ann\n")   # another day: another review
+    first = import_files(db_path, [path], progress=False)
+    assert (first.imported, first.duplicates) == (2, 1)
+    again = import_files(db_path, [path], progress=False)
+    assert (again.read, again.imported, again.duplicates) == (3, 0, 3)
+    assert len(reviews(db_path)) == 2
+    result = run_cli(db_path, str(path))
+    assert result.exit_code == 0, result.output  # adding nothing is not a failure
+    assert "imported 0, duplicates 3" in result.output
+
+
+def test_duplicates_across_write_batches(tmp_path, db_path):
+    lines = [f"k{i % 3},4,T,Review number {i} is about the kettle,2024-01-0{1 + i % 9},U{i}" for i in range(50)]
+    path = write(tmp_path / "many.csv", GENERIC_HEADER + "\n".join(lines + lines[:7]) + "\n")
+    summary = import_files(db_path, [path], batch_size=10, progress=False)
+    assert (summary.read, summary.imported, summary.duplicates) == (57, 50, 7)
+    run = rows(db_path, "SELECT * FROM collect_runs")[0]
+    assert (run["reviews_read"], run["reviews_new"], run["duplicates"]) == (57, 50, 7)
+
+
+# --- bad rows -------------------------------------------------------------------------------
+
+def test_bad_rows_are_reported_by_line_and_the_rest_kept(tmp_path, db_path):
+    path = write(tmp_path / "bad.csv", GENERIC_HEADER
+                 + "k1,5,Fine,The first good review of this kettle,2024-07-01,Ann\n"   # line 2
+                 + "k1,4,Empty,,2024-07-02,Bo\n"                                       # 3: no text
+                 + "k1,9,Odd,A rating of nine on a five star scale,2024-07-03,Cy\n"    # 4: out of range
+                 + ",4,Who,Nobody knows which product this is,2024-07-04,Di\n"         # 5: no product
+                 + 'k1,3,"Broken,The quote never closes here,2024-07-05,Ed\n'          # 6: broken quoting
+                 + "k2,3,Fine,The second good review of this kettle,2024-07-06,Fay\n"  # 7
+                 + "k2,1,Fine,The third good review of this kettle,2024-07-07,Gus\n"   # 8
+                 + "k2,2,Fine,The fourth good review,soon-ish,Hal\n")                  # 9: date kept empty
+    summary = import_files(db_path, [path], progress=False)
+    assert (summary.read, summary.imported, summary.rejected) == (8, 4, 4)
+    assert summary.examples == {"no review text": ["bad.csv line 3"],
+                                "rating out of range": ["bad.csv line 4"],
+                                "no product id": ["bad.csv line 5"],
+                                "broken quoting": ["bad.csv line 6"]}
+    assert summary.dates_unparsed == 1
+    got = reviews(db_path)
+    assert [r["author"] for r in got] == ["Ann", "Fay", "Gus", "Hal"]
+    assert got[-1]["published_at"] is None
+    run = rows(db_path, "SELECT * FROM collect_runs")[0]
+    assert run["status"] == "partial" and run["rejected"] == 4
+    assert json.loads(run["problems"]) == {"no review text": 1, "rating out of range": 1,
+                                           "no product id": 1, "broken quoting": 1, "date unparsed": 1}
+    text = summary.text()
+    assert "read 8, imported 4, duplicates 0, rejected 4" in text and "bad.csv line 6" in text
+
+
+def test_line_numbers_stay_exact_after_multiline_fields_and_blank_lines(tmp_path, db_path):
+    path = write(tmp_path / "multi.csv", GENERIC_HEADER
+                 + 'k1,5,Long,"First line\nsecond line\nthird line",2024-07-01,Ann\n'  # lines 2-4
+                 + "\n"                                                                   # 5: blank
+                 + "k1,5,Empty,,2024-07-02,Bo\n"                                          # 6
+                 + "k1,4,Fine,Another fine review of the kettle,2024-07-03,Cy\n")
+    summary = import_files(db_path, [path], progress=False)
+    assert summary.examples == {"no review text": ["multi.csv line 6"]}
+    assert summary.imported == 2
+    assert reviews(db_path)[0]["body"] == "First line second line third line"
+
+
+def test_wrong_field_count_rejects_only_that_line(tmp_path, db_path):
+    path = write(tmp_path / "fields.csv", GENERIC_HEADER
+                 + "k1,5,Fine,A good review of the kettle,2024-07-01,Ann\n"
+                 + "k1,5,Fine,Too,many,fields,here\n"
+                 + "k1,4,Fine,Another good review of the kettle,2024-07-03,Cy\n")
+    summary = import_files(db_path, [path], progress=False)
+    assert summary.imported == 2
+    assert summary.examples == {"7 fields where the header has 6": ["fields.csv line 3"]}
+
+
+# --- formats, compression, encodings --------------------------------------------------------
+
+MARKETPLACE = [
+    {"asin": "B001", "overall": 5.0, "reviewText": "Works great and the sound is clear",
+     "summary": "Love it", "unixReviewTime": 1404432000, "reviewTime": "07 4, 2014",
+     "reviewerName": "Ann", "helpful": [2, 3], "verified": True, "style": {"Color:": " Black"}},
+    {"asin": "B001", "overall": 2.0, "reviewText": "Stopped working after a week, very annoying",
+     "summary": "Broke", "unixReviewTime": 1404518400, "reviewTime": "07 5, 2014",
+     "reviewerName": "Bo", "helpful": [0, 0], "verified": False},
+]
+
+
+def _check_marketplace(db_path: str) -> None:
+    got = reviews(db_path)
+    assert [(r["product_id"], r["rating"], r["title"], r["author"]) for r in got] == [
+        ("B001", 5.0, "Love it", "Ann"), ("B001", 2.0, "Broke", "Bo")]
+    assert got[0]["published_at"] == date(2014, 7, 4) and got[1]["published_at"] == date(2014, 7, 5)
+    assert got[0]["helpful_votes"] == 2 and got[0]["verified"] is True and got[1]["verified"] is False
+    assert got[0]["variant"] == "Color: Black"
+
+
+def test_marketplace_json_lines_gzip(tmp_path, db_path):
+    path = write(tmp_path / "reviews.jsonl.gz", "\n".join(json.dumps(r) for r in MARKETPLACE), gz=True)
+    assert import_files(db_path, [path], progress=False).imported == 2
+    _check_marketplace(db_path)
+
+
+def test_json_array_and_object_with_a_list(tmp_path, db_path):
+    write(tmp_path / "a.json", json.dumps(MARKETPLACE))
+    write(tmp_path / "b.json", json.dumps({"count": 2, "reviews": MARKETPLACE}))
+    summary = import_files(db_path, [tmp_path / "a.json", tmp_path / "b.json"], progress=False)
+    assert (summary.imported, summary.duplicates) == (2, 2)
+    _check_marketplace(db_path)
+
+
+def test_broken_json_line_is_rejected_with_its_line(tmp_path, db_path):
+    lines = [json.dumps(MARKETPLACE[0]), '{"asin": "B001", "overall": 4, "reviewText": "cut off', json.dumps(MARKETPLACE[1])]
+    path = write(tmp_path / "cut.jsonl", "\n".join(lines) + "\n")
+    summary = import_files(db_path, [path], progress=False)
+    assert summary.imported == 2 and summary.examples == {"broken JSON": ["cut.jsonl line 2"]}
+
+
+def test_parquet(tmp_path, db_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"product_id": ["p1", "p2"], "stars": [80, 40], "review_text": [
+        "Quiet and quick, the kettle is great", "The lid broke after one week of use"],
+        "review_date": ["2024-07-04", "2024-07-05"], "username": ["Ann", "Bo"],
+        "product_name": ["Kettle One", "Kettle Two"], "category": ["Kitchen", "Kitchen"]})
+    pq.write_table(table, tmp_path / "export.parquet")
+    summary = import_files(db_path, [tmp_path / "export.parquet"], progress=False)
+    assert summary.imported == 2
+    got = reviews(db_path)
+    assert [(r["rating"], r["rating_scale"], r["rating_original"]) for r in got] == [
+        (4.2, "0-100", "80"), (2.6, "0-100", "40")]
+    products = rows(db_path, "SELECT product_id, title, category FROM products ORDER BY 1")
+    assert products == [{"product_id": "p1", "title": "Kettle One", "category": "Kitchen"},
+                        {"product_id": "p2", "title": "Kettle Two", "category": "Kitchen"}]
+
+
+@pytest.mark.parametrize("encoding, newline, bom", [
+    ("utf-8", "\n", True), ("latin-1", "\n", False), ("utf-8", "\r\n", False), ("latin-1", "\r\n", False)])
+def test_encodings_and_line_endings(tmp_path, db_path, encoding, newline, bom):
+    text = (GENERIC_HEADER
+            + 'k1,5,Très bien,"Très bonne bouilloire, elle chauffe vite et fait peu de bruit",2024-07-04,Zoë\n'
+            + "k1,4,Good,Plain text review about the kettle,2024-07-05,Al\n").replace("\n", newline)
+    path = write(tmp_path / "enc.csv", ("\ufeff" if bom else "") + text, encoding=encoding)
+    summary = import_files(db_path, [path], progress=False)
+    assert (summary.imported, summary.rejected) == (2, 0), summary.text()
+    got = {r["author"]: r for r in reviews(db_path)}
+    assert got["Zoë"]["body"] == "Très bonne bouilloire, elle chauffe vite et fait peu de bruit"
+    assert got["Zoë"]["title"] == "Très bien" and got["Zoë"]["language"] == "fr"
+    assert got["Al"]["body"] == "Plain text review about the kettle"
+    columns = store.query(db_path, "SELECT product_id FROM reviews").rows
+    assert {c[0] for c in columns} == {"k1"}  # the BOM did not end up in the first column's name
+
+
+def test_tsv_alexa_layout_without_a_product_column(tmp_path, db_path):
+    path = write(tmp_path / "amazon_alexa.tsv",
+                 "rating\tdate\tvariation\tverified_reviews\tfeedback\n"
+                 "5\t31-Jul-18\tCharcoal Fabric \tLove my Echo!! It plays music and the sound is good\t1\n"
+                 "1\t30-Jul-18\tWalnut Finish \tIt stopped responding after two days\t0\n")
+    summary = import_files(db_path, [path], progress=False)
+    assert summary.imported == 2 and "amazon_alexa" in summary.notes[0]
+    got = sorted(reviews(db_path), key=lambda r: -r["rating"])
+    assert {r["product_id"] for r in got} == {"amazon_alexa"}
+    assert [(r["rating"], r["published_at"], r["variant"]) for r in got] == [
+        (5.0, date(2018, 7, 31), "Charcoal Fabric"), (1.0, date(2018, 7, 30), "Walnut Finish")]
+
+
+def test_rating_scales_and_date_forms(tmp_path, db_path):
+    path = write(tmp_path / "scales.csv", "item_id,score,comment,review_date,user\n"
+                 "a,8,Ten point scale review number one,09 1, 2016,u1\n".replace("09 1, 2016", '"09 1, 2016"')
+                 + "a,10,Ten point scale review number two,31-Jul-18,u2\n"
+                 + "a,6,Ten point scale review number three,\"July 4, 2024\",u3\n"
+                 + "a,0,Ten point scale review number four,1404432000000,u4\n"
+                 + 'a,"4.5 out of 5",Text ratings carry their own scale,2024-07-04T10:00:00Z,u5\n'
+                 + "a,8/10,Slash ratings carry their own scale,Reviewed in the United States on July 4 2024,u6\n")
+    summary = import_files(db_path, [path], progress=False)
+    assert (summary.imported, summary.rejected, summary.dates_unparsed) == (6, 0, 0), summary.text()
+    got = {r["author"]: r for r in reviews(db_path)}
+    assert [(got[u]["rating"], got[u]["rating_scale"]) for u in ("u1", "u2", "u3", "u4", "u5", "u6")] == [
+        (4.2, "0-10"), (5.0, "0-10"), (3.4, "0-10"), (1.0, "0-10"), (4.5, "1-5"), (4.2, "0-10")]
+    assert got["u5"]["rating_original"] == "4.5 out of 5"
+    assert [got[u]["published_at"] for u in ("u1", "u2", "u3", "u4", "u5", "u6")] == [
+        date(2016, 9, 1), date(2018, 7, 31), date(2024, 7, 4), date(2014, 7, 4), date(2024, 7, 4),
+        date(2024, 7, 4)]
+
+
+def test_stated_rating_scale_option(tmp_path, db_path):
+    path = write(tmp_path / "ten.csv", GENERIC_HEADER + "k,4,T,Four out of ten is poor,2024-07-04,A\n"
+                 + "k,5,T,Five out of ten is average,2024-07-04,B\n")
+    import_files(db_path, [path], rating_scale=10, progress=False)
+    assert [r["rating"] for r in reviews(db_path)] == [2.6, 3.0]
+
+
+def test_text_cleaning_language_and_non_ascii_ids(tmp_path, db_path):
+    path = write(tmp_path / "mixed.csv", GENERIC_HEADER
+                 + 'k1,5,Top,"Der Wasserkocher ist sehr gut und kocht das Wasser schnell",2024-07-04,Jürgen\n'
+                 + 'k1,4,Ok,"Great&nbsp;kettle<br>with a   blue light",2024-07-04,Ann\n'
+                 + "k1,3,Ok,ok,2024-07-04,Bo\n")
+    import_files(db_path, [path], progress=False)
+    got = {r["author"]: r for r in reviews(db_path)}
+    assert got["Jürgen"]["language"] == "de"
+    assert got["Ann"]["body"] == "Great kettle with a blue light"
+    assert got["Bo"]["language"] is None  # too short to tell
+    day = "2024-07-04"
+    assert got["Jürgen"]["review_id"] == store.review_id("k1", "Jürgen", day, got["Jürgen"]["body"])
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def test_map_option_and_summary_output(tmp_path, db_path):
+    path = write(tmp_path / "odd.csv", "sku,stars,remarks,when,who\n"
+                 "s1,5,Remarkable kettle and the price was fair,2024-07-04,Ann\n")
+    result = run_cli(db_path, str(path))
+    assert result.exit_code == 1 and "--map body=COLUMN" in result.output
+    result = run_cli(db_path, "--map", "body=remarks", "--map", "date=when", "--map", "author=who", str(path))
+    assert result.exit_code == 0, result.output
+    assert "read 1, imported 1, duplicates 0, rejected 0" in result.output
+    got = reviews(db_path)[0]
+    assert (got["product_id"], got["author"], got["published_at"]) == ("s1", "Ann", date(2024, 7, 4))
+    result = run_cli(db_path, "--map", "nonsense=remarks", str(path))
+    assert result.exit_code != 0 and "unknown field 'nonsense'" in result.output
+
+
+def test_exit_codes(tmp_path, db_path):
+    all_bad = write(tmp_path / "allbad.csv", GENERIC_HEADER + "k,5,T,,2024-07-04,A\n")
+    result = run_cli(db_path, str(all_bad))
+    assert result.exit_code == 1 and "allbad.csv line 2" in result.output
+    result = run_cli(db_path, str(tmp_path / "missing.csv"))
+    assert result.exit_code == 1 and "missing.csv" in result.output
+    broken_gz = tmp_path / "broken.csv.gz"
+    broken_gz.write_bytes(gzip.compress(b"product_id,body\nk,fine review text\n")[:20])
+    result = run_cli(db_path, str(broken_gz))
+    assert result.exit_code == 1 and "broken.csv.gz" in result.output
+    good = write(tmp_path / "good.csv", GENERIC_HEADER + "k,5,T,A fine review of the kettle,2024-07-04,A\n")
+    result = run_cli(db_path, str(good), str(all_bad))
+    assert result.exit_code == 0 and "imported 1" in result.output and "rejected 1" in result.output
