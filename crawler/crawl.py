@@ -255,10 +255,15 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m crawler.crawl CONFIG_JSON  (use `reviewlens crawl` instead)", file=sys.stderr)
         return 2
     config = json.loads(argv[0])
-    if config.get("fetch_only"):
-        summary = fetch_only_here(config["urls"], polite=config.get("polite", False))
-    else:
-        summary = crawl_here(config)
+    try:
+        if config.get("fetch_only"):
+            summary = fetch_only_here(config["urls"], polite=config.get("polite", False))
+        else:
+            summary = crawl_here(config)
+    except store.StoreError as exc:  # busy or unreadable store: say so, no traceback
+        print(f"crawl stopped: {exc}", file=sys.stderr, flush=True)
+        print(json.dumps({"status": "failed", "message": str(exc)}), flush=True)
+        return 1
     print(json.dumps(summary, default=str), flush=True)
     return 0
 

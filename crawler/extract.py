@@ -262,6 +262,28 @@ def _walk(value: Any, skip: frozenset = frozenset()) -> Iterator[dict]:
             yield from _walk(child, skip)
 
 
+_MICRODATA = None
+
+
+def _microdata(root, url: str) -> list[dict]:
+    """Microdata items through extruct, in the same uniform shape as ``extruct.extract``."""
+    global _MICRODATA
+    if _MICRODATA is None:
+        import lxml.html
+        from extruct.uniform import _umicrodata_microformat
+        from extruct.w3cmicrodata import MicrodataExtractor
+
+        class TextMicrodataExtractor(MicrodataExtractor):
+            # extruct deep-copies and sanitises every property's subtree to read its text
+            # (about 25 ms a page); serialising it once and stripping tags reads the same text.
+            def _extract_textContent(self, node):
+                return clean_text(lxml.html.tostring(node, encoding="unicode", with_tail=False))
+
+        _MICRODATA = (TextMicrodataExtractor(), _umicrodata_microformat)
+    extractor, uniform = _MICRODATA
+    return uniform(extractor.extract_items(root, url), schema_context="http://schema.org")
+
+
 def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) -> list[dict]:
     nodes: list[dict] = []
     for block in _json_ld_blocks(sel, problems):
@@ -272,11 +294,7 @@ def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) ->
                 nodes.append(item)
     if "itemscope" in html_text:
         try:
-            import extruct
-
-            data = extruct.extract(sel.root, base_url=url, syntaxes=["microdata"], uniform=True,
-                                   errors="strict")
-            nodes.extend(data.get("microdata", []))
+            nodes.extend(_microdata(sel.root, url))
         except Exception:  # extruct raises many kinds on odd markup; count it, keep the page
             problems["microdata_unreadable"] += 1
     if _RDFA_HINT.search(html_text):
@@ -328,10 +346,10 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
     products: list[dict] = []
     product_nodes: list[dict] = []
     by_id: dict[str, dict] = {}
-    for node in nodes:
-        for inner in _walk(node):
-            if "@id" in inner and len(inner) > 1:
-                by_id.setdefault(str(inner["@id"]), inner)
+    everything = [inner for node in nodes for inner in _walk(node)]
+    for inner in everything:
+        if "@id" in inner and len(inner) > 1:
+            by_id.setdefault(str(inner["@id"]), inner)
 
     def resolve(value: Any) -> Any:
         if isinstance(value, dict) and set(value) <= {"@id"} and str(value.get("@id")) in by_id:
@@ -367,17 +385,16 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
                         review = resolve(review)
                         if isinstance(review, dict):
                             add_review(review, owner)
-    for node in nodes:
-        for inner in _walk(node):
-            if not (_types(inner) & REVIEW_TYPES) or id(inner) in seen_reviews:
-                continue
-            target = resolve(inner.get("itemReviewed"))
-            owner = None
-            if isinstance(target, dict):
-                owner = _match_product(target, product_nodes, products)
-                if owner is None and (_types(target) & PRODUCT_TYPES or target.get("name")):
-                    owner = add_product(target)
-            add_review(inner, owner)
+    for inner in everything:
+        if not (_types(inner) & REVIEW_TYPES) or id(inner) in seen_reviews:
+            continue
+        target = resolve(inner.get("itemReviewed"))
+        owner = None
+        if isinstance(target, dict):
+            owner = _match_product(target, product_nodes, products)
+            if owner is None and (_types(target) & PRODUCT_TYPES or target.get("name")):
+                owner = add_product(target)
+        add_review(inner, owner)
     return products, reviews
 
 
@@ -425,9 +442,13 @@ def _select_one(scope: Selector, specs: Iterable[str]) -> str | None:
     for spec in specs:
         if spec.startswith("xpath:"):
             found = scope.xpath(spec[len("xpath:"):])
-        elif spec.startswith("::"):  # an attribute or text of the block itself
-            found = scope.xpath("@" + spec[len("::attr("):-1]) if spec.startswith("::attr(") \
-                else scope.xpath("text()")
+        elif spec.startswith("::attr("):  # an attribute of the block itself: no XPath needed
+            value = clean_text(scope.root.get(spec[len("::attr("):-1]))
+            if value:
+                return value
+            continue
+        elif spec.startswith("::"):
+            found = scope.xpath("text()")
         else:
             found = scope.css(spec)
         for item in found:

@@ -55,6 +55,9 @@ def crawl_settings(*, obey_robots: bool = True, user_agent: str | None = None, p
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.retry.BackoffRetryMiddleware": 550,
+            # Scrapy's own lets requests through unchecked while robots.txt downloads (see module).
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.robots.SharedRobotsTxtMiddleware": 100,
         },
         # A broken shop stops the crawl instead of filling the logs.
         "CLOSESPIDER_ERRORCOUNT": max_errors,

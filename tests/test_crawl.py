@@ -122,8 +122,19 @@ def test_retries_robots_and_bad_pages_are_counted_not_fatal(tmp_path):
         start = [shop.url + u for u in (coffee, blender, fryer, "/big/", "/broken/", "/gone/", "/cart/")]
         summary = run_crawl(db, start, polite=False, progress=False, incremental=False)
         statuses = [(p, s) for _, p, s in shop.requests]
+        # `reviewlens extract URL` on a live page: JSON lines, and robots.txt obeyed there too.
+        from dashboard.cli import cli
+
+        live = CliRunner().invoke(cli, ["extract", shop.url + fryer])
+        forbidden = CliRunner().invoke(cli, ["extract", shop.url + "/cart/"])
+    assert live.exit_code == 0, live.output
+    lines = [json.loads(line) for line in live.stdout.splitlines()]
+    assert lines[0]["type"] == "product" and lines[0]["product_id"] == "KT-1003"
+    assert len(lines) - 1 == min(20, sum(1 for r in manifest if r["product_id"] == "KT-1003"))
+    assert forbidden.exit_code != 0 and "robots.txt" in forbidden.output
     assert [s for p, s in statuses if p == coffee] == [429, 200]
     assert [s for p, s in statuses if p == blender] == [500, 500, 200]
+    # /cart/ is the seventh start URL: it waited for robots.txt with others (crawler/robots.py).
     assert not any(p.startswith("/cart") for p, _ in statuses)
     assert summary["crawl_seconds"] >= 1.0  # waited for Retry-After
     # The good pages' reviews all arrived despite the faults around them.
@@ -194,8 +205,11 @@ def test_settings_are_explicit_and_polite():
     assert settings["DOWNLOAD_MAXSIZE"] == 10 * 1024 * 1024
     assert settings["CLOSESPIDER_ERRORCOUNT"] > 0
     assert {429, 500, 503} <= set(settings["RETRY_HTTP_CODES"])
-    assert settings["DOWNLOADER_MIDDLEWARES"] == {"scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-                                                  "crawler.retry.BackoffRetryMiddleware": 550}
+    assert settings["DOWNLOADER_MIDDLEWARES"] == {
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "crawler.retry.BackoffRetryMiddleware": 550,
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.robots.SharedRobotsTxtMiddleware": 100}
     assert settings["USER_AGENT"] == DEFAULT_USER_AGENT and "reviewlens" in DEFAULT_USER_AGENT
     assert settings["LOG_LEVEL"] == "WARNING"
     custom = crawl_settings(obey_robots=False, user_agent="acme-audit/1 (ops@acme.test)", polite=False)
