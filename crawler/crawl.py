@@ -156,27 +156,34 @@ def _known_review_ids(db: str, urls: list[str]) -> set[str]:
 
 
 class _Clock:
-    """Seconds from spider open to spider close (the crawl itself, without process start-up)."""
+    """Wall and CPU seconds from spider open to spider close (the crawl, without start-up)."""
 
     def __init__(self, crawler):
         from scrapy import signals
 
         self.opened = self.closed = None
+        self.cpu_opened = self.cpu_closed = None
         # Bound methods of an object we keep: Scrapy holds signal receivers weakly.
         crawler.signals.connect(self.on_open, signal=signals.spider_opened)
         crawler.signals.connect(self.on_close, signal=signals.spider_closed)
 
     def on_open(self, spider):
-        self.opened = time.monotonic()
+        self.opened, self.cpu_opened = time.monotonic(), time.process_time()
 
     def on_close(self, spider, reason):
-        self.closed = time.monotonic()
+        self.closed, self.cpu_closed = time.monotonic(), time.process_time()
 
     @property
     def seconds(self) -> float | None:
         if self.opened is None or self.closed is None:
             return None
         return round(self.closed - self.opened, 3)
+
+    @property
+    def cpu_seconds(self) -> float | None:
+        if self.cpu_opened is None or self.cpu_closed is None:
+            return None
+        return round(self.cpu_closed - self.cpu_opened, 3)
 
 
 def _warm_up() -> None:
@@ -228,6 +235,7 @@ def crawl_here(config: dict) -> dict[str, Any]:
         Path(config["record_pages"]).write_text("\n".join(visited) + "\n", encoding="utf-8")
     summary = _run_row(config["db"], run_id)
     summary["crawl_seconds"] = clock.seconds
+    summary["crawl_cpu_seconds"] = clock.cpu_seconds
     return summary
 
 
@@ -246,7 +254,8 @@ def fetch_only_here(urls: list[str], polite: bool = False) -> dict[str, Any]:
     clock = _Clock(crawler)
     process.crawl(crawler, urls=urls)
     process.start()
-    return {"pages": crawler.spider.pages, "crawl_seconds": clock.seconds}
+    return {"pages": crawler.spider.pages, "crawl_seconds": clock.seconds,
+            "crawl_cpu_seconds": clock.cpu_seconds}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from collections import Counter
@@ -26,9 +27,11 @@ from datetime import date, datetime
 from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
+import lxml.html
 from parsel import Selector
 
-from crawler.normalize import RatingError, clean_text, detect_language, normalize_rating, parse_date
+from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating, parse_date,
+                                quick_language)
 from crawler.profiles import SiteProfile, get_profile, shipped_profiles, profile_for_url
 from data.store import review_id as make_review_id
 
@@ -269,7 +272,6 @@ def _microdata(root, url: str) -> list[dict]:
     """Microdata items through extruct, in the same uniform shape as ``extruct.extract``."""
     global _MICRODATA
     if _MICRODATA is None:
-        import lxml.html
         from extruct.uniform import _umicrodata_microformat
         from extruct.w3cmicrodata import MicrodataExtractor
 
@@ -437,33 +439,46 @@ def _schema_review(node: dict) -> dict[str, Any]:
 
 # --- site profiles --------------------------------------------------------------------------
 
-def _select_one(scope: Selector, specs: Iterable[str]) -> str | None:
-    """The first non-empty value any of ``specs`` finds inside ``scope``."""
+@functools.lru_cache(maxsize=1024)
+def _compiled(spec: str):
+    """A selector compiled once: CSS (parsel's flavour, ``::text``/``::attr()``) or ``xpath:``."""
+    from lxml import etree
+    from parsel.csstranslator import css2xpath
+
+    return etree.XPath(spec[len("xpath:"):] if spec.startswith("xpath:") else css2xpath(spec))
+
+
+def _value(found: Any) -> str:
+    if isinstance(found, str):
+        return clean_text(found)
+    if isinstance(found, (int, float, bool)):
+        return str(found)
+    # Whole elements go through clean_text as HTML, so <br> and </p> become spaces.
+    return clean_text(lxml.html.tostring(found, encoding="unicode", with_tail=False))
+
+
+def _select_one(scope, specs: Iterable[str]) -> str | None:
+    """The first non-empty value any of ``specs`` finds inside ``scope`` (an lxml element)."""
     for spec in specs:
-        if spec.startswith("xpath:"):
-            found = scope.xpath(spec[len("xpath:"):])
-        elif spec.startswith("::attr("):  # an attribute of the block itself: no XPath needed
-            value = clean_text(scope.root.get(spec[len("::attr("):-1]))
-            if value:
-                return value
-            continue
-        elif spec.startswith("::"):
-            found = scope.xpath("text()")
+        if spec.startswith("::attr("):  # an attribute of the block itself: no XPath needed
+            found = [scope.get(spec[len("::attr("):-1])]
+        elif spec == "::text":
+            found = [scope.text]
         else:
-            found = scope.css(spec)
+            found = _compiled(spec)(scope)
+            found = found if isinstance(found, list) else [found]
         for item in found:
-            # Whole elements go through clean_text as HTML, so <br> and </p> become spaces.
-            value = clean_text(item.root if isinstance(item.root, str) else item.get())
+            value = _value(item) if item is not None else ""
             if value:
                 return value
     return None
 
 
-def _select_all(scope: Selector, specs: Iterable[str]) -> list[Selector]:
+def _select_all(scope, specs: Iterable[str]) -> list:
     for spec in specs:
-        found = scope.xpath(spec[len("xpath:"):]) if spec.startswith("xpath:") else scope.css(spec)
-        if found:
-            return list(found)
+        found = _compiled(spec)(scope)
+        if isinstance(found, list) and found:
+            return found
     return []
 
 
@@ -474,13 +489,13 @@ def _choose_profile(sel: Selector, url: str, profile: str | SiteProfile | None) 
     if by_url is not None:
         return by_url
     for candidate in shipped_profiles().values():
-        if candidate.detect and _select_all(sel, candidate.detect):
+        if candidate.detect and _select_all(sel.root, candidate.detect):
             return candidate
     return None
 
 
 def _profile_product(sel: Selector, profile: SiteProfile, url: str, category: str | None) -> dict:
-    get = lambda name: _select_one(sel, profile.product[name]) if name in profile.product else None
+    get = lambda name: _select_one(sel.root, profile.product[name]) if name in profile.product else None
     rating = None
     if get("rating"):
         try:
@@ -502,7 +517,7 @@ def _profile_product(sel: Selector, profile: SiteProfile, url: str, category: st
 
 def _profile_reviews(sel: Selector, profile: SiteProfile) -> list[dict]:
     found = []
-    for block in _select_all(sel, profile.review_block):
+    for block in _select_all(sel.root, profile.review_block):
         get = lambda name: _select_one(block, profile.review[name]) if name in profile.review else None
         raw_rating = get("rating")
         if raw_rating is not None:
@@ -533,9 +548,9 @@ def _profile_reviews(sel: Selector, profile: SiteProfile) -> list[dict]:
 def _next_url(sel: Selector, url: str, profile: SiteProfile | None) -> str | None:
     candidates = []
     if profile and profile.next_page:
-        candidates.append(_select_one(sel, profile.next_page))
-    candidates.append(sel.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").get())
-    candidates.append(sel.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").get())
+        candidates.append(_select_one(sel.root, profile.next_page))
+    candidates.extend(_compiled("xpath://link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href")(sel.root)[:1])
+    candidates.extend(_compiled("xpath://a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href")(sel.root)[:1])
     for href in candidates:
         if href and not href.strip().startswith(("#", "javascript:")):
             target = urldefrag(urljoin(url, href.strip()))[0]
@@ -544,7 +559,7 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None) -> str | Non
     # Numbered pagination without rel=next: follow ?page=N+1 when the page links to it.
     wanted = page_number_url(url, _page_of(url) + 1)
     wanted_parts = urlsplit(wanted)
-    for href in sel.xpath("//a/@href").getall():
+    for href in _compiled("xpath://a/@href")(sel.root):
         target = urlsplit(urljoin(url, href.strip()))
         if (target.path == wanted_parts.path and _page_of(urlunsplit(target)) == _page_of(wanted)
                 and target.netloc == wanted_parts.netloc):
@@ -586,6 +601,12 @@ def _product_links(sel: Selector, nodes: list[dict], url: str, profile: SiteProf
 
 # --- the whole page -------------------------------------------------------------------------
 
+def _language(text: str) -> str | None:
+    # Function words settle most reviews in microseconds; the model (~1 ms) reads the rest.
+    # The file import does the same, so both collectors agree on a review's language.
+    return quick_language(text) or detect_language(text)
+
+
 def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
                    problems: Counter) -> dict | None:
     body = clean_text(_text(raw["body"]) if not isinstance(raw["body"], str) else raw["body"])
@@ -617,7 +638,7 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
         "author": author,
         "published_at": published,
         "url": url,
-        "language": detect_language(f"{title or ''} {body}".strip()),
+        "language": _language(f"{title or ''} {body}".strip()),
         "helpful_votes": helpful,
         "verified": raw["verified"],
         "variant": clean_text(raw["variant"]) or None if raw["variant"] else None,
