@@ -160,6 +160,7 @@ def _count(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
+@functools.lru_cache(maxsize=256)
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -624,7 +625,12 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
     if raw["date"] and published is None:
         problems["date_unreadable"] += 1
     link = raw["link"]
-    url = urljoin(page_url, link) if link else page_url
+    if not link:
+        url = page_url
+    elif link.startswith("#"):  # the common case, without a full URL parse per review
+        url = page_url.split("#", 1)[0] + link
+    else:
+        url = urljoin(page_url, link)
     helpful = _count(raw["helpful_votes"]) if raw["helpful_votes"] is not None else None
     return {
         "type": "review",
@@ -642,7 +648,7 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
         "helpful_votes": helpful,
         "verified": raw["verified"],
         "variant": clean_text(raw["variant"]) or None if raw["variant"] else None,
-        "source": _host(page_url),
+        "source": _host(page_url),  # cached: one parse per page
     }
 
 
