@@ -1,0 +1,119 @@
+"""The review spider offline: saved pages turned into Scrapy responses, decisions checked one by one."""
+from __future__ import annotations
+
+import pytest
+import scrapy
+from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.http import HtmlResponse, Request, Response, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.spiders.reviews import ReviewSpider, failure_reason
+
+BASE = "http://shop.test"
+
+
+def _page(url: str, reviews: list[tuple[str, str]], next_href: str | None = None, meta=None) -> HtmlResponse:
+    items = "".join(f'<article class="rv-item" id="r-{rid}"><span class="rv-stars" data-score="4"></span>'
+                    f'<p class="rv-body">{text}</p><span class="rv-author">A{rid}</span>'
+                    f'<time class="rv-date" datetime="2024-07-0{len(rid) % 9 + 1}"></time></article>'
+                    for rid, text in reviews)
+    link = f'<a class="rv-next" href="{next_href}">Next</a>' if next_href else ""
+    html = (f'<html><body><h1 class="pd-title">Kettle</h1><span class="pd-sku">K1</span>'
+            f'<div class="rv-list">{items}</div>{link}</body></html>')
+    request = Request(url, meta=meta or {"review_page": 1})
+    return HtmlResponse(url, body=html.encode(), encoding="utf-8", request=request)
+
+
+def _run(spider, response):
+    out = list(spider.parse(response))
+    return [o for o in out if isinstance(o, dict)], [o for o in out if isinstance(o, scrapy.Request)]
+
+
+def test_review_pages_are_followed_until_the_list_ends_or_max_pages():
+    spider = ReviewSpider([BASE], category="Kitchen")
+    items, requests = _run(spider, _page(f"{BASE}/k", [("1", "Good kettle"), ("2", "Loud lid")], "?page=2"))
+    (page,) = items
+    assert page["type"] == "page" and [r["body"] for r in page["reviews"]] == ["Good kettle", "Loud lid"]
+    assert page["products"][0]["category"] == "Kitchen"  # --category fills what the page does not say
+    assert [(r.url, r.meta["review_page"]) for r in requests] == [(f"{BASE}/k?page=2", 2)]
+    _, requests = _run(spider, _page(f"{BASE}/k?page=2", [("3", "Fine")], None, {"review_page": 2}))
+    assert requests == []  # no next link: the list ended
+
+    capped = ReviewSpider([BASE], max_pages=2)
+    _, requests = _run(capped, _page(f"{BASE}/k?page=2", [("4", "Okay")], "?page=3", {"review_page": 2}))
+    assert requests == []
+
+
+def test_incremental_stops_at_a_page_of_known_reviews_and_full_does_not():
+    first = _page(f"{BASE}/k", [("1", "Good kettle"), ("2", "Loud lid")], "?page=2")
+    ids = {r["review_id"] for r in _run(ReviewSpider([BASE]), first)[0][0]["reviews"]}
+    incremental = ReviewSpider([BASE], known_ids=ids)
+    assert _run(incremental, first)[1] == []
+    full = ReviewSpider([BASE], known_ids=ids, incremental=False)
+    assert len(_run(full, first)[1]) == 1
+    # One unknown review on the page is enough to go on.
+    mixed = ReviewSpider([BASE], known_ids=ids)
+    page = _page(f"{BASE}/k", [("9", "Brand new one"), ("1", "Good kettle")], "?page=2")
+    assert len(_run(mixed, page)[1]) == 1
+
+
+def test_a_shop_repeating_the_same_page_does_not_loop():
+    spider = ReviewSpider([BASE], incremental=False)
+    assert len(_run(spider, _page(f"{BASE}/k", [("1", "Same")], "?page=2"))[1]) == 1
+    assert _run(spider, _page(f"{BASE}/k?page=2", [("1", "Same")], "?page=3", {"review_page": 2}))[1] == []
+
+
+def test_listing_pages_follow_product_links_filtered_by_pattern_and_their_next_page():
+    html = ('<html><body><div class="product-card"><a href="/products/a/">A</a></div>'
+            '<div class="product-card"><a href="/gift-cards/">Gift</a></div>'
+            '<a rel="next" href="/c/kitchen?page=2">next</a></body></html>')
+    response = HtmlResponse(f"{BASE}/c/kitchen", body=html.encode(), encoding="utf-8",
+                            request=Request(f"{BASE}/c/kitchen"))
+    items, requests = _run(ReviewSpider([BASE], product_pattern=r"/products/"), response)
+    assert [r.url for r in requests] == [f"{BASE}/products/a/", f"{BASE}/c/kitchen?page=2"]
+    assert items[0]["reviews"] == [] and items[0]["problems"] == {}
+
+
+def test_sitemaps_and_sitemap_indexes():
+    urlset = (b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              b'<url><loc>http://shop.test/products/a/</loc></url><url><loc>http://shop.test/about/</loc></url>'
+              b'</urlset>')
+    response = XmlResponse(f"{BASE}/sitemap.xml", body=urlset, request=Request(f"{BASE}/sitemap.xml"))
+    _, requests = _run(ReviewSpider([BASE], product_pattern="/products/"), response)
+    assert [r.url for r in requests] == [f"{BASE}/products/a/"]
+    _, requests = _run(ReviewSpider([BASE]), response)
+    assert len(requests) == 2
+    index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             b'<sitemap><loc>http://shop.test/sitemap-products.xml</loc></sitemap></sitemapindex>')
+    response = XmlResponse(f"{BASE}/sitemap.xml", body=index, request=Request(f"{BASE}/sitemap.xml"))
+    _, requests = _run(ReviewSpider([BASE], product_pattern="/products/"), response)
+    assert [r.url for r in requests] == [f"{BASE}/sitemap-products.xml"]
+    broken = XmlResponse(f"{BASE}/sitemap.xml", body=b"\x1f\x8bnot really gzip",
+                         request=Request(f"{BASE}/sitemap.xml"))
+    items, requests = _run(ReviewSpider([BASE]), broken)
+    assert requests == [] and items[0]["problems"] == {"sitemap_unreadable": 1}
+
+
+def _failure(exc, url=f"{BASE}/x"):
+    failure = Failure(exc)
+    failure.request = Request(url)
+    return failure
+
+
+def test_failures_are_counted_by_reason_and_too_many_stop_the_crawl():
+    not_found = Response(f"{BASE}/x", status=404, request=Request(f"{BASE}/x"))
+    assert failure_reason(_failure(HttpError(not_found, "Ignoring non-200 response"))) == ("http_404", True)
+    assert failure_reason(_failure(IgnoreRequest("Forbidden by robots.txt"))) == ("robots_disallowed", False)
+    from scrapy.exceptions import DownloadCancelledError
+
+    too_big = DownloadCancelledError("Expected to receive 11000000 bytes which is larger than download max size (10485760)")
+    assert failure_reason(_failure(too_big)) == ("page_too_large", True)
+    spider = ReviewSpider([BASE], max_errors=2)
+    (item,) = list(spider.failed(_failure(HttpError(not_found, "x"))))
+    assert item == {"type": "page", "url": f"{BASE}/x", "problems": {"http_404": 1}, "error": 1, "fetched": False}
+    with pytest.raises(CloseSpider) as stopped:
+        list(spider.failed(_failure(HttpError(not_found, "x"))))
+    assert stopped.value.reason == "too_many_errors"
+    robots = ReviewSpider([BASE], max_errors=1)
+    assert list(robots.failed(_failure(IgnoreRequest("Forbidden by robots.txt"))))[0]["error"] == 0
