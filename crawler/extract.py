@@ -42,6 +42,7 @@ _JSON_LD_TYPE = re.compile(r"^\s*application/ld\+json\s*$", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _RDFA_HINT = re.compile(r"""\s(?:typeof|vocab)\s*=""", re.I)
 _INT = re.compile(r"\d[\d,.]*")
+_FAR_PAST = date(1999, 1, 1)  # a `now` that tells relative dates from absolute ones
 _WORD_NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -624,6 +625,11 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
     published = parse_date(raw["date"], now=fetched_at) if raw["date"] else None
     if raw["date"] and published is None:
         problems["date_unreadable"] += 1
+    # "3 days ago" names another day tomorrow: such a date stays out of the review's id, so
+    # crawling the same review again later does not store it twice.
+    id_date = published.isoformat() if published else None
+    if published is not None and parse_date(raw["date"], now=_FAR_PAST) != published:
+        id_date = None
     link = raw["link"]
     if not link:
         url = page_url
@@ -634,7 +640,7 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
     helpful = _count(raw["helpful_votes"]) if raw["helpful_votes"] is not None else None
     return {
         "type": "review",
-        "review_id": make_review_id(product_id, author, published.isoformat() if published else None, body),
+        "review_id": make_review_id(product_id, author, id_date, body),
         "product_id": product_id,
         "rating": rating.value if rating else None,
         "rating_original": rating.original if rating else None,

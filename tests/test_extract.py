@@ -399,6 +399,17 @@ def test_listing_page_yields_product_links():
     assert extract(cards, "https://shop.test/c/all").product_links == ["https://shop.test/p/three"]
 
 
+def test_relative_dates_do_not_change_a_review_id_from_one_day_to_the_next():
+    monday = extract(_page(REVIEW_TABLE), "https://lamps.test/l4", fetched_at=datetime(2024, 7, 8), profile="review-table")
+    tuesday = extract(_page(REVIEW_TABLE), "https://lamps.test/l4", fetched_at=datetime(2024, 7, 9), profile="review-table")
+    assert [r["published_at"] for r in monday.reviews] == [date(2024, 7, 5), date(2024, 1, 15)]
+    assert [r["published_at"] for r in tuesday.reviews] == [date(2024, 7, 6), date(2024, 1, 15)]
+    assert [r["review_id"] for r in monday.reviews] == [r["review_id"] for r in tuesday.reviews]
+    mia, ned = monday.reviews
+    assert mia["review_id"] == review_id("L4", "Mia", None, mia["body"])  # "3 days ago": no date in the id
+    assert ned["review_id"] == review_id("L4", "Ned", "2024-01-15", ned["body"])
+
+
 def test_review_ids_are_stable_across_pages_and_fetches():
     a = extract(_page(RV_LIST), "https://demo.test/products/t3?page=1", fetched_at=datetime(2024, 8, 1))
     b = extract(_page(RV_LIST), "https://demo.test/products/t3", fetched_at=datetime(2025, 1, 1))
