@@ -129,19 +129,25 @@ def _run_row(db: str, run_id: int) -> dict[str, Any]:
 # --- the child process ----------------------------------------------------------------------
 
 def _begin_run(config: dict) -> tuple[int, bool]:
-    """Open the run record; a crawl left 'running' by a killed process makes this one full."""
+    """Open the run record; after a crawl that was killed or stopped by errors, read everything.
+
+    A killed crawl (still 'running') or one stopped by too many errors ('failed') stored the
+    newest pages of some products but not the older ones; stopping at the first known page
+    would leave that gap forever. So the next crawl is a full pass, once.
+    """
     incremental = config["incremental"]
     with store.writer(config["db"]) as con:
         stale = con.execute("SELECT run_id FROM collect_runs WHERE kind = 'crawl' AND status = 'running'"
                             ).fetchall()
         if stale:
-            # A killed crawl stored the newest pages of some products but not the older ones;
-            # stopping at the first known page would leave that gap forever.
             con.execute("UPDATE collect_runs SET status = 'failed', finished_at = ? "
                         "WHERE kind = 'crawl' AND status = 'running'", [store.now()])
-            incremental = False
+        last = con.execute("SELECT status FROM collect_runs WHERE kind = 'crawl' "
+                           "ORDER BY run_id DESC LIMIT 1").fetchall()
+        interrupted = bool(stale) or (bool(last) and last[0][0] == "failed")
         run_id = store.start_collect_run(con, "crawl", " ".join(config["urls"]))
-        if stale:
+        if interrupted and incremental:
+            incremental = False
             store.add_to_collect_run(con, run_id, problems={"full_pass_after_interrupted_crawl": 1})
     return run_id, incremental
 
