@@ -75,11 +75,13 @@ class Models:
                 "embeddings": getattr(self.encoder, "name", "encoder")}
 
 
-def load_models(db: str | None = None, device: str = "auto", sentiment_model: str | None = None) -> Models:
+def load_models(db: str | None = None, device: str = "auto", sentiment_model: str | None = None,
+                parser_aspects: bool = False) -> Models:
     """The real models on ``device`` (``auto`` picks CUDA when there is one).
 
     The default sentiment model is trained on first use (from the seed set and ``db``'s rated
-    reviews). Example::
+    reviews); ``parser_aspects`` uses the spaCy aspect extractor instead of the learned head.
+    Example::
 
         models = load_models("shop.duckdb", device="cpu")
         models.key()   # 'sentences=senter-1|sentiment=reviewlens-sentiment@...'
@@ -94,7 +96,7 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
     if sentiment_model is None:
         ensure_default_model(db)
     sentiment = load_sentiment(sentiment_model, device=device)
-    extractor = aspects.load_aspect_extractor(device=device)
+    extractor = aspects.load_aspect_extractor(device=device, parser_only=parser_aspects)
     return Models(sentiment=sentiment, aspects=extractor, find_needs=needs.find_needs,
                   group_aspects=aspects.group_aspects, group_needs=needs.group_needs,
                   encoder=load_encoder(device), needs_version=str(getattr(needs, "VERSION", "1")),

@@ -93,7 +93,12 @@ def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0) -> 
     if n < MIN_SENTENCES:
         return []
     embeddings = np.asarray(embeddings, dtype=np.float32)
+    import logging
+
     from bertopic import BERTopic
+
+    # reassigning outliers is our last step, so BERTopic's warning about it says nothing to a merchant
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)
 
     last_error = None
     for stop_words in ("english", None):  # all-stop-word texts leave no vocabulary with the list

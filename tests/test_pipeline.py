@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,136 @@ def test_analyze_command_runs_the_job(db_path, monkeypatch):
     assert "8 reviews read" in result.output
     result = CliRunner().invoke(cli, ["analyze", "--db", db_path, "--quiet"])
     assert "0 reviews read" in result.output
+
+
+# --- the real models on small real inputs -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_models(tmp_path_factory):
+    """The real stages: spaCy senter, a BERT sentiment classifier fine-tuned from the packaged
+    MiniLM (the trained default when there is one, else a quick fine-tune made here), the spaCy
+    aspect extractor, the need rules and groupings, and the packaged sentence encoder."""
+    from analysis import aspects, needs
+    from analysis.embeddings import load_encoder
+    from analysis.pipeline import Models
+    from analysis.sentiment import default_model_dir, default_model_ready, load_sentiment
+
+    if default_model_ready():
+        path = default_model_dir()
+    else:
+        from analysis.train_sentiment import train
+
+        path = tmp_path_factory.mktemp("sentiment") / "quick"
+        train(path, quick=True)
+    sentiment = load_sentiment(str(path), device="cpu")
+    # the parser extractor judges each aspect by its clause with its opinion-word list
+    return Models(sentiment=sentiment, aspects=aspects.load_aspect_extractor(parser_only=True),
+                  find_needs=needs.find_needs, group_aspects=aspects.group_aspects, group_needs=needs.group_needs,
+                  encoder=load_encoder("cpu"), needs_version=needs.VERSION, device="cpu")
+
+
+def load_demo_shop(db: str, out_dir: Path, **kwargs) -> tuple[list[dict], list[dict]]:
+    """Generate a small demo shop and put its manifest reviews into the store (no crawl)."""
+    from crawler.demo_shop.shop import generate, load_manifest
+
+    shop = generate(out_dir, **kwargs)
+    products = json.loads((shop / "products.json").read_text())
+    manifest = load_manifest(shop)
+    with store.writer(db) as con:
+        store.upsert_products(con, [{"product_id": p["product_id"], "source": "demo", "url": p["url"],
+                                     "title": p["title"], "brand": p["brand"], "category": p["category"]}
+                                    for p in products])
+        store.insert_reviews(con, [{"product_id": r["product_id"], "source": "demo", "url": r["url"],
+                                    "author": r["author"], "rating": r["rating"], "title": r["title"],
+                                    "body": r["body"], "language": r["language"], "published_at": r["published_at"]}
+                                   for r in manifest])
+    return products, manifest
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@pytest.mark.slow
+def test_end_to_end_on_the_demo_shop_ground_truth(db_path, tmp_path, real_models):
+    products, manifest = load_demo_shop(db_path, tmp_path / "shop", seed=0, reviews_per_product=(45, 55), products=3)
+    result = run_analysis(db_path, models=real_models, progress=False)
+    assert result["status"] == "ok" and result["counts"]["reviews"] == len(manifest)
+    ids = {store.review_id(r["product_id"], r["author"], r["published_at"], r["body"]): r for r in manifest}
+
+    # aspects: the manifest's aspect spans are found, and map each of our canonical aspects to
+    # the manifest aspect most of its mentions land on
+    mentions = store.query(db_path, "SELECT review_id, start_char, end_char, aspect FROM aspect_mentions").rows
+    found_spans, votes = 0, {}
+    truth_spans = [(rid, (a["start"], a["end"]), a["aspect"]) for rid, r in ids.items() for a in r["aspects"]]
+    for rid, span, name in truth_spans:
+        hits = [m for m in mentions if m[0] == rid and overlaps((m[1], m[2]), span)]
+        found_spans += bool(hits)
+        for m in hits:
+            votes.setdefault(m[3], Counter())[name] += 1
+    recall = found_spans / len(truth_spans)
+    print(f"aspect span recall {recall:.2f} of {len(truth_spans)}")
+    assert recall >= 0.6
+    ours_to_truth = {ours: c.most_common(1)[0][0] for ours, c in votes.items()}
+
+    # needs: the manifest's need spans are found
+    need_rows = store.query(db_path, "SELECT review_id, start_char, end_char FROM needs").rows
+    truth_needs = [(rid, (s["start"], s["end"])) for rid, r in ids.items() for s in r["need_spans"]]
+    need_recall = sum(any(n[0] == rid and overlaps((n[1], n[2]), span) for n in need_rows)
+                      for rid, span in truth_needs) / len(truth_needs)
+    print(f"need span recall {need_recall:.2f} of {len(truth_needs)}")
+    assert need_recall >= 0.6
+
+    # strengths and weaknesses come out on the intended side
+    insight_rows = store.query(db_path, "SELECT product_id, kind, name, mentions FROM product_insights "
+                                        "WHERE kind IN ('strength', 'weakness')").rows
+    right, total = 0, 0
+    for product in products:
+        side = Counter()
+        for pid, kind, name, n in insight_rows:
+            if pid == product["product_id"] and name in ours_to_truth:
+                side[(ours_to_truth[name], kind)] += n
+        for intended, aspects in (("strength", product["strengths"]), ("weakness", product["weaknesses"])):
+            for aspect in aspects:
+                total += 1
+                other = "weakness" if intended == "strength" else "strength"
+                right += side[(aspect, intended)] > side[(aspect, other)]
+    print(f"strengths/weaknesses on the intended side: {right}/{total}")
+    assert right / total >= 0.75
+
+    # every finding has 1-3 quotes from different reviews of its product, most have 2-3
+    findings = store.query(db_path, "SELECT product_id, quotes FROM product_insights").rows
+    for pid, quotes in findings:
+        quotes = json.loads(quotes)
+        assert 1 <= len(quotes) <= 3 and len({q["review_id"] for q in quotes}) == len(quotes)
+        for q in quotes:
+            assert ids[q["review_id"]]["product_id"] == pid
+            assert ids[q["review_id"]]["body"][q["start"]:q["end"]].split() == q["text"].split()
+    print(f"findings with 2-3 quotes: {sum(len(json.loads(q)) >= 2 for _, q in findings)}/{len(findings)}")
+    assert store.query(db_path, "SELECT count(*) FROM themes WHERE scope = 'all'").scalar() > 0
+
+
+@pytest.mark.slow
+def test_real_models_on_bad_input(db_path, real_models):
+    # long enough to reach spaCy in chunks (the 20,000-word case runs with the fast fakes above)
+    long_body = " ".join(["The battery lasts long but the screen is dim."] * 300)
+    make_store(db_path, [
+        {"product_id": "x", "author": "a", "rating": 5, "published_at": "2024-01-01", "body": long_body},
+        {"product_id": "x", "author": "b", "rating": 5, "published_at": "2024-01-02", "body": "🔥🔥🔥"},
+        {"product_id": "x", "author": "c", "rating": 1, "published_at": "2024-01-03",
+         "body": "Ce grille-pain est vraiment excellent, je le recommande à tous mes amis."},
+        {"product_id": "x", "author": "d", "rating": 5, "published_at": "2024-01-04",
+         "body": "It stopped working after two days and the support never answered. Total waste of money."},
+        {"product_id": "x", "author": "e", "rating": 4, "published_at": "2024-01-05",
+         "body": "The <b>screen</b> is bright &amp; sharp.<br>Battery lasts two days."},
+    ])
+    result = run_analysis(db_path, models=real_models, progress=False)
+    counts = result["counts"]
+    assert counts["skipped_non_english"] == 1 and counts["skipped_no_sentences"] == 1
+    assert counts["sentences"] >= 300 + 3
+    mismatch = store.query(db_path, "SELECT r.author, a.rating_mismatch FROM review_analysis a JOIN reviews r "
+                                    "USING (review_id) WHERE a.rating_mismatch IS NOT NULL").rows
+    assert ("d", "high_rating_negative_text") in mismatch
+    rows = store.query(db_path, "SELECT r.body, m.term, m.start_char, m.end_char FROM aspect_mentions m "
+                                "JOIN reviews r USING (review_id) WHERE r.author = 'e'").rows
+    assert rows and all(body[a:b] == term for body, term, a, b in rows)

@@ -1,0 +1,111 @@
+"""Sentences per second of the whole analysis job against the bare forward pass of its sentiment
+classifier on the same sentences, measured side by side in one run.
+
+    .venv/bin/python -m benchmarks.bench_analyze                      # demo shop, default models, auto device
+    .venv/bin/python -m benchmarks.bench_analyze --reviews 40 --device cpu --sentiment-model PATH
+
+The whole job is `run_analysis(full=True)` on a fresh store filled from the demo shop's manifest:
+read, language, sentence split, sentiment, aspects, needs, embeddings, writes, then the store-wide
+steps (grouping, themes, insights). The bare forward pass is the classifier alone: tokenize and
+run the model over the job's own sentences in length-sorted batches, nothing else. Models are
+loaded and warmed up before either clock starts. Goal: whole job >= half the bare pass.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def bare_forward(sentiment, texts: list[str], batch_size: int) -> float:
+    """Seconds for tokenizer + model forward over ``texts`` in length-sorted batches."""
+    import torch
+
+    from analysis.sentiment import MAX_TOKENS
+
+    model, tokenizer, device = sentiment.model, sentiment.tokenizer, sentiment.device
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            batch = tokenizer([texts[i] for i in order[start:start + batch_size]], padding=True, truncation=True,
+                              max_length=MAX_TOKENS, return_tensors="pt").to(device)
+            model(**batch).logits.float().cpu()
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return time.perf_counter() - started
+
+
+def fill_store(db: str, out_dir: Path, reviews: int, seed: int) -> int:
+    from crawler.demo_shop.shop import generate, load_manifest
+    from data import store
+
+    shop = generate(out_dir, seed=seed, reviews_per_product=(reviews, reviews))
+    products = json.loads((shop / "products.json").read_text())
+    manifest = load_manifest(shop)
+    with store.writer(db) as con:
+        store.upsert_products(con, [{"product_id": p["product_id"], "source": "demo", "url": p["url"],
+                                     "title": p["title"], "category": p["category"]} for p in products])
+        store.insert_reviews(con, [{"product_id": r["product_id"], "source": "demo", "url": r["url"],
+                                    "author": r["author"], "rating": r["rating"], "title": r["title"],
+                                    "body": r["body"], "language": r["language"],
+                                    "published_at": r["published_at"]} for r in manifest])
+    return len(manifest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reviews", type=int, default=120, help="reviews per demo product (default 120)")
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    parser.add_argument("--sentiment-model", default=None, help="classifier folder (default: the trained default)")
+    parser.add_argument("--parser-aspects", action="store_true",
+                        help="the spaCy aspect extractor instead of the learned aspect head")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from analysis.pipeline import load_models, run_analysis
+    from data import store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.duckdb")
+        warm_db = str(Path(tmp) / "warm.duckdb")
+        n_reviews = fill_store(db, Path(tmp) / "shop", args.reviews, args.seed)
+        fill_store(warm_db, Path(tmp) / "warm_shop", 3, args.seed + 1)
+        models = load_models(db, device=args.device, sentiment_model=args.sentiment_model,
+                             parser_aspects=args.parser_aspects)
+        device = models.device
+        name = torch.cuda.get_device_name(0) if device.startswith("cuda") else f"CPU, {torch.get_num_threads()} threads"
+        print(f"device: {device} ({name})")
+        run_analysis(warm_db, models=models, full=True, progress=False)   # imports, JIT, caches
+
+        started = time.perf_counter()
+        summary = run_analysis(db, models=models, full=True, progress=False)
+        job_seconds = time.perf_counter() - started
+        texts = [r[0] for r in store.query(db, "SELECT text FROM sentences ORDER BY sentence_id").rows]
+        batch = 256 if device.startswith("cuda") else 64
+        bare_forward(models.sentiment, texts[:batch], batch)              # warm-up
+        bare_seconds = bare_forward(models.sentiment, texts, batch)
+
+    n = len(texts)
+    job_rate, bare_rate = n / job_seconds, n / bare_seconds
+    print(f"models: {json.dumps(summary['models'])}")
+    print(f"reviews: {n_reviews}, sentences: {n}")
+    print(f"whole job:           {job_seconds:8.2f} s  {job_rate:9.1f} sentences/s")
+    print(f"bare forward pass:   {bare_seconds:8.2f} s  {bare_rate:9.1f} sentences/s")
+    print(f"ratio job/bare: {job_rate / bare_rate:.2f} (goal >= 0.50)")
+    stages = {k: v for k, v in summary["durations"].items() if k not in ("total", "load_models")}
+    print("stage seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
