@@ -1,22 +1,24 @@
 """`reviewlens import`: review exports (CSV, TSV, JSON, JSON Lines, Parquet, gzip) into the store.
 
-The heavy lifting is set-based in DuckDB so a million-review file imports in seconds:
+The work is set-based in DuckDB, with Python only for what SQL cannot do exactly:
 
 1. the file is read into an in-memory DuckDB table (:mod:`crawler.import_readers`);
 2. its columns are matched to review fields (:mod:`crawler.import_columns`, ``--map``);
-3. ratings and dates are normalised once per *distinct* value with :mod:`crawler.normalize`
-   (plain ISO dates and unix times are read in SQL), then joined back;
-4. one SQL pass computes the rest: cleaned text, rejects with their reason, review ids and content
-   hashes (the same SHA-1 definitions as :func:`data.store.review_id` / ``content_hash``), and
-   English for plain-ASCII texts that use common English words. Rows SQL cannot do exactly
-   (non-ASCII text, HTML, odd whitespace) are redone in Python with the very same functions;
-5. good rows go to the store in batches, each batch one short write (the file is attached only
-   while the batch is written), duplicates skipped by review id, counts added to the import's
-   ``collect_runs`` row.
+3. ratings, dates and variants are normalised once per *distinct* value with
+   :mod:`crawler.normalize` (ISO dates and unix times are read in SQL), then joined back;
+4. one SQL pass finds the exceptions: rejected rows (with their reason), unreadable dates, texts
+   that are not plain single-spaced ASCII (non-ASCII, HTML, odd whitespace: Python cleans them
+   and computes their ids with the store's own functions) and texts not recognisably English;
+5. review ids are computed in SQL with the same SHA-1 definition as :func:`data.store.review_id`
+   (for plain ASCII text NFKC and Python's lower() change nothing), and only the first row of
+   each id is kept;
+6. the rows go to the store in batches, each one short write (the store file is attached only
+   while the batch is written), skipping ids already stored, with the counts added to the
+   import's ``collect_runs`` row.
 
-Language: py3langid costs ~0.1 ms a text, too slow for a million rows, so texts written only in
-ASCII letters that contain one of a few very common English words are taken as English without
-asking the model; every other text (accents, other scripts, no such word) goes to
+Language: py3langid costs ~0.1 ms a text, too slow for a million rows. A plain-ASCII text with
+one of a few very common English words is taken as English in SQL; the others get
+:func:`crawler.normalize.quick_language` (a vote of function words) and, when that is unsure,
 :func:`crawler.normalize.detect_language`, once per distinct text.
 
 Example::
@@ -39,7 +41,7 @@ from typing import Iterable
 import duckdb
 
 from crawler.import_columns import MappingError, find_columns
-from crawler.import_readers import Loaded, UnreadableFile, exact_line_numbers, read_into
+from crawler.import_readers import UnreadableFile, exact_line_numbers, read_into
 from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating,
                                parse_date, quick_language, rating_scale_for)
 from data import store
@@ -50,9 +52,10 @@ DEFAULT_BATCH = 500_000
 _EXAMPLES = 5
 
 # Plain-ASCII English: one of these words is enough (none is a common word in another language
-# written without accents). Kept identical in SQL (RE2) and Python (re) so both paths agree.
-_ENGLISH_WORDS = ("the|and|this|with|but|you|would|they|have|very|great|love|works|product|"
-                  "quality|price|bought|recommend|would|does|doesn't|don't|it's|i'm|was|just")
+# written without accents; "was", "is", "product" are left out for German and Dutch).
+# Kept identical in SQL (RE2) and Python (re) so both paths agree.
+_ENGLISH_WORDS = ("the|and|this|with|but|you|would|they|have|very|great|love|works|"
+                  "quality|price|bought|recommend|does|doesn't|don't|it's|i'm|just")
 _ENGLISH_RE = re.compile(rf"\b(?:{_ENGLISH_WORDS})\b", re.I | re.A)
 _ENGLISH_SQL = rf"(?i)\b(?:{_ENGLISH_WORDS})\b".replace("'", "''")
 _NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f]")
@@ -184,7 +187,8 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
     if "product_id" not in mapping:
         fallback_product = product or path.name.split(".")[0]
         summary.notes.append(f"{path.name} has no product column: its reviews are filed under "
-                             f"product {fallback_product!r} (set another with --product or --map product_id=COLUMN)")
+                             f"product {fallback_product!r} (set another with --product or "
+                             f"--map product_id=COLUMN)")
     summary.read += loaded.rows + len(loaded.rejects)
 
     _stage(mem, mapping, "_line" if loaded.has_line_column else f"(rowid + {loaded.first_line})",
@@ -413,16 +417,16 @@ def _redo_in_python(mem, joins: str) -> None:
                                            clean_text(title) or None, clean_text(body))
         reject = ("no review text" if not body else "no product id" if not product_id
                   else rating_problem)
-        fixed.append((n, line, product_id, author, title, body,
+        fixed.append((n, line, day, product_id, author, title, body,
                       None if reject else store.review_id(product_id, author,
                                                           day.isoformat() if day else None, body),
                       None if reject else store.content_hash(title, body),
                       None if reject else _language(body), reject))
-    mem.execute("CREATE OR REPLACE TEMP TABLE py_rows (_n BIGINT, _line BIGINT, product_id VARCHAR, "
-                "author VARCHAR, title VARCHAR, body VARCHAR, review_id VARCHAR, content_hash VARCHAR, "
-                "language VARCHAR, reject VARCHAR)").fetchall()
-    _insert_rows(mem, "py_rows", ["_n", "_line", "product_id", "author", "title", "body", "review_id",
-                                  "content_hash", "language", "reject"], fixed)
+    mem.execute("CREATE OR REPLACE TEMP TABLE py_rows (_n BIGINT, _line BIGINT, day DATE, "
+                "product_id VARCHAR, author VARCHAR, title VARCHAR, body VARCHAR, review_id VARCHAR, "
+                "content_hash VARCHAR, language VARCHAR, reject VARCHAR)").fetchall()
+    _insert_rows(mem, "py_rows", ["_n", "_line", "day", "product_id", "author", "title", "body",
+                                  "review_id", "content_hash", "language", "reject"], fixed)
     candidates = mem.execute("SELECT s._n, s.body FROM staged s JOIN exceptions e USING (_n) "
                              "WHERE e.needs_lang AND NOT e.py AND e.reject IS NULL").fetchall()
     by_text: dict[str, str | None] = {}
@@ -456,7 +460,8 @@ def _variant_text(raw: str) -> str | None:
             except (ValueError, SyntaxError):
                 value = None
         if isinstance(value, dict):
-            return ", ".join(f"{str(k).strip().rstrip(':')}: {str(v).strip()}" for k, v in value.items()) or None
+            parts = [f"{str(k).strip().rstrip(':')}: {str(v).strip()}" for k, v in value.items()]
+            return ", ".join(parts) or None
     return clean_text(text) or None
 
 
@@ -477,18 +482,19 @@ _VERIFIED_SQL = """CASE
 
 
 def _identify(mem, joins: str) -> None:
-    """``firsts``: the review id of every good row, and the first row of each id in the file
-    (later rows with the same id are duplicates within the file)."""
+    """``firsts``: the review id and date of every good row, kept for the first row of each id
+    in the file (later rows with the same id are duplicates within the file)."""
+    day = _day_sql(joins)
     plain_id = ("left(sha1(lower(s.product_id) || chr(31) || lower(coalesce(s.author, '')) || chr(31) "
-                f"|| coalesce(CAST({_day_sql(joins)} AS VARCHAR), '') || chr(31) || lower(s.body)), 20)")
+                "|| coalesce(CAST(day AS VARCHAR), '') || chr(31) || lower(s.body)), 20)")
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE firsts AS
-        SELECT review_id, min(_n) AS _n FROM (
-            SELECT s._n, {plain_id} AS review_id
-            FROM staged s {joins}
+        SELECT review_id, min(_n) AS _n, any_value(day) AS day FROM (
+            SELECT s._n, {plain_id} AS review_id, day
+            FROM (SELECT s.*, {day} AS day FROM staged s {joins}) s
             WHERE s._n NOT IN (SELECT _n FROM exceptions WHERE py OR reject IS NOT NULL)
             UNION ALL
-            SELECT _n, review_id FROM py_rows WHERE reject IS NULL)
+            SELECT _n, review_id, day FROM py_rows WHERE reject IS NULL)
         GROUP BY review_id""").fetchall()
 
 
@@ -516,7 +522,7 @@ def _write_batch(mem, db: str, start: int, stop: int, run_id: int, file_source: 
                        rating_map.scale, nullif({pick('title')}, ''), {pick('body')},
                        CASE WHEN p._n IS NOT NULL THEN p.language
                             WHEN lang_map._n IS NULL THEN 'en' ELSE lang_map.lang END,
-                       {_day_sql(joins)}, {_HELPFUL_SQL}, {_VERIFIED_SQL},
+                       f.day, {_HELPFUL_SQL}, {_VERIFIED_SQL},
                        {"variant_map.variant" if "variant_map" in joins else "NULL"},
                        $at::TIMESTAMP,
                        CASE WHEN p._n IS NULL THEN left(sha1(coalesce(s.title, '') || chr(31) || s.body), 20)

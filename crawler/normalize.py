@@ -407,7 +407,7 @@ def quick_language(text: Any) -> str | None:
 
     >>> quick_language("The lid is loose and the handle gets hot, but it boils fast")
     'en'
-    >>> quick_language("Sehr gut, aber der Deckel klemmt und ist nicht dicht") 
+    >>> quick_language("Sehr gut, aber der Deckel klemmt und ist nicht dicht")
     'de'
     """
     if not text:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from crawler.normalize import (Rating, RatingError, clean_text, detect_language, normalize_rating,
-                               parse_date, rating_scale_for)
+                               parse_date, quick_language, rating_scale_for)
 
 NOW = date(2024, 7, 4)
 
@@ -120,3 +120,22 @@ def test_language_detection():
 @pytest.mark.parametrize("text", [None, "", "ok", "👍👍👍👍", "5/5 !!!"])
 def test_language_of_very_short_text_is_none(text):
     assert detect_language(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The lid is loose and the handle gets hot, but it boils fast", "en"),
+    ("Sehr gut, aber der Deckel klemmt und ist nicht dicht", "de"),
+    ("Très pratique, mais le câble est court et il chauffe", "fr"),
+    ("Funciona muy bien pero el botón es para niños", "es"),
+    ("Il prodotto è molto bello ma la spedizione è lenta", "it"),
+    ("O produto é muito bom mas a entrega não chegou", "pt"),
+    ("Het product is heel goed maar de levering is niet snel", "nl"),
+])
+def test_quick_language_agrees_with_the_model_on_clear_cases(text, expected):
+    assert quick_language(text) == expected
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Great", "Love it!", "Es ist gut", "", None, "5/5 would buy"])
+def test_quick_language_declines_when_in_doubt(text):
+    assert quick_language(text) is None
