@@ -19,6 +19,7 @@ Example::
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -96,7 +97,7 @@ def _connection(db: str):
     if getattr(_run, "db", None) != db:
         return None
     if _run.con is None:
-        con = store.connect(db, read_only=True)
+        con = store.connect(db, read_only=True, wait=WAIT)
         try:
             if store.schema_version(con) < store.latest_version():
                 raise store.StoreError(
@@ -113,7 +114,7 @@ def _connection(db: str):
 def _df(db: str, sql: str, params: list | dict | None = None) -> pd.DataFrame:
     con = _connection(db)
     if con is None:
-        return store.query_df(db, sql, params or [])
+        return store.query_df(db, sql, params or [], wait=WAIT)
     return con.execute(sql, params or []).df()
 
 
@@ -258,6 +259,13 @@ def theme_facts(db: str, stamp: float):
     return _memory_table("theme_days", _arrow(db, sql), order="theme_id, day")
 
 
+@atexit.register
+def _drop_summaries() -> None:
+    # Close the in-memory databases before the interpreter tears DuckDB's bindings down.
+    review_facts.clear()
+    theme_facts.clear()
+
+
 def _memory_table(name: str, table, order: str):
     """A new in-memory DuckDB with ``table`` (Arrow) copied in as ``name``, sorted by ``order``."""
     import duckdb
@@ -313,6 +321,16 @@ def _facts_where(f: Filters) -> tuple[str, list]:
 
 
 # --- overview ---------------------------------------------------------------------------------
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def catalogue_summary(db: str, stamp: float, f: Filters) -> dict[str, Any]:
+    """Products, reviews and average rating of everything the filters keep."""
+    where, params = _facts_where(f)
+    row = _in_memory(review_facts(db, stamp), f"""
+        SELECT count(DISTINCT product_id) AS products, count(*) AS reviews, avg(rating) AS avg_rating
+        FROM facts WHERE {where}""", params)
+    return row.iloc[0].to_dict()
+
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def overview_products(db: str, stamp: float, f: Filters, last: date | None) -> pd.DataFrame:
@@ -389,6 +407,43 @@ def product_insights(db: str, stamp: float, product_id: str) -> pd.DataFrame:
         WHERE product_id = ? AND run_id = (SELECT max(run_id) FROM product_insights WHERE product_id = ?)
         ORDER BY kind, rank
     """, [product_id, product_id])
+    frame["quotes"] = [json.loads(q) if isinstance(q, str) else (q or []) for q in frame["quotes"]]
+    return frame
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def quote_marks(db: str, stamp: float, product_id: str, sentence_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Where each quote's aspect term or need phrase sits: ``sentence_id, kind, name,
+    start_char, end_char`` (offsets into the review body; a quote's ``start`` is its
+    sentence's start in the body, so the difference places the mark in the quote)."""
+    ids = list(sentence_ids)
+    return _df(db, """
+        SELECT sentence_id, 'aspect' AS kind, aspect AS name, start_char, end_char
+        FROM aspect_mentions
+        WHERE product_id = ? AND sentence_id IN (SELECT unnest(?::VARCHAR[]))
+        UNION ALL
+        SELECT sentence_id, 'need', need, start_char, end_char
+        FROM needs
+        WHERE product_id = ? AND sentence_id IN (SELECT unnest(?::VARCHAR[])) AND start_char IS NOT NULL
+    """, [product_id, ids, product_id, ids])
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def emerging_findings(db: str, stamp: float, categories: tuple[str, ...] = (), limit: int = 15) -> pd.DataFrame:
+    """The batch job's emerging complaints: aspects whose negative share rose significantly in
+    the last 90 days, per product, strongest first (quotes parsed)."""
+    frame = _df(db, """
+        SELECT e.product_id, coalesce(p.title, e.product_id) AS product, e.aspect,
+               e.recent_share, e.before_share, e.recent_mentions, e.before_mentions, e.p_value,
+               CAST(e.quotes AS VARCHAR) AS quotes
+        FROM emerging_complaints e
+        JOIN (SELECT product_id, max(run_id) AS run_id FROM emerging_complaints GROUP BY product_id) c
+          USING (product_id, run_id)
+        LEFT JOIN products p ON p.product_id = e.product_id
+        WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], p.category)
+        ORDER BY e.recent_share - e.before_share DESC, e.p_value, product, e.aspect
+        LIMIT ?
+    """, [list(categories), list(categories), limit])
     frame["quotes"] = [json.loads(q) if isinstance(q, str) else (q or []) for q in frame["quotes"]]
     return frame
 

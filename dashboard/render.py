@@ -14,6 +14,7 @@ Example::
 """
 from __future__ import annotations
 
+import html
 import math
 from typing import Iterable
 from urllib.parse import urlparse
@@ -211,6 +212,16 @@ def _missing(value) -> bool:
         return math.isnan(float(value))
     except (TypeError, ValueError):
         return False
+
+
+def chart_text(value: object) -> str:
+    """A label for a plotly chart: plotly reads a few HTML tags in text, so ``<``/``>``/``&``
+    are escaped (plotly shows the entities as the characters).
+
+    >>> chart_text("<b>Kettle</b>")
+    '&lt;b&gt;Kettle&lt;/b&gt;'
+    """
+    return html.escape("" if value is None else str(value), quote=False)
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=\"'&")

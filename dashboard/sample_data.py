@@ -13,6 +13,7 @@ Example::
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
@@ -199,7 +200,7 @@ def _derive(con) -> None:
     con.execute("""
         INSERT INTO needs
         SELECT review_id || ':1', review_id, product_id, 'a better ' || a2, 'better ' || a2, a2,
-               len(t1) + 1, len(t1) + 1 + len(t2), 1
+               len(t1) + 1 + len(pre2), len(t1) + 1 + len(pre2) + len(a2), 1
         FROM g WHERE s2 = 'need'
     """)
     con.execute("""
@@ -252,7 +253,7 @@ def _derive(con) -> None:
         FROM sent WHERE a_at >= 0 AND aspect IS NOT NULL GROUP BY ALL
     """)
     quote = """to_json(list({'review_id': review_id, 'sentence_id': sentence_id, 'text': text,
-                             'start': a_at - start_char, 'end': a_at - start_char + len(aspect),
+                             'start': start_char, 'end': end_char,
                              'url': 'https://shop.example/products/' || product_id || '#' || review_id}
                             ORDER BY sentence_id)[1:3])"""
     for kind, count_col, share_expr, recent in (
@@ -282,13 +283,42 @@ def _derive(con) -> None:
                row_number() OVER (PARTITION BY n.product_id ORDER BY count(*) DESC, n.need),
                count(*), count(DISTINCT n.review_id) / any_value(t.n), 0.0, NULL,
                to_json(list({'review_id': n.review_id, 'sentence_id': n.sentence_id, 'text': s.text,
-                             'start': NULL, 'end': NULL,
+                             'start': s.start_char, 'end': s.end_char,
                              'url': 'https://shop.example/products/' || n.product_id || '#' || n.review_id}
                             ORDER BY n.sentence_id)[1:3]), 1
         FROM needs n JOIN sentences s ON s.sentence_id = n.sentence_id
         JOIN (SELECT product_id, count(*) AS n FROM review_analysis GROUP BY product_id) t
           ON t.product_id = n.product_id
         GROUP BY n.product_id, n.need
+    """)
+    # Emerging complaints: negative share of the last 90 days against before, one-sided z-test.
+    rows = con.execute("""
+        WITH last AS (SELECT max(published_at) AS d FROM sent),
+        c AS (
+            SELECT product_id, aspect,
+                   count(*) FILTER (WHERE published_at > (SELECT d FROM last) - 90) AS n1,
+                   count(*) FILTER (WHERE published_at > (SELECT d FROM last) - 90 AND sentiment = 'negative') AS k1,
+                   count(*) FILTER (WHERE published_at <= (SELECT d FROM last) - 90) AS n2,
+                   count(*) FILTER (WHERE published_at <= (SELECT d FROM last) - 90 AND sentiment = 'negative') AS k2
+            FROM sent WHERE a_at >= 0 AND aspect IS NOT NULL GROUP BY ALL)
+        SELECT *, (k1 / n1 - k2 / n2)
+                  / sqrt(((k1 + k2) / (n1 + n2)) * (1 - (k1 + k2) / (n1 + n2)) * (1 / n1 + 1 / n2)) AS z
+        FROM c WHERE n1 >= 5 AND n2 >= 5 AND k1 / n1 > k2 / n2 AND k1 + k2 < n1 + n2
+    """).fetchall()
+    for product_id, aspect, n1, k1, n2, k2, z in rows:
+        p_value = 0.5 * math.erfc(z / math.sqrt(2))
+        if p_value < 0.05:
+            con.execute("INSERT INTO emerging_complaints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', 1)",
+                        [product_id, aspect, n1, k1, n2, k2, k1 / n1, k2 / n2, z, p_value])
+    con.execute("""
+        UPDATE emerging_complaints e SET quotes = q.quotes
+        FROM (SELECT product_id, aspect,
+                     to_json(list({'review_id': review_id, 'sentence_id': sentence_id, 'text': text,
+                                   'start': start_char, 'end': end_char,
+                                   'url': 'https://shop.example/products/' || product_id || '#' || review_id}
+                                  ORDER BY published_at DESC, sentence_id)[1:3]) AS quotes
+              FROM sent WHERE sentiment = 'negative' GROUP BY ALL) q
+        WHERE q.product_id = e.product_id AND q.aspect = e.aspect
     """)
     for name in ("gen", "gen2", "gen3", "gen4", "g", "sent", "per_aspect", "extra_ids"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

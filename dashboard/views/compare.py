@@ -48,11 +48,14 @@ order = table.groupby("aspect")["mentions"].sum().sort_values(ascending=False).i
 
 st.caption("Share positive / negative = mentions of that polarity / all mentions of the aspect, "
            "over the dates in the sidebar.")
+chart_data = table.assign(product=table["product"].map(render.chart_text),
+                          aspect=table["aspect"].map(render.chart_text))
+chart_order = [render.chart_text(a) for a in order]
 left, right = st.columns(2)
 for column, measure, title in ((left, "positive_share", "Share positive per aspect"),
                                (right, "negative_share", "Share negative per aspect")):
-    chart = px.bar(table, x=measure, y="aspect", color="product", barmode="group", orientation="h",
-                   category_orders={"aspect": order}, title=title,
+    chart = px.bar(chart_data, x=measure, y="aspect", color="product", barmode="group", orientation="h",
+                   category_orders={"aspect": chart_order}, title=title,
                    hover_data={"mentions": ":,"},
                    labels={measure: title.replace(" per aspect", "") + " (%)", "aspect": "Aspect",
                            "product": "Product", "mentions": "Mentions"})
@@ -60,8 +63,8 @@ for column, measure, title in ((left, "positive_share", "Share positive per aspe
                         xaxis_tickformat=".0%", margin=dict(t=50, b=40), legend=dict(orientation="h", y=-0.15))
     column.plotly_chart(chart, width="stretch", key=f"compare_{measure}")
 
-volume = px.bar(table, x="aspect", y="mentions", color="product", barmode="group",
-                category_orders={"aspect": order}, title="Volume: mentions per aspect",
+volume = px.bar(chart_data, x="aspect", y="mentions", color="product", barmode="group",
+                category_orders={"aspect": chart_order}, title="Volume: mentions per aspect",
                 labels={"mentions": "Mentions (sentences)", "aspect": "Aspect", "product": "Product"})
 volume.update_layout(height=340, margin=dict(t=50, b=40))
 st.plotly_chart(volume, width="stretch", key="compare_volume")

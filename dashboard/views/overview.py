@@ -16,12 +16,11 @@ if table.empty:
     st.info("No reviews match the filters in the sidebar. Widen the date range or clear a filter.")
     st.stop()
 
-total_reviews = int(table["reviews"].sum())
-weighted_rating = (table["avg_rating"] * table["reviews"]).sum() / max(1, table["reviews"][table["avg_rating"].notna()].sum())
+catalogue = queries.catalogue_summary(ctx.db, ctx.stamp, f)
 c1, c2, c3 = st.columns(3)
-c1.metric("Products", render.fmt_int(len(table)))
-c2.metric("Reviews", render.fmt_int(total_reviews))
-c3.metric("Average rating", render.fmt_rating(weighted_rating))
+c1.metric("Products", render.fmt_int(catalogue["products"]))
+c2.metric("Reviews", render.fmt_int(catalogue["reviews"]))
+c3.metric("Average rating", render.fmt_rating(catalogue["avg_rating"]))
 
 st.subheader("Products")
 st.caption(f"Net sentiment = (positive − negative sentences) / sentences, from −1 to +1, averaged "
@@ -48,7 +47,8 @@ with d2:
                           label="Download all findings (summary report)")
 
 chart = px.scatter(
-    table, x="avg_rating", y="net_sentiment", size="reviews", hover_name="product",
+    table.assign(product=table["product"].map(render.chart_text),
+                 category=table["category"].map(render.chart_text)), x="avg_rating", y="net_sentiment", size="reviews", hover_name="product",
     color="category" if table["category"].notna().any() else None, size_max=40,
     title="Rating against what the text says",
     labels={"avg_rating": "Average rating (stars, 1-5)", "net_sentiment": "Net sentiment (−1 to +1)",
@@ -56,7 +56,34 @@ chart = px.scatter(
 chart.update_layout(height=380, margin=dict(t=50, b=40))
 st.plotly_chart(chart, width="stretch", key="overview_chart")
 
-st.subheader("Emerging complaints across the catalogue")
+st.subheader("Emerging complaints")
+findings = queries.emerging_findings(ctx.db, ctx.stamp, f.categories)
+if findings.empty:
+    st.caption("The last analysis found no product whose complaints about an aspect rose "
+               "significantly in the last 90 days.")
+else:
+    st.caption("Aspects whose share of negative mentions rose significantly (p < 0.05) in the last "
+               "90 days against the product's history before, found by the analysis job.")
+    for row in findings.head(5).itertuples(index=False):
+        quote = next((q for q in row.quotes if isinstance(q, dict)), None)
+        st.markdown(
+            f'<div class="rl-finding"><b>{render.safe_text(row.product)}: {render.safe_text(row.aspect)}</b> · '
+            f'negative {render.fmt_pct(row.before_share)} → {render.fmt_pct(row.recent_share)} '
+            f'({render.fmt_int(row.recent_mentions)} recent mentions, p = {row.p_value:.3f})</div>'
+            + (render.quote_html(quote.get("text", ""), None, None, row.aspect, quote.get("url")) if quote else ""),
+            unsafe_allow_html=True)
+    table = findings.drop(columns=["quotes", "product_id"])
+    st.dataframe(table.rename(columns={
+        "product": "Product", "aspect": "Aspect", "recent_share": "Negative share, last 90 days",
+        "before_share": "Negative share, before", "recent_mentions": "Mentions, last 90 days",
+        "before_mentions": "Mentions, before", "p_value": "p-value"}),
+        hide_index=True, width="stretch", key="emerging_findings_table",
+        column_config={"Negative share, last 90 days": st.column_config.NumberColumn(format="percent"),
+                       "Negative share, before": st.column_config.NumberColumn(format="percent"),
+                       "p-value": st.column_config.NumberColumn(format="%.4f")})
+    frame.download_table(table, "emerging_complaints_by_product.csv", key="dl_emerging_findings")
+
+st.subheader("Complaints growing across the catalogue")
 emerging = queries.emerging_complaints(ctx.db, ctx.stamp, f, ctx.last)
 if emerging.empty:
     st.success(f"No aspect drew more complaints in the last {f.period_days} days than in the "

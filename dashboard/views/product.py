@@ -56,6 +56,20 @@ if insights.empty:
 else:
     st.caption("Findings come from the last analysis run over all of this product's reviews. "
                "Trend = change of share, last 90 days against before; small counts are marked.")
+    shown_quotes = [q for qs in insights["quotes"] for q in qs if isinstance(q, dict) and q.get("sentence_id")]
+    marks = queries.quote_marks(ctx.db, ctx.stamp, product_id,
+                                tuple(sorted({q["sentence_id"] for q in shown_quotes})))
+
+    def mark_in(quote: dict, kind: str, name: str) -> tuple[int | None, int | None]:
+        """The aspect term / need phrase of this finding inside the quote's text, if known."""
+        wanted = marks[(marks["sentence_id"] == quote.get("sentence_id"))
+                       & (marks["kind"] == ("need" if kind == "need" else "aspect"))
+                       & (marks["name"] == name)]
+        base = quote.get("start")
+        if wanted.empty or not isinstance(base, int):
+            return None, None
+        return int(wanted["start_char"].iloc[0]) - base, int(wanted["end_char"].iloc[0]) - base
+
     columns = st.columns(3)
     for (kind, title, subtitle), column in zip(KINDS, columns):
         rows = insights[insights["kind"] == kind].head(TOP)
@@ -73,7 +87,7 @@ else:
                     f'<small>confidence: {render.safe_text(render.confidence_note(int(row.mentions), row.share, row.confidence))}</small></div>',
                     unsafe_allow_html=True)
                 quotes = row.quotes[:3]
-                st.markdown("".join(render.quote_html(q.get("text", ""), q.get("start"), q.get("end"),
+                st.markdown("".join(render.quote_html(q.get("text", ""), *mark_in(q, kind, row.name),
                                                       row.name, q.get("url"))
                                     for q in quotes if isinstance(q, dict)),
                             unsafe_allow_html=True)
@@ -100,11 +114,12 @@ with left:
     if aspects.empty:
         st.info("No aspect mentions in the selected dates.")
     else:
-        long = aspects[["aspect", "positive", "neutral", "negative"]].melt(id_vars=["aspect"], value_vars=["positive", "neutral", "negative"],
+        long = aspects[["aspect", "positive", "neutral", "negative"]].assign(
+            aspect=aspects["aspect"].map(render.chart_text)).melt(id_vars=["aspect"], value_vars=["positive", "neutral", "negative"],
                             var_name="polarity", value_name="mentions")
         chart = px.bar(long, y="aspect", x="mentions", color="polarity", orientation="h",
                        color_discrete_map=render.CHART_COLOURS,
-                       category_orders={"aspect": aspects["aspect"].tolist(),
+                       category_orders={"aspect": [render.chart_text(a) for a in aspects["aspect"]],
                                         "polarity": ["positive", "neutral", "negative"]},
                        title="Aspect sentiment (top 15 aspects)",
                        labels={"mentions": "Mentions (sentences)", "aspect": "Aspect", "polarity": "Polarity"})

@@ -28,7 +28,7 @@ if table.empty:
 table = table.assign(trend=table["sentences_now"] - table["sentences_before"],
                      keywords=[", ".join(k) for k in table["keywords"]])
 
-top = table.head(15)
+top = table.head(15).assign(label=lambda t: t["label"].map(render.chart_text))
 chart = px.bar(top, x="size", y="label", orientation="h", color="trend",
                color_continuous_scale="RdYlGn_r" if kind == "complaint" else "Blues",
                category_orders={"label": top["label"].tolist()},
