@@ -109,7 +109,7 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None
         raise UnreadableFile(f"{path} is a folder; pass the export files in it instead")
     fmt = fmt or detect_format(path)
     if fmt in ("csv", "tsv"):
-        return _read_delimited(con, path, "," if fmt == "csv" else "\t", fmt)
+        return _read_delimited(con, path, _delimiter(path) if fmt == "csv" else "\t", fmt)
     if fmt == "parquet":
         return _read_parquet(con, path)
     if fmt in ("json", "jsonl"):
@@ -118,6 +118,19 @@ def read_into(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None
 
 
 # --- CSV / TSV ------------------------------------------------------------------------------
+
+def _delimiter(path: Path) -> str:
+    """Comma, unless the header line clearly uses semicolons (spreadsheets in many locales),
+    tabs or pipes instead."""
+    try:
+        with _open_bytes(path) as handle:
+            header = handle.readline(65536)
+    except (OSError, EOFError):
+        return ","
+    counts = {sep: header.count(sep.encode()) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
+
 
 def _read_delimited(con, path: Path, delimiter: str, fmt: str) -> Loaded:
     for encoding in ("utf-8", "latin-1"):

@@ -28,6 +28,7 @@ Example::
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -122,11 +123,11 @@ def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str
     summary = ImportSummary()
     collected_at = now or store.now()
     store.ensure(db)
-    with store.writer(db) as con:
-        run_id = store.start_collect_run(con, "import", ", ".join(str(p) for p in paths))
-    summary.run_id = run_id
     mem = duckdb.connect()
     mem.execute("SET enable_progress_bar = false")
+    with _in_store(mem, db):
+        run_id = store.start_collect_run(mem, "import", ", ".join(str(p) for p in paths))
+    summary.run_id = run_id
     try:
         for path in paths:
             try:
@@ -135,13 +136,15 @@ def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str
             except (UnreadableFile, MappingError) as exc:
                 summary.file_errors[str(path)] = str(exc)
     finally:
-        mem.close()
         status = "ok" if summary.ok and not summary.rejected else ("partial" if summary.ok else "failed")
-        with store.writer(db) as con:
-            if summary.file_errors:
-                store.add_to_collect_run(con, run_id, errors=len(summary.file_errors),
-                                         problems={"file unreadable": len(summary.file_errors)})
-            store.finish_collect_run(con, run_id, status)
+        try:
+            with _in_store(mem, db):
+                if summary.file_errors:
+                    store.add_to_collect_run(mem, run_id, errors=len(summary.file_errors),
+                                             problems={"file unreadable": len(summary.file_errors)})
+                store.finish_collect_run(mem, run_id, status)
+        finally:
+            mem.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -176,6 +179,8 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
     collected_at = max(collected_at, store.now())
     loaded = read_into(mem, path)
     _step("read")
+    if loaded.rows >= 100_000:
+        _say(progress, f"  {path.name}: {loaded.rows:,} rows read, checking them ...")
     columns = [row[0] for row in mem.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()]
     mapping = find_columns(columns, column_map, file_name=str(path))
     if "body" not in mapping:
@@ -511,50 +516,37 @@ def _write_batch(mem, db: str, start: int, stop: int, run_id: int, file_source: 
                 AND _n >= $start AND _n < $stop)
              - (SELECT count(*) FROM py_rows WHERE reject IS NOT NULL AND _n >= $start AND _n < $stop)""",
         {"start": start, "stop": stop}).fetchall()[0][0]
-    _attach(mem, str(db))
-    try:
-        mem.execute("BEGIN")
-        try:
-            new = mem.execute(f"""
-                INSERT INTO reviewstore.main.reviews ({_INSERT_COLUMNS})
-                SELECT f.review_id, {pick('product_id')}, $source, nullif(trim(s.url), ''),
-                       nullif({pick('author')}, ''), rating_map.value, nullif(s.rating_raw, ''),
-                       rating_map.scale, nullif({pick('title')}, ''), {pick('body')},
-                       CASE WHEN p._n IS NOT NULL THEN p.language
-                            WHEN lang_map._n IS NULL THEN 'en' ELSE lang_map.lang END,
-                       f.day, {_HELPFUL_SQL}, {_VERIFIED_SQL},
-                       {"variant_map.variant" if "variant_map" in joins else "NULL"},
-                       $at::TIMESTAMP,
-                       CASE WHEN p._n IS NULL THEN left(sha1(coalesce(s.title, '') || chr(31) || s.body), 20)
-                            ELSE p.content_hash END,
-                       $run
-                FROM firsts f
-                JOIN staged s ON s._n = f._n
-                LEFT JOIN py_rows p ON p._n = f._n
-                LEFT JOIN lang_map ON lang_map._n = f._n
-                {joins}
-                WHERE f._n >= $start AND f._n < $stop
-                  -- rows this file already wrote are distinct by construction (firsts):
-                  -- compare only with the others, which keeps the check cheap on a big file
-                  AND f.review_id NOT IN (SELECT review_id FROM reviewstore.main.reviews
-                                          WHERE collect_run_id IS DISTINCT FROM $run
-                                             OR collected_at <> $at::TIMESTAMP)""",
-                {"source": file_source, "at": collected_at, "run": run_id, "start": start,
-                 "stop": stop}).fetchall()[0][0]
-            if products:
-                _upsert_products(mem, file_source, collected_at)
-            mem.execute("USE reviewstore")
-            try:
-                store.add_to_collect_run(mem, run_id, reviews_new=int(new),
-                                         duplicates=int(good) - int(new), **counts)
-            finally:
-                mem.execute("USE memory")
-            mem.execute("COMMIT")
-        except BaseException:
-            mem.execute("ROLLBACK")
-            raise
-    finally:
-        mem.execute("DETACH reviewstore")
+    with _in_store(mem, db):
+        new = mem.execute(f"""
+            INSERT INTO reviewstore.main.reviews ({_INSERT_COLUMNS})
+            SELECT f.review_id, {pick('product_id')}, $source, nullif(trim(s.url), ''),
+                   nullif({pick('author')}, ''), rating_map.value, nullif(s.rating_raw, ''),
+                   rating_map.scale, nullif({pick('title')}, ''), {pick('body')},
+                   CASE WHEN p._n IS NOT NULL THEN p.language
+                        WHEN lang_map._n IS NULL THEN 'en' ELSE lang_map.lang END,
+                   f.day, {_HELPFUL_SQL}, {_VERIFIED_SQL},
+                   {"variant_map.variant" if "variant_map" in joins else "NULL"},
+                   $at::TIMESTAMP,
+                   CASE WHEN p._n IS NULL THEN left(sha1(coalesce(s.title, '') || chr(31) || s.body), 20)
+                        ELSE p.content_hash END,
+                   $run
+            FROM firsts f
+            JOIN staged s ON s._n = f._n
+            LEFT JOIN py_rows p ON p._n = f._n
+            LEFT JOIN lang_map ON lang_map._n = f._n
+            {joins}
+            WHERE f._n >= $start AND f._n < $stop
+              -- rows this file already wrote are distinct by construction (firsts):
+              -- compare only with the others, which keeps the check cheap on a big file
+              AND f.review_id NOT IN (SELECT review_id FROM reviewstore.main.reviews
+                                      WHERE collect_run_id IS DISTINCT FROM $run
+                                         OR collected_at <> $at::TIMESTAMP)""",
+            {"source": file_source, "at": collected_at, "run": run_id, "start": start,
+             "stop": stop}).fetchall()[0][0]
+        if products:
+            _upsert_products(mem, file_source, collected_at)
+        store.add_to_collect_run(mem, run_id, reviews_new=int(new),
+                                 duplicates=int(good) - int(new), **counts)
     return int(new), int(good) - int(new)
 
 
@@ -578,6 +570,26 @@ def _upsert_products(mem, file_source: str, collected_at: datetime) -> None:
             category = coalesce(excluded.category, products.category),
             last_seen = greatest(excluded.last_seen, products.last_seen)""",
         {"source": file_source, "at": collected_at}).fetchall()
+
+
+@contextlib.contextmanager
+def _in_store(mem, db: str):
+    """One short write: attach the store, begin, let unqualified names (``reviews``,
+    ``collect_runs``) mean the store's, commit, detach. The file is held only inside."""
+    _attach(mem, str(db))
+    try:
+        mem.execute("BEGIN")
+        mem.execute("USE reviewstore")
+        try:
+            yield
+            mem.execute("COMMIT")
+        except BaseException:
+            mem.execute("ROLLBACK")
+            raise
+        finally:
+            mem.execute("USE memory")
+    finally:
+        mem.execute("DETACH reviewstore")
 
 
 def _attach(mem, path: str, wait: float = 60.0) -> None:

@@ -252,8 +252,9 @@ def _parse_text(text: str) -> date | None:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if (m := _NUMERIC.match(text)):
         first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        # US exports write month first; a first number above 12 can only be a day.
-        if first > 12:
+        # Dots are the European day.month.year; with slashes US exports write the month
+        # first, and a first number above 12 can only be a day.
+        if "." in text or first > 12:
             return _make(year, second, first)
         return _make(year, first, second)
     return _dateparser(text)
@@ -282,7 +283,8 @@ def parse_date(value: Any, now: Any = None) -> date | None:
 
     Reads ISO dates and timestamps, unix seconds or milliseconds, ``"09 1, 2016"``,
     ``"31-Jul-18"``, ``"July 4, 2024"``, ``"Reviewed in the United States on July 4, 2024"``,
-    ``"07/04/2024"`` (month first unless the first number is above 12), and relative forms
+    ``"07/04/2024"`` (month first unless the first number is above 12), ``"04.07.2024"`` (day
+    first), and relative forms
     (``"3 days ago"``, ``"a week ago"``, ``"yesterday"``) counted back from ``now`` (default:
     today, UTC). Anything else goes to ``dateparser``; what it cannot read gives None.
 

@@ -300,3 +300,12 @@ def test_exit_codes(tmp_path, db_path):
     good = write(tmp_path / "good.csv", GENERIC_HEADER + "k,5,T,A fine review of the kettle,2024-07-04,A\n")
     result = run_cli(db_path, str(good), str(all_bad))
     assert result.exit_code == 0 and "imported 1" in result.output and "rejected 1" in result.output
+
+
+def test_semicolon_separated_csv_from_a_spreadsheet(tmp_path, db_path):
+    path = write(tmp_path / "excel.csv", "product_id;rating;title;body;date;author\r\n"
+                 "k1;4;Good;Heats up fast, and the lid is tight;04.07.2024;Ann\r\n", encoding="latin-1")
+    summary = import_files(db_path, [path], progress=False)
+    assert summary.imported == 1, summary.text()
+    got = reviews(db_path)[0]
+    assert (got["body"], got["published_at"]) == ("Heats up fast, and the lid is tight", date(2024, 7, 4))

@@ -73,6 +73,7 @@ def test_column_scale_is_judged_on_the_whole_column():
     ("Reviewed in Germany on 4 July 2024", date(2024, 7, 4)),
     ("07/04/2024", date(2024, 7, 4)),
     ("25/12/2023", date(2023, 12, 25)),
+    ("04.07.2024", date(2024, 7, 4)),
     ("20240704", date(2024, 7, 4)),
     (datetime(2024, 7, 4, 23, 59), date(2024, 7, 4)),
     (date(2024, 7, 4), date(2024, 7, 4)),
