@@ -309,3 +309,20 @@ def test_semicolon_separated_csv_from_a_spreadsheet(tmp_path, db_path):
     assert summary.imported == 1, summary.text()
     got = reviews(db_path)[0]
     assert (got["body"], got["published_at"]) == ("Heats up fast, and the lid is tight", date(2024, 7, 4))
+
+
+def test_food_review_and_newer_marketplace_layouts(tmp_path, db_path):
+    food = write(tmp_path / "Reviews.csv",
+                 "Id,ProductId,UserId,ProfileName,HelpfulnessNumerator,HelpfulnessDenominator,Score,Time,Summary,Text\n"
+                 "1,B00F,A1,Ann Lee,3,4,5,1303862400,Good tea,The tea is fresh and the tin keeps it dry\n")
+    newer = write(tmp_path / "Kitchen.jsonl", json.dumps({
+        "rating": 4.0, "title": "Nice pan", "text": "Heats evenly and the handle stays cool",
+        "images": [], "asin": "B0PAN", "parent_asin": "B0PANS", "user_id": "AGX", "timestamp": 1588615855070,
+        "helpful_vote": 1, "verified_purchase": True}) + "\n")
+    summary = import_files(db_path, [food, newer], progress=False)
+    assert summary.imported == 2, summary.text()
+    got = {r["product_id"]: r for r in reviews(db_path)}
+    assert (got["B00F"]["author"], got["B00F"]["rating"], got["B00F"]["published_at"],
+            got["B00F"]["title"], got["B00F"]["helpful_votes"]) == ("Ann Lee", 5.0, date(2011, 4, 27), "Good tea", 3)
+    assert (got["B0PAN"]["author"], got["B0PAN"]["published_at"], got["B0PAN"]["verified"],
+            got["B0PAN"]["helpful_votes"]) == ("AGX", date(2020, 5, 4), True, 1)

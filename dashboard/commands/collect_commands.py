@@ -115,9 +115,10 @@ def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: 
             product: str | None, rating_scale: float | None, batch_size: int, quiet: bool) -> None:
     """Import review exports (CSV, TSV, JSON, JSONL, Parquet, plain or gzip).
 
-    Columns are found by name (product_id/asin, rating/overall/stars, body/reviewText/
-    verified_reviews/text, date/reviewTime/unixReviewTime, author/reviewerName, ...).
-    Bad rows are skipped and reported with their line; the same review is stored once.
+    Columns are found by name (product_id or asin, rating or overall or stars, body or
+    reviewText or verified_reviews or text, date or reviewTime or unixReviewTime, author or
+    reviewerName, ...); --map names the others. Bad rows are skipped and reported with their
+    line; the same review is stored once. Exits 1 when a file cannot be read or no row is usable.
 
     \b
     Examples:
@@ -141,8 +142,8 @@ def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: 
     if summary.file_errors:
         sys.exit(1)
     if summary.imported + summary.duplicates == 0:
-        click.echo("nothing could be imported: every row was rejected (see the reasons above)",
-                   err=True)
+        click.echo("nothing could be imported: the files hold no usable review rows "
+                   "(see the reasons above)", err=True)
         sys.exit(1)
 
 
