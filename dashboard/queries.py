@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterator
@@ -233,15 +234,15 @@ def review_facts(db: str, stamp: float):
     Columns: product_id, category, source, day, stars, rating, net (net sentiment or NULL),
     mismatch (boolean). Sorting by product lets a product's queries skip the other rows.
     """
-    sql = """
+    return _memory_copy(db, "facts", """
         SELECT r.product_id, p.category, r.source, r.published_at AS day,
                round(r.rating)::TINYINT AS stars, r.rating::FLOAT AS rating,
                a.net_sentiment::FLOAT AS net, a.rating_mismatch IS NOT NULL AS mismatch
-        FROM reviews r
-        LEFT JOIN review_analysis a ON a.review_id = r.review_id
-        LEFT JOIN products p ON p.product_id = r.product_id
-    """
-    return _memory_table("facts", _arrow(db, sql), order="product_id, day")
+        FROM store.reviews r
+        LEFT JOIN store.review_analysis a ON a.review_id = r.review_id
+        LEFT JOIN store.products p ON p.product_id = r.product_id
+        ORDER BY r.product_id, r.published_at
+    """)
 
 
 @st.cache_resource(ttl=TTL, max_entries=3, show_spinner="Summarising the themes…")
@@ -249,14 +250,14 @@ def theme_facts(db: str, stamp: float):
     """An in-memory DuckDB holding table ``theme_days``: theme sentences per theme, product and day."""
     # sentence_id is review_id || ':' || idx (schema 002), so the review is found without
     # reading the large sentences table.
-    sql = """
+    return _memory_copy(db, "theme_days", """
         SELECT ts.theme_id, r.product_id, r.published_at AS day, count(*)::INTEGER AS sentences
-        FROM theme_sentences ts
-        JOIN reviews r
+        FROM store.theme_sentences ts
+        JOIN store.reviews r
           ON r.review_id = ts.sentence_id[:length(ts.sentence_id) - strpos(reverse(ts.sentence_id), ':')]
         GROUP BY ALL
-    """
-    return _memory_table("theme_days", _arrow(db, sql), order="theme_id, day")
+        ORDER BY ts.theme_id, r.published_at
+    """)
 
 
 @atexit.register
@@ -266,24 +267,31 @@ def _drop_summaries() -> None:
     theme_facts.clear()
 
 
-def _memory_table(name: str, table, order: str):
-    """A new in-memory DuckDB with ``table`` (Arrow) copied in as ``name``, sorted by ``order``."""
+def _memory_copy(db: str, name: str, select: str):
+    """A new in-memory DuckDB with the store attached read-only just long enough to copy
+    ``select`` into table ``name``; raises StoreBusy while a job holds the file."""
     import duckdb
 
     mem = duckdb.connect()
-    mem.register("_incoming", table)
-    mem.execute(f"CREATE TABLE {name} AS SELECT * FROM _incoming ORDER BY {order}")
-    mem.unregister("_incoming")
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            mem.execute("ATTACH ? AS store (READ_ONLY)", [str(db)])
+            break
+        except duckdb.Error as exc:
+            if "lock" not in str(exc).lower():
+                mem.close()
+                raise store.StoreError(f"cannot read the database {db}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                mem.close()
+                raise store.StoreBusy(f"a job is updating the data in {db}; try again when it "
+                                      f"has finished") from exc
+            time.sleep(0.1)
+    try:
+        mem.execute(f"CREATE TABLE {name} AS {select}")
+    finally:
+        mem.execute("DETACH store")
     return mem
-
-
-def _arrow(db: str, sql: str):
-    """A parameterless query's result as an Arrow table (through the page run's connection)."""
-    con = _connection(db)
-    if con is not None:
-        return con.sql(sql).to_arrow_table()
-    with store.reader(db, wait=WAIT) as own:
-        return own.sql(sql).to_arrow_table()
 
 
 def _in_memory(mem, sql: str, params: list | None = None) -> pd.DataFrame:
