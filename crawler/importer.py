@@ -204,11 +204,11 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
     joins = _joins(mem)
     _step("ratings, dates, variants")
     _find_exceptions(mem, joins)
-    _step("exceptions")
+    _step("row checks and review ids")
     _redo_in_python(mem, joins)
     _step("python rows and languages")
-    _identify(mem, joins)
-    _step("review ids")
+    _identify(mem)
+    _step("first row of each review id")
 
     # Rejected rows, with exact line numbers when the fast reader may have shifted them.
     rejected = mem.execute("SELECT _n, _line, reject FROM exceptions WHERE NOT py AND reject IS NOT NULL "
@@ -241,7 +241,8 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
         _step(f"write batch {number + 1}")
         if total > batch_size:
             _say(progress, f"  {path.name}: {min(start + batch_size, total):,}/{total:,} rows written")
-    for table in ("firsts", "py_rows", "lang_map", "exceptions", "rating_map", "date_map", "variant_map"):
+    mem.execute("DROP VIEW IF EXISTS exceptions").fetchall()
+    for table in ("firsts", "py_rows", "lang_map", "checked", "rating_map", "date_map", "variant_map"):
         mem.execute(f"DROP TABLE IF EXISTS {table}").fetchall()
     mem.execute("DROP VIEW IF EXISTS staged").fetchall()
     mem.execute("DROP TABLE IF EXISTS raw").fetchall()
@@ -389,22 +390,31 @@ def _day_sql(joins: str) -> str:
 
 
 def _find_exceptions(mem, joins: str) -> None:
-    """``exceptions``: the few rows the plain SQL path cannot take as they are.
+    """``checked``: per row its date, its review id when SQL can compute it exactly, and the
+    flags; ``exceptions``: the few rows the plain SQL path cannot take as they are.
 
-    py: text Python must clean; reject: why the row is refused; date_unparsed; needs_lang: not
-    recognisably English, so py3langid decides.
+    py: text Python must clean (and identify); reject: why the row is refused; date_unparsed;
+    needs_lang: not recognisably English, so the language detector decides.
     """
     py = _needs_python([f"s.{c}" for c in ("product_id", "author", "title", "body")])
+    plain_id = ("left(sha1(lower(product_id) || chr(31) || lower(coalesce(author, '')) || chr(31) "
+                "|| coalesce(CAST(day AS VARCHAR), '') || chr(31) || lower(body)), 20)")
     mem.execute(f"""
-        CREATE OR REPLACE TEMP TABLE exceptions AS
-        SELECT * FROM (
-            SELECT s._n, s._line, ({py}) AS py,
+        CREATE OR REPLACE TEMP TABLE checked AS
+        SELECT _n, _line, py, reject,
+               coalesce(date_raw <> '' AND day IS NULL, false) AS date_unparsed, needs_lang, day,
+               CASE WHEN NOT py AND reject IS NULL THEN {plain_id} END AS review_id
+        FROM (
+            SELECT s._n, s._line, s.product_id, s.author, s.body, s.date_raw, ({py}) AS py,
                    CASE WHEN coalesce(s.body, '') = '' THEN 'no review text'
                         WHEN coalesce(s.product_id, '') = '' THEN 'no product id'
                         WHEN rating_map.problem IS NOT NULL THEN rating_map.problem END AS reject,
-                   coalesce(s.date_raw <> '' AND {_day_sql(joins)} IS NULL, false) AS date_unparsed,
+                   {_day_sql(joins)} AS day,
                    NOT coalesce(regexp_matches(s.body, '{_ENGLISH_SQL}'), false) AS needs_lang
-            FROM staged s {joins})
+            FROM staged s {joins})""").fetchall()
+    mem.execute("""
+        CREATE OR REPLACE TEMP VIEW exceptions AS
+        SELECT _n, _line, py, reject, date_unparsed, needs_lang FROM checked
         WHERE py OR reject IS NOT NULL OR date_unparsed OR needs_lang""").fetchall()
 
 
@@ -486,18 +496,13 @@ _VERIFIED_SQL = """CASE
         WHEN lower(trim(s.verified_raw)) IN ('false', 'f', 'no', 'n', '0', '0.0') THEN false END"""
 
 
-def _identify(mem, joins: str) -> None:
+def _identify(mem) -> None:
     """``firsts``: the review id and date of every good row, kept for the first row of each id
     in the file (later rows with the same id are duplicates within the file)."""
-    day = _day_sql(joins)
-    plain_id = ("left(sha1(lower(s.product_id) || chr(31) || lower(coalesce(s.author, '')) || chr(31) "
-                "|| coalesce(CAST(day AS VARCHAR), '') || chr(31) || lower(s.body)), 20)")
-    mem.execute(f"""
+    mem.execute("""
         CREATE OR REPLACE TEMP TABLE firsts AS
         SELECT review_id, min(_n) AS _n, any_value(day) AS day FROM (
-            SELECT s._n, {plain_id} AS review_id, day
-            FROM (SELECT s.*, {day} AS day FROM staged s {joins}) s
-            WHERE s._n NOT IN (SELECT _n FROM exceptions WHERE py OR reject IS NOT NULL)
+            SELECT _n, review_id, day FROM checked WHERE review_id IS NOT NULL
             UNION ALL
             SELECT _n, review_id, day FROM py_rows WHERE reject IS NULL)
         GROUP BY review_id""").fetchall()
