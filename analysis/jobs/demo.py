@@ -2,8 +2,9 @@
 
 Generate the demo shop (once, into ``data/demo_shop``), serve it on 127.0.0.1, then run the
 same job as `reviewlens run` on it (crawl, train the sentiment model if it is missing,
-analyze, write the reports), under the same lock and recorded in ``job_runs``. The command
-then serves the dashboard on the result.
+analyze, write the reports), under the same lock and recorded in ``job_runs``. In each
+category the first product is marked "ours" and the others "competitor" (:func:`demo_sides`),
+so the reports' ``side`` column has both. The command then serves the dashboard on the result.
 
 Example::
 
@@ -13,6 +14,7 @@ Example::
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +54,29 @@ def ensure_shop(shop_dir: str | Path = DEMO_SHOP_DIR, products: int | None = Non
     return shop_dir
 
 
+def demo_sides(shop_dir: str | Path) -> dict[str, str]:
+    """The demo's story: in each category the first product is ours, the others are rivals'.
+
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "products.json").write_text(json.dumps([
+    ...     {"product_id": "A", "category": "Kitchen"}, {"product_id": "B", "category": "Kitchen"}]))
+    >>> demo_sides(folder)
+    {'A': 'ours', 'B': 'competitor'}
+    """
+    path = Path(shop_dir) / "products.json"
+    try:
+        products = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # an older shop folder without it: every product is "ours"
+    sides, seen = {}, set()
+    for product in products:
+        category = product.get("category")
+        sides[product["product_id"]] = "competitor" if category in seen else "ours"
+        seen.add(category)
+    return sides
+
+
 def run_demo(db: str, *, shop_dir: str | Path = DEMO_SHOP_DIR, reports_dir: str | Path = REPORTS_DIR,
              device: str = "auto", products: int | None = None, log: Callable[[str], None] = print,
              progress: bool = True, **steps) -> DemoResult:
@@ -69,7 +94,8 @@ def run_demo(db: str, *, shop_dir: str | Path = DEMO_SHOP_DIR, reports_dir: str 
     with demo_shop.serve(shop_dir, host="127.0.0.1", port=0) as shop:
         log(f"demo shop: serving on {shop.url}")
         source = Source(name="demo shop", urls=[], sitemaps=[shop.url.rstrip("/") + "/sitemap.xml"],
-                        side="ours", polite=False)  # loopback: no delays needed
+                        side="ours", polite=False,  # loopback: no delays needed
+                        products=demo_sides(shop_dir))
         config = JobConfig(path=Path("(demo)"), sources=[source], reports_dir=str(reports_dir), device=device)
         job_started = time.monotonic()
         result = run_job(db, config, log=log, progress=progress, **steps)

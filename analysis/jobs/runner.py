@@ -24,6 +24,7 @@ Example::
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -83,7 +84,7 @@ def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyz
     """
     crawl = crawl or _real_crawl
     analyze = analyze or _real_analyze
-    prepare_model = prepare_model or _real_prepare_model
+    prepare_model = prepare_model or functools.partial(_real_prepare_model, log=log)
     write_reports = write_reports or _real_write_reports
     reports_dir = Path(reports_dir or config.reports_dir)
     with JobLock(lock_path or lock_path_for(db)) as lock:
@@ -221,10 +222,14 @@ def _real_analyze(db, **options) -> dict:
     return run_analysis(db, **options)
 
 
-def _real_prepare_model(db) -> None:
-    from analysis.sentiment import ensure_default_model
+def _real_prepare_model(db, log: Callable[[str], None] = print) -> None:
+    from analysis.sentiment import default_model_dir, default_model_ready, ensure_default_model
 
-    ensure_default_model(db)
+    if not default_model_ready(default_model_dir()):
+        log(f"  sentiment model: none in {default_model_dir()} yet; training it (one time, minutes on CPU)")
+        started = time.monotonic()
+        ensure_default_model(db, log=lambda message: log(f"  sentiment model: {message}"))
+        log(f"  sentiment model: trained in {time.monotonic() - started:.0f}s")
 
 
 def _real_write_reports(db, reports_dir, excel) -> dict:
