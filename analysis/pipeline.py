@@ -135,7 +135,7 @@ class Worker:
             else:
                 if not language:
                     language = detect_language(clean_text(body))
-                if language and language.lower() != "en":
+                if language and language.lower().replace("_", "-").split("-")[0] != "en":  # en-US is English
                     reason = "non_english"
             out.append({**row, "language": language, "skipped_reason": reason})
         return out
