@@ -87,22 +87,23 @@ def page_queries(db: str) -> dict[str, list]:
     }
 
 
-def time_queries(db: str, calls: list, repeat: int) -> float:
+def time_queries(db: str, calls: list, repeat: int) -> tuple[float, float]:
     """One page's queries as a page run makes them: one read-only connection, cold query cache
     (the per-store summaries are built already, see time_summaries)."""
     import streamlit as st
 
     from dashboard import queries as q
 
-    runs = []
+    runs, cpu = [], []
     for _ in range(repeat):
         st.cache_data.clear()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         with q.page_run(db):
             for call in calls:
                 call()
         runs.append(time.perf_counter() - started)
-    return statistics.median(runs) * 1000
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(runs) * 1000, statistics.median(cpu) * 1000
 
 
 def time_summaries(db: str) -> float:
@@ -154,24 +155,34 @@ def main(argv=None) -> None:
     dbs = {size: build_store(size) for size in sizes}
 
     query_ms: dict[str, dict[int, float]] = {}
+    query_cpu: dict[str, dict[int, float]] = {}
     app_ms: dict[str, dict[int, float]] = {}
     summary_ms: dict[int, float] = {}
     for size, db in dbs.items():
         summary_ms[size] = statistics.median(time_summaries(db) for _ in range(args.repeat))
         for page, calls in page_queries(db).items():
-            query_ms.setdefault(page, {})[size] = time_queries(db, calls, args.repeat)
+            wall, cpu = time_queries(db, calls, args.repeat)
+            query_ms.setdefault(page, {})[size] = wall
+            query_cpu.setdefault(page, {})[size] = cpu
         for page in ("overview", "product", "compare", "themes", "reviews"):
             app_ms.setdefault(page, {})[size] = time_apptest(db, page)
         print(f"  measured {size:,} reviews", flush=True)
 
     head = "".join(f"{s:>12,}" for s in sizes)
     grow = f"{'x ' + format(sizes[-1] // sizes[0], ',') + ' reviews':>16}" if len(sizes) > 1 else ""
-    print(f"\npage queries, cold cache, median of {args.repeat} (ms)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nload average at the end: {load:.1f} on {os.cpu_count()} CPU(s)")
+    print(f"\npage queries, cold query cache, median of {args.repeat}, wall time (ms)")
     print(f"{'page':<32}{head}{grow}   goal < {GOAL_MS} ms at the largest")
     for page, by_size in query_ms.items():
         ratio = f"{by_size[sizes[-1]] / by_size[sizes[0]]:>15.1f}x" if len(sizes) > 1 else ""
         verdict = "ok" if by_size[sizes[-1]] < GOAL_MS else "OVER"
         print(f"{page:<32}" + "".join(f"{by_size[s]:>12.0f}" for s in sizes) + ratio + f"   {verdict}")
+    print(f"\nthe same, CPU time of this process (all its threads; less sensitive to other load) (ms)")
+    print(f"{'page':<32}{head}{grow}")
+    for page, by_size in query_cpu.items():
+        ratio = f"{by_size[sizes[-1]] / by_size[sizes[0]]:>15.1f}x" if len(sizes) > 1 else ""
+        print(f"{page:<32}" + "".join(f"{by_size[s]:>12.0f}" for s in sizes) + ratio)
     ratio = f"{summary_ms[sizes[-1]] / summary_ms[sizes[0]]:>15.1f}x" if len(sizes) > 1 else ""
     print(f"{'(once per store change) summaries':<32}" + "".join(f"{summary_ms[s]:>12.0f}" for s in sizes)
           + ratio + "   built on the first view after a job")

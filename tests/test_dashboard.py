@@ -18,13 +18,19 @@ HOSTILE = ("<script>alert('owned')</script> The lid is awful, see [click here](h
            "and **bold** :red[alert] $x^2$ <img src=x onerror=alert(1)>")
 
 
+HOSTILE_PRODUCT = "Evil <b>Kettle</b> [win](javascript:alert(1)) **now**"
+
+
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("dash") / "shop.duckdb"
-    return sample_data.build(path, reviews=1500, products=4, extra_reviews=[
+    db = sample_data.build(path, reviews=1500, products=4, extra_reviews=[
         {"review_id": "hostile1", "product_id": "p0000", "body": HOSTILE, "rating": 1.0,
          "title": "<b>[x](javascript:alert(1))</b>", "url": "javascript:alert(1)",
          "published_at": "2025-12-30"}])
+    with store.writer(db) as con:  # a shop page can name a product anything
+        con.execute("UPDATE products SET title = ? WHERE product_id = 'p0003'", [HOSTILE_PRODUCT])
+    return db
 
 
 def app(db: str, monkeypatch, **params) -> AppTest:
@@ -231,6 +237,22 @@ def test_hostile_review_text_is_shown_as_text(shop, monkeypatch):
     at.switch_page("views/product.py").run()
     _no_exception(at)
     assert "<script" not in markdown_text(at).replace("<style>", "")
+
+
+def test_hostile_product_name_is_shown_as_text(shop, monkeypatch):
+    at = app(shop, monkeypatch, product="p0003").run()
+    at.switch_page("views/product.py").run()
+    _no_exception(at)
+    title = at.title[0].value
+    assert "[win](" not in title and "**now**" not in title and "<b>" not in title
+    assert "Kettle" in title and "win" in title
+    for chart in at.get("plotly_chart"):
+        assert "<b>" not in chart.proto.spec
+    at = app(shop, monkeypatch, compare=["p0003", "p0001"]).run()
+    at.switch_page("views/compare.py").run()
+    _no_exception(at)
+    for chart in at.get("plotly_chart"):
+        assert "<b>Kettle" not in chart.proto.spec and "&lt;b&gt;Kettle" in chart.proto.spec
 
 
 def test_empty_store_says_what_to_run(tmp_path, monkeypatch):

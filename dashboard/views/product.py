@@ -27,7 +27,7 @@ info = catalogue.set_index("product_id").loc[product_id]
 name = str(info["name"])
 
 st.set_page_config(page_title=f"{name} · reviewlens")
-st.title(name)
+st.title(render.plain_label(name))  # a shop can name a product anything: no markdown in it
 facts = [str(v) for v in (info["brand"], info["category"], info["source"]) if v and v == v]
 link = render.safe_url(info["url"])
 st.markdown('<div class="rl-meta">' + " · ".join(render.safe_text(v) for v in facts)
