@@ -84,6 +84,12 @@ def test_duplicates_across_write_batches(tmp_path, db_path):
     path = write(tmp_path / "many.csv", GENERIC_HEADER + "\n".join(lines + lines[:7]) + "\n")
     summary = import_files(db_path, [path], batch_size=10, progress=False)
     assert (summary.read, summary.imported, summary.duplicates) == (57, 50, 7)
+    for r in reviews(db_path):  # every stored row carries its own id, date and hash
+        assert r["review_id"] == store.review_id(r["product_id"], r["author"],
+                                                 r["published_at"].isoformat(), r["body"])
+        assert r["body"].endswith(f"{r['author'][1:]} is about the kettle")
+        assert r["published_at"].day == 1 + int(r["author"][1:]) % 9
+        assert r["content_hash"] == store.content_hash(r["title"], r["body"])
     run = rows(db_path, "SELECT * FROM collect_runs")[0]
     assert (run["reviews_read"], run["reviews_new"], run["duplicates"]) == (57, 50, 7)
 
