@@ -207,21 +207,27 @@ def test_parquet(tmp_path, db_path):
                         {"product_id": "p2", "title": "Kettle Two", "category": "Kitchen"}]
 
 
-@pytest.mark.parametrize("encoding, newline, bom", [
-    ("utf-8", "\n", True), ("latin-1", "\n", False), ("utf-8", "\r\n", False), ("latin-1", "\r\n", False)])
-def test_encodings_and_line_endings(tmp_path, db_path, encoding, newline, bom):
-    text = (GENERIC_HEADER
-            + 'k1,5,Très bien,"Très bonne bouilloire, elle chauffe vite et fait peu de bruit",2024-07-04,Zoë\n'
-            + "k1,4,Good,Plain text review about the kettle,2024-07-05,Al\n").replace("\n", newline)
-    path = write(tmp_path / "enc.csv", ("\ufeff" if bom else "") + text, encoding=encoding)
-    summary = import_files(db_path, [path], progress=False)
-    assert (summary.imported, summary.rejected) == (2, 0), summary.text()
-    got = {r["author"]: r for r in reviews(db_path)}
-    assert got["Zoë"]["body"] == "Très bonne bouilloire, elle chauffe vite et fait peu de bruit"
-    assert got["Zoë"]["title"] == "Très bien" and got["Zoë"]["language"] == "fr"
-    assert got["Al"]["body"] == "Plain text review about the kettle"
-    columns = store.query(db_path, "SELECT product_id FROM reviews").rows
-    assert {c[0] for c in columns} == {"k1"}  # the BOM did not end up in the first column's name
+def test_encodings_and_line_endings(tmp_path, db_path):
+    variants = [("utf-8", "\n", True), ("latin-1", "\n", False), ("utf-8", "\r\n", False),
+                ("latin-1", "\r\n", False)]
+    paths = []
+    for number, (encoding, newline, bom) in enumerate(variants):
+        # Each file's reviews differ by product, so the four files do not dedupe each other.
+        text = (GENERIC_HEADER
+                + f'k{number},5,Très bien,"Très bonne bouilloire, elle chauffe vite et fait peu de bruit",'
+                  f"2024-07-04,Zoë\n"
+                + f"k{number},4,Good,Plain text review about the kettle,2024-07-05,Al\n").replace("\n", newline)
+        paths.append(write(tmp_path / f"enc{number}.csv", ("\ufeff" if bom else "") + text, encoding=encoding))
+    summary = import_files(db_path, paths, progress=False)
+    assert (summary.imported, summary.rejected) == (8, 0), summary.text()
+    for number in range(len(variants)):
+        got = {r["author"]: r for r in rows(db_path, "SELECT * FROM reviews WHERE product_id = ?",
+                                             [f"k{number}"])}
+        assert got["Zoë"]["body"] == "Très bonne bouilloire, elle chauffe vite et fait peu de bruit"
+        assert got["Zoë"]["title"] == "Très bien" and got["Zoë"]["language"] == "fr"
+        assert got["Al"]["body"] == "Plain text review about the kettle"
+    # the BOM did not end up in the first column's name (the product ids were found)
+    assert {r["product_id"] for r in reviews(db_path)} == {"k0", "k1", "k2", "k3"}
 
 
 def test_tsv_alexa_layout_without_a_product_column(tmp_path, db_path):
