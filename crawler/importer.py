@@ -337,9 +337,16 @@ _FAST_DATE = """CASE
     END"""
 
 
+# A `now` that tells relative dates ("3 days ago") from absolute ones, as the crawler does.
+_FAR_PAST = datetime(1999, 1, 1)
+
+
 def _normalise_dates(mem, has_date: bool, collected_at: datetime) -> None:
-    """``date_map``: each distinct date text SQL cannot read -> its day (or NULL)."""
-    mem.execute("CREATE OR REPLACE TEMP TABLE date_map (raw VARCHAR, day DATE)").fetchall()
+    """``date_map``: each distinct date text SQL cannot read -> its day (or NULL), and whether
+    it is relative: "3 days ago" names another day tomorrow, so, as in the crawler, such a date
+    stays out of the review id and importing the file again later does not store it twice."""
+    mem.execute("CREATE OR REPLACE TEMP TABLE date_map (raw VARCHAR, day DATE, relative BOOLEAN)"
+                ).fetchall()
     if not has_date:
         return
     texts = mem.execute(f"""
@@ -348,8 +355,8 @@ def _normalise_dates(mem, has_date: bool, collected_at: datetime) -> None:
     rows = []
     for (raw,) in texts:
         day = parse_date(raw, now=collected_at)
-        rows.append((raw, day))
-    _insert_rows(mem, "date_map", ["raw", "day"], rows)
+        rows.append((raw, day, day is not None and parse_date(raw, now=_FAR_PAST) != day))
+    _insert_rows(mem, "date_map", ["raw", "day", "relative"], rows)
 
 
 
@@ -398,7 +405,8 @@ def _find_exceptions(mem, joins: str) -> None:
     """
     py = _needs_python([f"s.{c}" for c in ("product_id", "author", "title", "body")])
     plain_id = ("left(sha1(lower(product_id) || chr(31) || lower(coalesce(author, '')) || chr(31) "
-                "|| coalesce(CAST(day AS VARCHAR), '') || chr(31) || lower(body)), 20)")
+                "|| coalesce(CAST(id_day AS VARCHAR), '') || chr(31) || lower(body)), 20)")
+    relative = "coalesce(date_map.relative, false)" if "date_map" in joins else "false"
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         SELECT _n, _line, py, reject,
@@ -410,6 +418,7 @@ def _find_exceptions(mem, joins: str) -> None:
                         WHEN coalesce(s.product_id, '') = '' THEN 'no product id'
                         WHEN rating_map.problem IS NOT NULL THEN rating_map.problem END AS reject,
                    {_day_sql(joins)} AS day,
+                   CASE WHEN {relative} THEN NULL ELSE {_day_sql(joins)} END AS id_day,
                    NOT coalesce(regexp_matches(s.body, '{_ENGLISH_SQL}'), false) AS needs_lang
             FROM staged s {joins})""").fetchall()
     mem.execute("""
@@ -423,18 +432,19 @@ def _redo_in_python(mem, joins: str) -> None:
     and find the language of texts SQL did not take for English (``lang_map``)."""
     todo = mem.execute(f"""
         SELECT s._n, s._line, s.product_id, s.author, s.title, s.body, {_day_sql(joins)},
+               {"coalesce(date_map.relative, false)" if "date_map" in joins else "false"},
                rating_map.problem
         FROM staged s {joins}
         WHERE s._n IN (SELECT _n FROM exceptions WHERE py) ORDER BY s._n""").fetchall()
     fixed = []
-    for n, line, product_id, author, title, body, day, rating_problem in todo:
+    for n, line, product_id, author, title, body, day, relative, rating_problem in todo:
         product_id, author, title, body = (clean_text(product_id), clean_text(author) or None,
                                            clean_text(title) or None, clean_text(body))
         reject = ("no review text" if not body else "no product id" if not product_id
                   else rating_problem)
         fixed.append((n, line, day, product_id, author, title, body,
-                      None if reject else store.review_id(product_id, author,
-                                                          day.isoformat() if day else None, body),
+                      None if reject else store.review_id(
+                          product_id, author, day.isoformat() if day and not relative else None, body),
                       None if reject else store.content_hash(title, body),
                       None if reject else _language(body), reject))
     mem.execute("CREATE OR REPLACE TEMP TABLE py_rows (_n BIGINT, _line BIGINT, day DATE, "

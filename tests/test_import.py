@@ -338,3 +338,18 @@ def test_food_review_and_newer_marketplace_layouts(tmp_path, db_path):
             got["B00F"]["title"], got["B00F"]["helpful_votes"]) == ("Ann Lee", 5.0, date(2011, 4, 27), "Good tea", 3)
     assert (got["B0PAN"]["author"], got["B0PAN"]["published_at"], got["B0PAN"]["verified"],
             got["B0PAN"]["helpful_votes"]) == ("AGX", date(2020, 5, 4), True, 1)
+
+
+def test_relative_dates_stay_out_of_the_review_id(tmp_path, db_path):
+    from datetime import datetime
+
+    path = write(tmp_path / "rel.csv", GENERIC_HEADER
+                 + "k1,5,T,Bought it last week and the kettle is fine,3 days ago,Ann\n"
+                 + "k1,4,T,Bought it and the kettle is fine too,3 days ago,Bø\n")
+    first = import_files(db_path, [path], now=datetime(2024, 7, 4), progress=False)
+    again = import_files(db_path, [path], now=datetime(2024, 7, 9), progress=False)
+    assert (first.imported, again.imported, again.duplicates) == (2, 0, 2)
+    got = {r["author"]: r for r in reviews(db_path)}
+    assert got["Ann"]["published_at"] == date(2024, 7, 1)
+    for r in got.values():
+        assert r["review_id"] == store.review_id("k1", r["author"], None, r["body"])
