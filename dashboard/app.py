@@ -23,8 +23,8 @@ HERE = Path(__file__).resolve().parent
 st.set_page_config(page_title="reviewlens", page_icon="🔎", layout="wide")
 
 PAGES = [
-    st.Page(HERE / "views" / "overview.py", title="Overview", icon=":material/dashboard:",
-            url_path="overview", default=True),
+    # the default page is served at the root URL
+    st.Page(HERE / "views" / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page(HERE / "views" / "product.py", title="Product", icon=":material/inventory_2:",
             url_path="product"),
     st.Page(HERE / "views" / "compare.py", title="Compare", icon=":material/compare_arrows:",

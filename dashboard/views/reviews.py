@@ -93,7 +93,7 @@ cards = []
 for r in rows.itertuples(index=False):
     meta = [f'<span class="rl-stars">{render.stars(r.rating)}</span>',
             render.safe_text(r.product),
-            render.safe_text(r.published_at) if r.published_at is not None and r.published_at == r.published_at else "no date",
+            render.safe_text(f"{r.published_at:%Y-%m-%d}") if r.published_at is not None and r.published_at == r.published_at else "no date",
             render.safe_text(r.author or "anonymous"),
             render.safe_text(r.source)]
     if isinstance(r.sentiment, str):

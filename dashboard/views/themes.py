@@ -30,7 +30,8 @@ table = table.assign(trend=table["sentences_now"] - table["sentences_before"],
 
 top = table.head(15).assign(label=lambda t: t["label"].map(render.chart_text))
 chart = px.bar(top, x="size", y="label", orientation="h", color="trend",
-               color_continuous_scale="RdYlGn_r" if kind == "complaint" else "Blues",
+               color_continuous_scale="RdYlGn_r" if kind == "complaint" else "RdBu",
+               color_continuous_midpoint=0,
                category_orders={"label": top["label"].tolist()},
                title=f"Largest {kind} themes",
                labels={"size": "Sentences in theme", "label": "Theme", "trend": "Trend (sentences)"})
