@@ -56,7 +56,7 @@ def binary_scores(model, pairs: list[tuple[str, str]]) -> dict:
     return metrics
 
 
-def evaluate_sentiment(data_dir: str | Path | None, model=None) -> dict:
+def evaluate_sentiment(data_dir: str | Path | None, model=None, heldout_limit: int | None = None) -> dict:
     """Sentiment figures: each UCI file present in ``data_dir`` and the seed held-out split.
 
     Example::
@@ -74,24 +74,26 @@ def evaluate_sentiment(data_dir: str | Path | None, model=None) -> dict:
         for name in UCI_FILES:
             if (data_dir / name).exists():
                 out[name.removesuffix(".txt")] = binary_scores(model, read_uci(data_dir / name))
-    heldout = load_seed("heldout")
+    heldout = load_seed("heldout")[:heldout_limit]
     predicted = [label for label, _ in model.predict([r["text"] for r in heldout])]
     out["seed_heldout"] = classification_metrics([r["label"] for r in heldout], predicted)
     return out
 
 
-def evaluate(data_dir: str | Path | None, model=None, aspects: bool = True) -> dict:
+def evaluate(data_dir: str | Path | None, model=None, aspects: bool = True,
+             heldout_limit: int | None = None) -> dict:
     """Every figure there is: ``{"data", "missing", "sentiment", "aspects"}``.
 
     A missing folder is reported under ``missing`` (the seed held-out split is still measured);
-    aspect figures are included when :mod:`analysis.aspects_eval` exists.
+    aspect figures are included when :mod:`analysis.aspects_eval` exists. ``heldout_limit`` measures
+    only the first N held-out seed sentences (quick checks).
     """
     data = Path(data_dir) if data_dir else None
     result: dict = {"data": str(data) if data else None, "missing": None}
     if data is None or not data.is_dir():
         result["missing"] = (f"no evaluation folder at {data}: pass --data DIR with yelp_labelled.txt, "
                              "imdb_labelled.txt (UCI sentences) and the SemEval XML files")
-    result["sentiment"] = evaluate_sentiment(data if result["missing"] is None else None, model)
+    result["sentiment"] = evaluate_sentiment(data if result["missing"] is None else None, model, heldout_limit)
     if aspects and result["missing"] is None and importlib.util.find_spec("analysis.aspects_eval"):
         from analysis.aspects_eval import evaluate_aspects
 

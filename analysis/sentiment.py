@@ -177,8 +177,10 @@ def load_sentiment(name_or_path: str | os.PathLike | None = None, device: str = 
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    if device == "cpu" and torch.get_num_threads() < (os.cpu_count() or 1):
-        torch.set_num_threads(os.cpu_count() or 1)
+    if device == "cpu":
+        from analysis.train_sentiment import cpu_threads
+
+        torch.set_num_threads(cpu_threads())
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         model = AutoModelForSequenceClassification.from_pretrained(str(path))

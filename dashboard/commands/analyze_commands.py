@@ -99,7 +99,7 @@ def aspects(texts: tuple[str, ...], file: str | None) -> None:
 
 @click.command(name="train-sentiment")
 @click.option("--quick", is_flag=True, help="A small, fast fit on a slice of the seed set (for trying things out).")
-@click.option("--epochs", type=int, default=None, help="Passes over the data (default 3; 1 with --quick).")
+@click.option("--epochs", type=int, default=None, help="Passes over the data (default 1).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Where to save the model (default data/models/sentiment).")
 @click.option("--seed", type=int, default=0, show_default=True)

@@ -35,6 +35,43 @@ BAD = ["terrible", "awful", "horrible", "bad", "poor", "lousy", "dreadful", "dis
        "embarrassing", "ridiculous", "pitiful", "rubbish", "junky", "nasty", "lackluster", "so-so"]
 INTENSE = ["really", "very", "so", "super", "extremely", "incredibly", "truly", "absolutely", "quite",
            "pretty", "seriously", "genuinely", "remarkably", "exceptionally", "insanely", "just", ""]
+LIKE = ["love", "really like", "adore", "enjoy", "like", "really love", "am a big fan of", "can't get enough of"]
+DISLIKE = ["hate", "dislike", "can't stand", "regret buying", "really don't like", "am not a fan of", "despise"]
+SAD = ["disappointed", "frustrated", "let down", "annoyed", "ripped off", "disgusted", "angry", "unhappy", "cheated"]
+# A wide spread of everyday evaluative words, so the model meets more of the words real
+# reviewers use than the per-aspect lists alone would show it.
+POS_WORDS = ["great", "excellent", "amazing", "awesome", "fantastic", "wonderful", "superb", "outstanding",
+             "brilliant", "perfect", "lovely", "terrific", "incredible", "phenomenal", "fabulous", "stellar",
+             "top-notch", "impressive", "solid", "delightful", "marvelous", "exceptional", "first-rate", "flawless",
+             "good", "nice", "beautiful", "spectacular", "remarkable", "pleasant", "splendid", "magnificent",
+             "glorious", "gorgeous", "stunning", "charming", "enjoyable", "satisfying", "refreshing", "reliable",
+             "dependable", "sturdy", "well made", "well built", "well designed", "well done", "handy", "useful",
+             "convenient", "comfortable", "easy", "effortless", "smooth", "speedy", "efficient", "effective",
+             "worthwhile", "affordable", "reasonably priced", "generous", "friendly", "helpful", "courteous",
+             "professional", "prompt", "attentive", "welcoming", "warm", "cozy", "clean", "spotless", "fresh",
+             "delicious", "tasty", "flavorful", "mouthwatering", "yummy", "heavenly", "inspiring", "uplifting",
+             "heartwarming", "hilarious", "entertaining", "captivating", "engaging", "riveting", "compelling",
+             "memorable", "moving", "touching", "thoughtful", "clever", "witty", "elegant", "stylish", "sleek",
+             "classy", "adorable", "cute", "fun", "superb quality", "worth it", "spot on", "exactly right"]
+POS_NOUNS = ["a steal", "a gem", "a treat", "a delight", "a winner", "a joy", "a pleasure", "a must-have",
+             "a lifesaver", "a bargain", "a great buy", "a real find", "a keeper", "a masterpiece", "a hit",
+             "a dream", "the real deal", "money well spent", "a home run", "a great value"]
+NEG_WORDS = ["terrible", "awful", "horrible", "bad", "poor", "lousy", "dreadful", "disappointing", "useless",
+             "pathetic", "mediocre", "subpar", "crappy", "atrocious", "abysmal", "appalling", "horrendous",
+             "unacceptable", "frustrating", "annoying", "worthless", "shoddy", "inferior", "sloppy", "lame",
+             "underwhelming", "unpleasant", "miserable", "embarrassing", "ridiculous", "pitiful", "nasty",
+             "lackluster", "broken", "defective", "faulty", "unreliable", "flimsy", "fragile", "cheaply made",
+             "poorly made", "badly designed", "clunky", "awkward", "uncomfortable", "painful", "difficult",
+             "complicated", "confusing", "slow", "sluggish", "noisy", "overpriced", "dirty", "filthy", "gross",
+             "disgusting", "stale", "bland", "tasteless", "soggy", "greasy", "burnt", "cold", "rude",
+             "unprofessional", "unhelpful", "careless", "incompetent", "dismissive", "boring", "dull", "tedious",
+             "predictable", "pointless", "forgettable", "cringeworthy", "dumb", "stupid", "silly", "lazy", "messy",
+             "sketchy", "unsafe", "smelly", "ugly", "tacky", "cheap looking", "a letdown", "not good",
+             "not worth it", "way off", "all wrong"]
+NEG_NOUNS = ["a joke", "a disaster", "a nightmare", "a mess", "a waste", "a letdown", "a rip-off", "a dud",
+             "a lemon", "junk", "trash", "garbage", "a scam", "a waste of money", "a waste of time", "a failure",
+             "a flop", "a total loss", "a headache", "a bust"]
+
 MILD = ["a bit", "slightly", "somewhat", "kind of", "a little", "rather", "a tad", "fairly"]
 DURATION = ["two weeks", "a month", "three days", "six months", "a year", "a week", "ten days",
             "two months", "a few weeks", "almost a year", "three weeks", "one day"]
@@ -338,10 +375,10 @@ CATEGORIES = {
                  "smell": (["fine", "mild"], ["awful", "strong", "rancid"]),
                  "clasp": (["secure", "strong"], ["weak", "broken"]),
                  "cushion": (["thick", "plush"], ["flat", "lumpy"])},
-        pos_events=["my dog loves it", "my cat sleeps on it every night", "survived my puppy's chewing",
-                    "keeps the water crystal clear", "made walks so much easier", "my picky cat actually eats it"],
-        neg_events=["my dog destroyed it in ten minutes", "made my cat sick", "fell apart in the wash", "broke on the first walk",
-                    "my dog refuses to eat it", "stopped working after a week", "leaks all over the floor"],
+        pos_events=["is my dog's favourite thing", "gets my cat purring every night", "survived my puppy's chewing",
+                    "keeps the water crystal clear", "made walks so much easier", "got my picky cat to finally eat"],
+        neg_events=["lasted ten minutes with my dog", "made my cat sick", "fell apart in the wash", "broke on the first walk",
+                    "gets ignored by my dog", "stopped working after a week", "leaks all over the floor"],
         facts=["we have a forty pound lab", "my cat is twelve years old", "I ordered the large size", "we have two dogs",
                "I feed her twice a day", "it fits in the back of my car"]),
     "tools": dict(
@@ -460,6 +497,28 @@ TEMPLATES = [
                                "{F}, and within {d} it {ne}, which is not what you expect at this price.",
                                "I did a lot of research before choosing this {p} and I regret it, because the {a} {be} {na}.",
                                "Since {f}, I can tell you the {a} {be} {i} {na} and it {ne}."]),
+    ("pos_overall", "positive", ["Overall, a {g} experience.", "We had a {g} time.", "The whole experience was {g}.",
+                                  "Overall I'm {i} happy with the {p}.", "All in all, {g}.", "{G} experience from start to finish.",
+                                  "I {like} this {p}.", "I {like} the {a}.", "We {like} it here.", "Everything about it is {g}."]),
+    ("pos_contraction", "positive", ["The {a} {bent} {na} at all.", "I wasn't disappointed.", "It didn't disappoint.",
+                                      "No regrets at all.", "I couldn't be happier.", "You can't go wrong with this {p}.",
+                                      "It won't let you down.", "It hasn't failed once.", "I haven't had a single problem.",
+                                      "There isn't anything I don't like about it.", "I can't stop using it."]),
+    ("neg_overall", "negative", ["Overall, a {b} experience.", "We had a {b} time.", "The whole experience was {b}.",
+                                  "Overall I'm {i} unhappy with the {p}.", "All in all, {b}.", "{B} experience from start to finish.",
+                                  "I {dislike} this {p}.", "I {dislike} the {a}.", "Everything about it is {b}.",
+                                  "I left feeling {sad}.", "I was {sad}."]),
+    ("neg_contraction", "negative", ["The {a} {bent} {pa}.", "{A} {bent} {pa} at all.", "It isn't worth the money.",
+                                      "It doesn't work half the time.", "It didn't last a month.", "It won't hold a charge.",
+                                      "I wouldn't buy it again.", "I can't believe how {b} it is.", "It wasn't what I paid for.",
+                                      "They didn't even apologize.", "The {p} hasn't worked since day one.",
+                                      "I don't think I'll ever use it again."]),
+    ("pos_word", "positive", ["{Pw}.", "Simply {pw}.", "It was {pw}.", "It's {pw}.", "Just {pw}.", "{I} {pw}!",
+                               "The {p} {bep} {pw}.", "Everything was {pw}.", "The experience was {pw}.", "It was {pn}.",
+                               "This {p} is {pn}.", "What {pn}!", "{Pw} and {pw2}.", "{I} {pw} and {pw2}."]),
+    ("neg_word", "negative", ["{Nw}.", "Simply {nw}.", "It was {nw}.", "It's {nw}.", "Just {nw}.", "{I} {nw}.",
+                               "The {p} {bep} {nw}.", "Everything was {nw}.", "The experience was {nw}.", "It was {nn}.",
+                               "This {p} is {nn}.", "What {nn}.", "{Nw} and {nw2}.", "{I} {nw} and {nw2}."]),
     # neutral: facts, context, questions, plans
     ("neu_fact", "neutral", ["{F}.", "For context, {f}.", "Just so you know, {f}.", "{F}, for what it's worth.",
                               "Note that {f}.", "{F} and {f2}."]),
@@ -660,6 +719,141 @@ FREE = [
     ("neutral", "general", "It came with a one year warranty."),
     ("neutral", "general", "My order number ended in 42."),
     ("neutral", "general", "I got it during the holiday sale."),
+    ("positive", "restaurants", "The lamb melted in my mouth."),
+    ("positive", "restaurants", "Portions are big enough to share."),
+    ("positive", "restaurants", "Our waiter made great wine suggestions."),
+    ("positive", "restaurants", "The curry had just the right amount of heat."),
+    ("positive", "restaurants", "Fresh ingredients and bold flavors."),
+    ("positive", "restaurants", "I keep coming back for the dumplings."),
+    ("positive", "restaurants", "Cozy little place with a warm vibe."),
+    ("positive", "restaurants", "The pancakes were fluffy and the bacon was crisp."),
+    ("positive", "restaurants", "They made a gluten free version for me without any fuss."),
+    ("positive", "restaurants", "Easily the best pizza I've had outside of Italy."),
+    ("positive", "restaurants", "The owner is a sweetheart."),
+    ("positive", "restaurants", "Quick, cheap and tasty."),
+    ("positive", "restaurants", "The patio is lovely on a summer evening."),
+    ("positive", "restaurants", "Everything tasted homemade."),
+    ("positive", "restaurants", "Their margaritas are the real deal."),
+    ("negative", "restaurants", "The shrimp smelled off."),
+    ("negative", "restaurants", "Our table was never cleaned."),
+    ("negative", "restaurants", "The waitress rolled her eyes at us."),
+    ("negative", "restaurants", "I've had better frozen pizza."),
+    ("negative", "restaurants", "The pasta was swimming in oil."),
+    ("negative", "restaurants", "We were rushed out before we finished dessert."),
+    ("negative", "restaurants", "It took forever to get our check."),
+    ("negative", "restaurants", "The bathroom was disgusting."),
+    ("negative", "restaurants", "Way overpriced for frozen food."),
+    ("negative", "restaurants", "The steak was more gristle than meat."),
+    ("negative", "restaurants", "Nobody checked on us once."),
+    ("negative", "restaurants", "The rice was hard and the chicken was rubbery."),
+    ("negative", "restaurants", "The coffee tasted like dishwater."),
+    ("negative", "restaurants", "I won't be eating here again."),
+    ("negative", "restaurants", "They charged extra for everything."),
+    ("neutral", "restaurants", "The restaurant opened last spring."),
+    ("neutral", "restaurants", "We ordered three appetizers and two mains."),
+    ("neutral", "restaurants", "There is a small parking lot behind the building."),
+    ("positive", "hotels", "The staff remembered our names by day two."),
+    ("positive", "hotels", "Great value for such a central location."),
+    ("positive", "hotels", "The spa was pure bliss."),
+    ("negative", "hotels", "The sheets had stains on them."),
+    ("negative", "hotels", "Noisy, dirty and overpriced."),
+    ("negative", "hotels", "The elevator was broken our entire stay."),
+    ("neutral", "hotels", "Our flight landed late so we checked in at midnight."),
+    ("positive", "movies", "A masterpiece of modern cinema."),
+    ("positive", "movies", "The performances are raw and honest."),
+    ("positive", "movies", "It's funny, touching and smart."),
+    ("positive", "movies", "I was hooked from the opening scene."),
+    ("positive", "movies", "The score gave me chills."),
+    ("positive", "movies", "A rare sequel that beats the original."),
+    ("positive", "movies", "Great fun for the whole family."),
+    ("positive", "movies", "The twist genuinely surprised me."),
+    ("positive", "movies", "Beautifully acted and wonderfully written."),
+    ("positive", "movies", "I'd watch it again tomorrow."),
+    ("negative", "movies", "Predictable from the first minute."),
+    ("negative", "movies", "A lazy, cynical cash grab."),
+    ("negative", "movies", "The dialogue made me cringe."),
+    ("negative", "movies", "Nothing happens for the first hour."),
+    ("negative", "movies", "The editing is a mess."),
+    ("negative", "movies", "The lead was completely miscast."),
+    ("negative", "movies", "It's loud, long and pointless."),
+    ("negative", "movies", "Not even the special effects could save it."),
+    ("negative", "movies", "I kept waiting for it to get better and it never did."),
+    ("negative", "movies", "Avoid this one."),
+    ("negative", "movies", "The plot makes no sense whatsoever."),
+    ("negative", "movies", "A total snooze."),
+    ("neutral", "movies", "The film was shot in black and white."),
+    ("neutral", "movies", "It premiered at a festival in the fall."),
+    ("neutral", "movies", "The running time is just under two hours."),
+    ("positive", "books", "The characters feel like old friends."),
+    ("positive", "books", "Smart, funny and moving."),
+    ("negative", "books", "The last chapter ruined the whole book for me."),
+    ("negative", "books", "Tedious and overwritten."),
+    ("neutral", "books", "The author lives in Vermont."),
+    ("positive", "kitchen", "Heats evenly and cleans up in a snap."),
+    ("positive", "kitchen", "Sharp knives that stay sharp."),
+    ("negative", "kitchen", "The handle gets too hot to touch."),
+    ("negative", "kitchen", "It leaks from the bottom every single time."),
+    ("negative", "kitchen", "The blender jar cracked on the second use."),
+    ("positive", "audio", "The sound is warm and detailed."),
+    ("negative", "audio", "Pairing is a nightmare."),
+    ("negative", "audio", "The sound cuts out constantly."),
+    ("positive", "phones", "Snappy, reliable, and the screen is gorgeous."),
+    ("negative", "phones", "The phone lags constantly."),
+    ("negative", "phones", "The screen protector bubbled up right away."),
+    ("negative", "phones", "The charging port came loose."),
+    ("positive", "laptops", "Boots up in seconds and never slows down."),
+    ("negative", "laptops", "The trackpad is a disaster."),
+    ("negative", "laptops", "Battery barely lasts two hours."),
+    ("positive", "clothing", "Fits perfectly and feels great."),
+    ("negative", "clothing", "The material feels like a plastic bag."),
+    ("positive", "beauty", "A little goes a long way."),
+    ("negative", "beauty", "It made my hair feel like straw."),
+    ("positive", "toys", "Hours of fun for the kids."),
+    ("negative", "toys", "The pieces don't fit together."),
+    ("positive", "furniture", "Looks high end and was easy to put together."),
+    ("negative", "furniture", "The drawers stick and the veneer is peeling."),
+    ("positive", "tools", "Powerful, light and easy to handle."),
+    ("negative", "tools", "The bits stripped on the first screw."),
+    ("positive", "general", "Exceeded every expectation I had."),
+    ("positive", "general", "This one is a winner."),
+    ("positive", "general", "I'm very impressed with the quality."),
+    ("positive", "general", "Five stars, no question."),
+    ("positive", "general", "A real bargain."),
+    ("positive", "general", "It does everything I need and more."),
+    ("positive", "general", "Excellent product and excellent service."),
+    ("positive", "general", "Thumbs up!"),
+    ("positive", "general", "Absolutely love it."),
+    ("positive", "general", "Great product, great price."),
+    ("positive", "general", "I'm a happy camper."),
+    ("positive", "general", "It was a pleasure from start to finish."),
+    ("positive", "general", "The quality is outstanding."),
+    ("positive", "general", "I'd give it ten stars if I could."),
+    ("positive", "general", "Fast, friendly and professional."),
+    ("negative", "general", "Stay far away."),
+    ("negative", "general", "It fell apart in my hands."),
+    ("negative", "general", "A complete letdown."),
+    ("negative", "general", "I'm never buying from this brand again."),
+    ("negative", "general", "The worst customer service I've ever dealt with."),
+    ("negative", "general", "Flimsy and overpriced."),
+    ("negative", "general", "Nothing works the way it should."),
+    ("negative", "general", "It was dead on arrival."),
+    ("negative", "general", "Thumbs down."),
+    ("negative", "general", "This product is a scam."),
+    ("negative", "general", "Such a disappointment."),
+    ("negative", "general", "Awful from start to finish."),
+    ("negative", "general", "Do yourself a favor and skip it."),
+    ("negative", "general", "It's broken already."),
+    ("negative", "general", "I wouldn't wish this on my worst enemy."),
+    ("negative", "general", "Poor quality control."),
+    ("negative", "general", "The description was a lie."),
+    ("negative", "general", "I'm disgusted with how they treated me."),
+    ("negative", "general", "Total rip-off."),
+    ("negative", "general", "It's not worth a penny."),
+    ("neutral", "general", "I'll be using it mostly at home."),
+    ("neutral", "general", "It is available in three sizes."),
+    ("neutral", "general", "I compared it with a similar model at the store."),
+    ("neutral", "general", "The label says it was made in Portugal."),
+    ("neutral", "general", "I paid with my credit card."),
 ]
 
 _TYPO_KEYS = "etaoinshrdlu"
@@ -725,13 +919,17 @@ def _fill(template: str, cat: dict, rng: random.Random, past: bool) -> str:
     facts = rng.sample(cat["facts"], 2)
     facts = [f.replace("{p}", p).replace("{color}", rng.choice(COLORS)).replace("{who}", who.replace("my ", "")).replace("{day}", rng.choice(DAYS)) for f in facts]
     c1, c2 = rng.sample(COLORS, 2)
+    pw, nw = rng.sample(POS_WORDS, 2), rng.sample(NEG_WORDS, 2)
     values = {
         "p": p, "P": _cap(p), "a": a, "A": _cap(a), "a2": a2, "be": _be(a, past), "be2": _be(a2, past),
         "pa": pa, "na": na, "pa2": pa2, "na2": na2, "g": rng.choice(GOOD), "G": _cap(rng.choice(GOOD)),
         "b": rng.choice(BAD), "B": _cap(rng.choice(BAD)), "i": rng.choice(INTENSE), "I": _cap(rng.choice(INTENSE[:-1])),
         "m": rng.choice(MILD), "pe": rng.choice(cat["pos_events"]), "ne": rng.choice(cat["neg_events"]),
         "f": facts[0], "F": _cap(facts[0]), "f2": facts[1], "d": rng.choice(DURATION), "w": who,
-        "w0": who.replace("my ", ""), "day": rng.choice(DAYS), "color": c1, "color2": c2, "n": rng.choice(NUMBERS),
+        "w0": who.replace("my ", ""), "bent": _be(a, past) + "n't", "like": rng.choice(LIKE),
+        "dislike": rng.choice(DISLIKE), "sad": rng.choice(SAD),
+        "pw": pw[0], "Pw": _cap(pw[0]), "pw2": pw[1], "pn": rng.choice(POS_NOUNS),
+        "nw": nw[0], "Nw": _cap(nw[0]), "nw2": nw[1], "nn": rng.choice(NEG_NOUNS), "bep": _be(p, past), "day": rng.choice(DAYS), "color": c1, "color2": c2, "n": rng.choice(NUMBERS),
     }
     text = template.format(**values)
     if p.endswith("s") and not p.endswith("ss"):  # plural products: "these boots", "are"
@@ -741,7 +939,7 @@ def _fill(template: str, cat: dict, rng: random.Random, past: bool) -> str:
     return _tidy(text)
 
 
-def build(seed: int = 0, per_template: int = 7) -> tuple[list[dict], list[dict]]:
+def build(seed: int = 0, per_template: int = 7, compounds: int = 160) -> tuple[list[dict], list[dict]]:
     """Compose the seed set; return ``(train_rows, heldout_rows)``, no text in both."""
     rng = random.Random(seed)
     train: dict[str, dict] = {}
@@ -762,10 +960,60 @@ def build(seed: int = 0, per_template: int = 7) -> tuple[list[dict], list[dict]]
         key = _key(text)
         if key not in train and key not in heldout:
             target[key] = {"text": text, "label": label, "category": category, "family": "free"}
+    for row in _compounds(list(train.values()), rng, per_category=compounds):
+        key = _key(row["text"])
+        if key not in train and key not in heldout:
+            train[key] = row
     train_rows, heldout_rows = list(train.values()), list(heldout.values())
     rng.shuffle(train_rows)
     rng.shuffle(heldout_rows)
     return train_rows, heldout_rows
+
+
+# Real review sentences often carry context and more than one opinion; these join two
+# training sentences of one category into one longer sentence whose label is still clear.
+_SO_POSITIVE = ["so I'm keeping it", "so I'll be back", "so I bought another one", "so I'm very happy",
+                "which made my day", "and I'd do it again"]
+_SO_NEGATIVE = ["so it's going back", "so we won't be back", "so I asked for a refund", "which ruined the evening",
+                "and I regret it", "so I'm done with this brand"]
+
+
+def _clause(text: str) -> str:
+    text = text.strip().rstrip(".!?").strip()
+    if len(text) > 1 and not text[:2].isupper() and not text.startswith("I "):
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _compounds(rows: list[dict], rng: random.Random, per_category: int) -> list[dict]:
+    """Longer sentences from two training sentences of one category: fact + opinion, opinion + opinion."""
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        if row["family"] not in ("free",) and len(row["text"].split()) <= 14:
+            by_key.setdefault((row["category"], row["label"]), []).append(row["text"])
+    out = []
+    for category in sorted({c for c, _ in by_key}):
+        facts = by_key.get((category, "neutral"), [])
+        for _ in range(per_category):
+            label = rng.choice(["positive", "negative"])
+            opinions = by_key.get((category, label), [])
+            if len(opinions) < 2 or not facts:
+                continue
+            first, second = rng.sample(opinions, 2)
+            form = rng.randrange(5)
+            if form == 0:
+                text = f"{_clause(rng.choice(facts))}, and {_clause(first)}."
+            elif form == 1:
+                text = f"{_clause(first)} and {_clause(second)}."
+            elif form == 2:
+                tail = rng.choice(_SO_POSITIVE if label == "positive" else _SO_NEGATIVE)
+                text = f"{_clause(first)}, {tail}."
+            elif form == 3:
+                text = f"{_clause(rng.choice(facts))}; {_clause(first)}."
+            else:
+                text = f"{_clause(first)}, and honestly {_clause(second)}."
+            out.append({"text": _cap(text), "label": label, "category": category, "family": "compound"})
+    return out
 
 
 def _key(text: str) -> str:

@@ -1,0 +1,268 @@
+"""Sentence sentiment: the seed set, model loading, a real quick fine-tune, real predictions, the CLI.
+
+A fresh machine has no trained default model, so the real-model tests fine-tune a quick model
+once per session into a temporary folder (about half a minute on two cores) and use that.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analysis import models
+from analysis.train_sentiment import classification_metrics, load_seed
+
+CLEAR = [
+    ("I love this kettle, it works perfectly.", "positive"),
+    ("Absolutely fantastic, highly recommend it.", "positive"),
+    ("Terrible quality, it broke after two days.", "negative"),
+    ("Awful, a complete waste of money.", "negative"),
+]
+
+
+# --- the seed set ------------------------------------------------------------------------------
+
+def test_seed_set_is_large_varied_and_split_without_overlap():
+    train, heldout = load_seed("train"), load_seed("heldout")
+    assert len(train) >= 3000 and len(heldout) >= 500
+    for rows in (train, heldout):
+        assert {r["label"] for r in rows} == {"negative", "neutral", "positive"}
+        assert all(r["text"].strip() for r in rows)
+    categories = {r["category"] for r in train} - {"general"}
+    assert len(categories) >= 8, categories
+
+    def key(text):
+        return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+    assert not {key(r["text"]) for r in train} & {key(r["text"]) for r in heldout}
+    # Held-out template families are never in training, so the split is not near-duplicates.
+    families = lambda rows: {r["family"] for r in rows} - {"free"}  # noqa: E731
+    assert not families(train) & families(heldout)
+
+
+def test_seed_set_covers_negation_contrast_and_neutral_facts():
+    texts = {r["text"].lower(): r["label"] for r in load_seed("train")}
+    assert texts.get("not bad at all.") == "positive"
+    assert texts.get("it never worked.") == "negative"
+    contrast = [t for t, label in texts.items() if ", but the" in t and label == "negative"]
+    assert len(contrast) > 50
+    neutral = [t for t, label in texts.items() if label == "neutral"]
+    assert len(neutral) > 800
+
+
+def test_seed_generator_is_deterministic():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "data" / "seed" / "make_sentiment_seed.py"
+    spec = importlib.util.spec_from_file_location("make_sentiment_seed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    train, heldout = module.build(seed=0)
+    assert [r["text"] for r in train] == [r["text"] for r in load_seed("train")]
+    assert [r["text"] for r in heldout] == [r["text"] for r in load_seed("heldout")]
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+def test_default_encoder_and_device():
+    path = models.default_encoder_path()
+    assert (path / "config.json").exists() and (path / "model.safetensors").exists()
+    assert models.pick_device("cpu") == "cpu"
+    assert models.pick_device("auto") in ("cpu", "cuda")
+    with pytest.raises(models.ModelError, match="unknown device"):
+        models.pick_device("tpu")
+
+
+def test_cuda_asked_for_without_one_is_a_clear_error():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(models.ModelError, match="no CUDA GPU"):
+        models.pick_device("cuda")
+
+
+def test_missing_hub_model_fails_fast_with_a_clear_message():
+    started = time.monotonic()
+    with pytest.raises(models.ModelNotFound) as info:
+        models.resolve_model("someone/no-such-sentiment-model")
+    assert time.monotonic() - started < 10
+    message = str(info.value)
+    assert "someone/no-such-sentiment-model" in message and "pass its path" in message
+
+
+def test_missing_path_and_non_model_folder(tmp_path):
+    with pytest.raises(models.ModelNotFound, match="not found"):
+        models.resolve_model(str(tmp_path / "nothing" / "here"))
+    with pytest.raises(models.ModelNotFound, match="no config.json"):
+        models.resolve_model(str(tmp_path))
+
+
+def test_default_model_missing_is_a_clear_error(tmp_path, monkeypatch):
+    from analysis.sentiment import load_sentiment
+
+    monkeypatch.setenv("REVIEWLENS_MODELS", str(tmp_path))
+    with pytest.raises(models.ModelNotFound, match="reviewlens train-sentiment"):
+        load_sentiment()
+
+
+def test_model_version_is_stable_and_names_the_folder():
+    path = models.default_encoder_path()
+    assert models.model_version(path) == models.model_version(path)
+    assert models.model_version(path).startswith("model@")
+
+
+def test_label_names_of_other_models_map_to_ours():
+    from analysis.sentiment import label_map
+
+    assert label_map({0: "NEGATIVE", 1: "POSITIVE"}) == ["negative", "positive"]
+    assert label_map({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}) == ["negative", "neutral", "positive"]
+    assert label_map({i: f"{i + 1} stars" for i in range(5)}) == [
+        "negative", "negative", "neutral", "positive", "positive"]
+    with pytest.raises(models.ModelError, match="cannot map"):
+        label_map({0: "anger", 1: "joy"})
+
+
+def test_classification_metrics():
+    metrics = classification_metrics(["positive", "negative", "negative"], ["positive", "positive", "negative"])
+    assert metrics["accuracy"] == pytest.approx(2 / 3, abs=1e-3)
+    assert metrics["per_label"]["negative"]["recall"] == 0.5
+    assert metrics["macro_f1"] == pytest.approx((2 / 3 + 2 / 3) / 2, abs=1e-3)
+
+
+def test_read_uci_skips_bad_lines(tmp_path):
+    from analysis.evaluate import read_uci
+
+    path = tmp_path / "x_labelled.txt"
+    path.write_text("Good stuff.\t1\nBad stuff.\t0\nno label here\n\t1\nOdd.\t7\n", encoding="utf-8")
+    assert read_uci(path) == [("Good stuff.", "positive"), ("Bad stuff.", "negative")]
+
+
+# --- a real quick fine-tune and real predictions --------------------------------------------------
+
+@pytest.fixture(scope="session")
+def quick_model(tmp_path_factory):
+    from analysis.train_sentiment import train
+
+    out = tmp_path_factory.mktemp("sentiment") / "quick"
+    card = train(out, quick=True)
+    return out, card
+
+
+@pytest.mark.slow
+def test_quick_fine_tune_saves_a_loadable_bert_classifier_with_a_card(quick_model):
+    out, card = quick_model
+    for name in ("config.json", "model.safetensors", "card.json", "README.md", "tokenizer.json"):
+        assert (out / name).exists(), name
+    saved = json.loads((out / "card.json").read_text())
+    assert saved["version"] == card["version"] and saved["version"].startswith("reviewlens-sentiment@")
+    assert saved["data"]["seed_train"] > 0 and saved["metrics"]["heldout"]["n"] > 0
+    assert len(saved["data"]["seed_categories"]) >= 8
+    config = json.loads((out / "config.json").read_text())
+    assert config["architectures"] == ["BertForSequenceClassification"]
+    assert config["id2label"] == {"0": "negative", "1": "neutral", "2": "positive"}
+    from transformers import AutoModelForSequenceClassification
+
+    assert AutoModelForSequenceClassification.from_pretrained(str(out)).num_labels == 3
+
+
+@pytest.mark.slow
+def test_quick_model_reads_clear_sentences_right(quick_model):
+    from analysis.sentiment import load_sentiment
+
+    model = load_sentiment(str(quick_model[0]))
+    assert model.version == quick_model[1]["version"]
+    predicted = model.predict([text for text, _ in CLEAR])
+    assert [label for label, _ in predicted] == [label for _, label in CLEAR], predicted
+    assert all(0.34 < score <= 1.0 for _, score in predicted)
+
+
+@pytest.mark.slow
+def test_predict_keeps_order_and_survives_empty_and_huge_texts(quick_model):
+    from analysis.sentiment import load_sentiment
+
+    model = load_sentiment(str(quick_model[0]))
+    texts = ["", "   ", "word " * 4000 + "terrible", CLEAR[0][0], CLEAR[2][0]]
+    result = model.predict(texts, batch_size=2)
+    assert len(result) == len(texts)
+    assert result[0] == ("neutral", 1.0) and result[1] == ("neutral", 1.0)
+    assert result[3][0] == "positive" and result[4][0] == "negative"
+    # Order does not depend on batching: one at a time gives the same answers.
+    assert [model.predict([t])[0][0] for t in texts[3:]] == [r[0] for r in result[3:]]
+
+
+@pytest.mark.slow
+def test_sentiment_command_prints_json_lines(quick_model, tmp_path):
+    from dashboard.cli import cli
+
+    file = tmp_path / "lines.txt"
+    file.write_text(f"{CLEAR[1][0]}\n\n{CLEAR[3][0]}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["sentiment", "--model", str(quick_model[0]), CLEAR[0][0], "--file", str(file)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["text"] for r in rows] == [CLEAR[0][0], CLEAR[1][0], CLEAR[3][0]]
+    assert [r["label"] for r in rows] == ["positive", "positive", "negative"]
+    assert all(set(r) == {"text", "label", "score"} and 0 < r["score"] <= 1 for r in rows)
+
+    stdin = CliRunner().invoke(cli, ["sentiment", "--model", str(quick_model[0]), "--file", "-"],
+                               input=CLEAR[2][0] + "\n")
+    assert stdin.exit_code == 0 and json.loads(stdin.output)["label"] == "negative"
+
+
+def test_sentiment_command_with_a_missing_model_says_so_fast():
+    from dashboard.cli import cli
+
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["sentiment", "--model", "nobody/missing-model", "hello"])
+    assert result.exit_code == 1
+    assert "nobody/missing-model" in result.output and "not found" in result.output
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.slow
+def test_evaluate_measures_the_seed_heldout_and_reports_a_missing_folder(quick_model, tmp_path):
+    from analysis.evaluate import evaluate, format_report
+    from analysis.sentiment import load_sentiment
+
+    model = load_sentiment(str(quick_model[0]))
+    data = tmp_path / "eval"
+    data.mkdir()
+    (data / "yelp_labelled.txt").write_text(f"{CLEAR[0][0]}\t1\n{CLEAR[2][0]}\t0\n", encoding="utf-8")
+    result = evaluate(data, model=model, aspects=False, heldout_limit=20)
+    assert result["missing"] is None
+    assert result["sentiment"]["yelp_labelled"]["n"] == 2
+    assert result["sentiment"]["yelp_labelled"]["accuracy"] == 1.0
+    assert result["sentiment"]["seed_heldout"]["n"] == 20
+    assert "yelp_labelled" in format_report(result)
+
+    missing = evaluate(tmp_path / "nope", model=model, aspects=False, heldout_limit=5)
+    assert "no evaluation folder" in missing["missing"] and "seed_heldout" in missing["sentiment"]
+
+
+def test_distant_labels_come_from_rated_english_reviews_capped_and_balanced(db_path):
+    from data import store
+    from analysis.train_sentiment import distant_rows
+
+    reviews = []
+    for n in range(12):
+        reviews.append({"product_id": "p1", "source": "test", "author": f"a{n}", "rating": 1.0 if n % 2 else 5.0,
+                        "body": f"Review number {n} has words. It is the {n}th one here.", "language": "en"})
+    reviews.append({"product_id": "p1", "source": "test", "author": "mid", "rating": 3.0,
+                    "body": "Three stars say too little to learn from.", "language": "en"})
+    reviews.append({"product_id": "p1", "source": "test", "author": "fr", "rating": 1.0,
+                    "body": "Ce produit est vraiment nul et cher.", "language": "fr"})
+    with store.writer(db_path) as con:
+        store.insert_reviews(con, reviews)
+    rows = distant_rows(db_path, limit=10)
+    assert len(rows) == 10
+    assert sorted({r["label"] for r in rows}) == ["negative", "positive"]
+    assert sum(r["label"] == "negative" for r in rows) == 5
+    texts = " ".join(r["text"] for r in rows)
+    assert "Three stars" not in texts and "nul" not in texts
+    for row in rows:
+        number = int(row["text"].split()[2]) if row["text"].startswith("Review") else int(row["text"].split()[3][:-2])
+        assert row["label"] == ("negative" if number % 2 else "positive")
+    assert distant_rows(None, limit=10) == [] and distant_rows(db_path + ".missing", limit=10) == []
