@@ -40,17 +40,21 @@ class Theme:
 
 
 def _cluster_count(embeddings: np.ndarray, seed: int) -> int:
-    """The KMeans cluster count (2 .. ~sqrt(2n), at most 12) with the best silhouette."""
+    """The KMeans cluster count (2 .. ~sqrt(2n), at most 12) with the best silhouette, judged
+    on the same PCA reduction the clustering sees."""
     from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
     from sklearn.metrics import silhouette_score
 
-    n = len(embeddings)
+    n, dims = embeddings.shape
+    embeddings = PCA(n_components=max(1, min(5, n - 1, dims)), svd_solver="randomized",
+                     random_state=seed).fit_transform(embeddings)
     best, best_score = 2, -2.0
     for k in range(2, max(2, min(12, n // 2, round(math.sqrt(2 * n)))) + 1):
-        labels = KMeans(n_clusters=k, random_state=seed, n_init=4).fit_predict(embeddings)
+        labels = KMeans(n_clusters=k, random_state=seed, n_init=3).fit_predict(embeddings)
         if len(set(labels)) < 2:
             continue
-        score = silhouette_score(embeddings, labels, metric="cosine")
+        score = silhouette_score(embeddings, labels)
         if score > best_score + 1e-9:
             best, best_score = k, score
     return best
@@ -63,14 +67,16 @@ def _parts(embeddings: np.ndarray, seed: int):
         from sklearn.decomposition import PCA
 
         clusters = _cluster_count(embeddings, seed)
-        return (PCA(n_components=max(1, min(5, n - 1, dims)), svd_solver="full", random_state=seed),
+        return (PCA(n_components=max(1, min(5, n - 1, dims)), svd_solver="randomized", random_state=seed),
                 KMeans(n_clusters=clusters, random_state=seed, n_init=10))
     from hdbscan import HDBSCAN
     from umap import UMAP
 
     # 200 epochs (UMAP's own choice for large sets) instead of 500 below 10k points: the layout
     # only feeds a density clusterer, and it is the job's costliest store-wide step
-    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", n_epochs=200,
+    # the vectors are unit length, so euclidean ranks neighbours as cosine does, through
+    # UMAP's vectorised path instead of a Python-level callable per pair
+    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=200,
                  random_state=seed),
             HDBSCAN(min_cluster_size=max(10, n // 100), metric="euclidean",
                     cluster_selection_method="eom", prediction_data=True))
