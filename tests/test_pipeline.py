@@ -357,3 +357,17 @@ def test_real_models_on_bad_input(db_path, real_models):
     rows = store.query(db_path, "SELECT r.body, m.term, m.start_char, m.end_char FROM aspect_mentions m "
                                 "JOIN reviews r USING (review_id) WHERE r.author = 'e'").rows
     assert rows and all(body[a:b] == term for body, term, a, b in rows)
+
+
+@pytest.mark.slow
+def test_load_models_gives_the_real_stages_and_the_run_records_their_versions(db_path, real_models):
+    from analysis.pipeline import load_models
+
+    models = load_models(db_path, device="cpu", sentiment_model=real_models.sentiment.name, parser_aspects=True)
+    assert models.device == "cpu" and models.encoder.name == "all-MiniLM-L6-v2"
+    make_store(db_path, reviews()[:2])
+    result = run_analysis(db_path, models=models, progress=False)
+    assert result["counts"]["reviews"] == 2 and result["counts"]["sentences"] >= 3
+    recorded = json.loads(store.query(db_path, "SELECT models FROM analysis_runs").scalar())
+    assert recorded["sentiment"] == f"{models.sentiment.name}@{models.sentiment.version}"
+    assert store.query(db_path, "SELECT DISTINCT models_key FROM review_analysis").scalar() == models.key()
