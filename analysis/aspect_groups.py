@@ -115,12 +115,12 @@ class _Union:
 
 @functools.lru_cache(maxsize=1)
 def _encoder():
-    from analysis.models import default_encoder_path, set_offline
+    from analysis.aspect_head import encoder_path, set_offline
 
     set_offline()
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(str(default_encoder_path()), device="cpu")
+    return SentenceTransformer(str(encoder_path()), device="cpu")
 
 
 def embed(texts: Sequence[str]):

@@ -175,3 +175,44 @@ def test_score_helpers():
 def test_missing_eval_folder_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="--data"):
         evaluate_aspects(tmp_path / "nope", extractor=_Known())
+
+
+# ---------------------------------------------------------------- the learned head, trained small here
+@pytest.fixture(scope="module")
+def tiny_head(tmp_path_factory):
+    """A head trained in seconds on the first seed sentences: tests need no model on disk."""
+    from analysis import aspect_head
+
+    out = tmp_path_factory.mktemp("aspects")
+    card = aspect_head.train(out, limit=150, tag_epochs=4, polarity_epochs=6, log=lambda message: None)
+    return out, card
+
+
+@pytest.mark.slow
+def test_head_trains_saves_a_card_and_loads(tiny_head):
+    from analysis.aspects import load_aspect_extractor
+
+    path, card = tiny_head
+    assert (path / "card.json").exists() and (path / "heads.pt").exists()
+    assert card["data"]["train"] > 0 and card["version"].startswith("minilm-frozen-bio-")
+    extractor = load_aspect_extractor(model_dir=path)
+    assert extractor.version == card["version"]
+    long_text = " ".join(["The screen is bright.", "The keyboard feels cheap.", "We loved the pasta."] * 30)
+    texts = ["The screen is great but the battery died after a week.", "", "I bought it for my son.",
+             long_text]  # a long text is read in overlapping windows, not cut
+    found = extractor.extract(texts)
+    _check_offsets(texts, found)
+    assert {"screen", "battery"} <= {t.term for t in found[0]}
+    assert found[1] == []
+    # terms found all along the long text, well past the encoder's 128 pieces
+    assert found[3][0].start < 20 and found[3][-1].end > len(long_text) - 40 and len(found[3]) >= 45
+    labels = extractor.polarities(texts[:1], [[(t.start, t.end) for t in found[0]]])
+    assert len(labels[0]) == len(found[0]) and set(labels[0]) <= {"positive", "negative", "neutral"}
+
+
+def test_missing_model_falls_back_to_the_parser_clearly(tmp_path, capsys):
+    from analysis.aspects import ParserAspectExtractor, load_aspect_extractor
+
+    extractor = load_aspect_extractor(model_dir=tmp_path / "none", train_if_missing=False)
+    assert isinstance(extractor, ParserAspectExtractor)
+    assert "falling back to the spaCy parser" in capsys.readouterr().err

