@@ -31,7 +31,7 @@ LABELS = ("negative", "neutral", "positive")
 SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
 MODEL_NAME = "reviewlens-sentiment"
 DISTANT_SHARE = 0.25      # distant labels at most this share of the seed rows
-DEFAULT_ROWS = 6000       # a balanced sample of the seed set: one pass takes minutes on 2 CPU cores
+DEFAULT_ROWS = 8000       # a balanced sample of the seed set: one pass takes minutes on 2 CPU cores
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
@@ -110,7 +110,7 @@ def distant_rows(db: str | os.PathLike | None, limit: int, seed: int = 0) -> lis
 
 def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None = None, *,
           quick: bool = False, epochs: int | None = None, seed: int = 0, limit: int | None = None,
-          max_length: int = 64, batch_size: int = 32, lr: float = 1e-4, frozen_layers: int = 2,
+          max_length: int = 64, batch_size: int = 32, lr: float = 1e-4, frozen_layers: int = 0,
           probe: bool | None = None,
           seed_dir: str | os.PathLike | None = None, log=None) -> dict:
     """Fine-tune, evaluate on the held-out seed split, save model + card to ``out_dir``; return the card.
@@ -165,9 +165,9 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
     model = AutoModelForSequenceClassification.from_pretrained(
         str(encoder), num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)})
-    # Frozen embeddings (and lowest layers) keep words the seed set never shows close to their
-    # neighbours, so the classifier generalises to review words it was not trained on; it also
-    # makes each step cheaper on a CPU.
+    # Frozen embeddings keep words the seed set never shows close to their neighbours, so the
+    # classifier generalises to review words it was not trained on. Freezing low layers too makes
+    # steps cheaper, but scored lower on real reviews (yelp 90.2% with 2 frozen against 90.8%).
     model.bert.embeddings.requires_grad_(False)
     for layer in model.bert.encoder.layer[:frozen_layers]:
         layer.requires_grad_(False)

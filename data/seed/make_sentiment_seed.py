@@ -72,6 +72,23 @@ NEG_NOUNS = ["a joke", "a disaster", "a nightmare", "a mess", "a waste", "a letd
              "a lemon", "junk", "trash", "garbage", "a scam", "a waste of money", "a waste of time", "a failure",
              "a flop", "a total loss", "a headache", "a bust"]
 
+POS_VERBS = ["works like a charm", "does the trick", "blew me away", "hit the spot", "exceeded my expectations",
+             "won me over", "delivers every time", "never disappoints", "keeps getting better", "lives up to the hype",
+             "makes life easier", "does exactly what I wanted", "impressed everyone", "works perfectly",
+             "performs beautifully", "holds up really well", "paid for itself", "stole the show", "raised the bar",
+             "made us very happy", "knocked it out of the park", "works flawlessly", "did not disappoint"]
+NEG_VERBS = ["fell short", "missed the mark", "fell flat", "went downhill fast", "broke down", "died on me",
+             "let me down", "ruined the whole thing", "wasted my time", "wasted my money", "fell apart",
+             "stopped working", "gave out quickly", "failed miserably", "made things worse", "never worked right",
+             "drove me crazy", "leaves a lot to be desired", "does not work", "did not live up to the hype",
+             "disappointed everyone", "got worse every day", "barely works"]
+RETURN_POS = ["I'll be back", "we'll definitely return", "I'm coming back soon", "we'll be regulars", "I'd go back in a heartbeat",
+              "I'll be ordering again", "I'd buy it again", "we'll be back next week"]
+RETURN_NEG = ["I won't be back", "we will never return", "never coming back", "I would not return", "I'll never order again",
+              "I won't buy it again", "we won't be going back", "never again"]
+FEEL_POS = ["impressed", "blown away", "delighted", "pleased", "thrilled", "amazed", "satisfied", "happy", "grateful", "overjoyed"]
+FEEL_NEG = ["disgusted", "appalled", "horrified", "disappointed", "insulted", "annoyed", "furious", "unimpressed", "upset", "let down"]
+
 MILD = ["a bit", "slightly", "somewhat", "kind of", "a little", "rather", "a tad", "fairly"]
 DURATION = ["two weeks", "a month", "three days", "six months", "a year", "a week", "ten days",
             "two months", "a few weeks", "almost a year", "three weeks", "one day"]
@@ -519,6 +536,12 @@ TEMPLATES = [
     ("neg_word", "negative", ["{Nw}.", "Simply {nw}.", "It was {nw}.", "It's {nw}.", "Just {nw}.", "{I} {nw}.",
                                "The {p} {bep} {nw}.", "Everything was {nw}.", "The experience was {nw}.", "It was {nn}.",
                                "This {p} is {nn}.", "What {nn}.", "{Nw} and {nw2}.", "{I} {nw} and {nw2}."]),
+    ("pos_verb", "positive", ["It {pv}.", "The {a} {pv}.", "This {p} {pv}.", "Honestly, it {pv}.", "{RP}.",
+                               "{RP}, {rp2}!", "I was {fp}.", "We were {fp} with the {a}.", "I was {i} {fp}.",
+                               "The {p} {pv} and {rp}.", "I was {fp} by the {a}."]),
+    ("neg_verb", "negative", ["It {nv}.", "The {a} {nv}.", "This {p} {nv}.", "Honestly, it {nv}.", "{RN}.",
+                               "{RN}, {rn2}.", "I was {fn}.", "We were {fn} with the {a}.", "I was {i} {fn}.",
+                               "The {p} {nv} and {rn}.", "I was {fn} by the {a}."]),
     # neutral: facts, context, questions, plans
     ("neu_fact", "neutral", ["{F}.", "For context, {f}.", "Just so you know, {f}.", "{F}, for what it's worth.",
                               "Note that {f}.", "{F} and {f2}."]),
@@ -920,6 +943,7 @@ def _fill(template: str, cat: dict, rng: random.Random, past: bool) -> str:
     facts = [f.replace("{p}", p).replace("{color}", rng.choice(COLORS)).replace("{who}", who.replace("my ", "")).replace("{day}", rng.choice(DAYS)) for f in facts]
     c1, c2 = rng.sample(COLORS, 2)
     pw, nw = rng.sample(POS_WORDS, 2), rng.sample(NEG_WORDS, 2)
+    rp, rn = rng.sample(RETURN_POS, 2), rng.sample(RETURN_NEG, 2)
     values = {
         "p": p, "P": _cap(p), "a": a, "A": _cap(a), "a2": a2, "be": _be(a, past), "be2": _be(a2, past),
         "pa": pa, "na": na, "pa2": pa2, "na2": na2, "g": rng.choice(GOOD), "G": _cap(rng.choice(GOOD)),
@@ -929,6 +953,8 @@ def _fill(template: str, cat: dict, rng: random.Random, past: bool) -> str:
         "w0": who.replace("my ", ""), "bent": _be(a, past) + "n't", "like": rng.choice(LIKE),
         "dislike": rng.choice(DISLIKE), "sad": rng.choice(SAD),
         "pw": pw[0], "Pw": _cap(pw[0]), "pw2": pw[1], "pn": rng.choice(POS_NOUNS),
+        "pv": rng.choice(POS_VERBS), "nv": rng.choice(NEG_VERBS), "fp": rng.choice(FEEL_POS), "fn": rng.choice(FEEL_NEG),
+        "RP": _cap(rp[0]), "rp": rp[0], "rp2": rp[1], "RN": _cap(rn[0]), "rn": rn[0], "rn2": rn[1],
         "nw": nw[0], "Nw": _cap(nw[0]), "nw2": nw[1], "nn": rng.choice(NEG_NOUNS), "bep": _be(p, past), "day": rng.choice(DAYS), "color": c1, "color2": c2, "n": rng.choice(NUMBERS),
     }
     text = template.format(**values)
