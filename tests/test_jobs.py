@@ -257,6 +257,15 @@ def test_run_command_exit_codes_for_bad_sources(db_path, tmp_path):
 
 # --- the real crawler ----------------------------------------------------------------------------
 
+HOSTILE_PAGE = """<html><head><title>Evil kettle</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",
+ "name": "Evil Kettle", "sku": "EVIL-1", "review": [{"@type": "Review",
+ "author": {"@type": "Person", "name": "Mallory"}, "datePublished": "2024-07-04",
+ "reviewBody": "=HYPERLINK(\\"http://evil.example/\\",\\"click\\")",
+ "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5}}]}</script>
+</head><body><h1>Evil Kettle</h1></body></html>"""
+
+
 @pytest.mark.slow
 def test_real_crawl_of_the_demo_shop_plus_a_dead_source_is_exit_3(db_path, tmp_path):
     """The real path: Scrapy (in its child process) crawls the demo shop on 127.0.0.1, another
@@ -266,9 +275,11 @@ def test_real_crawl_of_the_demo_shop_plus_a_dead_source_is_exit_3(db_path, tmp_p
     shop_dir = demo_shop.generate(tmp_path / "shop", seed=0, products=1, reviews_per_product=(25, 30))
     expected = demo_shop.load_manifest(shop_dir)
     with demo_shop.serve(shop_dir) as shop:
+        shop.respond("/hostile/", HOSTILE_PAGE)  # a page whose review is a spreadsheet formula
         config = load_sources(_sources(tmp_path, f"""
             [[source]]
             name = "demo"
+            urls = ["{shop.url.rstrip('/')}/hostile/"]
             sitemaps = ["{shop.url.rstrip('/')}/sitemap.xml"]
             polite = false
 
@@ -281,10 +292,13 @@ def test_real_crawl_of_the_demo_shop_plus_a_dead_source_is_exit_3(db_path, tmp_p
         result, lines = run(db_path, config, tmp_path, crawl=None)
     assert (result.status, result.exit_code) == ("partial", 3), lines
     assert result.failed_sources() == ["down"] and "no page could be fetched" in result.steps[1].error
-    assert result.steps[0].counts["reviews_new"] == len(expected)
+    assert result.steps[0].counts["reviews_new"] == len(expected) + 1
     reviews = report.build(db_path, "reviews")
-    assert len(reviews) == len(expected) and set(reviews["side"]) == {"ours"}
+    assert len(reviews) == len(expected) + 1 and set(reviews["side"]) == {"ours"}
     assert all(url.startswith(shop.url) for url in reviews["url"])
+    written = (tmp_path / "reports" / "reviews.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")" in written  # crawled, kept, made inert
+    assert ",=HYPERLINK" not in written and '"=HYPERLINK' not in written
     summary = (tmp_path / "reports" / "summary.csv").read_text(encoding="utf-8")
     assert summary.splitlines()[0].startswith("product_id,product,category,side,finding")
 
