@@ -38,6 +38,13 @@ def status(db: str) -> None:
         click.echo("last analysis runs:" if analysis else "last analysis runs: none yet (run `reviewlens analyze`)")
         for run_id, state, started, device, models, counts in analysis:
             click.echo(f"  #{run_id} {state:<8} {started:%Y-%m-%d %H:%M} on {device}  models {models}  counts {counts}")
+        jobs = con.execute(
+            "SELECT job_id, status, exit_code, started_at, finished_at, counts FROM job_runs "
+            "ORDER BY job_id DESC LIMIT 3").fetchall()
+        click.echo("last scheduled jobs:" if jobs else "last scheduled jobs: none yet (`reviewlens run`)")
+        for job_id, state, code, started, finished, counts in jobs:
+            took = f"{(finished - started).total_seconds():.0f} s" if finished else "still running or killed"
+            click.echo(f"  #{job_id} {state:<8} exit {code}  {started:%Y-%m-%d %H:%M}  {took}  counts {counts}")
 
 
 @click.command()
