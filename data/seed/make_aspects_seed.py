@@ -108,7 +108,11 @@ DOMAINS: dict[str, dict] = {
                      "pad thai", "fried rice", "garlic bread", "french toast", "eggs benedict",
                      "mashed potatoes", "chocolate cake", "fish and chips", "mac and cheese", "tuna tartare",
                      "duck", "oysters", "lobster", "scallops", "shrimp", "salmon", "vegetarian options",
-                     "kids menu", "bread basket", "side dishes", "sides", "flavors"],
+                     "kids menu", "bread basket", "side dishes", "sides", "flavors", "dinner", "lunch",
+                     "meal", "breakfast", "main course", "taste", "flavor", "glass of wine", "bottle of wine",
+                     "cup of coffee", "slice of pizza", "plate of pasta", "bowl of soup", "quality of the food",
+                     "Thai food", "Italian food", "Indian food", "Chinese food", "Mexican food", "French toast",
+                     "Japanese food", "Korean barbecue", "Greek salad", "Caesar salad", "Thai iced tea"],
             "drink": ["drinks", "wine", "cocktails", "beer", "margaritas", "sangria", "martinis", "beer selection",
                       "wines", "sake", "coffee", "espresso", "lemonade", "smoothies", "happy hour"],
             "service": ["service", "staff", "waiter", "waitress", "server", "servers", "bartender", "hostess",
@@ -295,6 +299,19 @@ NO_ASPECT += [
     "We celebrated {OCCASION} here {WHEN}.", "The {E} arrived {WHEN}.", "I took it with me on a business trip.",
     "I sent it back {WHEN} and got a refund.", "Everyone at the table was happy.", "We sat by the window.",
 ]
+BRANDS = ["Dell", "Lenovo", "Acer", "Samsung", "Sony", "LG", "Microsoft", "Google", "Bosch", "KitchenAid",
+          "Nike", "Adidas", "Philips", "Panasonic", "Canon", "Nikon", "Logitech", "Bose", "Sennheiser", "Cuisinart",
+          "Hilton", "Marriott", "Dyson", "Whirlpool", "Levi's", "Gap", "Uniqlo", "Razer", "MSI", "Gateway"]
+CONTEXT_PREFIXES += [
+    "I switched from {BRAND} and ", "Compared to my old {BRAND}, ", "Unlike {BRAND}, ", "As a longtime {BRAND} fan, ",
+    "I have owned {BRAND} products for years and ", "{BRAND} did a good job here: ",
+]
+CONTEXT_SUFFIXES += [" for a {BRAND}", " compared to {BRAND}", " like on my {BRAND}", " as with every {BRAND}"]
+NO_ASPECT += [
+    "I have always bought {BRAND}.", "This is my first {BRAND} {E}.", "{BRAND} makes great products.",
+    "I will never buy {BRAND} again.", "My last {E} was a {BRAND} too.", "{BRAND} has lost a customer.",
+    "I chose {BRAND} over the others.", "I love {BRAND}!", "Thank you {BRAND}.", "Go with {BRAND} instead.",
+]
 WHO = ["my wife", "my husband", "my son", "my daughter", "my boss", "my friends", "the kids", "my parents",
        "a friend", "my girlfriend", "my brother", "a coworker", "my mom", "my roommate", "my family"]
 FAM = ["wife", "husband", "girlfriend", "boyfriend", "sister", "brother", "dad", "mom", "friend", "coworkers"]
@@ -326,7 +343,7 @@ BE_NEG = {"is": ["is not", "isn't"], "are": ["are not", "aren't"], "was": ["was 
           "were": ["were not", "weren't"]}
 
 
-CONTEXT_WORDS = {"{FAM}": FAM, "{WHEN}": WHEN, "{WHERE}": WHERE, "{WHY}": WHY, "{OCCASION}": OCCASION,
+CONTEXT_WORDS = {"{BRAND}": BRANDS, "{FAM}": FAM, "{WHEN}": WHEN, "{WHERE}": WHERE, "{WHY}": WHY, "{OCCASION}": OCCASION,
                  "{ROLE}": ROLE}
 
 
