@@ -20,7 +20,7 @@ from typing import Sequence
 
 _CUTS = re.compile(
     r"(?:[;:!?]|\.(?=\s)|,?\s+(?:but|however|although|though|whereas|while|yet|except|"
-    r"on the other hand|unfortunately|sadly)\b|\s+-+\s+)",
+    r"on the other hand|unfortunately|sadly)\b|,?\s+and\s+(?=(?:the|my|its|their|our|his|her)\b)|\s+-+\s+)",
     re.IGNORECASE,
 )
 
