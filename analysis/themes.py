@@ -18,6 +18,8 @@ Example::
 """
 from __future__ import annotations
 
+import sys
+
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -85,7 +87,10 @@ def _parts(embeddings: np.ndarray, seed: int):
 def _vectorizer(n: int, stop_words: str | None = "english"):
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(stop_words=stop_words, ngram_range=(1, 2), min_df=1 if n < UMAP_FROM else 2)
+    # BERTopic fits this on one joined document per topic, so min_df counts topics, not
+    # sentences: anything above 1 drops the words that set a topic apart (and fails outright
+    # when there are fewer topics than min_df).
+    return CountVectorizer(stop_words=stop_words, ngram_range=(1, 2), min_df=1)
 
 
 def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0) -> list[Theme]:
@@ -189,7 +194,11 @@ def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_i
     theme_rows, member_rows = [], []
     for scope in sorted(scopes):
         picked = scopes[scope]
-        found = find_themes([sentences[i]["text"] for i in picked], embeddings[picked], seed=seed)
+        try:
+            found = find_themes([sentences[i]["text"] for i in picked], embeddings[picked], seed=seed)
+        except ValueError as exc:  # one scope without themes must not cost the others
+            print(f"themes: no {kind} themes for {scope}: {exc}", file=sys.stderr)
+            continue
         for number, theme in enumerate(found):
             ids = [picked[i] for i in theme.members]
             aspects = Counter(a for i in ids for a in set(sentences[i].get("aspects") or []))
