@@ -255,19 +255,46 @@ def _rdfa_to_nested(items: list[dict]) -> list[dict]:
     return roots
 
 
-def _walk(value: Any, skip: frozenset = frozenset()) -> Iterator[dict]:
+def _walk(value: Any, skip: frozenset = frozenset()) -> list[dict]:
     """Every dict in a JSON-LD tree, parents before children (not below keys in ``skip``)."""
-    if isinstance(value, dict):
-        yield value
-        for key, child in value.items():
-            if key not in skip:
-                yield from _walk(child, skip)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _walk(child, skip)
+    # A list filled by plain recursion: nested generators cost a frame switch per level per node.
+    found: list[dict] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, dict):
+            found.append(value)
+            for key, child in value.items():
+                if key not in skip and isinstance(child, (dict, list)):
+                    visit(child)
+        elif isinstance(value, list):
+            for child in value:
+                if isinstance(child, (dict, list)):
+                    visit(child)
+
+    visit(value)
+    return found
 
 
 _MICRODATA = None
+
+
+def _own_properties(item) -> list:
+    """An item's ``itemprop`` elements, not those inside a nested ``itemscope`` (document order)."""
+    found = []
+    stack = [iter(item)]
+    while stack:
+        for child in stack[-1]:
+            if not isinstance(child.tag, str):  # comments, processing instructions
+                continue
+            attrib = child.attrib
+            if "itemprop" in attrib:
+                found.append(child)
+            if "itemscope" not in attrib and len(child):
+                stack.append(iter(child))
+                break
+        else:
+            stack.pop()
+    return found
 
 
 def _microdata(root, url: str) -> list[dict]:
@@ -282,6 +309,24 @@ def _microdata(root, url: str) -> list[dict]:
             # (about 25 ms a page); serialising it once and stripping tags reads the same text.
             def _extract_textContent(self, node):
                 return clean_text(lxml.html.tostring(node, encoding="unicode", with_tail=False))
+
+            # extruct finds an item's properties with an EXSLT set:difference over all its
+            # descendants, once per item (so a product with 20 nested reviews is searched
+            # again and again). One walk that stops at nested items finds the same elements
+            # in the same (document) order.
+            def _extract_property_value(self, node, items_seen, base_url, itemids, force=False):
+                # Review links are mostly anchors on this page (<link itemprop="url" href="#r-1">):
+                # joining those needs no URL parse.
+                if node.tag in ("a", "link") and "itemscope" not in node.attrib:
+                    href = (node.get("href") or "").strip(" \t\n\f\r")
+                    if href.startswith("#") and len(href) > 1 and base_url:
+                        return base_url.split("#", 1)[0] + href
+                return super()._extract_property_value(node, items_seen, base_url, itemids, force)
+
+            def _extract_properties(self, node, items_seen, base_url, itemids):
+                for prop in _own_properties(node):
+                    yield from self._extract_property(prop, items_seen=items_seen,
+                                                      base_url=base_url, itemids=itemids)
 
         _MICRODATA = (TextMicrodataExtractor(), _umicrodata_microformat)
     extractor, uniform = _MICRODATA
@@ -635,6 +680,8 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
         url = page_url
     elif link.startswith("#"):  # the common case, without a full URL parse per review
         url = page_url.split("#", 1)[0] + link
+    elif link.startswith(page_url.split("#", 1)[0] + "#") and "/." not in link:  # already joined
+        url = link
     else:
         url = urljoin(page_url, link)
     helpful = _count(raw["helpful_votes"]) if raw["helpful_votes"] is not None else None

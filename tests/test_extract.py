@@ -157,6 +157,49 @@ def test_microdata_product_and_reviews():
     assert {r["product_id"] for r in page.reviews} == {"B9"}
 
 
+# Nesting our own microdata walk must read exactly like extruct's: an itemprop inside a plain
+# itemprop element, a nested item with and without itemprop, a comment, anchors and full links.
+MICRODATA_NESTING = """
+<div itemscope itemtype="https://schema.org/Product"><!-- a comment -->
+  <h1 itemprop="name">Pan <b>P2</b></h1>
+  <div itemprop="brand"><span itemprop="name">Ferro</span></div>
+  <div itemscope itemtype="https://schema.org/Offer"><span itemprop="price">20</span></div>
+  <div itemprop="review" itemscope itemtype="https://schema.org/Review">
+    <link itemprop="url" href="#r-7"><a itemprop="sameAs" href="/r/7?x=1">link</a>
+    <a itemprop="discussionUrl" href="#">top</a>
+    <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">
+      <meta itemprop="ratingValue" content="4"></div>
+    <p itemprop="reviewBody">Even heat,<br>easy to clean.</p>
+  </div>
+  <span itemprop="sku">P2</span>
+</div>"""
+
+
+def test_microdata_walk_reads_like_extruct():
+    import extruct
+    import lxml.html
+
+    from crawler.extract import _microdata
+
+    url = "https://shop.test/p/pan?page=2#top"
+    ours = _microdata(lxml.html.fromstring(_page(MICRODATA_NESTING)), url)
+    theirs = extruct.extract(_page(MICRODATA_NESTING), base_url=url, syntaxes=["microdata"],
+                             uniform=True)["microdata"]
+
+    def plain(value):  # extruct's text reader spaces <br> differently; we compare words
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    assert plain(ours) == plain(theirs)
+    assert [item["@type"] for item in ours] == ["Product", "Offer"]
+    review = ours[0]["review"]
+    assert (review["url"], review["sameAs"], review["discussionUrl"]) == \
+        ("https://shop.test/p/pan?page=2#r-7", "https://shop.test/r/7?x=1", "https://shop.test/p/pan?page=2")
+
+
 def test_rdfa_product_and_reviews():
     body = """
     <div vocab="https://schema.org/" typeof="Product" resource="#toaster">
