@@ -44,14 +44,17 @@ def test_strengths_and_weaknesses_equal_sql(analysed):
             SELECT product_id, aspect, count(*) AS n,
                    count(*) FILTER (WHERE polarity = 'positive') AS pos,
                    count(*) FILTER (WHERE polarity = 'negative') AS neg
-            FROM aspect_mentions GROUP BY ALL),
+            FROM aspect_mentions m
+            WHERE NOT EXISTS (SELECT 1 FROM needs d WHERE d.sentence_id = m.sentence_id
+                              AND d.start_char <= m.start_char AND m.end_char <= d.end_char)
+            GROUP BY ALL),
         k AS (
             SELECT product_id, aspect, n, CASE WHEN pos > neg THEN 'strength' ELSE 'weakness' END AS kind,
                    CASE WHEN pos > neg THEN pos ELSE neg END AS hits
             FROM a WHERE pos > neg OR neg > 0)
         SELECT product_id, kind, aspect, n, hits::DOUBLE / n, {wilson_sql('hits::DOUBLE', 'n')},
                row_number() OVER (PARTITION BY product_id, kind
-                                  ORDER BY {wilson_sql('hits::DOUBLE', 'n')} DESC, n DESC, aspect)
+                                  ORDER BY hits * {wilson_sql('hits::DOUBLE', 'n')} DESC, n DESC, aspect)
         FROM k ORDER BY ALL""").rows
     stored = store.query(analysed, """
         SELECT product_id, kind, name, mentions, share, confidence, rank FROM product_insights
