@@ -2,9 +2,12 @@
 
 One forward pass of the packaged 6-layer encoder gives features for every word piece (layers 3
 and 6). A small tag head marks each piece outside / begins a term / inside a term; terms are the
-B-I runs widened to whole words. A small polarity head reads each term's features together with
-its clause's and its sentence's, so one sentence can praise the screen and damn the battery; it
-judges any given span the same way (``polarities``), which is how gold terms are scored.
+B-I runs (pieces whose begin + inside probability reaches a threshold chosen on the held-out
+seed split) widened to whole words, with function words stripped from their edges ("the price
+of" -> "price") and pronouns or particles alone dropped. A small polarity head reads each
+term's features together with its clause's and its sentence's, so one sentence can praise the
+screen and damn the battery; it judges any given span the same way (``polarities``), which is
+how gold terms are scored.
 
 The encoder stays frozen, so training is one encoder pass over the project's span-annotated seed
 set (``data/seed/aspects_seed.jsonl``, from ``data/seed/make_aspects_seed.py``) plus seconds of head
@@ -27,6 +30,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -300,9 +304,12 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
 
             tag_loss = _fit_head(tags_head, np.concatenate([tag_x, ex_x]), np.concatenate([tag_y, ex_y]),
                                  max(1, tag_epochs // 2), lr / 2, seed + 1)
+    extractor.term_prob = choose_term_prob(extractor, heldout)
     scores = _heldout_scores(extractor, heldout)
+    scores["term_prob"] = extractor.term_prob
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.save({"tags": tags_head.state_dict(), "polarity": polarity_head.state_dict(), "dim": encoder.dim,
+                "term_prob": extractor.term_prob,
                 "feature_layers": FEATURE_LAYERS}, out_dir / HEADS_FILE)
     digest = hashlib.sha256((out_dir / HEADS_FILE).read_bytes()).hexdigest()[:12]
     card = {
@@ -331,6 +338,32 @@ def _card_markdown(card: dict) -> str:
             f"- held-out seed sentences: {json.dumps(card['heldout'])}\n\n"
             "Trained from project-written template sentences (data/seed/make_aspects_seed.py); "
             "measure on real reviews with `python -m analysis.aspects_eval`.\n")
+
+
+TERM_PROBS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def choose_term_prob(extractor: "HeadAspectExtractor", rows: list[dict]) -> float:
+    """The term-probability threshold with the best span F1 on held-out seed rows (0.5 without rows).
+
+    Chosen on the project's own held-out split, never on an evaluation set; ties go to the
+    stricter threshold, since precision is what the tagger lacks on real reviews.
+
+    Example::
+
+        choose_term_prob(extractor, heldout_rows)  # e.g. 0.6
+    """
+    from analysis.aspects_eval import span_scores
+
+    if not rows:
+        return 0.5
+    windows = extractor.encoder.encode([r["text"] for r in rows])
+    gold = [{(a["start"], a["end"]) for a in r["aspects"]} for r in rows]
+    best = (-1.0, 0.5)
+    for prob in TERM_PROBS:
+        found = [set(extractor._spans(r["text"], w, prob)[0]) for r, w in zip(rows, windows)]
+        best = max(best, (span_scores(gold, found)["f1"], prob))
+    return best[1]
 
 
 def _heldout_scores(extractor: "HeadAspectExtractor", rows: list[dict]) -> dict:
@@ -376,7 +409,9 @@ class HeadAspectExtractor:
     name = "minilm-frozen-bio"
     chunk = 512  # texts encoded at a time: bounds memory on millions of sentences
 
-    def __init__(self, encoder: FrozenEncoder, tags_head, polarity_head, version: str = "untrained"):
+    def __init__(self, encoder: FrozenEncoder, tags_head, polarity_head, version: str = "untrained",
+                 term_prob: float = 0.5):
+        self.term_prob = term_prob
         self.encoder = encoder
         self.tags_head = tags_head
         self.polarity_head = polarity_head
@@ -402,7 +437,8 @@ class HeadAspectExtractor:
         polarity_head.load_state_dict(saved["polarity"])
         tags_head.eval()
         polarity_head.eval()
-        return cls(encoder, tags_head, polarity_head, version=card.get("version", "unknown"))
+        return cls(encoder, tags_head, polarity_head, version=card.get("version", "unknown"),
+                   term_prob=float(saved.get("term_prob", 0.5)))
 
     def _polarity_of(self, items: list):
         """Labels for a list of 3*dim term feature vectors, in one batch."""
@@ -414,6 +450,31 @@ class HeadAspectExtractor:
         with torch.inference_mode():
             probs = self.polarity_head(torch.from_numpy(np.stack(items).astype("float32"))).softmax(-1)
         return [POLARITIES[int(i)] for i in probs.argmax(-1)]
+
+    def _spans(self, text: str, windows, term_prob: float | None = None) -> tuple[list[tuple[int, int]], float]:
+        """Term spans of one text from its encoded windows, and the tagger's lowest piece confidence.
+
+        A piece is part of a term when P(begin) + P(inside) >= ``term_prob`` (the threshold chosen
+        on the held-out seed split at training time), then begin or inside, whichever is likelier.
+        """
+        import numpy as np
+        import torch
+
+        term_prob = self.term_prob if term_prob is None else term_prob
+        spans, confidence = set(), 1.0
+        for offsets, feats in windows:
+            with torch.inference_mode():
+                probs = self.tags_head(torch.from_numpy(feats)).softmax(-1).numpy()
+            real = [i for i, (s, e) in enumerate(offsets) if s != e]
+            if real:
+                confidence = min(confidence, float(probs[real].max(-1).min()))
+            tags = np.where(probs[:, 1:].sum(-1) >= term_prob, 1 + probs[:, 1:].argmax(-1), 0)
+            spans |= _decode(text, offsets, tags)
+        kept: list[tuple[int, int]] = []
+        for s, e in sorted(spans, key=lambda se: (se[0], -se[1])):
+            if e > s and not any(s < b and a < e for a, b in kept):
+                kept.append((s, e))
+        return kept, confidence
 
     def _tag(self, texts: Sequence[str], with_confidence: bool = False):
         import torch
@@ -427,18 +488,7 @@ class HeadAspectExtractor:
             windows_per_text = self.encoder.encode(chunk)
             spans_per_text, vectors = [], []
             for text, windows in zip(chunk, windows_per_text):
-                spans, confidence = set(), 1.0
-                for offsets, feats in windows:
-                    with torch.inference_mode():
-                        probs = self.tags_head(torch.from_numpy(feats)).softmax(-1).numpy()
-                    real = [i for i, (s, e) in enumerate(offsets) if s != e]
-                    if real:
-                        confidence = min(confidence, float(probs[real].max(-1).min()))
-                    spans |= _decode(text, offsets, probs.argmax(-1))
-                kept: list[tuple[int, int]] = []
-                for s, e in sorted(spans, key=lambda se: (se[0], -se[1])):
-                    if e > s and not any(s < b and a < e for a, b in kept):
-                        kept.append((s, e))
+                kept, confidence = self._spans(text, windows)
                 spans_per_text.append(kept)
                 vectors.extend(_term_features(text, windows, s, e) for s, e in kept)
                 confidences.append(confidence)
@@ -502,14 +552,51 @@ def _decode(text: str, offsets, tags) -> set[tuple[int, int]]:
             current = None
     if current is not None:
         spans.add(_whole_words(text, *current))
-    return spans
+    return {span for span in (_tidy(text, a, b) for a, b in spans if b > a) if span}
+
+
+def _joined(text: str, i: int) -> bool:
+    """True when text[i] is a hyphen or slash inside a word ("built-in", "drivers/apps")."""
+    return 0 < i < len(text) - 1 and text[i] in "-/" and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+# Words that are never a term on their own and never begin or end one: determiners, pronouns,
+# prepositions and conjunctions ("the price", "quality of", "it"). Opinion words are not here:
+# "great" before a term is already outside it in the seed set, and some terms start with one.
+EDGE_WORDS = frozenset("""
+a an the this that these those my our your his her its their some any all every each no
+it they them he she we you i me us him one ones something anything everything nothing
+of for to in on at with by from as about than and or but so if then very too also just
+is are was were be been am do does did has have had not
+""".split())
+# particles end some terms ("shut down", "set up") but are never a term alone
+PARTICLES = frozenset("up down out off back over away around".split())
+
+
+def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Strip function words from the edges of a span; None when nothing is left.
+
+    Example::
+
+        _tidy("the price of it", 0, 12)  # (4, 9): "price"
+    """
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    while words and text[words[0][0]:words[0][1]].lower().strip(".,;:!?") in EDGE_WORDS:
+        words.pop(0)
+    while words and text[words[-1][0]:words[-1][1]].lower().strip(".,;:!?") in EDGE_WORDS:
+        words.pop()
+    if not words or all(text[a:b].lower().strip(".,;:!?") in PARTICLES for a, b in words):
+        return None
+    return _whole_words(text, words[0][0], words[-1][1])
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen to whole words and drop punctuation at the edges."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    """Widen to whole words (through inner hyphens and slashes) and drop punctuation at the edges."""
+    while start > 0 and (text[start - 1].isalnum() and (text[start].isalnum() or _joined(text, start))
+                         or _joined(text, start - 1)):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while end < len(text) and (text[end].isalnum() and (text[end - 1].isalnum() or _joined(text, end - 1))
+                               or _joined(text, end)):
         end += 1
     while start < end and not text[start].isalnum():
         start += 1

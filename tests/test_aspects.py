@@ -216,3 +216,58 @@ def test_missing_model_falls_back_to_the_parser_clearly(tmp_path, capsys):
     extractor = load_aspect_extractor(model_dir=tmp_path / "none", train_if_missing=False)
     assert isinstance(extractor, ParserAspectExtractor)
     assert "falling back to the spaCy parser" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- span clean-up and the seed generator
+def test_spans_are_tidied_to_the_feature_words():
+    from analysis.aspect_head import _decode, _tidy, _whole_words
+
+    text = "the price of it was fine"
+    assert _tidy(text, 0, 12) == (4, 9)            # "the price of" -> "price"
+    assert _tidy(text, 13, 15) is None              # a pronoun alone is no term
+    assert _tidy("it boots up fast", 9, 11) is None  # nor is a particle
+    assert _tidy("I shut down it", 2, 11) == (2, 11)  # "shut down" keeps its particle
+    hyphen = "a built-in mic and thin-crust pizza"
+    assert hyphen[slice(*_whole_words(hyphen, 2, 7))] == "built-in"
+    assert hyphen[slice(*_whole_words(hyphen, 24, 29))] == "thin-crust"
+    # B on "the", I on "screen": the determiner is dropped, the term kept
+    assert _decode("the screen", [(0, 3), (4, 10)], [1, 2]) == {(4, 10)}
+
+
+def _seed_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "data" / "seed" / "make_aspects_seed.py"
+    spec = importlib.util.spec_from_file_location("make_aspects_seed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_seed_generator_keeps_names_out_and_marks_place_and_verbs():
+    seed = _seed_module()
+    rows = seed.generate(3000, seed=5)
+    assert len(rows) == 3000
+    names = [w for w in seed.VENUES + seed.PEOPLE + seed.CITIES + seed.CUISINES + seed.BRANDS if len(w) > 3]
+    seen_name = place_term = place_other = verb_term = 0
+    for row in rows:
+        text = row["text"]
+        spans = [(a["start"], a["end"]) for a in row["aspects"]]
+        for a in row["aspects"]:
+            assert text[a["start"]:a["end"]] == a["term"] and a["polarity"] in ("positive", "negative", "neutral")
+            verb_term += a["term"].lower() in ("use", "runs", "works", "set up", "carry")
+        for name in names:
+            i = text.find(name)
+            if i >= 0 and text[i - 1:i] in ("", " ") and not text[i + len(name):i + len(name) + 1].isalpha():
+                seen_name += 1
+                # a shop, person, city or cuisine word is never a feature on its own
+                assert (i, i + len(name)) not in spans, (name, text)
+        for m in __import__("re").finditer(r"\bplace\b", text.lower()):
+            if (m.start(), m.end()) in spans:
+                place_term += 1
+            else:
+                place_other += 1
+    assert seen_name > 200 and verb_term > 20
+    # "the place is cozy" is the room and feel (an aspect); "a great place" is the restaurant itself
+    assert place_term > 5 and place_other > 5

@@ -30,7 +30,7 @@ KIND_POS = {
     "hardware": "sturdy|solid|fast|responsive|reliable|well built|quiet|smooth".split("|"),
     "display": "bright crisp sharp vivid clear gorgeous beautiful".split(),
     "battery": "long lasting|amazing|incredible|impressive|excellent".split("|"),
-    "software": "intuitive|easy to use|stable|fast|smooth|user friendly".split("|"),
+    "software": "intuitive|simple|stable|fast|smooth|user friendly".split("|"),
     "audio": "clear crisp rich loud balanced deep".split(),
     "fit": "comfortable|soft|true to size|flattering|warm|breathable".split("|"),
     "room": "clean spacious comfortable quiet modern spotless".split(),
@@ -118,7 +118,7 @@ DOMAINS: dict[str, dict] = {
             "service": ["service", "staff", "waiter", "waitress", "server", "servers", "bartender", "hostess",
                         "host", "manager", "owner", "chef", "wait staff", "waitstaff", "delivery", "kitchen",
                         "reservation", "wait", "seating", "takeout", "delivery service", "busboy"],
-            "ambience": ["atmosphere", "ambiance", "decor", "music", "interior", "patio", "outdoor seating",
+            "ambience": ["place", "atmosphere", "ambiance", "decor", "music", "interior", "patio", "outdoor seating",
                          "dining room", "bar area", "view", "lighting", "tables", "space", "setting",
                          "location", "bathroom", "restrooms", "vibe", "garden", "terrace", "crowd"],
             "price": ["prices", "price", "bill", "check", "value", "cost", "portions for the price"],
@@ -195,6 +195,13 @@ DOMAIN_WEIGHTS = {"laptops": 3, "restaurants": 3, "phones": 1.5, "kitchen": 1, "
 # compositional dish names make the food list open-ended, as real menus are
 DISH_MODS = ("grilled spicy fried roasted garlic lemon chicken beef pork shrimp tuna salmon veggie mushroom "
              "goat cheese seafood house special coconut sesame honey ginger teriyaki bbq").split()
+COOKED = "homemade baked steamed braised smoked stuffed pan-seared deep-fried thin-crust house-made raw poached".split()
+SPEC_MODS = {
+    "hardware": "external|built-in|wireless|extra|standard|original|USB|backlit|full-size|numeric|optical|2GB|500GB".split("|"),
+    "display": "17-inch|15-inch|HD|LED|glossy|matte|widescreen|4K|13-inch|touch".split("|"),
+    "audio": "built-in|external|stereo|rear|front".split("|"),
+    "software": "pre-installed|bundled|64-bit|default|built-in".split("|"),
+}
 DISH_HEADS = "salad roll curry soup tacos burger sandwich pizza pasta noodles platter skewers dumplings wrap".split()
 
 PLURAL_EXCEPTIONS = {"glass", "gas", "class", "status", "bus", "fries", "dress", "menus", "news", "mattress",
@@ -312,6 +319,24 @@ NO_ASPECT += [
     "I will never buy {BRAND} again.", "My last {E} was a {BRAND} too.", "{BRAND} has lost a customer.",
     "I chose {BRAND} over the others.", "I love {BRAND}!", "Thank you {BRAND}.", "Go with {BRAND} instead.",
 ]
+# Names of shops, restaurants, people and places, invented here: capitalised nouns that are not
+# features, so the tagger does not take every proper noun for a term.
+VENUES = ["Luigi's", "Golden Dragon", "Casa Verde", "The Blue Door", "Mama Rosa's", "Sakura House", "Bombay Palace",
+          "Le Petit Jardin", "Pho Saigon", "El Toro", "Joe's Diner", "The Corner Bistro", "Bangkok Garden",
+          "Olive Tree", "Tony's", "Red Lantern", "Bella Notte", "Spice Route", "Harbor Grill", "Maple Street Cafe",
+          "TechZone", "GadgetHub", "PC World", "Micro Center", "the Apple Store", "Staples", "Target", "Walmart"]
+PEOPLE = ["Mike", "Sarah", "John", "Maria", "Dave", "Jenny", "Carlos", "Anna", "Steve", "Lisa", "Tom", "Priya",
+          "Kevin", "Emily", "Ahmed", "Rachel", "Mr. Lee", "Chris", "Nina", "Paul"]
+CITIES = ["New York", "Brooklyn", "Chicago", "Boston", "the city", "town", "the neighborhood", "Manhattan", "Queens",
+          "downtown", "midtown", "the East Village", "Soho", "Jersey", "the area", "Main Street", "the mall",
+          "the West Side", "Seattle", "this part of town", "the suburbs", "Philly", "LA"]
+CUISINES = ["Thai", "Italian", "Indian", "Chinese", "Mexican", "French", "Japanese", "Korean", "Greek", "Spanish",
+            "Vietnamese", "Middle Eastern", "Turkish", "Ethiopian", "Cuban", "Peruvian", "Asian", "American",
+            "Szechuan", "Neapolitan", "authentic", "spicy", "vegan", "upscale", "cheap", "fancy", "casual"]
+ACTIVITIES = ["email", "checking email", "music", "listening to music", "watching movies", "homework", "school work",
+              "writing papers", "browsing the web", "surfing the internet", "Facebook", "spreadsheets", "video chats",
+              "Skype", "editing photos", "storing pictures", "my documents", "my files", "online classes",
+              "streaming shows", "work emails", "my business", "taking notes", "reading the news"]
 WHO = ["my wife", "my husband", "my son", "my daughter", "my boss", "my friends", "the kids", "my parents",
        "a friend", "my girlfriend", "my brother", "a coworker", "my mom", "my roommate", "my family"]
 FAM = ["wife", "husband", "girlfriend", "boyfriend", "sister", "brother", "dad", "mom", "friend", "coworkers"]
@@ -343,7 +368,42 @@ BE_NEG = {"is": ["is not", "isn't"], "are": ["are not", "aren't"], "was": ["was 
           "were": ["were not", "weren't"]}
 
 
-CONTEXT_WORDS = {"{BRAND}": BRANDS, "{FAM}": FAM, "{WHEN}": WHEN, "{WHERE}": WHERE, "{WHY}": WHY, "{OCCASION}": OCCASION,
+CONTEXT_PREFIXES += [
+    "We found {VENUE} {WHEN} and ", "At {VENUE}, ", "{PERSON} told me about it and ", "I live in {CITY} and ",
+    "Of all the {CUISINE} {E}s in {CITY}, ", "I was craving {CUISINE} {WHEN} and ", "I mostly use it for {ACT}, and ",
+    "Our friend {PERSON} booked a table and ", "After a long day in {CITY}, ", "I picked it up at {VENUE} and ",
+]
+CONTEXT_SUFFIXES += [
+    " in {CITY}", " for {ACT}", " according to {PERSON}", " compared to {VENUE}", " for {CUISINE} standards",
+    " for a {CUISINE} {E}", " when I do {ACT}", " in all of {CITY}",
+]
+NO_ASPECT += [
+    "This is the best {CUISINE} {E} in {CITY}.", "{VENUE} is our go-to {E} in {CITY}.", "We love {CUISINE}.",
+    "I use my {E} for {ACT} and {ACT}.", "{PERSON} and I come here {WHEN}.", "Ask for {PERSON}!",
+    "It is a {GP} {CUISINE} {E}.", "There are many {CUISINE} {E}s in {CITY}.", "{PERSON} took us to {VENUE}.",
+    "Mostly I use it for {ACT}.", "It is great for {ACT}.", "It handles {ACT} with no trouble.",
+    "If you are ever in {CITY}, go to {VENUE}.", "We had {CUISINE} {WHEN} at {VENUE}.",
+    "I have owned many {E}s over the years.", "Not the best {E} in {CITY}, but not the worst.",
+    "I went to {VENUE} {WHEN} with {PERSON}.", "I bought it at {VENUE} {WHEN}.", "{GP} {CUISINE} {E}!",
+    "We will be back next time we are in {CITY}.", "It was {GP}.", "A {GP} {E} to eat in {CITY}.",
+    "We ate there {WHEN} and went home happy.", "We ordered and waited.", "We ended up going to {VENUE} instead.", "It was {GN}.", "Everything was {GP}.",
+]
+VERB_CLAUSES = {
+    "positive": ["it is {EASY} to [V]", "it [V] {WELL}", "it is so {EASY} to [V]", "it [V] {WELL} for me"],
+    "negative": ["it is {HARD} to [V]", "it [V] {BADLY}", "it is a pain to [V]", "it [V] {BADLY} now"],
+}
+# verbs that name something the product does or is used for ("easy to use", "it runs smoothly")
+VERBS = {"to": ["use", "set up", "carry", "navigate", "install", "operate", "clean", "assemble", "read", "hold",
+                "travel with", "learn"],
+         "it": ["runs", "works", "performs", "boots", "charges", "starts up", "shuts down"]}
+EASY = ["easy", "simple", "quick", "a breeze", "effortless", "very easy", "so simple"]
+HARD = ["hard", "difficult", "awkward", "a hassle", "confusing", "tricky"]
+WELL = ["smoothly", "great", "perfectly", "fast", "well", "flawlessly", "like a charm", "quietly"]
+BADLY = ["slowly", "poorly", "terribly", "badly", "hot", "erratically"]
+
+
+CONTEXT_WORDS = {"{VENUE}": VENUES, "{PERSON}": PEOPLE, "{CITY}": CITIES, "{CUISINE}": CUISINES,
+                 "{ACT}": ACTIVITIES, "{BRAND}": BRANDS, "{FAM}": FAM, "{WHEN}": WHEN, "{WHERE}": WHERE, "{WHY}": WHY, "{OCCASION}": OCCASION,
                  "{ROLE}": ROLE}
 
 
@@ -372,6 +432,12 @@ def pick_aspect(rng: random.Random, domain: str, kind: str | None = None) -> tup
         term = rng.choice(aspects[kind])
     if kind == "food" and rng.random() < 0.25:
         term = f"{rng.choice(DISH_MODS)} {rng.choice(DISH_HEADS)}"
+    elif kind == "food" and rng.random() < 0.12 and " " not in term:
+        term = f"{rng.choice(COOKED)} {term}"
+    elif kind in SPEC_MODS and rng.random() < 0.12 and " " not in term:
+        # plain describing words belong to the term ("17-inch screen", "wireless mouse");
+        # opinion words before a term stay outside it (the "{P} [A]" templates)
+        term = f"{rng.choice(SPEC_MODS[kind])} {term}"
     return term, kind
 
 
@@ -387,7 +453,7 @@ def render_clause(rng: random.Random, sent: Sentence, template: str, domain: str
     entity = rng.choice(DOMAINS[domain]["entity"])
     kind = None
     last_term = ""
-    parts = re.split(r"(\[A\]|\{[A-Z0-9_]+\})", template)
+    parts = re.split(r"(\[A\]|\[V\]|\{[A-Z0-9_]+\})", template)
     for part in parts:
         if part == "[A]":
             term, kind = pick_aspect(rng, domain, kind if rng.random() < 0.5 else None)
@@ -425,13 +491,23 @@ def render_clause(rng: random.Random, sent: Sentence, template: str, domain: str
         elif part in ("{WHO}", "{WHO_CAP}"):
             who = rng.choice(WHO)
             sent.add(who[0].upper() + who[1:] if part == "{WHO_CAP}" else who)
+        elif part == "[V]":
+            verbs = VERBS["to"] if sent.text.rstrip().endswith("to") else VERBS["it"]
+            sent.add_aspect(rng.choice(verbs), polarity)
+        elif part in ("{EASY}", "{HARD}", "{WELL}", "{BADLY}"):
+            sent.add(rng.choice({"{EASY}": EASY, "{HARD}": HARD, "{WELL}": WELL, "{BADLY}": BADLY}[part]))
         elif part in CONTEXT_WORDS:
             sent.add(rng.choice(CONTEXT_WORDS[part]))
         else:
             sent.add(part)
 
 
-def clause_templates(polarity: str) -> list[str]:
+DEVICE_DOMAINS = {"laptops", "phones", "kitchen", "audio", "appliances"}
+
+
+def clause_templates(polarity: str, domain: str = "", rng: random.Random | None = None) -> list[str]:
+    if domain in DEVICE_DOMAINS and polarity in VERB_CLAUSES and rng is not None and rng.random() < 0.08:
+        return VERB_CLAUSES[polarity]
     return {"positive": POS_CLAUSES, "negative": NEG_CLAUSES, "neutral": NEU_CLAUSES}[polarity]
 
 
@@ -439,7 +515,7 @@ def make_sentence(rng: random.Random, domain: str) -> dict:
     """One generated sentence with its aspects (text, aspects, domain, family)."""
     sent = Sentence()
     roll = rng.random()
-    if roll < 0.2:
+    if roll < 0.25:
         template = rng.choice(NO_ASPECT)
         render_clause(rng, sent, template, domain, "neutral", False)
         family = "no_aspect"
@@ -447,7 +523,7 @@ def make_sentence(rng: random.Random, domain: str) -> dict:
         n_clauses = 1 if roll < 0.55 else 2 if roll < 0.92 else 3
         past = rng.random() < 0.5 if domain in ("restaurants", "hotels") else rng.random() < 0.2
         polarity = rng.choices(["positive", "negative", "neutral"], weights=[0.45, 0.35, 0.2])[0]
-        prefix = rng.choice(CONTEXT_PREFIXES) if rng.random() < 0.25 else rng.choice(PREFIXES)
+        prefix = rng.choice(CONTEXT_PREFIXES) if rng.random() < 0.35 else rng.choice(PREFIXES)
         render_clause(rng, sent, prefix, domain, polarity, past)
         family = polarity
         for i in range(n_clauses):
@@ -460,9 +536,9 @@ def make_sentence(rng: random.Random, domain: str) -> dict:
                     polarity = rng.choices(["positive", "negative", "neutral"], weights=[0.4, 0.35, 0.25])[0]
                 sent.add(connector)
                 family = "mixed" if relation == "contrast" else family
-            template = rng.choice(clause_templates(polarity))
+            template = rng.choice(clause_templates(polarity, domain, rng))
             render_clause(rng, sent, template, domain, polarity, past)
-        suffix = rng.choice(CONTEXT_SUFFIXES) if rng.random() < 0.25 else rng.choice(SUFFIXES)
+        suffix = rng.choice(CONTEXT_SUFFIXES) if rng.random() < 0.3 else rng.choice(SUFFIXES)
         render_clause(rng, sent, suffix, domain, polarity, past)
         sent.add(rng.choice([".", ".", ".", "!", "", "!!", "..."]))
     text = sent.text
