@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from dashboard.commands.common import db_option, not_built
+from dashboard.commands.common import db_option, read_texts
 
 
 @click.command()
@@ -54,12 +54,7 @@ def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, 
     """
     import json
 
-    lines = list(texts)
-    if file:
-        with click.open_file(file, encoding="utf-8") as handle:
-            lines += [line.rstrip("\r\n") for line in handle if line.strip()]
-    if not lines:
-        raise click.UsageError("give texts as arguments or --file F (one text per line; - is stdin)")
+    lines = read_texts(texts, file)
     from analysis.models import ModelError  # heavy stages are imported only here
     from analysis.sentiment import default_model_ready, ensure_default_model, load_sentiment
 
@@ -81,12 +76,7 @@ def aspects(texts: tuple[str, ...], file: str | None) -> None:
     """Aspect terms with offsets and polarity as JSON lines."""
     import json
 
-    lines = list(texts)
-    if file:
-        with click.open_file(file, encoding="utf-8") as handle:
-            lines += [line.rstrip("\r\n") for line in handle if line.strip()]
-    if not lines:
-        raise click.UsageError("give texts as arguments or --file F (one text per line; - is stdin)")
+    lines = read_texts(texts, file)
     from analysis.aspects import group_aspects, load_aspect_extractor  # heavy: loaded only here
 
     found = load_aspect_extractor().extract(lines)

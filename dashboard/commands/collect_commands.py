@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from dashboard.commands.common import db_option, friendly_errors, not_built
+from dashboard.commands.common import db_option, friendly_errors
 
 
 @click.command()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 
 import click
 
@@ -50,11 +49,19 @@ def friendly_errors(func):
     return wrapper
 
 
+def read_texts(texts: tuple[str, ...], file: str | None) -> list[str]:
+    """The texts given as arguments, then one per non-empty line of ``file`` (``-`` is stdin).
+
+    A call with neither is a usage error that says how to give them.
+    """
+    lines = list(texts)
+    if file:
+        with click.open_file(file, encoding="utf-8") as handle:
+            lines += [line.rstrip("\r\n") for line in handle if line.strip()]
+    if not lines:
+        raise click.UsageError("give texts as arguments or --file F (one text per line; - is stdin)")
+    return lines
+
+
 class UserError(Exception):
     """An error caused by the user's input; its message names the input and what to do."""
-
-
-def not_built(issue: int, what: str):
-    """Exit 2 saying which issue brings this command."""
-    click.echo(f"`reviewlens {what}` is not built yet: it arrives with issue #{issue}.", err=True)
-    sys.exit(2)
