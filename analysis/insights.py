@@ -14,7 +14,7 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   both sides). "Now" is the newest review date in the store, so a rerun gives the same answer.
 - an **emerging complaint** is an aspect whose negative share in the last 90 days is higher
   than in the product's history before, by a one-sided two-proportion z-test at p < 0.05,
-  with at least 3 mentions on each side.
+  with at least 5 recent mentions and one before (so a new defect counts).
 - each finding carries 2-3 quotes from different reviews: the model's surest sentences.
 
 Example::
@@ -32,7 +32,8 @@ from datetime import date, timedelta
 WINDOW_DAYS = 90
 MAX_PER_KIND = 20
 QUOTES = 3
-EMERGING_MIN_MENTIONS = 3
+EMERGING_MIN_RECENT = 5     # mentions in the last window: fewer is anecdote, not a trend
+EMERGING_MIN_BEFORE = 1     # a defect that is new (praised twice, then 14 complaints) must count
 EMERGING_P = 0.05
 
 
@@ -120,6 +121,21 @@ def _dicts(cur) -> list[dict]:
     return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
+def is_emerging(k1: int, n1: int, k2: int, n2: int) -> tuple[bool, float, float]:
+    """Whether ``k1`` negative of ``n1`` recent mentions is a significant rise over ``k2`` of ``n2``
+    before; returns ``(emerging, z, p)``.
+
+    >>> is_emerging(14, 14, 0, 2)[0]      # a new defect: praised twice, then fourteen complaints
+    True
+    >>> is_emerging(3, 3, 0, 1)[0]        # three complaints are too few to call a trend
+    False
+    """
+    if n1 < EMERGING_MIN_RECENT or n2 < EMERGING_MIN_BEFORE or k1 / n1 <= k2 / n2:
+        return False, 0.0, 1.0
+    z, p = two_proportion_test(k1, n1, k2, n2)
+    return p < EMERGING_P, z, p
+
+
 def _weight(finding: dict) -> float:
     """Rank key of a finding: its volume on its side times the confidence of its share.
 
@@ -170,14 +186,13 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
         before = [r for r in rows if not r["recent"]]
         k1, n1 = sum(r["polarity"] == "negative" for r in recent), len(recent)
         k2, n2 = sum(r["polarity"] == "negative" for r in before), len(before)
-        if n1 >= EMERGING_MIN_MENTIONS and n2 >= EMERGING_MIN_MENTIONS and k1 / n1 > k2 / n2:
-            z, p = two_proportion_test(k1, n1, k2, n2)
-            if p < EMERGING_P:
-                emerging.append({"product_id": product, "aspect": aspect, "recent_mentions": n1,
-                                 "recent_negative": k1, "before_mentions": n2, "before_negative": k2,
-                                 "recent_share": k1 / n1, "before_share": k2 / n2, "z": z, "p_value": p,
-                                 "quotes": json.dumps(_quotes([r for r in recent if r["polarity"] == "negative"])),
-                                 "run_id": run_id})
+        emerging_now, z, p = is_emerging(k1, n1, k2, n2)
+        if emerging_now:
+            emerging.append({"product_id": product, "aspect": aspect, "recent_mentions": n1,
+                             "recent_negative": k1, "before_mentions": n2, "before_negative": k2,
+                             "recent_share": k1 / n1, "before_share": k2 / n2, "z": z, "p_value": p,
+                             "quotes": json.dumps(_quotes([r for r in recent if r["polarity"] == "negative"])),
+                             "run_id": run_id})
 
     for row in _need_insights(con, since):
         insights[(row["product_id"], "need")].append(row)
