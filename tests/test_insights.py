@@ -137,3 +137,12 @@ def test_statistics_against_known_values():
     z, p = two_proportion_test(8, 10, 2, 20)
     assert z == pytest.approx(3.834, abs=1e-3) and p == pytest.approx(0.5 * math.erfc(z / math.sqrt(2)))
     assert two_proportion_test(0, 0, 1, 2) == (0.0, 1.0)
+
+
+def test_docstring_examples_of_the_ranking_and_emerging_rules():
+    import doctest
+
+    import analysis.insights
+
+    result = doctest.testmod(analysis.insights)
+    assert result.attempted >= 4 and result.failed == 0
