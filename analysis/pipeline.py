@@ -69,10 +69,19 @@ class Models:
 
     def describe(self) -> dict[str, str]:
         return {"sentences": f"{sentence_splitter.SPACY_MODEL}:{sentence_splitter.VERSION}",
-                "sentiment": f"{self.sentiment.name}@{self.sentiment.version}",
-                "aspects": f"{getattr(self.aspects, 'name', 'aspects')}@{getattr(self.aspects, 'version', '?')}",
+                "sentiment": _named(self.sentiment.name, self.sentiment.version),
+                "aspects": _named(getattr(self.aspects, "name", "aspects"), getattr(self.aspects, "version", "?")),
                 "needs": self.needs_version,
                 "embeddings": getattr(self.encoder, "name", "encoder")}
+
+
+def _named(name: str, version: str) -> str:
+    """``name@version``, without repeating a name the version already starts with.
+
+    >>> _named("reviewlens-sentiment", "reviewlens-sentiment@db9e"), _named("m", "1")
+    ('reviewlens-sentiment@db9e', 'm@1')
+    """
+    return version if str(version).startswith(f"{name}") else f"{name}@{version}"
 
 
 def load_models(db: str | None = None, device: str = "auto", sentiment_model: str | None = None,
