@@ -151,6 +151,22 @@ def cluster_by_meaning(names: Sequence[str], threshold: float = SIMILARITY) -> l
     return [int(x) for x in labels]
 
 
+def counts_by_key(texts, keys_for) -> tuple[dict[str, str], Counter]:
+    """Each distinct non-empty text's key (``keys_for(distinct) -> {text: key}``), and mentions per key.
+
+    Repeated texts count as more mentions of their key.
+
+    >>> counts_by_key(["Battery", "battery", "", None], lambda ts: {t: t.lower() for t in ts})
+    ({'Battery': 'battery', 'battery': 'battery'}, Counter({'battery': 2}))
+    """
+    counts = Counter(t for t in texts if isinstance(t, str) and t.strip())
+    key_of = keys_for(list(counts)) if counts else {}
+    key_counts: Counter = Counter()
+    for text, n in counts.items():
+        key_counts[key_of[text]] += n
+    return key_of, key_counts
+
+
 def group_aspects(terms: Sequence[str], category: str | None = None,
                   threshold: float = SIMILARITY) -> dict[str, str]:
     """Map each term to its canonical aspect; repeated terms count as more mentions.
@@ -160,14 +176,10 @@ def group_aspects(terms: Sequence[str], category: str | None = None,
         group_aspects(["battery life", "battery", "battery", "charge", "keyboard"])
         # {'battery life': 'battery', 'battery': 'battery', 'charge': 'battery', 'keyboard': 'keyboard'}
     """
-    counts = Counter(t for t in terms if isinstance(t, str) and t.strip())
-    if not counts:
+    lemma_of, norm_counts = counts_by_key(terms, _lemma_forms)
+    if not norm_counts:
         return {}
-    unique = list(counts)
-    lemma_of = _lemma_forms(unique)
-    norm_counts: Counter = Counter()
-    for term, n in counts.items():
-        norm_counts[lemma_of[term]] += n
+    unique = list(lemma_of)
     norms = list(norm_counts)
     uf = _Union(norms)
     present = set(norms)

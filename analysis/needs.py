@@ -23,7 +23,6 @@ Example::
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -204,16 +203,13 @@ def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY) -> d
         group_needs(["a longer cable", "longer cord", "a carrying case"])
         # {'a longer cable': 'longer cable', 'longer cord': 'longer cable', 'a carrying case': 'carrying case'}
     """
-    counts = Counter(p for p in phrases if isinstance(p, str) and p.strip())
-    if not counts:
+    from analysis.aspect_groups import cluster_by_meaning, counts_by_key
+
+    key_of, key_counts = counts_by_key(phrases, _need_keys)
+    if not key_counts:
         return {}
-    unique = list(counts)
-    key_of = _need_keys(unique)
-    key_counts: Counter = Counter()
-    for phrase, n in counts.items():
-        key_counts[key_of[phrase]] += n
+    unique = list(key_of)
     keys = list(key_counts)
-    from analysis.aspect_groups import cluster_by_meaning
 
     labels = cluster_by_meaning(keys, threshold)
     clusters: dict[int, list[str]] = {}
