@@ -33,6 +33,7 @@ import random
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -95,6 +96,7 @@ class FrozenEncoder:
         from transformers import AutoModel, AutoTokenizer
 
         set_offline()
+        self.path = Path(path)
         self.tokenizer = AutoTokenizer.from_pretrained(str(path))
         self.model = AutoModel.from_pretrained(str(path)).eval()
         self.device = device
@@ -102,6 +104,11 @@ class FrozenEncoder:
             self.model.to(device).half()
         self.batch_size = batch_size
         self.dim = self.model.config.hidden_size * len(FEATURE_LAYERS)
+        # When ``keep_sentence_vectors`` is set, encode() also keeps, per text that fits in one
+        # window, the mean-pooled unit-length last layer: exactly all-MiniLM-L6-v2's sentence
+        # embedding, so the analysis job need not run the same encoder again for embeddings.
+        self.keep_sentence_vectors = False
+        self.sentence_vectors: dict[str, object] = {}
 
     def encode(self, texts: Sequence[str]) -> list[list[tuple[list, "object"]]]:
         """Per text, its windows as (offsets, features[n_pieces, dim] float32 numpy)."""
@@ -111,6 +118,7 @@ class FrozenEncoder:
         enc = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, stride=24,
                              return_overflowing_tokens=True, return_offsets_mapping=True)
         owners = enc["overflow_to_sample_mapping"]
+        window_counts = Counter(owners)
         lengths = [len(ids) for ids in enc["input_ids"]]
         out: list[list] = [[] for _ in texts]
         with torch.inference_mode():
@@ -124,9 +132,26 @@ class FrozenEncoder:
                 states = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
                                     output_hidden_states=True).hidden_states
                 feats = torch.cat([states[layer] for layer in FEATURE_LAYERS], -1).float().cpu().numpy()
+                if self.keep_sentence_vectors:
+                    single = [owners[i] for i in batch if window_counts[owners[i]] == 1]
+                    self._keep_pooled([texts[o] for o in single], states[-1], mask,
+                                      [k for k, i in enumerate(batch) if window_counts[owners[i]] == 1])
                 for k, i in enumerate(batch):
                     out[owners[i]].append((enc["offset_mapping"][i], feats[k, :lengths[i]].astype(np.float32)))
         return out
+
+    def _keep_pooled(self, texts: list[str], last, mask, rows: list[int]) -> None:
+        """Mean-pool + normalise the last layer (the sentence-transformers recipe of the packaged
+        model) for ``rows`` of the batch, texts that fit in a single window."""
+        import torch
+
+        if not rows:
+            return
+        last, mask = last[rows], mask[rows].to(last.device).unsqueeze(-1).to(last.dtype)
+        pooled = (last * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        pooled = torch.nn.functional.normalize(pooled.float(), dim=-1).cpu().numpy()
+        for text, vector in zip(texts, pooled):
+            self.sentence_vectors[text] = vector
 
 
 # ----------------------------------------------------------------------------- data

@@ -29,6 +29,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from data import store
@@ -129,6 +130,9 @@ class Worker:
         self.run_id = run_id
         self.models_key = models.key()
         self.embed_model = embed_model or getattr(models.encoder, "name", "encoder")
+        # The learned aspect head runs the same packaged encoder over every sentence: it keeps the
+        # sentence vectors it computes on the way, and the embeddings stage takes them from there.
+        self.shared_vectors = _shared_vectors(models)
 
     def language(self, reviews: list[dict]) -> list[dict]:
         """Adds ``language`` (stored, else detected) and ``skipped_reason`` (empty, non_english)."""
@@ -196,7 +200,11 @@ class Worker:
     def embeddings(self, sents: list[dict]) -> list[dict]:
         """Vectors for the sentences themes cluster: complaints and needs."""
         wanted = [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
-        vectors = self.models.encoder.encode([s["text"] for s in wanted]) if wanted else []
+        shared = self.shared_vectors if self.shared_vectors is not None else {}
+        missing = list(dict.fromkeys(s["text"] for s in wanted if s["text"] not in shared))
+        fresh = dict(zip(missing, self.models.encoder.encode(missing))) if missing else {}
+        vectors = [shared.get(s["text"], fresh.get(s["text"])) for s in wanted]
+        shared.clear()
         return [{"sentence_id": s["sentence_id"], "model": self.embed_model,
                  "vector": [float(x) for x in v]} for s, v in zip(wanted, vectors)]
 
@@ -219,6 +227,22 @@ class Worker:
                          "n_sentences": len(mine), "sentiment": sentiment, "net_sentiment": net,
                          "rating_mismatch": mismatch})
         return rows
+
+
+def _shared_vectors(models: Models) -> dict | None:
+    """The aspect head's store of sentence vectors, switched on, when its encoder is the very
+    model the embeddings come from (the packaged all-MiniLM-L6-v2); else None."""
+    from analysis.embeddings import ENCODER_NAME
+    from analysis.models import default_encoder_path
+
+    frozen = getattr(models.aspects, "encoder", None)
+    if getattr(models.encoder, "name", None) != ENCODER_NAME or not hasattr(frozen, "keep_sentence_vectors"):
+        return None
+    if Path(getattr(frozen, "path", "")).resolve() != Path(default_encoder_path()).resolve():
+        return None
+    frozen.keep_sentence_vectors = True
+    frozen.sentence_vectors.clear()
+    return frozen.sentence_vectors
 
 
 def review_sentiment(labels: Sequence[str]) -> tuple[str, float]:
