@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
+from lxml import etree
 from parsel import Selector
 
 from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating, parse_date,
@@ -102,10 +103,17 @@ def decode_page(body: bytes, declared: str | None, problems: Counter) -> str:
 
 # --- small helpers --------------------------------------------------------------------------
 
-def _types(node: dict) -> set[str]:
+def _types(node: dict) -> frozenset[str]:
     raw = node.get("@type") or node.get("type") or []
+    if isinstance(raw, str):  # the common case, asked for every node of every page: cached
+        return _type_names(raw)
     raw = raw if isinstance(raw, list) else [raw]
-    return {_SCHEMA_PREFIX.sub("", str(t)) for t in raw}
+    return frozenset(_SCHEMA_PREFIX.sub("", str(t)) for t in raw)
+
+
+@functools.lru_cache(maxsize=512)
+def _type_names(raw: str) -> frozenset[str]:
+    return frozenset([_SCHEMA_PREFIX.sub("", raw)])
 
 
 def _as_list(value: Any) -> list:
@@ -134,7 +142,17 @@ def _text(value: Any) -> str | None:
 
 
 def _number(value: Any) -> float | None:
-    text = _text(value)
+    if isinstance(value, (str, int, float)):  # bestRating and friends repeat on every review
+        return _scalar_number(value)
+    return _number_of_text(_text(value))
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _scalar_number(value: str | int | float) -> float | None:
+    return _number_of_text(_text(value))
+
+
+def _number_of_text(text: str | None) -> float | None:
     if text is None:
         return None
     match = _INT.search(text)
@@ -202,10 +220,10 @@ def _page_of(url: str, param: str = "page") -> int:
 
 def _json_ld_blocks(sel: Selector, problems: Counter) -> list[Any]:
     blocks = []
-    for script in sel.xpath("//script[@type]"):
-        if not _JSON_LD_TYPE.match(script.attrib.get("type", "")):
+    for script in sel.root.iter("script"):
+        if not _JSON_LD_TYPE.match(script.get("type") or ""):
             continue
-        raw = script.xpath("string()").get() or ""
+        raw = "".join(script.itertext())
         raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
         if not raw:
             continue
@@ -301,14 +319,14 @@ def _microdata(root, url: str) -> list[dict]:
     """Microdata items through extruct, in the same uniform shape as ``extruct.extract``."""
     global _MICRODATA
     if _MICRODATA is None:
-        from extruct.uniform import _umicrodata_microformat
+        from extruct.uniform import infer_context
         from extruct.w3cmicrodata import MicrodataExtractor
 
         class TextMicrodataExtractor(MicrodataExtractor):
             # extruct deep-copies and sanitises every property's subtree to read its text
             # (about 25 ms a page); serialising it once and stripping tags reads the same text.
             def _extract_textContent(self, node):
-                return clean_text(lxml.html.tostring(node, encoding="unicode", with_tail=False))
+                return element_text(node)
 
             # extruct finds an item's properties with an EXSLT set:difference over all its
             # descendants, once per item (so a product with 20 nested reviews is searched
@@ -328,9 +346,37 @@ def _microdata(root, url: str) -> list[dict]:
                     yield from self._extract_property(prop, items_seen=items_seen,
                                                       base_url=base_url, itemids=itemids)
 
-        _MICRODATA = (TextMicrodataExtractor(), _umicrodata_microformat)
-    extractor, uniform = _MICRODATA
-    return uniform(extractor.extract_items(root, url), schema_context="http://schema.org")
+        _MICRODATA = (TextMicrodataExtractor(), functools.lru_cache(maxsize=256)(infer_context))
+    extractor, context_of = _MICRODATA
+    return [_uniform_item(item, context_of, top=True) for item in extractor.extract_items(root, url)]
+
+
+def _uniform_item(item: dict, context_of, top: bool = False) -> dict:
+    """extruct's ``_umicrodata_microformat`` for one item (``@type``/``@context``, properties
+    inlined), with the type URL split once per type instead of once per item."""
+    out = dict(item)
+    kind = out.pop("type", None)
+    if not kind:
+        return item
+    if isinstance(kind, list):
+        out["@type"] = kind
+        context = "http://schema.org"
+    else:
+        context, out["@type"] = context_of(kind, "http://schema.org")
+    if top:
+        out["@context"] = context
+    for name, value in out.pop("properties", {}).items():
+        if isinstance(value, dict):
+            value = _uniform_item(value, context_of)
+        elif isinstance(value, list):
+            value = [_uniform_item(v, context_of) if isinstance(v, dict) else v for v in value]
+        out[name] = value
+    children = out.pop("children", [])
+    if children:
+        out["children"] = [_uniform_item(c, context_of) if isinstance(c, dict) else
+                           [_uniform_item(v, context_of) if isinstance(v, dict) else v for v in c]
+                           if isinstance(c, list) else c for c in children]
+    return out
 
 
 def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) -> list[dict]:
@@ -500,17 +546,110 @@ def _value(found: Any) -> str:
         return clean_text(found)
     if isinstance(found, (int, float, bool)):
         return str(found)
-    # Whole elements go through clean_text as HTML, so <br> and </p> become spaces.
-    return clean_text(lxml.html.tostring(found, encoding="unicode", with_tail=False))
+    return element_text(found)
 
 
-def _select_one(scope, specs: Iterable[str]) -> str | None:
-    """The first non-empty value any of ``specs`` finds inside ``scope`` (an lxml element)."""
+def element_text(element) -> str:
+    """An element's text, cleaned: serialised as HTML and read by ``clean_text``, so <br> and
+    </p> become spaces; a leaf element with plain text is read directly, to the same result."""
+    text = element.text
+    if not len(element) and (text is None or not ("<" in text or ">" in text or "&" in text)) \
+            and not any(">" in value for value in element.attrib.values()):
+        return " ".join(text.split()) if text else ""
+    return clean_text(lxml.html.tostring(element, encoding="unicode", with_tail=False))
+
+
+# One compound selector without combinators: tag, .class, #id, [attr] or [attr='value'] parts,
+# then optionally ::text or ::attr(name). Inside a review block (a handful of elements) one
+# Python walk finds these faster than an XPath evaluation, whose set-up costs ~20 us a call.
+_SIMPLE_PART = re.compile(r"""\.(?P<cls>-?[_a-zA-Z][\w-]*)|\#(?P<id>[\w-]+)|"""
+                          r"""\[(?P<attr>[\w-]+)(?:=(?:'(?P<sq>[^']*)'|"(?P<dq>[^"]*)"|(?P<bare>[\w-]+)))?\]""")
+_SIMPLE_TAG = re.compile(r"[a-zA-Z][a-zA-Z0-9]*")
+_SIMPLE_PSEUDO = re.compile(r"::(?:(?P<text>text)|attr\((?P<attr>[\w-]+)\))$")
+
+
+@functools.lru_cache(maxsize=1024)
+def _simple(spec: str):
+    """``(tag, conditions, pseudo)`` of a simple CSS selector, or None for anything else.
+
+    ``conditions`` are ``(kind, name, value)``: ``("class", "rv-body", None)``,
+    ``("attr", "data-hook", "review")`` (value None: the attribute is present). ``pseudo`` is
+    None (the element), ``"text"`` or ``("attr", name)``.
+    """
+    pseudo = None
+    rest = spec.strip()
+    match = _SIMPLE_PSEUDO.search(rest)
+    if match:
+        pseudo = "text" if match.group("text") else ("attr", match.group("attr"))
+        rest = rest[:match.start()]
+    tag = None
+    match = _SIMPLE_TAG.match(rest)
+    if match:
+        tag, rest = match.group(0).lower(), rest[match.end():]
+    conditions = []
+    position = 0
+    for match in _SIMPLE_PART.finditer(rest):
+        if match.start() != position:
+            return None
+        position = match.end()
+        if match.group("cls"):
+            conditions.append(("class", match.group("cls"), None))
+        elif match.group("id"):
+            conditions.append(("attr", "id", match.group("id")))
+        else:
+            value = next((v for v in match.group("sq", "dq", "bare") if v is not None), None)
+            conditions.append(("attr", match.group("attr").lower(), value))
+    if position != len(rest) or (tag is None and not conditions):
+        return None
+    return tag, tuple(conditions), pseudo
+
+
+def block_elements(block) -> list[tuple[Any, str, list[str]]]:
+    """``(element, tag, class names)`` of a review block and everything in it, document order."""
+    return [(element, element.tag, (element.get("class") or "").split())
+            for element in block.iter() if isinstance(element.tag, str)]
+
+
+def _select_in_block(elements: list, simple) -> list:
+    """What a simple selector finds among a block's elements (itself included), like CSS."""
+    tag, conditions, pseudo = simple
+    found = []
+    for element, element_tag, classes in elements:
+        if tag is not None and element_tag != tag:
+            continue
+        for kind, name, value in conditions:
+            if kind == "class":
+                if name not in classes:
+                    break
+            else:
+                got = element.get(name)
+                if got is None or (value is not None and got != value):
+                    break
+        else:
+            if pseudo is None:
+                found.append(element)
+            elif pseudo == "text":
+                found.extend(t for t in [element.text, *(child.tail for child in element)] if t is not None)
+            else:
+                value = element.get(pseudo[1])
+                if value is not None:
+                    found.append(value)
+    return found
+
+
+def _select_one(scope, specs: Iterable[str], elements: list | None = None) -> str | None:
+    """The first non-empty value any of ``specs`` finds inside ``scope`` (an lxml element).
+
+    ``elements``: ``scope`` is one review block and these are its :func:`block_elements`
+    (a handful), where simple selectors are read by a walk instead of by XPath.
+    """
     for spec in specs:
         if spec.startswith("::attr("):  # an attribute of the block itself: no XPath needed
             found = [scope.get(spec[len("::attr("):-1])]
         elif spec == "::text":
             found = [scope.text]
+        elif elements is not None and (simple := _simple(spec)) is not None:
+            found = _select_in_block(elements, simple)
         else:
             found = _compiled(spec)(scope)
             found = found if isinstance(found, list) else [found]
@@ -529,14 +668,49 @@ def _select_all(scope, specs: Iterable[str]) -> list:
     return []
 
 
-def _choose_profile(sel: Selector, url: str, profile: str | SiteProfile | None) -> SiteProfile | None:
+@functools.lru_cache(maxsize=256)
+def _needed_words(spec: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words the page's HTML must contain for a CSS selector to match anything.
+
+    ``(class and id names, as written; attribute names, lower case)``: lxml lower-cases
+    attribute names but not class names. Quoted values, pseudo-classes (``:not(.x)``) and
+    selector lists (``a, b``) are left out, so the test never rules out a page that matches;
+    XPath selectors need nothing.
+    """
+    if spec.startswith("xpath:") or "," in spec:
+        return (), ()
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"", "", spec)
+    bare = re.sub(r"::?[\w-]+(?:\([^)]*\))?", "", bare)
+    names = tuple(re.findall(r"[.#](-?[_a-zA-Z][\w-]*)", bare))
+    attributes = tuple(a.lower() for a in re.findall(r"\[\s*([\w-]+)", bare))
+    return names, attributes
+
+
+def _may_match(spec: str, html_text: str, lowered: list) -> bool:
+    names, attributes = _needed_words(spec)
+    if not all(name in html_text for name in names):
+        return False
+    if attributes:
+        if not lowered:
+            lowered.append(html_text.lower())
+        return all(attribute in lowered[0] for attribute in attributes)
+    return True
+
+
+def _choose_profile(sel: Selector, url: str, profile: str | SiteProfile | None,
+                    html_text: str = "") -> SiteProfile | None:
     if profile is not None:
         return get_profile(profile)
     by_url = profile_for_url(url)
     if by_url is not None:
         return by_url
+    lowered: list = []  # the page in lower case, made once if an attribute name is asked for
     for candidate in shipped_profiles().values():
-        if candidate.detect and _select_all(sel.root, candidate.detect):
+        # A word the selector needs that is not in the page rules it out without an XPath
+        # walk over the whole tree (every shipped profile is tried on every page without
+        # schema.org reviews).
+        detect = [spec for spec in candidate.detect if not html_text or _may_match(spec, html_text, lowered)]
+        if detect and _select_all(sel.root, detect):
             return candidate
     return None
 
@@ -565,7 +739,9 @@ def _profile_product(sel: Selector, profile: SiteProfile, url: str, category: st
 def _profile_reviews(sel: Selector, profile: SiteProfile) -> list[dict]:
     found = []
     for block in _select_all(sel.root, profile.review_block):
-        get = lambda name: _select_one(block, profile.review[name]) if name in profile.review else None
+        elements = block_elements(block)  # walked once, read for every field
+        get = lambda name: (_select_one(block, profile.review[name], elements)
+                            if name in profile.review else None)
         raw_rating = get("rating")
         if raw_rating is not None:
             match = profile.rating_pattern.search(raw_rating)
@@ -654,6 +830,12 @@ def _language(text: str) -> str | None:
     return quick_language(text) or detect_language(text)
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
+def _review_rating(value: Any, best: float | None, worst: float | None):
+    # A page's reviews use a handful of (value, scale) pairs; Rating is immutable, so cached.
+    return normalize_rating(value, best=best, worst=worst)
+
+
 def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
                    problems: Counter) -> dict | None:
     body = clean_text(_text(raw["body"]) if not isinstance(raw["body"], str) else raw["body"])
@@ -664,7 +846,7 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
     author = _text(raw["author"])
     rating = None
     try:
-        rating = normalize_rating(raw["rating_raw"], best=raw["best"], worst=raw["worst"])
+        rating = _review_rating(raw["rating_raw"], raw["best"], raw["worst"])
     except RatingError:
         problems["rating_unreadable"] += 1
     published = parse_date(raw["date"], now=fetched_at) if raw["date"] else None
@@ -705,6 +887,22 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
     }
 
 
+def parse_html(html_text: str, url: str) -> Selector:
+    """One page's tree, parsed once and shared by JSON-LD, microdata, profiles and links.
+
+    Like parsel's own parse (recovering, UTF-8, huge trees allowed), but with lxml's plain
+    elements: ``lxml.html`` elements look up their Python class in Python for every element
+    touched (~2 us each), which walking review blocks and microdata items does thousands of
+    times a page.
+    """
+    body = html_text.strip().encode("utf-8") or b"<html/>"
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(body, parser=parser, base_url=url)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=parser, base_url=url)
+    return Selector(root=root, type="html", base_url=url)
+
+
 def _html_is_broken(sel: Selector, html_text: str) -> bool:
     # lxml repairs almost anything; a page with markup but no element in its body is broken.
     if not html_text.strip():
@@ -733,7 +931,7 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
     html_text = decode_page(html, encoding, problems) if isinstance(html, bytes) else html
     html_text = html_text.replace("\x00", "")
     try:
-        sel = Selector(text=html_text or "<html></html>", base_url=url)
+        sel = parse_html(html_text, url)
     except Exception:  # lxml gives up on some binary junk
         problems["broken_html"] += 1
         return PageExtract([], [], None, dict(problems))
@@ -746,7 +944,7 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
     raw_reviews: list[tuple[int | None, dict]] = [(owner, _schema_review(node)) for owner, node in schema_reviews]
     chosen = None
     if not raw_reviews or profile is not None:
-        chosen = _choose_profile(sel, url, profile)
+        chosen = _choose_profile(sel, url, profile, html_text)
         if chosen is not None:
             profile_reviews = _profile_reviews(sel, chosen)
             if profile_reviews or not raw_reviews:
