@@ -346,6 +346,37 @@ def _microdata(root, url: str) -> list[dict]:
                     yield from self._extract_property(prop, items_seen=items_seen,
                                                       base_url=base_url, itemids=itemids)
 
+            # extruct's item reading (nested, not strict, no text content or node), with
+            # the properties gathered in one loop instead of through three generator layers.
+            def _extract_item(self, node, items_seen, base_url, itemids):
+                itemid = itemids[node]
+                if itemid in items_seen:
+                    return None
+                items_seen.add(itemid)
+                item = {}
+                types = node.get("itemtype", "").split()
+                if types:
+                    item["type"] = types[0] if len(types) == 1 else types
+                    nodeid = node.get("itemid")
+                    if nodeid:
+                        item["id"] = nodeid.strip()
+                properties: dict[str, list] = {}
+                for prop in _own_properties(node):
+                    value = self._extract_property_value(prop, items_seen, base_url, itemids)
+                    for name in prop.get("itemprop").split():
+                        properties.setdefault(name, []).append(value)
+                for refid in node.get("itemref", "").split():
+                    for name, value in self._extract_property_refs(
+                            node, refid, items_seen=items_seen, base_url=base_url, itemids=itemids):
+                        properties.setdefault(name, []).append(value)
+                if properties:
+                    item["properties"] = {name: values[0] if len(values) == 1 else values
+                                          for name, values in properties.items()}
+                else:
+                    item["value"] = self._extract_property_value(
+                        node, force=True, items_seen=items_seen, base_url=base_url, itemids=itemids)
+                return item
+
         _MICRODATA = (TextMicrodataExtractor(), functools.lru_cache(maxsize=256)(infer_context))
     extractor, context_of = _MICRODATA
     return [_uniform_item(item, context_of, top=True) for item in extractor.extract_items(root, url)]
@@ -392,7 +423,8 @@ def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) ->
             nodes.extend(_microdata(sel.root, url))
         except Exception:  # extruct raises many kinds on odd markup; count it, keep the page
             problems["microdata_unreadable"] += 1
-    if _RDFA_HINT.search(html_text):
+    lowered = html_text.lower()  # the attribute names may be written in any case
+    if ("typeof" in lowered or "vocab" in lowered) and _RDFA_HINT.search(html_text):
         try:
             import extruct
 
@@ -768,21 +800,34 @@ def _profile_reviews(sel: Selector, profile: SiteProfile) -> list[dict]:
 
 # --- links ----------------------------------------------------------------------------------
 
-def _next_url(sel: Selector, url: str, profile: SiteProfile | None) -> str | None:
+def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: str | None = None) -> str | None:
+    # Words the page must contain for a search to find anything (a page that does not say
+    # "next" has no rel=next link) spare walks over the whole tree; None: search anyway.
+    def may_contain(word: str) -> bool:
+        return html_text is None or word in html_text
+
     candidates = []
     if profile and profile.next_page:
         candidates.append(_select_one(sel.root, profile.next_page))
-    candidates.extend(_compiled("xpath://link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href")(sel.root)[:1])
-    candidates.extend(_compiled("xpath://a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href")(sel.root)[:1])
+    if may_contain("next"):
+        for tag in ("link", "a"):  # the first <link rel=next href>, then the first <a ...>
+            found = next((e.get("href") for e in sel.root.iter(tag)
+                          if e.get("href") is not None and "next" in (e.get("rel") or "").split()), None)
+            if found is not None:
+                candidates.append(found)
     for href in candidates:
         if href and not href.strip().startswith(("#", "javascript:")):
             target = urldefrag(urljoin(url, href.strip()))[0]
             if target != urldefrag(url)[0]:
                 return target
     # Numbered pagination without rel=next: follow ?page=N+1 when the page links to it.
+    if not may_contain("page="):
+        return None
     wanted = page_number_url(url, _page_of(url) + 1)
     wanted_parts = urlsplit(wanted)
     for href in _compiled("xpath://a/@href")(sel.root):
+        if "page=" not in href:  # the next page's number can only come from the link itself
+            continue
         target = urlsplit(urljoin(url, href.strip()))
         if (target.path == wanted_parts.path and _page_of(urlunsplit(target)) == _page_of(wanted)
                 and target.netloc == wanted_parts.netloc):
@@ -976,10 +1021,10 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
         if record is not None:
             reviews.append(record)
 
-    next_url = _next_url(sel, url, chosen) if (reviews or raw_reviews) else None
+    next_url = _next_url(sel, url, chosen, html_text) if (reviews or raw_reviews) else None
     links = [] if (products or raw_reviews) else _product_links(sel, nodes, url, chosen)
     if not (products or raw_reviews) and not links:
-        next_url = _next_url(sel, url, chosen)
+        next_url = _next_url(sel, url, chosen, html_text)
     elif links:
-        next_url = _next_url(sel, url, chosen)  # listing pages paginate too
+        next_url = _next_url(sel, url, chosen, html_text)  # listing pages paginate too
     return PageExtract(products, reviews, next_url, dict(problems), links, used_profile)

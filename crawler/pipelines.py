@@ -23,7 +23,7 @@ from data import store
 
 # Each flush opens, commits and checkpoints the file (~0.3 s): fewer, larger batches are
 # cheaper, and a crawl killed between them only has to re-read those pages.
-FLUSH_ITEMS = 2000
+FLUSH_ITEMS = 5000
 FLUSH_SECONDS = 5.0
 
 
