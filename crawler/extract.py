@@ -875,6 +875,13 @@ def _language(text: str) -> str | None:
     return quick_language(text) or detect_language(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_without_now(value: str) -> date | None:
+    # The same day read against a far-past `now`: equal for absolute dates, not for relative
+    # ones. Reviews on a page share few date strings, so cached.
+    return parse_date(value, now=_FAR_PAST)
+
+
 @functools.lru_cache(maxsize=1024, typed=True)
 def _review_rating(value: Any, best: float | None, worst: float | None):
     # A page's reviews use a handful of (value, scale) pairs; Rating is immutable, so cached.
@@ -900,7 +907,7 @@ def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
     # "3 days ago" names another day tomorrow: such a date stays out of the review's id, so
     # crawling the same review again later does not store it twice.
     id_date = published.isoformat() if published else None
-    if published is not None and parse_date(raw["date"], now=_FAR_PAST) != published:
+    if published is not None and _date_without_now(raw["date"]) != published:
         id_date = None
     link = raw["link"]
     if not link:
