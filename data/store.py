@@ -342,11 +342,15 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews) -> tuple[int, int]:
     total = len(frame)
     con.register("_incoming_reviews", frame)
     try:
+        # `reviews` has no key (migration 004): the first row of each id in the batch, and only
+        # ids not stored yet. One writer process holds the file at a time, so nothing can slip
+        # in between the check and the insert.
         new = con.execute(f"""
             INSERT INTO reviews
-            {_typed_select(con, "reviews", "_incoming_reviews")}
+            SELECT * FROM ({_typed_select(con, "reviews", "_incoming_reviews")}) AS incoming
+            WHERE NOT EXISTS (SELECT 1 FROM reviews AS stored
+                              WHERE stored.review_id = incoming.review_id)
             QUALIFY row_number() OVER (PARTITION BY review_id) = 1
-            ON CONFLICT (review_id) DO NOTHING
         """).fetchall()[0][0]
     finally:
         con.unregister("_incoming_reviews")

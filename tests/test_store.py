@@ -21,16 +21,50 @@ def test_fresh_file_migrates_to_latest(db_path):
     assert {"products", "reviews", "collect_runs", "analysis_runs", "sentences"} <= tables
 
 
+_OLD_REVIEW = ("r1", "p1", "src", "https://shop.example/p1#r1", "Ann", 4.0, "8", "0-10", "Good",
+               "Boils fast", "en", "2024-07-04", 3, True, "Red", "2024-07-05 10:00:00", "h1", 7)
+
+
 @pytest.mark.parametrize("start", range(0, store.latest_version()))
 def test_every_earlier_version_migrates_to_latest(db_path, start):
     con = duckdb.connect(db_path)
     assert store.migrate(con, target=start) == start
-    if start >= 1:  # data written at the old version survives the upgrade
+    if start >= 1:  # data written at the old version survives the upgrade, every column of it
         con.execute("INSERT INTO products VALUES ('p1', 'src', NULL, 'Kettle', NULL, NULL, now(), now())")
+        con.execute(f"INSERT INTO reviews VALUES ({', '.join('?' * len(_OLD_REVIEW))})", list(_OLD_REVIEW))
     con.close()
     assert store.ensure(db_path) == store.latest_version()
     titles = store.query(db_path, "SELECT title FROM products").rows
     assert titles == ([("Kettle",)] if start >= 1 else [])
+    stored = store.query(db_path, "SELECT review_id, product_id, source, url, author, rating, rating_original, "
+                                  "rating_scale, title, body, language, CAST(published_at AS VARCHAR), "
+                                  "helpful_votes, verified, variant, CAST(collected_at AS VARCHAR), "
+                                  "content_hash, collect_run_id FROM reviews").rows
+    assert stored == ([_OLD_REVIEW] if start >= 1 else [])
+    columns = store.query(db_path, "SELECT column_name FROM information_schema.columns "
+                                   "WHERE table_name = 'reviews' ORDER BY ordinal_position").rows
+    assert [c for (c,) in columns] == store.REVIEW_COLUMNS
+
+
+def test_reviews_have_no_key_but_the_store_still_dedupes(db_path):
+    """Migration 004 dropped the PRIMARY KEY on reviews (it cost more than the rest of a bulk
+    write); the writers' anti-join keeps ids unique, NOT NULL still holds."""
+    store.ensure(db_path)
+    con = duckdb.connect(db_path)
+    kinds = {r[0] for r in con.execute("SELECT constraint_type FROM duckdb_constraints() "
+                                       "WHERE table_name = 'reviews'").fetchall()}
+    assert "PRIMARY KEY" not in kinds and "NOT NULL" in kinds
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO reviews (review_id, product_id, source, body, collected_at, content_hash) "
+                    "VALUES (NULL, 'p1', 's', 'text', now(), 'h')")
+    con.close()
+    batch = [_review(f"Review {i} of the kettle", author=f"U{i % 50}") for i in range(200)]
+    with store.writer(db_path) as con:
+        assert store.insert_reviews(con, batch + batch[:30]) == (200, 30)
+    with store.writer(db_path) as con:
+        assert store.insert_reviews(con, batch[100:] + [_review("One more")]) == (1, 100)
+    ids = store.query(db_path, "SELECT count(*) AS n, count(DISTINCT review_id) AS d FROM reviews").first()
+    assert ids == {"n": 201, "d": 201}
 
 
 def test_migrating_twice_changes_nothing(db_path):
