@@ -117,3 +117,23 @@ def test_failures_are_counted_by_reason_and_too_many_stop_the_crawl():
     assert stopped.value.reason == "too_many_errors"
     robots = ReviewSpider([BASE], max_errors=1)
     assert list(robots.failed(_failure(IgnoreRequest("Forbidden by robots.txt"))))[0]["error"] == 0
+
+
+def test_no_spider_callback_returns_a_value_from_a_generator():
+    # The crawl settings turn Scrapy's per-request version of this check off (it re-reads the
+    # callback's source again and again); it runs here once instead.
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.settings import crawl_settings
+    from crawler.spiders.fetch_only import FetchOnlySpider
+
+    assert crawl_settings()["WARN_ON_GENERATOR_RETURN_VALUE"] is False
+    callbacks = [ReviewSpider.parse, ReviewSpider.follow_review_pages, ReviewSpider.parse_sitemap,
+                 ReviewSpider.failed, FetchOnlySpider.parse]
+    assert [c.__name__ for c in callbacks if is_generator_with_return_value(c)] == []
+
+    def returns_a_value(response):  # what the check is there to catch
+        yield {}
+        return "lost"
+
+    assert is_generator_with_return_value(returns_a_value)
