@@ -109,7 +109,7 @@ def time_import(csv_path: Path, workdir: Path):
 
 def time_store_write(workdir: Path) -> tuple[float, float, int]:
     """Seconds to copy the imported reviews, already normalised, into a fresh store: the cost of
-    the write alone (18 columns and the review_id PRIMARY KEY), for comparison."""
+    the write alone (the 18 columns of ``reviews``), for comparison."""
     import duckdb
 
     from data import store
@@ -124,6 +124,17 @@ def time_store_write(workdir: Path) -> tuple[float, float, int]:
     count = con.execute("INSERT INTO reviews SELECT * FROM imported.reviews").fetchall()[0][0]
     con.close()
     return time.perf_counter() - started, time.process_time() - cpu, count
+
+
+def check_dedupe(workdir: Path) -> tuple[int, int]:
+    """(stored reviews, distinct review ids) in the imported store: equal when dedupe held."""
+    import duckdb
+
+    con = duckdb.connect(str(workdir / "store.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT count(*), count(DISTINCT review_id) FROM reviews").fetchall()[0]
+    finally:
+        con.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -162,6 +173,9 @@ def main(argv: list[str] | None = None) -> None:
               f"{summary.read / best_import:,.0f} reviews/s ({cpu_import:.1f} CPU-s; "
               f"imported {summary.imported:,}, duplicates {summary.duplicates:,}, "
               f"rejected {summary.rejected:,})")
+        stored, distinct = check_dedupe(workdir)
+        print(f"stored reviews {stored:,}, distinct review ids {distinct:,}"
+              f"{'' if stored == distinct else '  <-- DEDUPE FAILED'}")
         ratio = (summary.read / best_import) / (duck_rows / best_duck)
         print(f"ratio import/duckdb: {ratio:.2f} by wall time, {cpu_duck / cpu_import:.2f} by CPU time "
               f"(goal >= 0.50)")

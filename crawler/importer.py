@@ -585,7 +585,22 @@ def _write_batch(mem, db: str, start: int, position: int, queued: int, total: in
         # One thread writes the batch: with two, each ends on its own part-full row group and
         # the commit merges and rewrites them (measured: about 40% more CPU for the write).
         mem.execute("SET threads = 1")
-        new = mem.execute(f"""
+        try:
+            new = _insert_batch(mem, language, lang_join, {
+                "source": file_source, "at": collected_at, "run": run_id, **slice_})
+        finally:
+            mem.execute("RESET threads")
+        if products:
+            _upsert_products(mem, file_source, collected_at)
+        counts = dict(counts, reviews_read=counts.get("reviews_read", 0) + stop - start)
+        store.add_to_collect_run(mem, run_id, reviews_new=int(new),
+                                 duplicates=int(good) - int(new), **counts)
+    return int(new), int(good) - int(new), position, stop
+
+
+def _insert_batch(mem, language: str, lang_join: str, params: dict) -> int:
+    """INSERT the slice's rows that are good, first of their id in the file and not stored yet."""
+    return mem.execute(f"""
             INSERT INTO reviewstore.main.reviews ({_INSERT_COLUMNS})
             SELECT review_id, product_id, $source, url, author, rating, rating_original, rating_scale,
                    title, body, language, published_at, helpful_votes, verified, variant,
@@ -610,14 +625,7 @@ def _write_batch(mem, db: str, start: int, position: int, queued: int, total: in
                               WHERE stored.review_id = incoming.review_id
                                 AND (stored.collect_run_id IS DISTINCT FROM $run
                                      OR stored.collected_at <> $at::TIMESTAMP))""",
-            {"source": file_source, "at": collected_at, "run": run_id, **slice_}).fetchall()[0][0]
-        mem.execute("RESET threads")
-        if products:
-            _upsert_products(mem, file_source, collected_at)
-        counts = dict(counts, reviews_read=counts.get("reviews_read", 0) + stop - start)
-        store.add_to_collect_run(mem, run_id, reviews_new=int(new),
-                                 duplicates=int(good) - int(new), **counts)
-    return int(new), int(good) - int(new), position, stop
+            params).fetchall()[0][0]
 
 
 def _upsert_products(mem, file_source: str, collected_at: datetime) -> None:

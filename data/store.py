@@ -226,7 +226,9 @@ def now() -> datetime:
 
 
 def _norm(text: Any) -> str:
-    text = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    text = "" if text is None else str(text)
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(text.lower().split())
 
 
