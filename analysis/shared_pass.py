@@ -1,0 +1,148 @@
+"""One forward pass of the sentiment classifier's encoder serves two models: sentence sentiment
+and the aspect head.
+
+The aspect head (:mod:`analysis.aspect_head`) reads per-word-piece features of a frozen encoder.
+When that encoder is the sentiment classifier's own, the analysis job need not run a second
+6-layer model over every sentence: :class:`SharedPass` runs the classifier once with its hidden
+states, returns the sentiment, and keeps the features so the aspect stage that follows takes them
+instead of encoding again. It has both interfaces:
+
+- ``predict(texts) -> [(label, probability)]`` and ``predict_proba`` like
+  :class:`analysis.sentiment.SentimentModel` (same numbers: a test compares them);
+- ``encode(texts) -> [[(offsets, features)]]`` and ``dim`` like
+  :class:`analysis.aspect_head.FrozenEncoder` (windows of 128 pieces, so no text is cut).
+
+Example::
+
+    from analysis.sentiment import load_sentiment
+    shared = SharedPass(load_sentiment())
+    shared.keep = True
+    shared.predict(["Great screen, weak battery."])    # one pass ...
+    shared.encode(["Great screen, weak battery."])     # ... features taken from it, not recomputed
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from analysis.aspect_head import FEATURE_LAYERS, MAX_TOKENS as WINDOW_TOKENS, STRIDE
+from analysis.sentiment import MAX_TOKENS, _MAX_CHARS
+
+_BLANK = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
+
+
+class SharedPass:
+    """A loaded :class:`analysis.sentiment.SentimentModel` that also hands out encoder features."""
+
+    def __init__(self, sentiment, batch_size: int | None = None):
+        self.sentiment = sentiment
+        self.model, self.tokenizer, self.device = sentiment.model, sentiment.tokenizer, sentiment.device
+        self.name, self.version, self.labels = sentiment.name, sentiment.version, sentiment.labels
+        self.batch_size = batch_size or (256 if self.device.startswith("cuda") else 64)
+        self.dim = self.model.config.hidden_size * len(FEATURE_LAYERS)
+        # The sentiment reads the first MAX_TOKENS pieces of a text, which is its first window
+        # only when the windows are at least that long.
+        assert WINDOW_TOKENS >= MAX_TOKENS, "aspect windows must cover what the sentiment reads"
+        self.keep = False          # the job turns this on: features of predict() wait for encode()
+        self._kept: dict[str, list] = {}
+
+    # --- the sentiment interface -------------------------------------------------------------
+    def predict(self, texts: Sequence[str], batch_size: int | None = None) -> list[tuple[str, float]]:
+        """``(label, probability)`` per text, as :meth:`SentimentModel.predict`.
+
+        Example::
+
+            >>> shared.predict(["Not bad at all."])
+            [('positive', 0.93)]
+        """
+        out = []
+        for probs in self.predict_proba(texts, batch_size):
+            label = max(probs, key=probs.get)
+            out.append((label, probs[label]))
+        return out
+
+    def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> list[dict[str, float]]:
+        """Label probabilities per text; with ``keep`` on, the features wait for :meth:`encode`."""
+        texts = ["" if t is None else str(t) for t in texts]
+        probs, windows = self._run(texts)
+        if self.keep:
+            self._kept.update(zip(texts, windows))
+        return probs
+
+    # --- the encoder interface ---------------------------------------------------------------
+    def encode(self, texts: Sequence[str]) -> list[list[tuple[list, object]]]:
+        """Per text, its windows as ``(offsets, features[n_pieces, dim])``; texts that
+        :meth:`predict` already read are taken from it (and forgotten)."""
+        texts = ["" if t is None else str(t) for t in texts]
+        missing = list(dict.fromkeys(t for t in texts if t not in self._kept))
+        fresh = dict(zip(missing, self._run(missing, with_sentiment=False)[1])) if missing else {}
+        out = [self._kept[t] if t in self._kept else fresh[t] for t in texts]
+        for t in texts:
+            self._kept.pop(t, None)
+        return out
+
+    def forget(self) -> None:
+        """Drop kept features (the job calls this after each batch)."""
+        self._kept.clear()
+
+    # --- the pass ----------------------------------------------------------------------------
+    def _run(self, texts: list[str], with_sentiment: bool = True) -> tuple[list[dict], list[list]]:
+        import numpy as np
+        import torch
+
+        if not texts:
+            return [], []
+        enc = self.tokenizer(texts, truncation=True, max_length=WINDOW_TOKENS, stride=STRIDE,
+                             return_overflowing_tokens=True, return_offsets_mapping=True)
+        owners = enc["overflow_to_sample_mapping"]
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        first = {}
+        for i, owner in enumerate(owners):
+            first.setdefault(owner, i)
+        # a text whose first window is not what the classifier alone would read (only a text over
+        # _MAX_CHARS characters, which the classifier cuts first) gets its sentiment separately
+        odd = [k for k, t in enumerate(texts) if len(t) > _MAX_CHARS and t.strip()] if with_sentiment else []
+        pad = self.tokenizer.pad_token_id or 0
+        windows: list[list] = [[] for _ in texts]
+        probs: list[dict | None] = [None] * len(texts)
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start:start + self.batch_size]
+                width = max(lengths[i] for i in batch)
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for k, i in enumerate(batch):
+                    ids[k, :lengths[i]] = torch.tensor(enc["input_ids"][i])
+                    mask[k, :lengths[i]] = 1
+                ids, mask = ids.to(self.device), mask.to(self.device)
+                logits, states = _forward(self.model, ids, mask)
+                feats = torch.cat([states[layer] for layer in FEATURE_LAYERS], -1).float().cpu().numpy()
+                rows = [k for k, i in enumerate(batch) if first[owners[i]] == i] if with_sentiment else []
+                if rows:
+                    for k, row in zip(rows, torch.softmax(logits[rows].float(), -1).cpu().tolist()):
+                        scores = {"negative": 0.0, "neutral": 0.0, "positive": 0.0}
+                        for label, p in zip(self.labels, row):
+                            scores[label] += p
+                        probs[owners[batch[k]]] = scores
+                for k, i in enumerate(batch):
+                    windows[owners[i]].append((enc["offset_mapping"][i], feats[k, :lengths[i]].astype(np.float32)))
+        if with_sentiment:
+            for k, text in enumerate(texts):
+                if not text.strip():
+                    probs[k] = dict(_BLANK)
+            if odd:
+                for k, p in zip(odd, self.sentiment.predict_proba([texts[k] for k in odd])):
+                    probs[k] = p
+        return probs, windows  # type: ignore[return-value]
+
+
+def _forward(model, ids, mask):
+    """Logits and hidden states of a sequence classifier in one call, pooled the way
+    :func:`analysis.sentiment.classifier_logits` pools (mean for models trained so here)."""
+    if getattr(model.config, "reviewlens_pooling", "cls") != "mean":
+        out = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+        return out.logits, out.hidden_states
+    out = model.base_model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+    weights = mask.unsqueeze(-1).to(out.last_hidden_state.dtype)
+    mean = (out.last_hidden_state * weights).sum(1) / weights.sum(1).clamp(min=1)
+    return model.classifier(model.dropout(mean)), out.hidden_states

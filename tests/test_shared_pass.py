@@ -1,0 +1,122 @@
+"""One encoder pass serves sentiment and aspects (analysis.shared_pass): the same numbers as the
+classifier alone, the features the aspect head reads, and a job that runs the encoder once per
+sentence. Real models: a sentiment classifier fine-tuned from the packaged MiniLM (the trained
+default when there is one, else a quick fine-tune) and a small aspect head trained on its features.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+
+TEXTS = ["The battery died after two days.", "Great screen, but the keyboard feels cheap.", "",
+         "   ", "Not bad at all.", "I wish it had a longer cable.", "Works.",
+         " ".join(f"The handle number {i} wobbles a little when I pour the coffee." for i in range(30)),
+         "Fine. " * 900]
+
+
+@pytest.fixture(scope="module")
+def sentiment(tmp_path_factory):
+    from analysis.sentiment import default_model_dir, default_model_ready, load_sentiment
+
+    if default_model_ready():
+        return load_sentiment(str(default_model_dir()), device="cpu")
+    from analysis.train_sentiment import train
+
+    path = tmp_path_factory.mktemp("sentiment") / "quick"
+    train(path, quick=True)
+    return load_sentiment(str(path), device="cpu")
+
+
+@pytest.fixture(scope="module")
+def shared(sentiment):
+    from analysis.shared_pass import SharedPass
+
+    return SharedPass(sentiment)
+
+
+@pytest.fixture(scope="module")
+def head(shared, tmp_path_factory):
+    from analysis import aspect_head
+
+    out = tmp_path_factory.mktemp("aspects") / "on-sentiment"
+    card = aspect_head.train(out, limit=200, tag_epochs=4, polarity_epochs=6, log=lambda m: None,
+                             encoder=shared, encoder_version=shared.version)
+    assert card["encoder_version"] == shared.version
+    return out
+
+
+def test_shared_pass_gives_the_classifiers_own_probabilities(sentiment, shared):
+    alone = sentiment.predict_proba(TEXTS)
+    together = shared.predict_proba(TEXTS)
+    for a, b, text in zip(alone, together, TEXTS):
+        assert max(abs(a[k] - b[k]) for k in a) < 1e-4, text[:40]
+    assert shared.predict(TEXTS) == [(max(p, key=p.get), p[max(p, key=p.get)]) for p in together]
+
+
+def test_features_kept_from_the_sentiment_pass_are_the_encoders_and_not_recomputed(shared, monkeypatch):
+    from analysis import shared_pass
+
+    fresh = shared.encode(TEXTS)                       # nothing kept: computed here
+    long_text = TEXTS[7]
+    assert len(fresh[7]) >= 2                          # a long text is read in windows, not cut
+    assert sum(len(offsets) for offsets, _ in fresh[7]) > 128
+    shared.keep = True
+    try:
+        shared.predict(TEXTS)
+        calls = []
+        real = shared_pass._forward
+        monkeypatch.setattr(shared_pass, "_forward", lambda *a: calls.append(1) or real(*a))
+        kept = shared.encode(TEXTS)
+    finally:
+        shared.keep = False
+        shared.forget()
+    assert calls == []                                 # the encoder did not run again
+    for (w1, w2, text) in zip(fresh, kept, TEXTS):
+        assert len(w1) == len(w2), text[:30]
+        for (o1, f1), (o2, f2) in zip(w1, w2):
+            assert list(o1) == list(o2) and f1.shape == f2.shape == (len(o1), shared.dim)
+            assert np.abs(f1 - f2).max() < 1e-3
+    assert long_text not in shared._kept                # taken features are forgotten
+
+
+def test_head_on_the_sentiment_encoder_loads_only_for_that_encoder(shared, head):
+    from analysis import aspect_head
+
+    extractor = aspect_head.HeadAspectExtractor.load(head, encoder=shared, encoder_version=shared.version)
+    rows = extractor.extract(["The battery died after two days.", "Great screen, but the keyboard feels cheap."])
+    for text, terms in zip(["The battery died after two days.", "Great screen, but the keyboard feels cheap."], rows):
+        for term in terms:
+            assert text[term.start:term.end] == term.term and term.polarity in ("positive", "negative", "neutral")
+    with pytest.raises(aspect_head.OutdatedHeads, match="must be retrained"):
+        aspect_head.HeadAspectExtractor.load(head, encoder=shared, encoder_version="another-model@123")
+
+
+def test_job_runs_the_encoder_once_per_sentence_for_sentiment_and_aspects(db_path, shared, head, monkeypatch):
+    from analysis import aspect_head, aspects, needs, shared_pass
+    from analysis.embeddings import load_encoder
+    from analysis.pipeline import Models, run_analysis
+    from data import store
+
+    extractor = aspect_head.HeadAspectExtractor.load(head, encoder=shared, encoder_version=shared.version)
+    models = Models(sentiment=shared, aspects=extractor, find_needs=needs.find_needs,
+                    group_aspects=aspects.group_aspects, group_needs=needs.group_needs,
+                    encoder=load_encoder("cpu"), needs_version=needs.VERSION, device="cpu")
+    store.ensure(db_path)
+    bodies = ["The battery died after two days. The screen is bright and sharp.",
+              "Great screen, but the keyboard feels cheap. I wish it had a backlight.",
+              "The fan is loud. Setup was quick."]
+    with store.writer(db_path) as con:
+        store.insert_reviews(con, [{"product_id": "p1", "source": "test", "author": f"a{i}", "rating": 3,
+                                    "body": body, "language": "en"} for i, body in enumerate(bodies)])
+    texts_run: list[int] = []
+    real = shared_pass._forward
+    monkeypatch.setattr(shared_pass, "_forward", lambda model, ids, mask: texts_run.append(ids.shape[0])
+                        or real(model, ids, mask))
+    result = run_analysis(db_path, models=models, progress=False)
+    sentences = result["counts"]["sentences"]
+    assert result["status"] == "ok" and sentences >= 6
+    assert sum(texts_run) == sentences                  # one encoder row per sentence, for both models
+    stored = store.query(db_path, "SELECT count(*) FROM aspect_mentions").scalar()
+    assert stored == result["counts"]["aspect_mentions"] and stored > 0
