@@ -6,15 +6,16 @@ The work is set-based in DuckDB, with Python only for what SQL cannot do exactly
 2. its columns are matched to review fields (:mod:`crawler.import_columns`, ``--map``);
 3. ratings, dates and variants are normalised once per *distinct* value with
    :mod:`crawler.normalize` (ISO dates and unix times are read in SQL), then joined back;
-4. one SQL pass finds the exceptions: rejected rows (with their reason), unreadable dates, texts
-   that are not plain single-spaced ASCII (non-ASCII, HTML, odd whitespace: Python cleans them
-   and computes their ids with the store's own functions) and texts not recognisably English;
-5. review ids are computed in SQL with the same SHA-1 definition as :func:`data.store.review_id`
-   (for plain ASCII text NFKC and Python's lower() change nothing), and only the first row of
-   each id is kept;
+4. one SQL pass (``ready``) gives every row its final fields and finds the exceptions: rejected
+   rows (with their reason), unreadable dates, texts that are not plain single-spaced ASCII
+   (non-ASCII, HTML, odd whitespace: Python cleans them and computes their ids with the store's
+   own functions) and texts not recognisably English. For the plain rows the same pass computes
+   the review id and content hash in SQL with the store's SHA-1 definitions
+   (:func:`data.store.review_id`: for plain ASCII text NFKC and Python's lower() change nothing);
+5. the first row of each review id is kept (the same review twice in one file is stored once);
 6. the rows go to the store in batches, each one short write (the store file is attached only
-   while the batch is written), skipping ids already stored, with the counts added to the
-   import's ``collect_runs`` row.
+   while the batch is written), skipping ids already stored (an anti-join: ``reviews`` has no
+   key since migration 004), with the counts added to the import's ``collect_runs`` row.
 
 Language: py3langid costs ~0.1 ms a text, too slow for a million rows. A plain-ASCII text with
 one of a few very common English words is taken as English in SQL; the others get
@@ -601,31 +602,31 @@ def _write_batch(mem, db: str, start: int, position: int, queued: int, total: in
 def _insert_batch(mem, language: str, lang_join: str, params: dict) -> int:
     """INSERT the slice's rows that are good, first of their id in the file and not stored yet."""
     return mem.execute(f"""
-            INSERT INTO reviewstore.main.reviews ({_INSERT_COLUMNS})
-            SELECT review_id, product_id, $source, url, author, rating, rating_original, rating_scale,
-                   title, body, language, published_at, helpful_votes, verified, variant,
-                   $at::TIMESTAMP, content_hash, $run
-            FROM (
-                SELECT r._n, r.review_id, r.product_id, r.url, r.author, r.rating, r.rating_original,
-                       r.rating_scale, r.title, r.body, {language} AS language, r.published_at,
-                       r.helpful_votes, r.verified, r.variant, r.content_hash
-                FROM ready r {lang_join}
-                WHERE r.review_id IS NOT NULL AND r._n >= $start AND r._n < $stop
-                UNION ALL
-                SELECT p._n, p.review_id, p.product_id, r.url, p.author, r.rating, r.rating_original,
-                       r.rating_scale, p.title, p.body, p.language, r.published_at,
-                       r.helpful_votes, r.verified, r.variant, p.content_hash
-                FROM py_rows p JOIN ready r USING (_n)
-                WHERE p.review_id IS NOT NULL AND p._n >= $start AND p._n < $stop
-            ) AS incoming
-            WHERE NOT EXISTS (SELECT 1 FROM dropped WHERE dropped._n = incoming._n)
-              -- rows this file already wrote are distinct by construction (dropped):
-              -- compare only with the others, which keeps the check cheap on a big file
-              AND NOT EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
-                              WHERE stored.review_id = incoming.review_id
-                                AND (stored.collect_run_id IS DISTINCT FROM $run
-                                     OR stored.collected_at <> $at::TIMESTAMP))""",
-            params).fetchall()[0][0]
+        INSERT INTO reviewstore.main.reviews ({_INSERT_COLUMNS})
+        SELECT review_id, product_id, $source, url, author, rating, rating_original, rating_scale,
+               title, body, language, published_at, helpful_votes, verified, variant,
+               $at::TIMESTAMP, content_hash, $run
+        FROM (
+            SELECT r._n, r.review_id, r.product_id, r.url, r.author, r.rating, r.rating_original,
+                   r.rating_scale, r.title, r.body, {language} AS language, r.published_at,
+                   r.helpful_votes, r.verified, r.variant, r.content_hash
+            FROM ready r {lang_join}
+            WHERE r.review_id IS NOT NULL AND r._n >= $start AND r._n < $stop
+            UNION ALL
+            SELECT p._n, p.review_id, p.product_id, r.url, p.author, r.rating, r.rating_original,
+                   r.rating_scale, p.title, p.body, p.language, r.published_at,
+                   r.helpful_votes, r.verified, r.variant, p.content_hash
+            FROM py_rows p JOIN ready r USING (_n)
+            WHERE p.review_id IS NOT NULL AND p._n >= $start AND p._n < $stop
+        ) AS incoming
+        WHERE NOT EXISTS (SELECT 1 FROM dropped WHERE dropped._n = incoming._n)
+          -- rows this file already wrote are distinct by construction (dropped):
+          -- compare only with the others, which keeps the check cheap on a big file
+          AND NOT EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
+                          WHERE stored.review_id = incoming.review_id
+                            AND (stored.collect_run_id IS DISTINCT FROM $run
+                                 OR stored.collected_at <> $at::TIMESTAMP))""",
+        params).fetchall()[0][0]
 
 
 def _upsert_products(mem, file_source: str, collected_at: datetime) -> None:

@@ -353,3 +353,23 @@ def test_relative_dates_stay_out_of_the_review_id(tmp_path, db_path):
     assert got["Ann"]["published_at"] == date(2024, 7, 1)
     for r in got.values():
         assert r["review_id"] == store.review_id("k1", r["author"], None, r["body"])
+
+
+def test_write_batches_end_the_store_on_whole_row_groups():
+    """A batch is cut so the store then ends on a whole DuckDB row group (a part-full last row
+    group is merged and rewritten by the next write); small batches are taken as asked."""
+    import duckdb
+
+    from crawler.importer import _ROW_GROUP, _batch_end
+
+    mem = duckdb.connect()
+    # rows to write are every other file row: file row of queue position k is 2k
+    mem.execute("CREATE TABLE queue AS SELECT range * 2 AS _n FROM range(300000)")
+    queued, total = 300_000, 600_000
+    position, stop = _batch_end(mem, 0, 0, queued, total, batch_size=200_000, stored=0)
+    assert (position, stop) == (_ROW_GROUP, 2 * _ROW_GROUP)
+    position, stop = _batch_end(mem, 0, 0, queued, total, batch_size=200_000, stored=100_000)
+    assert (100_000 + position) % _ROW_GROUP == 0 and stop == 2 * position
+    assert _batch_end(mem, 0, 0, queued, total, batch_size=10, stored=7) == (10, 20)
+    assert _batch_end(mem, 500_000, 250_000, queued, total, batch_size=200_000, stored=0) == (queued, total)
+    mem.close()
