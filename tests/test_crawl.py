@@ -267,4 +267,8 @@ def test_pipeline_validates_dedupes_and_counts_in_batches(tmp_path):
     assert row["problems"] == {"review_missing_text": 2, "rating_out_of_range": 1, "http_404": 1}
     assert sorted(r[0] for r in store.query(db, "SELECT author FROM reviews").rows) == ["A1", "A2", "A5"]
     assert store.query(db, "SELECT title FROM products").scalar() == "Pan"
+    # The text hash is the store's function of (title, body), also for a review without a title
+    # (a pandas-made hash would read the missing title as "nan").
+    hashes = store.query(db, "SELECT body, content_hash FROM reviews WHERE title IS NULL").rows
+    assert hashes and all(h == store.content_hash(None, body) for body, h in hashes)
     assert review_problem({"product_id": "P1", "body": "ok", "rating": None, "review_id": "x"}) is None
