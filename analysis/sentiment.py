@@ -35,15 +35,43 @@ def default_model_dir() -> Path:
     return base / "sentiment"
 
 
-def default_model_ready(path: Path | None = None) -> bool:
-    """True when the default model folder holds a finished model (weights, config and card)."""
+_CHECK_RECIPE = True
+
+
+def default_model_state(path: Path | None = None) -> str:
+    """``"ready"``, ``"missing"`` (no finished model: weights, config and card) or ``"outdated"``
+    (trained by an older recipe or from another seed set than this code's, so it is retrained).
+
+    Example::
+
+        >>> default_model_state(Path("/nowhere"))
+        'missing'
+    """
     path = path or default_model_dir()
-    return (path / "config.json").exists() and (path / "card.json").exists() and (
+    finished = (path / "config.json").exists() and (path / "card.json").exists() and (
         (path / "model.safetensors").exists() or (path / "pytorch_model.bin").exists())
+    if not finished:
+        return "missing"
+    import json
+
+    from analysis.train_sentiment import RECIPE, seed_hash
+
+    try:
+        card = json.loads((path / "card.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "outdated"
+    if _CHECK_RECIPE and (card.get("recipe") != RECIPE or card.get("seed_hash") != seed_hash()):
+        return "outdated"
+    return "ready"
+
+
+def default_model_ready(path: Path | None = None) -> bool:
+    """True when the default model folder holds a finished model of the current recipe and seed set."""
+    return default_model_state(path) == "ready"
 
 
 def ensure_default_model(db: str | None = None, log=None) -> Path:
-    """The default model's folder, training it first when it is missing.
+    """The default model's folder, training it first when it is missing or outdated.
 
     Example::
 
@@ -88,6 +116,24 @@ def label_map(id2label: dict) -> list[str]:
                 f"cannot map the model's label {names[i]!r} (labels {names}) to negative/neutral/positive: "
                 "use a sentiment classifier whose labels are named like that, SST-2 style or 1-5 stars")
     return mapped
+
+
+def classifier_logits(model, batch: dict):
+    """A sequence classifier's logits for a tokenized batch. Models trained here with
+    ``reviewlens_pooling: "mean"`` in their config read the mean of the token vectors (the way
+    all-MiniLM-L6-v2 was trained to pool) instead of the [CLS] vector.
+
+    Example::
+
+        >>> classifier_logits(model, tokenizer(["Great."], return_tensors="pt")).shape
+        torch.Size([1, 3])
+    """
+    if getattr(model.config, "reviewlens_pooling", "cls") != "mean":
+        return model(**batch).logits
+    hidden = model.bert(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+    return model.classifier(model.dropout(mean))
 
 
 class SentimentModel:
@@ -137,7 +183,7 @@ class SentimentModel:
                 batch = self.tokenizer([texts[i][:_MAX_CHARS] for i in ids], padding=True, truncation=True,
                                        max_length=MAX_TOKENS, return_tensors="pt")
                 batch = {k: v.to(self.device) for k, v in batch.items() if k != "token_type_ids" or self._uses_types}
-                logits = self.model(**batch).logits.float()
+                logits = classifier_logits(self.model, batch).float()
                 probs = torch.softmax(logits, dim=-1).cpu().tolist()
                 for i, row in zip(ids, probs):
                     scores = {"negative": 0.0, "neutral": 0.0, "positive": 0.0}
@@ -163,11 +209,13 @@ def load_sentiment(name_or_path: str | os.PathLike | None = None, device: str = 
     set_offline()
     if name_or_path is None:
         path = default_model_dir()
-        if not default_model_ready(path):
+        state = default_model_state(path)
+        if state != "ready":
+            why = (f"not trained yet (no model in {path})" if state == "missing" else
+                   f"outdated (the model in {path} was trained by an older recipe or seed set)")
             raise ModelNotFound(
-                f"the default sentiment model is not trained yet (no model in {path}): run "
-                "`reviewlens train-sentiment` (a few minutes on a CPU), or pass --sentiment-model "
-                "NAME_OR_PATH")
+                f"the default sentiment model is {why}: run `reviewlens train-sentiment` (a few "
+                "minutes on a CPU), or pass --sentiment-model NAME_OR_PATH")
     else:
         path = resolve_model(name_or_path)
     device = pick_device(device)

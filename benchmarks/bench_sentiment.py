@@ -17,6 +17,8 @@ def bare_forward(model, texts: list[str], batch_size: int) -> float:
     """Seconds for the forward passes alone: tokenised and padded per batch beforehand, in input order."""
     import torch
 
+    from analysis.sentiment import classifier_logits
+
     batches = [model.tokenizer(texts[i:i + batch_size], padding=True, truncation=True, max_length=128,
                                return_tensors="pt") for i in range(0, len(texts), batch_size)]
     batches = [{k: v.to(model.device) for k, v in b.items()} for b in batches]
@@ -25,7 +27,7 @@ def bare_forward(model, texts: list[str], batch_size: int) -> float:
     started = time.perf_counter()
     with torch.inference_mode():
         for batch in batches:
-            model.model(**batch)
+            classifier_logits(model.model, batch)  # the classifier as it reads (mean pooling or [CLS])
     if model.device.startswith("cuda"):
         torch.cuda.synchronize()
     return time.perf_counter() - started

@@ -38,8 +38,9 @@ def test_seed_set_is_large_varied_and_split_without_overlap():
         return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
     assert not {key(r["text"]) for r in train} & {key(r["text"]) for r in heldout}
-    # Held-out template families are never in training, so the split is not near-duplicates.
-    families = lambda rows: {r["family"] for r in rows} - {"free"}  # noqa: E731
+    # Held-out template families are never in training, so the split is not near-duplicates
+    # (hand-written sentences: every fifth is held out).
+    families = lambda rows: {r["family"] for r in rows} - {"free", "written"}  # noqa: E731
     assert not families(train) & families(heldout)
 
 
@@ -266,3 +267,92 @@ def test_distant_labels_come_from_rated_english_reviews_capped_and_balanced(db_p
         number = int(row["text"].split()[2]) if row["text"].startswith("Review") else int(row["text"].split()[3][:-2])
         assert row["label"] == ("negative" if number % 2 else "positive")
     assert distant_rows(None, limit=10) == [] and distant_rows(db_path + ".missing", limit=10) == []
+
+
+# --- hand-written sentences, recipe version, pooling, blending --------------------------------
+
+def test_written_sentences_are_in_both_splits_and_a_bad_heading_is_named(tmp_path):
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "data" / "seed" / "make_sentiment_seed.py"
+    spec = importlib.util.spec_from_file_location("make_sentiment_seed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.read_written()
+    assert len(written) >= 800
+    assert {label for label, _, _ in written} == {"negative", "neutral", "positive"}
+    assert {"restaurants", "movies", "service", "products"} <= {category for _, category, _ in written}
+    train = [r for r in load_seed("train") if r["family"] == "written"]
+    heldout = [r for r in load_seed("heldout") if r["family"] == "written"]
+    assert len(train) > 600 and len(heldout) > 150
+
+    bad = tmp_path / "written.txt"
+    bad.write_text("## happy movies\nGreat film.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"written.txt:1: a heading"):
+        module.read_written(bad)
+    bad.write_text("Great film.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="before the first"):
+        module.read_written(bad)
+
+
+def _fake_default_model(folder: Path, **card) -> None:
+    folder.mkdir(parents=True)
+    for name in ("config.json", "model.safetensors"):
+        (folder / name).write_text("{}", encoding="utf-8")
+    (folder / "card.json").write_text(json.dumps(card), encoding="utf-8")
+
+
+def test_a_default_model_of_an_older_recipe_or_seed_set_is_outdated(tmp_path, monkeypatch):
+    from analysis import sentiment
+    from analysis.train_sentiment import RECIPE, seed_hash
+
+    monkeypatch.setenv("REVIEWLENS_MODELS", str(tmp_path))
+    assert sentiment.default_model_state() == "missing"
+    _fake_default_model(tmp_path / "sentiment", recipe=RECIPE, seed_hash=seed_hash())
+    assert sentiment.default_model_state() == "ready" and sentiment.default_model_ready()
+    for card in ({"recipe": RECIPE - 1, "seed_hash": seed_hash()}, {"recipe": RECIPE, "seed_hash": "0" * 12}, {}):
+        import shutil
+
+        shutil.rmtree(tmp_path / "sentiment")
+        _fake_default_model(tmp_path / "sentiment", **card)
+        assert sentiment.default_model_state() == "outdated", card
+        with pytest.raises(models.ModelNotFound, match="outdated.*reviewlens train-sentiment"):
+            sentiment.load_sentiment()
+
+
+def test_mean_pooling_reads_the_mean_of_the_token_vectors_not_cls():
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from analysis.sentiment import classifier_logits
+
+    path = models.default_encoder_path()
+    tokenizer = AutoTokenizer.from_pretrained(str(path))
+    model = AutoModelForSequenceClassification.from_pretrained(str(path), num_labels=3).eval()
+    batch = tokenizer(["Lovely soup.", "The waiter ignored us for an hour."], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        assert torch.allclose(classifier_logits(model, batch), model(**batch).logits)  # a CLS model as it is
+        model.config.reviewlens_pooling = "mean"
+        hidden = model.bert(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        expected = model.classifier((hidden * mask).sum(1) / mask.sum(1))
+        assert torch.allclose(classifier_logits(model, batch), expected, atol=1e-5)
+        # Padding does not change a sentence's logits.
+        alone = classifier_logits(model, tokenizer(["Lovely soup."], return_tensors="pt"))
+        assert torch.allclose(alone[0], expected[0], atol=1e-4)
+
+
+def test_blending_moves_the_encoder_back_toward_the_packaged_weights():
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from analysis.train_sentiment import _blend_with_base
+
+    path = models.default_encoder_path()
+    model = AutoModelForSequenceClassification.from_pretrained(str(path), num_labels=3)
+    original = model.bert.encoder.layer[0].attention.self.query.weight.detach().clone()
+    with torch.no_grad():
+        model.bert.encoder.layer[0].attention.self.query.weight.add_(1.0)
+    _blend_with_base(model, path, keep_base=0.25)
+    blended = model.bert.encoder.layer[0].attention.self.query.weight
+    assert torch.allclose(blended, original + 0.75, atol=1e-5)

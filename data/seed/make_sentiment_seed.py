@@ -368,22 +368,37 @@ CATEGORIES = {
         facts=["I read it on vacation", "it is the second book in the series", "it has about four hundred pages",
                "I listened to the audiobook version", "our book club picked it", "I bought the paperback"]),
     "movies": dict(
-        products=["movie", "film", "show", "series", "documentary", "sequel", "season", "comedy", "thriller"],
-        aspects={"acting": (["superb", "brilliant", "convincing", "excellent"], ["wooden", "terrible", "awful", "stiff"]),
-                 "plot": (["gripping", "clever", "original"], ["predictable", "silly", "nonsensical"]),
-                 "script": (["sharp", "witty", "smart"], ["lazy", "clumsy", "cringeworthy"]),
-                 "cast": (["fantastic", "perfect", "talented"], ["miscast", "forgettable"]),
+        products=["movie", "film", "show", "series", "documentary", "sequel", "season", "comedy", "thriller",
+                  "drama", "horror movie", "cartoon", "episode", "remake", "musical", "western", "romance"],
+        aspects={"acting": (["superb", "brilliant", "convincing", "excellent", "natural"], ["wooden", "terrible", "awful", "stiff", "hammy"]),
+                 "plot": (["gripping", "clever", "original", "engaging"], ["predictable", "silly", "nonsensical", "thin", "full of holes"]),
+                 "script": (["sharp", "witty", "smart", "tight"], ["lazy", "clumsy", "cringeworthy", "sloppy"]),
+                 "cast": (["fantastic", "perfect", "talented", "wonderful"], ["miscast", "forgettable", "wasted"]),
                  "soundtrack": (["beautiful", "haunting", "perfect"], ["annoying", "grating", "forgettable"]),
-                 "cinematography": (["stunning", "gorgeous"], ["ugly", "murky", "shaky"]),
-                 "dialogue": (["natural", "sharp"], ["stilted", "cheesy", "painful"]),
-                 "ending": (["powerful", "moving", "satisfying"], ["stupid", "rushed", "baffling"]),
-                 "special effects": (["stunning", "convincing"], ["cheap", "laughable", "cheesy"])},
+                 "cinematography": (["stunning", "gorgeous", "beautiful"], ["ugly", "murky", "shaky"]),
+                 "dialogue": (["natural", "sharp", "funny"], ["stilted", "cheesy", "painful", "wooden"]),
+                 "ending": (["powerful", "moving", "satisfying"], ["stupid", "rushed", "baffling", "a cop-out"]),
+                 "special effects": (["stunning", "convincing"], ["cheap", "laughable", "cheesy"]),
+                 "direction": (["confident", "masterful", "assured"], ["sloppy", "heavy-handed", "aimless"]),
+                 "pacing": (["brisk", "perfect", "tight"], ["sluggish", "glacial", "uneven"]),
+                 "characters": (["memorable", "believable", "likable", "well drawn"], ["flat", "annoying", "one-dimensional", "unlikable"]),
+                 "story": (["touching", "compelling", "beautifully told"], ["boring", "confusing", "pointless", "a mess"]),
+                 "humor": (["hilarious", "clever", "spot on"], ["crude", "juvenile", "unfunny"]),
+                 "lead actor": (["charismatic", "terrific", "magnetic"], ["bland", "unconvincing", "awful"]),
+                 "villain": (["menacing", "memorable"], ["silly", "cartoonish", "laughable"]),
+                 "performances": (["outstanding", "moving", "pitch perfect"], ["flat", "over the top", "embarrassing"])},
         pos_events=["kept me on the edge of my seat", "had the whole theater laughing", "moved me to tears",
-                    "is worth watching twice", "held my attention from start to finish", "deserves every award it got"],
+                    "is worth watching twice", "held my attention from start to finish", "deserves every award it got",
+                    "gets better every time I watch it", "made me laugh out loud", "stayed with me for days",
+                    "builds real tension", "pulls you in from the first scene", "works on every level"],
         neg_events=["dragged on for three hours", "put me to sleep", "made no sense at all", "wasted a great cast",
-                    "felt like a cheap cash grab", "had me checking my watch", "insulted my intelligence"],
+                    "felt like a cheap cash grab", "had me checking my watch", "insulted my intelligence",
+                    "falls apart in the second half", "never gets going", "goes nowhere", "tries too hard to be funny",
+                    "bored me to tears", "made me want to walk out"],
         facts=["we watched it on a Friday night", "it runs about two hours", "it is based on a novel", "I saw it in the theater",
-               "it was filmed in Ireland", "I watched it with {who}", "it came out last year"]),
+               "it was filmed in Ireland", "I watched it with {who}", "it came out last year",
+               "it is the second film by this director", "the story is set in the sixties",
+               "I streamed it over the weekend", "the series has ten episodes"]),
     "pets": dict(
         products=["dog bed", "cat tree", "leash", "dog food", "litter box", "pet carrier", "chew toy", "cat food",
                   "aquarium filter", "dog harness"],
@@ -986,6 +1001,11 @@ def build(seed: int = 0, per_template: int = 7, compounds: int = 160) -> tuple[l
         key = _key(text)
         if key not in train and key not in heldout:
             target[key] = {"text": text, "label": label, "category": category, "family": "free"}
+    for n, (label, category, text) in enumerate(read_written()):
+        target = heldout if n % 5 == 4 else train
+        key = _key(text)
+        if key not in train and key not in heldout:
+            target[key] = {"text": text, "label": label, "category": category, "family": "written"}
     for row in _compounds(list(train.values()), rng, per_category=compounds):
         key = _key(row["text"])
         if key not in train and key not in heldout:
@@ -1039,6 +1059,32 @@ def _compounds(rows: list[dict], rng: random.Random, per_category: int) -> list[
             else:
                 text = f"{_clause(first)}, and honestly {_clause(second)}."
             out.append({"text": _cap(text), "label": label, "category": category, "family": "compound"})
+    return out
+
+
+def read_written(path: Path = HERE / "sentiment_written.txt") -> list[tuple[str, str, str]]:
+    """``(label, category, text)`` for each hand-written sentence in ``sentiment_written.txt``.
+
+    The file has ``## label category`` headings, one sentence per line below each.
+
+    Example::
+
+        >>> read_written()[0][0] in ("positive", "negative", "neutral")
+        True
+    """
+    out, label, category = [], None, None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("# "):
+            continue
+        if line.startswith("##"):
+            label, _, category = line.lstrip("#").strip().partition(" ")
+            if label not in ("positive", "negative", "neutral") or not category:
+                raise ValueError(f"{path}:{number}: a heading is '## positive|negative|neutral CATEGORY', got {line!r}")
+            continue
+        if label is None:
+            raise ValueError(f"{path}:{number}: a sentence before the first '## label category' heading")
+        out.append((label, category.strip(), line))
     return out
 
 
