@@ -120,6 +120,7 @@ def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str
     (1200, 3)
     """
     started = time.perf_counter()
+    _last[0], _last[1] = started, time.process_time()
     warm_up = _warm_up()
     paths = [Path(p) for p in paths]
     summary = ImportSummary()
