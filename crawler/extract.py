@@ -636,9 +636,21 @@ def _simple(spec: str):
     return tag, tuple(conditions), pseudo
 
 
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _tokens(value: str | None) -> list[str]:
+    """An attribute's space-separated words as XPath's normalize-space() splits them."""
+    if not value:
+        return []
+    if value.isascii() and value.isprintable():  # only " " can separate: str.split() agrees
+        return value.split()
+    return [word for word in _XML_SPACE.split(value) if word]
+
+
 def block_elements(block) -> list[tuple[Any, str, list[str]]]:
     """``(element, tag, class names)`` of a review block and everything in it, document order."""
-    return [(element, element.tag, (element.get("class") or "").split())
+    return [(element, element.tag, _tokens(element.get("class")))
             for element in block.iter() if isinstance(element.tag, str)]
 
 
@@ -706,8 +718,9 @@ def _needed_words(spec: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
     ``(class and id names, as written; attribute names, lower case)``: lxml lower-cases
     attribute names but not class names. Quoted values, pseudo-classes (``:not(.x)``) and
-    selector lists (``a, b``) are left out, so the test never rules out a page that matches;
-    XPath selectors need nothing.
+    selector lists (``a, b``) are left out, so the test never rules out a page that matches
+    (short of one spelling a class name with character references); XPath selectors need
+    nothing.
     """
     if spec.startswith("xpath:") or "," in spec:
         return (), ()
@@ -812,7 +825,7 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
     if may_contain("next"):
         for tag in ("link", "a"):  # the first <link rel=next href>, then the first <a ...>
             found = next((e.get("href") for e in sel.root.iter(tag)
-                          if e.get("href") is not None and "next" in (e.get("rel") or "").split()), None)
+                          if e.get("href") is not None and "next" in _tokens(e.get("rel"))), None)
             if found is not None:
                 candidates.append(found)
     for href in candidates:

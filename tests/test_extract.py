@@ -473,3 +473,40 @@ def test_extract_command_prints_json_lines(tmp_path):
     assert "review_missing_text 1" in result.stderr
     missing = CliRunner().invoke(main, ["extract", str(tmp_path / "nope.html")])
     assert missing.exit_code != 0 and "no file at" in missing.output
+
+
+def test_review_block_fields_read_by_walking_agree_with_xpath():
+    # Inside a review block, simple selectors are read by one walk of the block instead of by
+    # XPath; both must find the same value, and anything else must still go to XPath.
+    from crawler.extract import _select_one, _simple, block_elements, parse_html
+
+    page = parse_html(
+        '<div class="card  review\tx" id="r-9" data-rating="4" data-hook="review">'
+        '<h3 class="title">  Good <b>pan</b> </h3><span class="a-name" data-x="y z">Ann</span>'
+        '<p class="text body">First<br>second &amp; third</p><!-- note -->tail'
+        '<time class="date" datetime="2024-07-04">July 4</time><span class="title">second title</span>'
+        '<i data-hook="review-star-rating"><span class="a-icon-alt">4.0 out of 5</span></i></div>',
+        "http://shop.test/p")
+    block = page.root.xpath("//div")[0]
+    elements = block_elements(block)
+    selectors = [".title", "h3.title", ".title::text", ".text.body", "p", "time::attr(datetime)",
+                 "time.date::attr(datetime)", "[data-x='y z']", '[data-x="y z"]', "[data-x]", "#r-9",
+                 "div.review::attr(data-rating)", ".review", ".missing", "span.title",
+                 "[data-hook='review-star-rating']", "[data-hook=review-star-rating] span",
+                 "span:last-child", "b", ".x::text", ".card.review.x"]
+    for spec in selectors:
+        assert _select_one(block, [spec], elements) == _select_one(block, [spec]), spec
+    assert _select_one(block, [".text.body"], elements) == "First second & third"
+    assert _simple("[data-hook=review-star-rating] span") is None  # descendant: XPath
+    assert _simple("span:last-child") is None
+    assert _simple("time.date::attr(datetime)") == ("time", (("class", "date", None),), ("attr", "datetime"))
+
+
+def test_profile_detection_word_check_keeps_pages_written_in_upper_case():
+    # Profiles are only tried on pages containing the words their `detect` selector needs;
+    # attribute names are compared in lower case, as lxml reads them.
+    page = extract('<DIV DATA-HOOK="review" ID="R1"><SPAN DATA-HOOK="review-body">Nice pan</SPAN></DIV>',
+                   "http://shop.test/p/pan")
+    assert page.profile == "data-hook"
+    assert [r["body"] for r in page.reviews] == ["Nice pan"]
+    assert extract("<p>no reviews here</p>", "http://shop.test/p/pan").profile is None
