@@ -1,13 +1,16 @@
-"""The learned aspect extractor: BIO tags and term polarity on frozen all-MiniLM-L6-v2 features.
+"""The learned aspect extractor: BIO tags and term polarity on frozen encoder features.
 
-One forward pass of the packaged 6-layer encoder gives features for every word piece (layers 3
-and 6). A small tag head marks each piece outside / begins a term / inside a term; terms are the
-B-I runs (pieces whose begin + inside probability reaches a threshold chosen on the held-out
-seed split) widened to whole words, with function words stripped from their edges ("the price
-of" -> "price") and pronouns or particles alone dropped. A small polarity head reads each
-term's features together with its clause's and its sentence's, so one sentence can praise the
-screen and damn the battery; it judges any given span the same way (``polarities``), which is
-how gold terms are scored.
+One forward pass of a 6-layer encoder (in the analysis job the sentiment classifier's own, see
+``analysis.shared_pass``; else the packaged all-MiniLM-L6-v2) gives features for every word piece
+(layers 2, 4 and 6). A small tag head gives each piece outside / begins a term / inside a term
+probabilities; the tags are the likeliest consistent sequence (never "inside" right after
+"outside"), with "outside" weighted by a strictness chosen on the project's hand-written
+sentences (``data/seed/aspects_dev.txt``, never an evaluation set). Terms are the B-I runs
+widened to whole words, with function words stripped from their edges ("the price of" ->
+"price") and pronouns or particles alone dropped. A small polarity head reads each term's
+features together with its clause's and its sentence's, so one sentence can praise the screen
+and damn the battery; it judges any given span the same way (``polarities``), which is how gold
+terms are scored.
 
 The encoder stays frozen, so training is one encoder pass over the project's span-annotated seed
 set (``data/seed/aspects_seed.jsonl``, from ``data/seed/make_aspects_seed.py``) plus seconds of head
@@ -82,6 +85,15 @@ def encoder_path() -> Path:
     return default_encoder_path()
 
 
+def seed_digest(path: str | Path = SEED_FILE) -> str | None:
+    """A short hash of a seed file's bytes (None when it is missing): heads remember theirs, so a
+    changed seed set means a retrain and a new model version."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+
+
 def is_trained(path: str | Path) -> bool:
     """True when ``path`` holds trained heads and their card."""
     path = Path(path)
@@ -90,7 +102,7 @@ def is_trained(path: str | Path) -> bool:
 
 FEATURE_LAYERS = (2, 4, 6)   # lower layers (word shape, syntax) and the last one (meaning)
 # Bumped whenever the recipe or the seed set changes, so the version (and `analyze`) moves on.
-RECIPE = "r3"
+RECIPE = "r4"
 HIDDEN = 256
 
 
@@ -107,7 +119,7 @@ def _heads(dim: int):
 
 
 class FrozenEncoder:
-    """The packaged encoder, frozen: text -> per-piece features (layers 3 and 6) with offsets.
+    """The packaged encoder, frozen: text -> per-piece features (FEATURE_LAYERS) with offsets.
 
     Long texts are cut into overlapping windows so nothing is silently dropped.
     """
@@ -367,7 +379,7 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
     scores["term_prob"] = extractor.term_prob
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.save({"tags": tags_head.state_dict(), "polarity": polarity_head.state_dict(), "dim": encoder.dim,
-                "term_prob": extractor.term_prob, "recipe": RECIPE,
+                "term_prob": extractor.term_prob, "recipe": RECIPE, "seed_digest": seed_digest(seed_path),
                 "feature_layers": FEATURE_LAYERS}, out_dir / HEADS_FILE)
     digest = hashlib.sha256((out_dir / HEADS_FILE).read_bytes()).hexdigest()[:12]
     card = {
@@ -502,6 +514,8 @@ class HeadAspectExtractor:
         if saved.get("recipe") != RECIPE:
             raise OutdatedHeads(f"the aspect model in {path} was trained with an older recipe "
                                 f"({saved.get('recipe', 'r2 or before')}, now {RECIPE}): it must be retrained")
+        if card.get("data", {}).get("seed_file") == SEED_FILE.name and saved.get("seed_digest") not in (None, seed_digest()):
+            raise OutdatedHeads(f"the aspect model in {path} was trained on an older {SEED_FILE.name}: it must be retrained")
         encoder = encoder if encoder is not None else FrozenEncoder(encoder_path(), device=device)
         if saved.get("dim") != encoder.dim:
             raise ValueError(f"aspect model in {path} was trained for {saved.get('dim')}-d features, the encoder "

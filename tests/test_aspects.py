@@ -271,3 +271,88 @@ def test_seed_generator_keeps_names_out_and_marks_place_and_verbs():
     assert seen_name > 200 and verb_term > 20
     # "the place is cozy" is the room and feel (an aspect); "a great place" is the restaurant itself
     assert place_term > 5 and place_other > 5
+
+
+# ---------------------------------------------------------------- decoding and the hand-written threshold set
+def test_best_tags_never_starts_a_term_inside_and_strictness_drops_weak_terms():
+    import numpy as np
+
+    from analysis.aspect_head import best_tags
+
+    # piece 2 looks "inside" but follows a clear "outside": the consistent reading makes it B
+    probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.1, 0.7], [0.3, 0.1, 0.6]])
+    tags = best_tags(probs)
+    assert list(tags) == [0, 1, 2]
+    # a weak term (outside 0.45) survives the plain reading and is dropped by a strict one
+    weak = np.array([[0.45, 0.5, 0.05]])
+    assert list(best_tags(weak, 0.5)) == [1] and list(best_tags(weak, 0.8)) == [0]
+    # special pieces ([CLS], [SEP]) are always outside
+    assert list(best_tags(np.array([[0.1, 0.8, 0.1]]), 0.5, np.array([True]))) == [0]
+    assert len(best_tags(np.zeros((0, 3)))) == 0
+
+
+def test_hand_written_threshold_set_reads_back_exactly():
+    from analysis.aspect_head import DEV_FILE, read_marked, read_seed
+
+    rows = read_marked(DEV_FILE)
+    assert len(rows) >= 95
+    assert sum(1 for r in rows if not r["aspects"]) >= 25  # sentences with no feature at all
+    for row in rows:
+        assert "[" not in row["text"] and "|" not in row["text"]
+        for a in row["aspects"]:
+            assert row["text"][a["start"]:a["end"]] == a["term"]
+            assert a["polarity"] in ("positive", "negative", "neutral")
+    # the threshold set is kept apart from the training seed sentences
+    seed_texts = {r["text"] for r in read_seed()}
+    assert not seed_texts & {r["text"] for r in rows}
+
+
+def test_read_marked_parses_marks(tmp_path):
+    from analysis.aspect_head import read_marked
+
+    path = tmp_path / "dev.txt"
+    path.write_text("# comment\nThe [screen|+] is fine but the [fan|-] is loud.\nNo feature here.\n", encoding="utf-8")
+    rows = read_marked(path)
+    assert rows[0]["text"] == "The screen is fine but the fan is loud."
+    assert [(a["term"], a["start"], a["polarity"]) for a in rows[0]["aspects"]] == [
+        ("screen", 4, "positive"), ("fan", 27, "negative")]
+    assert rows[1] == {"text": "No feature here.", "aspects": []}
+    assert read_marked(tmp_path / "missing.txt") == []
+
+
+def test_seed_generator_has_hard_negatives_and_named_terms():
+    seed = _seed_module()
+    rows = seed.generate(3000, seed=7)
+    no_aspect = [r for r in rows if not r["aspects"]]
+    assert len(no_aspect) > 0.2 * len(rows)  # many name no feature, as in real reviews
+    named = {t.lower() for terms in seed.NAMED_TERMS.values() for t in terms}
+    assert sum(a["term"].lower() in named for r in rows for a in r["aspects"]) > 30
+    for row in (r for r in rows if r["domain"] in ("laptops", "restaurants")):
+        # the product itself is never its own feature ("place" is both: the room and feel, or the restaurant)
+        entities = {e.lower() for e in seed.DOMAINS[row["domain"]]["entity"]} - {"place"}
+        for a in row["aspects"]:
+            assert a["term"].lower() not in entities, row["text"]
+
+
+@pytest.mark.slow
+def test_heads_of_an_older_recipe_must_be_retrained(tiny_head, tmp_path):
+    import shutil
+
+    import torch
+
+    from analysis import aspect_head
+
+    path, card = tiny_head
+    assert card["version"].startswith(f"minilm-frozen-bio-{aspect_head.RECIPE}-")
+    old = tmp_path / "old"
+    shutil.copytree(path, old)
+    saved = torch.load(old / "heads.pt")
+    saved.pop("recipe")
+    torch.save(saved, old / "heads.pt")
+    with pytest.raises(aspect_head.OutdatedHeads, match="older recipe"):
+        aspect_head.HeadAspectExtractor.load(old)
+    # heads trained on another version of the seed set are outdated too
+    saved["recipe"], saved["seed_digest"] = aspect_head.RECIPE, "0" * 12
+    torch.save(saved, old / "heads.pt")
+    with pytest.raises(aspect_head.OutdatedHeads, match="older aspects_seed.jsonl"):
+        aspect_head.HeadAspectExtractor.load(old)

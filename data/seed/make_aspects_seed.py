@@ -202,6 +202,27 @@ SPEC_MODS = {
     "audio": "built-in|external|stereo|rear|front".split("|"),
     "software": "pre-installed|bundled|64-bit|default|built-in".split("|"),
 }
+NAMED_TERMS = {
+    "food": ["chicken tikka masala", "spicy tuna roll", "eggplant parmesan", "lamb vindaloo", "pork fried rice",
+             "beef noodle soup", "lobster ravioli", "crab cakes", "clam chowder", "chocolate lava cake",
+             "creme brulee", "pork buns", "duck confit", "filet mignon", "sea bass", "short ribs",
+             "goat cheese salad", "French onion soup", "veal parmigiana", "margherita pizza", "pepperoni pizza",
+             "green curry", "miso soup", "seaweed salad", "egg rolls", "spring rolls", "hot and sour soup",
+             "orange chicken", "pulled pork sandwich", "fish tacos", "chicken quesadilla", "nachos",
+             "baby back ribs", "shrimp cocktail", "onion rings", "key lime pie", "bread pudding",
+             "chicken parm", "eggs Benedict", "lamb chops", "pork belly", "beef brisket", "fried chicken",
+             "cheese plate", "raw bar", "chef's special", "daily specials", "kids' menu", "dessert menu"],
+    "drink": ["house wine", "draft beer", "iced tea", "hot chocolate", "mango lassi", "frozen margaritas"],
+    "service": ["wait staff", "delivery guy", "front of house", "bar staff", "kitchen staff", "maitre d'"],
+    "hardware": ["USB port", "power supply", "keyboard layout", "touch pad", "hard drive space", "DVD burner",
+                 "built-in webcam", "extended battery", "Intel Core i5 processor", "4GB of RAM", "500 GB hard drive",
+                 "power brick", "cooling fan", "mouse buttons", "function keys", "screen hinge", "AC adapter"],
+    "display": ["screen resolution", "glossy screen", "15.6 inch screen", "LED backlight", "retina display"],
+    "software": ["Windows 7 Home Premium", "Mac OS X Leopard", "Microsoft Office 2007", "system restore",
+                 "recovery disk", "iLife", "Photo Booth", "web browser", "virus protection", "start menu"],
+    "support": ["customer service rep", "tech support line", "Geek Squad", "AppleCare", "3 year warranty",
+                "repair depot", "return policy"],
+}
 DISH_HEADS = "salad roll curry soup tacos burger sandwich pizza pasta noodles platter skewers dumplings wrap".split()
 
 PLURAL_EXCEPTIONS = {"glass", "gas", "class", "status", "bus", "fries", "dress", "menus", "news", "mattress",
@@ -402,6 +423,79 @@ WELL = ["smoothly", "great", "perfectly", "fast", "well", "flawlessly", "like a 
 BADLY = ["slowly", "poorly", "terribly", "badly", "hot", "erratically"]
 
 
+# ---------------------------------------------------------------- natural review language
+# Clauses closer to how people write: the feature sits among nouns that are NOT features (the
+# product itself, people, uses, money, time), so the tagger learns which nouns are features
+# instead of "any noun after 'the'". Written here from the SemEval-2014 annotation guidelines'
+# definition (parts, features and services of the product; never the product, a brand or a use).
+POS_CLAUSES += [
+    "the [A] is great for {ACT}", "I use the [A] for {ACT} every day and it is {P}",
+    "after {T} the [A] still works like new", "my {FAM} loved the [A]", "{WHO} was impressed with the [A]",
+    "compared to my old {BRAND}, the [A] {BE} {P}", "if you want a {E} with a {P} [A], this is it",
+    "the [A] alone {BE} worth the money", "no complaints about the [A] so far", "I have had no problems with the [A]",
+    "the [A] on this {E} {BE} {P}", "the [A] of this {E} {BE} {P}", "the [A] here {BE} {P}",
+    "our [A] {BE} {P}", "they have {P} [A]", "the [A] made our night", "the [A] {BE} the reason I bought it",
+    "the [A] {BE} {P}, better than on my {BRAND}", "I can't get over how {P} the [A] {BE}",
+    "[A] {BE} {P} as usual", "the [A] {BE} {P} and the {E} is {GP} overall", "kudos to the [A]",
+    "I was blown away by the [A]", "the [A] {BE} {INT} {P} for a {E} this size", "the [A] is a big plus",
+    "the [A] {BE} exactly what I needed for {ACT}", "I couldn't be happier with the [A]",
+    "the [A] {BE} {P} and it shows", "a {P} [A] makes all the difference", "the [A] {BE} top notch",
+]
+NEG_CLAUSES += [
+    "the [A] is useless for {ACT}", "I wish the [A] were better", "be warned, the [A] {BE} {N}",
+    "the [A] on this {E} {BE} {N}", "the [A] of this {E} {BE} {N}", "the [A] here {BE} {N}",
+    "our [A] {BE} {N}", "my {FAM} hated the [A]", "{WHO} complained about the [A]",
+    "the [A] on my old {BRAND} was much better", "I had to call {BRAND} about the [A] twice",
+    "the [A] {BE} {N} and the {E} is {GN} overall", "the [A] started acting up after {T}",
+    "the [A] {BE} {N} for a {E} at this price", "the [A] ruined the whole experience",
+    "the only thing I don't like is the [A]", "I regret not checking the [A] first",
+    "we waited {T} for the [A]", "the [A] {BE} far from {P}", "don't get me started on the [A]",
+    "the [A] {BE} a huge letdown for {ACT}", "the [A] gets worse every day",
+    "there is a problem with the [A]", "I can't stand the [A]", "the [A] needs work",
+]
+NEU_CLAUSES += [
+    "I mostly use the [A] for {ACT}", "{WHO} ordered the [A]", "the [A] came with the {E}",
+    "I had to update the [A] when I got it", "the [A] {BE} on the left side of the {E}",
+    "I have not tried the [A] yet", "we shared the [A] and the [A]", "the [A] {BE} made by {BRAND}",
+    "the {E} comes with a [A] and a [A]", "I connected the [A] to my TV",
+]
+# negation that praises and faint praise that complains: the polarity is the clause's, not its words'
+POS_CLAUSES += [
+    "I can't complain about the [A]", "the [A] {BE} not bad at all", "the [A] could not be better",
+    "nothing wrong with the [A]", "I never had an issue with the [A]", "the [A] never lets me down",
+    "the [A] {BE} anything but {N}", "I have zero complaints about the [A]", "no problems with the [A] at all",
+    "the [A] {BEN} {N} at all", "can't fault the [A]", "I was worried about the [A], but it {BE} {P}",
+]
+NEG_CLAUSES += [
+    "the [A] {BE} not great", "I can't say I love the [A]", "the [A] {BE} never {P}", "I can't recommend the [A]",
+    "the [A] {BE} not what I expected", "the [A] looks nice but {BE} {N}", "the [A] {BE} fine at first, then {N}",
+    "I wanted to love the [A]", "the [A] {BE} supposed to be {P}, but {BE} not", "I expected more from the [A]",
+    "the [A] {BE} not as {P} as advertised", "nothing good to say about the [A]",
+]
+NO_ASPECT += [
+    "I bought this {E} {WHEN} and have had no problems so far.", "My {FAM} uses it mostly for {ACT}.",
+    "It is perfect for {ACT} and {ACT}.", "I would recommend this {E} to anyone looking for a good {E}.",
+    "For the money, you can't beat it.", "It was a great purchase.", "This was money well spent.",
+    "I've been using {BRAND} for years and this is by far the best {E} they make.",
+    "We got there around 8pm on a Friday night.", "The {E} is about two years old now.",
+    "Everything about this {E} is {GP}.", "I took my {FAM} here {WHEN} and she loved it.",
+    "My only regret is not buying it sooner.", "It is so fast!", "It is very light and easy to carry.",
+    "It's a little pricey but worth every penny.", "It gets really hot after an hour.", "Way too expensive.",
+    "It is not cheap, but you get what you pay for.", "Very quiet, even at night.", "Super fast and reliable.",
+    "It was cold and tasteless.", "Everything we ordered was delicious.", "Nothing works the way it should.",
+    "It's the best {E} I have ever had.", "The whole experience was {GP}.", "Overall, a {GN} experience.",
+    "We were seated right away.", "It took forever.", "It stopped working after {T}.", "It keeps crashing.",
+    "I have had it for {T} and it still works like new.", "Worth every penny.", "Cheap and cheerful.",
+    "I use it for {ACT}, {ACT} and {ACT}.", "It's great for {ACT}.", "I can finally do {ACT} without waiting.",
+    "This {E} is great for students.", "It is a good {E} for the price.", "I paid less than $500 for it.",
+    "The {E} itself is {GP}.", "I love my new {E}!", "This {E} is {GN}, do not waste your money.",
+    "{BRAND} really knows how to make a {E}.", "We have been here many times.", "I upgraded from a {BRAND}.",
+    "It is small enough to fit in my bag.", "It does everything I need it to do.", "I can't complain.",
+    "I could not be happier with this purchase.", "I was not impressed.", "It is not worth it.",
+    "The {E} came in a box with no scratches.", "I called {PERSON} and he fixed it in ten minutes.",
+    "There was nothing wrong with it.", "We were there for three hours.", "The night was a disaster.",
+    "It arrived in two days and I set it up in five minutes.", "No problems at all.", "A total waste of money.",
+]
 CONTEXT_WORDS = {"{VENUE}": VENUES, "{PERSON}": PEOPLE, "{CITY}": CITIES, "{CUISINE}": CUISINES,
                  "{ACT}": ACTIVITIES, "{BRAND}": BRANDS, "{FAM}": FAM, "{WHEN}": WHEN, "{WHERE}": WHERE, "{WHY}": WHY, "{OCCASION}": OCCASION,
                  "{ROLE}": ROLE}
@@ -430,6 +524,8 @@ def pick_aspect(rng: random.Random, domain: str, kind: str | None = None) -> tup
         kind, term = rng.choice([(k, t) for k, terms in aspects.items() for t in terms])
     else:
         term = rng.choice(aspects[kind])
+    if domain in ("laptops", "restaurants") and kind in NAMED_TERMS and rng.random() < 0.15:
+        return rng.choice(NAMED_TERMS[kind]), kind
     if kind == "food" and rng.random() < 0.25:
         term = f"{rng.choice(DISH_MODS)} {rng.choice(DISH_HEADS)}"
     elif kind == "food" and rng.random() < 0.12 and " " not in term:
@@ -515,12 +611,12 @@ def make_sentence(rng: random.Random, domain: str) -> dict:
     """One generated sentence with its aspects (text, aspects, domain, family)."""
     sent = Sentence()
     roll = rng.random()
-    if roll < 0.25:
+    if roll < 0.35:
         template = rng.choice(NO_ASPECT)
         render_clause(rng, sent, template, domain, "neutral", False)
         family = "no_aspect"
     else:
-        n_clauses = 1 if roll < 0.55 else 2 if roll < 0.92 else 3
+        n_clauses = 1 if roll < 0.62 else 2 if roll < 0.94 else 3
         past = rng.random() < 0.5 if domain in ("restaurants", "hotels") else rng.random() < 0.2
         polarity = rng.choices(["positive", "negative", "neutral"], weights=[0.45, 0.35, 0.2])[0]
         prefix = rng.choice(CONTEXT_PREFIXES) if rng.random() < 0.35 else rng.choice(PREFIXES)
