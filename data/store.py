@@ -331,15 +331,17 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews) -> tuple[int, int]:
     if frame.empty:
         return 0, 0
     frame = _with_columns(frame, REVIEW_COLUMNS)
+    # pandas gives an absent field as NaN: hash it as None (as every other writer does), not 'nan'.
     missing = frame["review_id"].isna()
     if missing.any():
         frame.loc[missing, "review_id"] = [
-            review_id(p, a, d, b) for p, a, d, b in
+            review_id(*map(_given, row)) for row in
             frame.loc[missing, ["product_id", "author", "published_at", "body"]].itertuples(index=False)]
     missing = frame["content_hash"].isna()
     if missing.any():
         frame.loc[missing, "content_hash"] = [
-            content_hash(t, b) for t, b in frame.loc[missing, ["title", "body"]].itertuples(index=False)]
+            content_hash(*map(_given, row))
+            for row in frame.loc[missing, ["title", "body"]].itertuples(index=False)]
     frame["collected_at"] = frame["collected_at"].fillna(now())
     total = len(frame)
     con.register("_incoming_reviews", frame)
@@ -357,6 +359,13 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews) -> tuple[int, int]:
     finally:
         con.unregister("_incoming_reviews")
     return int(new), total - int(new)
+
+
+def _given(value: Any) -> Any:
+    """The value, or None for pandas' markers of a missing one (NaN, NA, NaT)."""
+    import pandas as pd
+
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
 
 
 def _with_columns(frame, columns: list[str]):

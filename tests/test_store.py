@@ -88,6 +88,20 @@ def test_insert_reviews_dedupes_within_batch_and_against_store(db_path):
     assert rows == [("Great kettle", None), ("Leaks at the lid", 2.0), ("New one", None)]
 
 
+def test_insert_reviews_hashes_absent_fields_as_empty(db_path):
+    """A review without author, title or date gets the ids every other writer gives it
+    (pandas turns absent fields into NaN; they must not be hashed as 'nan')."""
+    with store.writer(db_path) as con:
+        store.insert_reviews(con, [_review("No author here", author=None),
+                                   {"product_id": "p2", "source": "test", "body": "Bare", "rating": 4.0}])
+    got = store.query(db_path, "SELECT product_id, review_id, content_hash, body FROM reviews "
+                               "ORDER BY product_id").rows
+    assert got == [("p1", store.review_id("p1", None, None, "No author here"),
+                    store.content_hash(None, "No author here"), "No author here"),
+                   ("p2", store.review_id("p2", None, None, "Bare"), store.content_hash(None, "Bare"), "Bare")]
+    assert store.review_id("p2", None, None, "Bare") != store.review_id("p2", "nan", "nan", "Bare")
+
+
 def test_review_id_is_stable_and_distinguishes_products():
     a = store.review_id("p1", "Ann", "2024-07-04", "Great")
     assert a == store.review_id("p1", " ann ", "2024-07-04", "great")
