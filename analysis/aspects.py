@@ -24,6 +24,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,8 +92,8 @@ def load_aspect_extractor(device: str = "cpu", *, parser_only: bool = False, mod
     The head reads the features of ``encoder`` (anything like
     :class:`analysis.shared_pass.SharedPass`); by default the default sentiment classifier's, so
     the analysis job runs one encoder pass for both models. ``model_dir`` defaults to
-    ``$REVIEWLENS_ASPECT_MODEL`` (a folder, or ``parser`` for the fallback), else
-    ``data/models/aspects``; a head found there that was trained on another encoder's features
+    ``$REVIEWLENS_ASPECT_MODEL`` (a folder, or ``parser`` for the fallback), else a folder per
+    encoder under ``data/models/aspects``; a head found there that was trained on another encoder's features
     (e.g. before the sentiment model was retrained) is retrained, like a missing one, from the seed
     set when ``train_if_missing`` is true (a few minutes on CPU). A folder named explicitly keeps
     the encoder its card names. ``sentiment`` (optional) is used by the fallback to judge each
@@ -114,6 +115,8 @@ def load_aspect_extractor(device: str = "cpu", *, parser_only: bool = False, mod
         if encoder is None and not (explicit and aspect_head.trained_on_packaged_encoder(path)):
             encoder = default_shared_pass(device)
         version = getattr(encoder, "version", None)
+        if not explicit and version:
+            path = path / _folder_name(version)   # heads per encoder: switching models retrains nothing twice
         if aspect_head.is_trained(path):
             try:
                 return aspect_head.HeadAspectExtractor.load(path, device=device, encoder=encoder,
@@ -134,6 +137,11 @@ def load_aspect_extractor(device: str = "cpu", *, parser_only: bool = False, mod
               "falling back to the spaCy parser extractor. Run `python -m analysis.aspect_head train` "
               "to build it.", file=sys.stderr)
         return ParserAspectExtractor(sentiment)
+
+
+def _folder_name(version: str) -> str:
+    """``reviewlens-sentiment@c97fd412fdf5`` -> ``reviewlens-sentiment-c97fd412fdf5``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", version).strip("-.")[:120] or "encoder"
 
 
 def default_shared_pass(device: str = "cpu"):

@@ -71,14 +71,12 @@ class SharedPass:
     # --- the encoder interface ---------------------------------------------------------------
     def encode(self, texts: Sequence[str]) -> list[list[tuple[list, object]]]:
         """Per text, its windows as ``(offsets, features[n_pieces, dim])``; texts that
-        :meth:`predict` already read are taken from it (and forgotten)."""
+        :meth:`predict` already read are taken from it (kept until :meth:`forget`, so a sentence
+        repeated across the aspect stage's chunks is not encoded again)."""
         texts = ["" if t is None else str(t) for t in texts]
         missing = list(dict.fromkeys(t for t in texts if t not in self._kept))
         fresh = dict(zip(missing, self._run(missing, with_sentiment=False)[1])) if missing else {}
-        out = [self._kept[t] if t in self._kept else fresh[t] for t in texts]
-        for t in texts:
-            self._kept.pop(t, None)
-        return out
+        return [self._kept[t] if t in self._kept else fresh[t] for t in texts]
 
     def forget(self) -> None:
         """Drop kept features (the job calls this after each batch)."""

@@ -78,7 +78,7 @@ def test_features_kept_from_the_sentiment_pass_are_the_encoders_and_not_recomput
         for (o1, f1), (o2, f2) in zip(w1, w2):
             assert list(o1) == list(o2) and f1.shape == f2.shape == (len(o1), shared.dim)
             assert np.abs(f1 - f2).max() < 1e-3
-    assert long_text not in shared._kept                # taken features are forgotten
+    assert long_text not in shared._kept                # forget() drops what was kept
 
 
 def test_head_on_the_sentiment_encoder_loads_only_for_that_encoder(shared, head):
