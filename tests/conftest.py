@@ -26,3 +26,18 @@ def artifacts_dir() -> Path:
     path = REPO / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def sentiment_model_path(tmp_path_factory) -> Path:
+    """A real BERT sentiment classifier fine-tuned from the packaged MiniLM: the trained default
+    when there is one, else a quick fine-tune made once per test session."""
+    from analysis.sentiment import default_model_dir, default_model_ready
+
+    if default_model_ready():
+        return default_model_dir()
+    from analysis.train_sentiment import train
+
+    path = tmp_path_factory.mktemp("sentiment") / "quick"
+    train(path, quick=True)
+    return path

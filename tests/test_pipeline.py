@@ -229,23 +229,16 @@ def test_analyze_command_runs_the_job(db_path, monkeypatch):
 # --- the real models on small real inputs -----------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real_models(tmp_path_factory):
+def real_models(sentiment_model_path):
     """The real stages: spaCy senter, a BERT sentiment classifier fine-tuned from the packaged
     MiniLM (the trained default when there is one, else a quick fine-tune made here), the spaCy
     aspect extractor, the need rules and groupings, and the packaged sentence encoder."""
     from analysis import aspects, needs
     from analysis.embeddings import load_encoder
     from analysis.pipeline import Models
-    from analysis.sentiment import default_model_dir, default_model_ready, load_sentiment
+    from analysis.sentiment import load_sentiment
 
-    if default_model_ready():
-        path = default_model_dir()
-    else:
-        from analysis.train_sentiment import train
-
-        path = tmp_path_factory.mktemp("sentiment") / "quick"
-        train(path, quick=True)
-    sentiment = load_sentiment(str(path), device="cpu")
+    sentiment = load_sentiment(str(sentiment_model_path), device="cpu")
     # the parser extractor judges each aspect by its clause with its opinion-word list
     return Models(sentiment=sentiment, aspects=aspects.load_aspect_extractor(parser_only=True),
                   find_needs=needs.find_needs, group_aspects=aspects.group_aspects, group_needs=needs.group_needs,

@@ -17,16 +17,10 @@ TEXTS = ["The battery died after two days.", "Great screen, but the keyboard fee
 
 
 @pytest.fixture(scope="module")
-def sentiment(tmp_path_factory):
-    from analysis.sentiment import default_model_dir, default_model_ready, load_sentiment
+def sentiment(sentiment_model_path):
+    from analysis.sentiment import load_sentiment
 
-    if default_model_ready():
-        return load_sentiment(str(default_model_dir()), device="cpu")
-    from analysis.train_sentiment import train
-
-    path = tmp_path_factory.mktemp("sentiment") / "quick"
-    train(path, quick=True)
-    return load_sentiment(str(path), device="cpu")
+    return load_sentiment(str(sentiment_model_path), device="cpu")
 
 
 @pytest.fixture(scope="module")
