@@ -484,6 +484,10 @@ class HeadAspectExtractor:
     def __init__(self, encoder: FrozenEncoder, tags_head, polarity_head, version: str = "untrained",
                  term_prob: float = 0.5):
         self.term_prob = term_prob
+        # Optional: a sentence-sentiment model (``predict_proba(texts) -> [{label: p}]``) whose
+        # reading of each term's clause is added to the polarity head's (off by default: it costs
+        # one more classifier pass per clause)
+        self.clause_sentiment = None
         self.encoder = encoder
         self.tags_head = tags_head
         self.polarity_head = polarity_head
@@ -528,15 +532,22 @@ class HeadAspectExtractor:
         return cls(encoder, tags_head, polarity_head, version=card.get("version", "unknown"),
                    term_prob=float(saved.get("term_prob", 0.5)))
 
-    def _polarity_of(self, items: list):
-        """Labels for a list of 3*dim term feature vectors, in one batch."""
+    def _polarity_of(self, items: list, clauses: list[str] | None = None, known: dict | None = None):
+        """Labels for a list of 3*dim term feature vectors, in one batch; with
+        ``clause_sentiment`` set, the probabilities of each term's clause text (``clauses``,
+        parallel to ``items``; those in ``known`` are not read again) are added to the head's."""
         import numpy as np
         import torch
 
         if not items:
             return []
         with torch.inference_mode():
-            probs = self.polarity_head(torch.from_numpy(np.stack(items).astype("float32"))).softmax(-1)
+            probs = self.polarity_head(torch.from_numpy(np.stack(items).astype("float32"))).softmax(-1).numpy()
+        if self.clause_sentiment is not None and clauses:
+            read = dict(known or {})
+            unique = list(dict.fromkeys(c for c in clauses if c not in read))
+            read.update(zip(unique, self.clause_sentiment.predict_proba(unique)) if unique else ())
+            probs = probs + np.array([[read[c].get(label, 0.0) for label in POLARITIES] for c in clauses])
         return [POLARITIES[int(i)] for i in probs.argmax(-1)]
 
     def _spans(self, text: str, windows, term_prob: float | None = None) -> tuple[list[tuple[int, int]], float]:
@@ -566,7 +577,7 @@ class HeadAspectExtractor:
                 kept.append((s, e))
         return kept, confidence
 
-    def _tag(self, texts: Sequence[str], with_confidence: bool = False):
+    def _tag(self, texts: Sequence[str], with_confidence: bool = False, sentence_probs=None):
         import torch
 
         from analysis.aspects import AspectTerm
@@ -576,13 +587,18 @@ class HeadAspectExtractor:
         for k in range(0, len(texts), self.chunk):
             chunk = texts[k:k + self.chunk]
             windows_per_text = self.encoder.encode(chunk)
-            spans_per_text, vectors = [], []
-            for text, windows in zip(chunk, windows_per_text):
+            spans_per_text, vectors, clauses = [], [], []
+            known = {}
+            for j, (text, windows) in enumerate(zip(chunk, windows_per_text)):
                 kept, confidence = self._spans(text, windows)
                 spans_per_text.append(kept)
                 vectors.extend(_term_features(text, windows, s, e) for s, e in kept)
+                clauses.extend(_clause_text(text, s, e) for s, e in kept)
                 confidences.append(confidence)
-            labels = iter(self._polarity_of([v for v in vectors if v is not None]))
+                if sentence_probs is not None and kept:
+                    known[text.strip()] = sentence_probs[k + j]
+            labels = iter(self._polarity_of([v for v in vectors if v is not None],
+                                            [c for v, c in zip(vectors, clauses) if v is not None], known))
             flags = iter(vectors)
             for text, kept in zip(chunk, spans_per_text):
                 row = []
@@ -592,15 +608,19 @@ class HeadAspectExtractor:
                 results.append(row)
         return (results, confidences) if with_confidence else results
 
-    def extract(self, texts: Sequence[str]) -> list:
+    def extract(self, texts: Sequence[str], sentence_probs: Sequence[dict] | None = None) -> list:
         """Aspect terms per text (AspectTerm with offsets into that text and a polarity).
+
+        ``sentence_probs`` (optional, parallel to ``texts``): the sentiment model's probabilities
+        of each whole text, already computed by the job; with ``clause_sentiment`` set, a term
+        whose clause is the whole text uses them instead of another classifier pass.
 
         Example::
 
             ex.extract(["Great screen, but the battery life is short."])
             # [[AspectTerm('screen', 6, 12, 'positive'), AspectTerm('battery life', 22, 34, 'negative')]]
         """
-        return self._tag(texts)
+        return self._tag(texts, sentence_probs=sentence_probs)
 
     def polarities(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> list[list[str]]:
         """The polarity of each given span (e.g. gold terms).
@@ -615,11 +635,21 @@ class HeadAspectExtractor:
             chunk, chunk_spans = texts[k:k + self.chunk], spans[k:k + self.chunk]
             vectors = [_term_features(text, windows, a, b)
                        for text, windows, row in zip(chunk, self.encoder.encode(chunk), chunk_spans) for a, b in row]
-            labels = iter(self._polarity_of([v for v in vectors if v is not None]))
+            clauses = [_clause_text(text, a, b) for text, row in zip(chunk, chunk_spans) for a, b in row]
+            labels = iter(self._polarity_of([v for v in vectors if v is not None],
+                                            [c for v, c in zip(vectors, clauses) if v is not None]))
             flat = iter(vectors)
             for row in chunk_spans:
                 out.append([next(labels) if next(flat) is not None else "neutral" for _ in row])
         return out
+
+
+def _clause_text(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` around a term (see analysis.aspect_polarity.clause_around)."""
+    from analysis.aspect_polarity import clause_around
+
+    a, b = clause_around(text, start, end)
+    return text[a:b].strip() or text
 
 
 # log-score of going from one tag (row) to the next (column): O -> I is not allowed

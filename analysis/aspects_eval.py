@@ -10,7 +10,7 @@ Example::
     evaluate_aspects("../shared/eval/dev")
     # {"laptops": {"f1": ..., "polarity_accuracy": ...}, "restaurants": {...}, "model": "..."}
 
-Runnable: ``python -m analysis.aspects_eval [DATA_DIR] [--parser-only] [--limit N]``.
+Runnable: ``python -m analysis.aspects_eval [DATA_DIR] [--parser-only] [--limit N] [--clause-sentiment]``.
 """
 from __future__ import annotations
 
@@ -160,11 +160,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data_dir", nargs="?", default="../shared/eval/dev")
     parser.add_argument("--parser-only", action="store_true", help="measure the spaCy fallback alone")
     parser.add_argument("--limit", type=int, default=None, help="first N sentences per file")
+    parser.add_argument("--clause-sentiment", action="store_true",
+                        help="add the sentence-sentiment model's reading of each term's clause to the polarity head's")
     args = parser.parse_args(argv)
     from analysis.aspects import load_aspect_extractor
 
     extractor = load_aspect_extractor(parser_only=args.parser_only)
-    print(json.dumps(evaluate_aspects(args.data_dir, extractor, args.limit), indent=2))
+    if args.clause_sentiment and hasattr(extractor, "clause_sentiment"):
+        shared = getattr(getattr(extractor, "encoder", None), "sentiment", None)
+        if shared is None:
+            from analysis.sentiment import load_sentiment
+
+            shared = load_sentiment()
+        extractor.clause_sentiment = shared
+    result = evaluate_aspects(args.data_dir, extractor, args.limit)
+    result["clause_sentiment"] = getattr(extractor, "clause_sentiment", None) is not None
+    print(json.dumps(result, indent=2))
     return 0
 
 

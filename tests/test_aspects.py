@@ -356,3 +356,34 @@ def test_heads_of_an_older_recipe_must_be_retrained(tiny_head, tmp_path):
     torch.save(saved, old / "heads.pt")
     with pytest.raises(aspect_head.OutdatedHeads, match="older aspects_seed.jsonl"):
         aspect_head.HeadAspectExtractor.load(old)
+
+
+@pytest.mark.slow
+def test_clause_sentiment_is_added_to_the_head_polarity(tiny_head):
+    from analysis import aspect_head
+
+    class Sure:  # a sentence model that is certain: its reading decides each clause
+        calls = []
+
+        def predict_proba(self, texts, batch_size=None):
+            Sure.calls.append(list(texts))
+            return [{"negative": 1.0 if "awful" in t else 0.0, "neutral": 0.0,
+                     "positive": 0.0 if "awful" in t else 1.0} for t in texts]
+
+    path, _ = tiny_head
+    extractor = aspect_head.HeadAspectExtractor.load(path)
+    text = "The screen is lovely, but the keyboard is awful."
+    spans = [[(4, 10), (30, 38)]]
+    extractor.clause_sentiment = Sure()
+    assert extractor.polarities([text], spans) == [["positive", "negative"]]
+    # each clause is read once, on its own ("but the keyboard is awful."), not the whole sentence
+    assert len(Sure.calls) == 1 and all(c != text for c in Sure.calls[0]) and len(Sure.calls[0]) == 2
+    found = extractor.extract([text])[0]
+    assert all(t.polarity == ("negative" if t.start > 20 else "positive") for t in found)
+    # probabilities the job already has for a whole sentence are used, not read again
+    Sure.calls.clear()
+    single = "The keyboard is awful."
+    known = [{"negative": 0.0, "neutral": 0.0, "positive": 5.0}]  # deliberately unlike Sure's reading
+    found = extractor.extract([single], sentence_probs=known)[0]
+    assert [t.term for t in found] == ["keyboard"]
+    assert not Sure.calls and found[0].polarity == "positive"
