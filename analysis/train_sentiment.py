@@ -409,6 +409,7 @@ def classification_metrics(gold: list[str], predicted: list[str]) -> dict:
 
 
 def _balanced_sample(rows: list[dict], n: int, rng: random.Random) -> list[dict]:
+    """``n`` rows (about), the same number per label, picked at random."""
     by_label: dict[str, list[dict]] = {}
     for row in rows:
         by_label.setdefault(row["label"], []).append(row)
@@ -485,7 +486,7 @@ def _card_markdown(card: dict) -> str:
         f"- distant labels from the store's rated reviews (1-2 stars negative, 4-5 positive): "
         f"{data['distant_from_store']}" + (f" from {data['store']}" if data['store'] else ""),
         f"- label counts in training: {data['train_label_counts']}", "",
-        "## Held-out metrics (seed set, template families not seen in training)", "",
+        "## Held-out metrics (seed set: template families not seen in training, every fifth hand-written sentence)", "",
         f"- sentences: {heldout['n']}",
         f"- accuracy: {heldout['accuracy']:.4f}",
         f"- macro-F1: {heldout['macro_f1']:.4f}", "",
