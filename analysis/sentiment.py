@@ -118,10 +118,11 @@ def label_map(id2label: dict) -> list[str]:
     return mapped
 
 
-def classifier_logits(model, batch: dict):
+def classifier_logits(model, batch: dict, with_hidden_states: bool = False):
     """A sequence classifier's logits for a tokenized batch. Models trained here with
     ``reviewlens_pooling: "mean"`` in their config read the mean of the token vectors (the way
-    all-MiniLM-L6-v2 was trained to pool) instead of the [CLS] vector.
+    all-MiniLM-L6-v2 was trained to pool) instead of the [CLS] vector. ``with_hidden_states``
+    returns ``(logits, hidden_states)`` from the same pass (the aspect head reads them).
 
     Example::
 
@@ -129,11 +130,14 @@ def classifier_logits(model, batch: dict):
         torch.Size([1, 3])
     """
     if getattr(model.config, "reviewlens_pooling", "cls") != "mean":
-        return model(**batch).logits
-    hidden = model.bert(**batch).last_hidden_state
-    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-    return model.classifier(model.dropout(mean))
+        out = model(**batch, output_hidden_states=with_hidden_states)
+        logits = out.logits
+    else:
+        out = model.base_model(**batch, output_hidden_states=with_hidden_states)
+        mask = batch["attention_mask"].unsqueeze(-1).to(out.last_hidden_state.dtype)
+        mean = (out.last_hidden_state * mask).sum(1) / mask.sum(1).clamp(min=1)
+        logits = model.classifier(model.dropout(mean))
+    return (logits, out.hidden_states) if with_hidden_states else logits
 
 
 class SentimentModel:

@@ -135,12 +135,8 @@ class SharedPass:
 
 
 def _forward(model, ids, mask):
-    """Logits and hidden states of a sequence classifier in one call, pooled the way
-    :func:`analysis.sentiment.classifier_logits` pools (mean for models trained so here)."""
-    if getattr(model.config, "reviewlens_pooling", "cls") != "mean":
-        out = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-        return out.logits, out.hidden_states
-    out = model.base_model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
-    weights = mask.unsqueeze(-1).to(out.last_hidden_state.dtype)
-    mean = (out.last_hidden_state * weights).sum(1) / weights.sum(1).clamp(min=1)
-    return model.classifier(model.dropout(mean)), out.hidden_states
+    """Logits and hidden states of the classifier in one call (its own pooling, see
+    :func:`analysis.sentiment.classifier_logits`)."""
+    from analysis.sentiment import classifier_logits
+
+    return classifier_logits(model, {"input_ids": ids, "attention_mask": mask}, with_hidden_states=True)

@@ -28,8 +28,9 @@ def bare_forward(sentiment, texts: list[str], batch_size: int) -> float:
     """Seconds for tokenizer + model forward over ``texts`` in length-sorted batches."""
     import torch
 
-    from analysis.sentiment import MAX_TOKENS
+    from analysis.sentiment import MAX_TOKENS, classifier_logits
 
+    sentiment = getattr(sentiment, "sentiment", sentiment)   # the classifier inside a SharedPass
     model, tokenizer, device = sentiment.model, sentiment.tokenizer, sentiment.device
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     started = time.perf_counter()
@@ -37,7 +38,7 @@ def bare_forward(sentiment, texts: list[str], batch_size: int) -> float:
         for start in range(0, len(order), batch_size):
             batch = tokenizer([texts[i] for i in order[start:start + batch_size]], padding=True, truncation=True,
                               max_length=MAX_TOKENS, return_tensors="pt").to(device)
-            model(**batch).logits.float().cpu()
+            classifier_logits(model, batch).float().cpu()   # pooled the way the model was trained
     if device.startswith("cuda"):
         torch.cuda.synchronize()
     return time.perf_counter() - started
