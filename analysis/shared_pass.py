@@ -25,18 +25,19 @@ from __future__ import annotations
 from typing import Sequence
 
 from analysis.aspect_head import FEATURE_LAYERS, MAX_TOKENS as WINDOW_TOKENS, STRIDE
-from analysis.sentiment import MAX_TOKENS, _MAX_CHARS
+from analysis.sentiment import _MAX_CHARS, MAX_TOKENS, SentimentModel
 
 _BLANK = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
 
 
-class SharedPass:
-    """A loaded :class:`analysis.sentiment.SentimentModel` that also hands out encoder features."""
+class SharedPass(SentimentModel):
+    """A loaded :class:`analysis.sentiment.SentimentModel` that also hands out encoder features
+    (``predict`` is the classifier's own; ``predict_proba`` runs the shared pass)."""
 
-    def __init__(self, sentiment, batch_size: int | None = None):
+    def __init__(self, sentiment: SentimentModel, batch_size: int | None = None):
+        super().__init__(sentiment.model, sentiment.tokenizer, sentiment.device, sentiment.name,
+                         sentiment.version, sentiment.labels)
         self.sentiment = sentiment
-        self.model, self.tokenizer, self.device = sentiment.model, sentiment.tokenizer, sentiment.device
-        self.name, self.version, self.labels = sentiment.name, sentiment.version, sentiment.labels
         self.batch_size = batch_size or (256 if self.device.startswith("cuda") else 64)
         self.dim = self.model.config.hidden_size * len(FEATURE_LAYERS)
         # The sentiment reads the first MAX_TOKENS pieces of a text, which is its first window
@@ -45,21 +46,7 @@ class SharedPass:
         self.keep = False          # the job turns this on: features of predict() wait for encode()
         self._kept: dict[str, list] = {}
 
-    # --- the sentiment interface -------------------------------------------------------------
-    def predict(self, texts: Sequence[str], batch_size: int | None = None) -> list[tuple[str, float]]:
-        """``(label, probability)`` per text, as :meth:`SentimentModel.predict`.
-
-        Example::
-
-            >>> shared.predict(["Not bad at all."])
-            [('positive', 0.93)]
-        """
-        out = []
-        for probs in self.predict_proba(texts, batch_size):
-            label = max(probs, key=probs.get)
-            out.append((label, probs[label]))
-        return out
-
+    # --- the sentiment interface (predict() comes from SentimentModel) ------------------------
     def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> list[dict[str, float]]:
         """Label probabilities per text; with ``keep`` on, the features wait for :meth:`encode`."""
         texts = ["" if t is None else str(t) for t in texts]
