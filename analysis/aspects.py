@@ -113,7 +113,9 @@ def load_aspect_extractor(device: str = "cpu", *, parser_only: bool = False, mod
         from analysis import aspect_head
 
         if encoder is None and not (explicit and aspect_head.trained_on_packaged_encoder(path)):
-            encoder = default_shared_pass(device)
+            if explicit and not train_if_missing and not aspect_head.is_trained(path):
+                raise FileNotFoundError(f"no aspect model in {path}")
+            encoder = default_shared_pass(device, train_if_missing=train_if_missing)
         version = getattr(encoder, "version", None)
         if not explicit and version:
             path = path / _folder_name(version)   # heads per encoder: switching models retrains nothing twice
@@ -144,15 +146,18 @@ def _folder_name(version: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", version).strip("-.")[:120] or "encoder"
 
 
-def default_shared_pass(device: str = "cpu"):
-    """The default sentiment classifier (trained first when missing) as a shared encoder pass.
+def default_shared_pass(device: str = "cpu", train_if_missing: bool = True):
+    """The default sentiment classifier as a shared encoder pass, trained first when it is missing
+    (or, with ``train_if_missing=False``, FileNotFoundError).
 
     Example::
 
         default_shared_pass().version   # 'reviewlens-sentiment@...'
     """
-    from analysis.sentiment import ensure_default_model, load_sentiment
+    from analysis.sentiment import default_model_ready, ensure_default_model, load_sentiment
     from analysis.shared_pass import SharedPass
 
+    if not train_if_missing and not default_model_ready():
+        raise FileNotFoundError("the default sentiment model, whose features the aspect head reads, is not trained yet")
     ensure_default_model()
     return SharedPass(load_sentiment(None, device=device))

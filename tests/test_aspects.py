@@ -210,12 +210,16 @@ def test_head_trains_saves_a_card_and_loads(tiny_head):
     assert len(labels[0]) == len(found[0]) and set(labels[0]) <= {"positive", "negative", "neutral"}
 
 
-def test_missing_model_falls_back_to_the_parser_clearly(tmp_path, capsys):
+def test_missing_model_falls_back_to_the_parser_clearly(tmp_path, capsys, monkeypatch):
+    from analysis import sentiment
     from analysis.aspects import ParserAspectExtractor, load_aspect_extractor
 
+    trained = []
+    monkeypatch.setattr(sentiment, "ensure_default_model", lambda *a, **k: trained.append(1))
     extractor = load_aspect_extractor(model_dir=tmp_path / "none", train_if_missing=False)
     assert isinstance(extractor, ParserAspectExtractor)
     assert "falling back to the spaCy parser" in capsys.readouterr().err
+    assert trained == []          # "do not train" trains nothing, not even the sentiment model
 
 
 # ---------------------------------------------------------------- span clean-up and the seed generator
