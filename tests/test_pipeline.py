@@ -336,7 +336,9 @@ def test_real_models_on_bad_input(db_path, real_models):
         {"product_id": "x", "author": "c", "rating": 1, "published_at": "2024-01-03",
          "body": "Ce grille-pain est vraiment excellent, je le recommande à tous mes amis."},
         {"product_id": "x", "author": "d", "rating": 5, "published_at": "2024-01-04",
-         "body": "It stopped working after two days and the support never answered. Total waste of money."},
+         # clearly negative for any real model, the quick test fine-tune included (the rule wants
+         # a sure reading: mean probability 0.8)
+         "body": "Terrible, it broke on day one. Total waste of money."},
         {"product_id": "x", "author": "e", "rating": 4, "published_at": "2024-01-05",
          "body": "The <b>screen</b> is bright &amp; sharp.<br>Battery lasts two days."},
     ])
