@@ -53,6 +53,9 @@ DEV_FILE = SEED_FILE.with_name("aspects_dev.txt")
 PACKAGED_ENCODER = "all-MiniLM-L6-v2"
 
 
+SENTENCE_READING = "+sentence-1"   # version mark: term polarity also reads its sentence's sentiment
+
+
 class OutdatedHeads(ValueError):
     """Saved heads were trained on another encoder's features than the one in use."""
 
@@ -529,13 +532,18 @@ class HeadAspectExtractor:
         polarity_head.load_state_dict(saved["polarity"])
         tags_head.eval()
         polarity_head.eval()
-        return cls(encoder, tags_head, polarity_head, version=card.get("version", "unknown"),
+        # with a shared pass the sentence's sentiment joins each term's polarity: another output
+        version = card.get("version", "unknown") + (SENTENCE_READING if hasattr(encoder, "read") else "")
+        return cls(encoder, tags_head, polarity_head, version=version,
                    term_prob=float(saved.get("term_prob", 0.5)))
 
-    def _polarity_of(self, items: list, clauses: list[str] | None = None, known: dict | None = None):
-        """Labels for a list of 3*dim term feature vectors, in one batch; with
-        ``clause_sentiment`` set, the probabilities of each term's clause text (``clauses``,
-        parallel to ``items``; those in ``known`` are not read again) are added to the head's."""
+    def _polarity_of(self, items: list, clauses: list[str] | None = None, known: dict | None = None,
+                     sentence: list | None = None):
+        """Labels for a list of 3*dim term feature vectors, in one batch. ``sentence`` (parallel to
+        ``items``): the sentiment model's probabilities of each term's whole sentence, added to
+        the head's (the shared pass computed them anyway). With ``clause_sentiment`` set, the
+        probabilities of each term's clause text (``clauses``; those in ``known`` are not read
+        again) are added too."""
         import numpy as np
         import torch
 
@@ -543,12 +551,22 @@ class HeadAspectExtractor:
             return []
         with torch.inference_mode():
             probs = self.polarity_head(torch.from_numpy(np.stack(items).astype("float32"))).softmax(-1).numpy()
+        if sentence is not None:
+            probs = probs + np.array([[p.get(label, 0.0) for label in POLARITIES] if p else [0.0] * len(POLARITIES)
+                                      for p in sentence])
         if self.clause_sentiment is not None and clauses:
             read = dict(known or {})
             unique = list(dict.fromkeys(c for c in clauses if c not in read))
             read.update(zip(unique, self.clause_sentiment.predict_proba(unique)) if unique else ())
             probs = probs + np.array([[read[c].get(label, 0.0) for label in POLARITIES] for c in clauses])
         return [POLARITIES[int(i)] for i in probs.argmax(-1)]
+
+    def _read(self, texts: list[str]):
+        """``(sentence probabilities or None, windows)`` per text: an encoder that is also the
+        sentiment classifier (:class:`analysis.shared_pass.SharedPass`) gives both from one pass."""
+        if hasattr(self.encoder, "read"):
+            return self.encoder.read(texts)
+        return None, self.encoder.encode(texts)
 
     def _spans(self, text: str, windows, term_prob: float | None = None) -> tuple[list[tuple[int, int]], float]:
         """Term spans of one text from its encoded windows, and the tagger's lowest piece confidence.
@@ -586,19 +604,23 @@ class HeadAspectExtractor:
         results, confidences = [], []
         for k in range(0, len(texts), self.chunk):
             chunk = texts[k:k + self.chunk]
-            windows_per_text = self.encoder.encode(chunk)
-            spans_per_text, vectors, clauses = [], [], []
+            read_probs, windows_per_text = self._read(chunk)
+            if sentence_probs is not None:
+                read_probs = list(sentence_probs[k:k + self.chunk])
+            spans_per_text, vectors, clauses, sentence = [], [], [], []
             known = {}
             for j, (text, windows) in enumerate(zip(chunk, windows_per_text)):
                 kept, confidence = self._spans(text, windows)
                 spans_per_text.append(kept)
                 vectors.extend(_term_features(text, windows, s, e) for s, e in kept)
                 clauses.extend(_clause_text(text, s, e) for s, e in kept)
+                sentence.extend(read_probs[j] if read_probs is not None else None for _ in kept)
                 confidences.append(confidence)
-                if sentence_probs is not None and kept:
-                    known[text.strip()] = sentence_probs[k + j]
+                if read_probs is not None and kept:
+                    known[text.strip()] = read_probs[j]
             labels = iter(self._polarity_of([v for v in vectors if v is not None],
-                                            [c for v, c in zip(vectors, clauses) if v is not None], known))
+                                            [c for v, c in zip(vectors, clauses) if v is not None], known,
+                                            _sentence_column(vectors, sentence, read_probs)))
             flags = iter(vectors)
             for text, kept in zip(chunk, spans_per_text):
                 row = []
@@ -633,15 +655,27 @@ class HeadAspectExtractor:
         out = []
         for k in range(0, len(texts), self.chunk):
             chunk, chunk_spans = texts[k:k + self.chunk], spans[k:k + self.chunk]
+            read_probs, windows_per_text = self._read(chunk)
             vectors = [_term_features(text, windows, a, b)
-                       for text, windows, row in zip(chunk, self.encoder.encode(chunk), chunk_spans) for a, b in row]
+                       for text, windows, row in zip(chunk, windows_per_text, chunk_spans) for a, b in row]
             clauses = [_clause_text(text, a, b) for text, row in zip(chunk, chunk_spans) for a, b in row]
+            sentence = [read_probs[j] if read_probs is not None else None
+                        for j, row in enumerate(chunk_spans) for _ in row]
+            known = ({text.strip(): p for text, p in zip(chunk, read_probs)} if read_probs is not None else None)
             labels = iter(self._polarity_of([v for v in vectors if v is not None],
-                                            [c for v, c in zip(vectors, clauses) if v is not None]))
+                                            [c for v, c in zip(vectors, clauses) if v is not None], known,
+                                            _sentence_column(vectors, sentence, read_probs)))
             flat = iter(vectors)
             for row in chunk_spans:
                 out.append([next(labels) if next(flat) is not None else "neutral" for _ in row])
         return out
+
+
+def _sentence_column(vectors: list, sentence: list, read_probs) -> list | None:
+    """The sentence probabilities of the terms that have features (None when none were read)."""
+    if read_probs is None:
+        return None
+    return [p for v, p in zip(vectors, sentence) if v is not None]
 
 
 def _clause_text(text: str, start: int, end: int) -> str:

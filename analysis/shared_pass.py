@@ -45,6 +45,7 @@ class SharedPass(SentimentModel):
         assert WINDOW_TOKENS >= MAX_TOKENS, "aspect windows must cover what the sentiment reads"
         self.keep = False          # the job turns this on: features of predict() wait for encode()
         self._kept: dict[str, list] = {}
+        self._kept_probs: dict[str, dict] = {}
 
     # --- the sentiment interface (predict() comes from SentimentModel) ------------------------
     def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> list[dict[str, float]]:
@@ -53,7 +54,23 @@ class SharedPass(SentimentModel):
         probs, windows = self._run(texts)
         if self.keep:
             self._kept.update(zip(texts, windows))
+            self._kept_probs.update(zip(texts, probs))
         return probs
+
+    def read(self, texts: Sequence[str]) -> tuple[list[dict[str, float]], list[list]]:
+        """Label probabilities and windows per text: what :meth:`predict` kept, else one new pass
+        (the aspect head reads both: features for its terms, the sentence's sentiment beside).
+
+        Example::
+
+            probs, windows = shared.read(["Great screen, weak battery."])
+        """
+        texts = ["" if t is None else str(t) for t in texts]
+        missing = list(dict.fromkeys(t for t in texts if t not in self._kept or t not in self._kept_probs))
+        probs, windows = self._run(missing) if missing else ([], [])
+        fresh = {t: (p, w) for t, p, w in zip(missing, probs, windows)}
+        return ([self._kept_probs[t] if t not in fresh else fresh[t][0] for t in texts],
+                [self._kept[t] if t not in fresh else fresh[t][1] for t in texts])
 
     # --- the encoder interface ---------------------------------------------------------------
     def encode(self, texts: Sequence[str]) -> list[list[tuple[list, object]]]:
@@ -68,6 +85,7 @@ class SharedPass(SentimentModel):
     def forget(self) -> None:
         """Drop kept features (the job calls this after each batch)."""
         self._kept.clear()
+        self._kept_probs.clear()
 
     # --- the pass ----------------------------------------------------------------------------
     def _run(self, texts: list[str], with_sentiment: bool = True) -> tuple[list[dict], list[list]]:

@@ -114,3 +114,21 @@ def test_job_runs_the_encoder_once_per_sentence_for_sentiment_and_aspects(db_pat
     assert sum(texts_run) == sentences                  # one encoder row per sentence, for both models
     stored = store.query(db_path, "SELECT count(*) FROM aspect_mentions").scalar()
     assert stored == result["counts"]["aspect_mentions"] and stored > 0
+
+
+def test_sentence_sentiment_from_the_same_pass_joins_each_terms_polarity(shared, head):
+    from analysis import aspect_head
+
+    extractor = aspect_head.HeadAspectExtractor.load(head, encoder=shared, encoder_version=shared.version)
+    assert extractor.version.endswith(aspect_head.SENTENCE_READING)   # a new output: `analyze` recomputes
+    text = ["The battery and the screen are what I noticed first."]
+    probs, windows = shared.read(text)
+    assert len(windows[0]) == 1 and abs(sum(probs[0].values()) - 1) < 1e-5
+    found = extractor.extract(text)[0]
+    assert found, "the head finds the terms"
+    # a sure sentence reading outweighs the head's own probabilities (they sum to 1)
+    sure = {label: {"negative": 0.0, "neutral": 0.0, "positive": 0.0, label: 1.0} for label in ("positive", "negative")}
+    for label, p in sure.items():
+        assert {t.polarity for t in extractor.extract(text, sentence_probs=[p])[0]} == {label}
+    spans = [[(t.start, t.end) for t in found]]
+    assert extractor.polarities(text, spans)[0] == [t.polarity for t in found]   # gold spans read the same way
