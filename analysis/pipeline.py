@@ -133,9 +133,12 @@ class Worker:
         self.run_id = run_id
         self.models_key = models.key()
         self.embed_model = embed_model or getattr(models.encoder, "name", "encoder")
-        # With a shared pass, the sentiment stage keeps each sentence's encoder features for the
-        # aspect stage right after it (analysis.shared_pass).
-        self.shared_pass = models.sentiment if hasattr(models.sentiment, "forget") else None
+        # When the aspect head reads the sentiment classifier's pass, the sentiment stage keeps
+        # what it read for the aspect stage right after it (analysis.shared_pass).
+        shared = getattr(models.aspects, "encoder", None)
+        self.shared_pass = shared if shared is not None and shared is models.sentiment else None
+        if self.shared_pass is not None:
+            self.shared_pass.keep = True
 
     def language(self, reviews: list[dict]) -> list[dict]:
         """Adds ``language`` (stored, else detected) and ``skipped_reason`` (empty, non_english)."""
@@ -169,8 +172,6 @@ class Worker:
 
     def sentiment(self, sents: list[dict]) -> list[dict]:
         """Adds ``sentiment`` and ``score`` (the probability of that label)."""
-        if self.shared_pass is not None:
-            self.shared_pass.keep = getattr(self.models.aspects, "encoder", None) is self.shared_pass
         predicted = self.models.sentiment.predict([s["text"] for s in sents]) if sents else []
         return [{**s, "sentiment": label, "score": float(p)} for s, (label, p) in zip(sents, predicted)]
 

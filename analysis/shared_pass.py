@@ -43,49 +43,42 @@ class SharedPass(SentimentModel):
         # The sentiment reads the first MAX_TOKENS pieces of a text, which is its first window
         # only when the windows are at least that long.
         assert WINDOW_TOKENS >= MAX_TOKENS, "aspect windows must cover what the sentiment reads"
-        self.keep = False          # the job turns this on: features of predict() wait for encode()
-        self._kept: dict[str, list] = {}
-        self._kept_probs: dict[str, dict] = {}
+        self.keep = False          # the job turns this on: what predict() read waits for the aspect stage
+        self._kept: dict[str, tuple[dict, list]] = {}   # text -> (probabilities, windows)
 
     # --- the sentiment interface (predict() comes from SentimentModel) ------------------------
     def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> list[dict[str, float]]:
-        """Label probabilities per text; with ``keep`` on, the features wait for :meth:`encode`."""
+        """Label probabilities per text; with ``keep`` on, they and the features wait for
+        :meth:`read` / :meth:`encode`."""
         texts = ["" if t is None else str(t) for t in texts]
         probs, windows = self._run(texts)
         if self.keep:
-            self._kept.update(zip(texts, windows))
-            self._kept_probs.update(zip(texts, probs))
+            self._kept.update(zip(texts, zip(probs, windows)))
         return probs
 
-    def read(self, texts: Sequence[str]) -> tuple[list[dict[str, float]], list[list]]:
-        """Label probabilities and windows per text: what :meth:`predict` kept, else one new pass
-        (the aspect head reads both: features for its terms, the sentence's sentiment beside).
+    def read(self, texts: Sequence[str], with_sentiment: bool = True) -> tuple[list, list[list]]:
+        """Label probabilities and windows per text: what :meth:`predict` kept (until
+        :meth:`forget`, so a sentence repeated across the aspect stage's chunks is not read
+        again), else one new pass (probabilities None when ``with_sentiment`` is off).
 
         Example::
 
             probs, windows = shared.read(["Great screen, weak battery."])
         """
         texts = ["" if t is None else str(t) for t in texts]
-        missing = list(dict.fromkeys(t for t in texts if t not in self._kept or t not in self._kept_probs))
-        probs, windows = self._run(missing) if missing else ([], [])
-        fresh = {t: (p, w) for t, p, w in zip(missing, probs, windows)}
-        return ([self._kept_probs[t] if t not in fresh else fresh[t][0] for t in texts],
-                [self._kept[t] if t not in fresh else fresh[t][1] for t in texts])
+        missing = list(dict.fromkeys(t for t in texts if t not in self._kept))
+        probs, windows = self._run(missing, with_sentiment) if missing else ([], [])
+        found = {**dict(zip(missing, zip(probs, windows))), **{t: self._kept[t] for t in texts if t in self._kept}}
+        return [found[t][0] for t in texts], [found[t][1] for t in texts]
 
     # --- the encoder interface ---------------------------------------------------------------
     def encode(self, texts: Sequence[str]) -> list[list[tuple[list, object]]]:
-        """Per text, its windows as ``(offsets, features[n_pieces, dim])``; texts that
-        :meth:`predict` already read are taken from it (kept until :meth:`forget`, so a sentence
-        repeated across the aspect stage's chunks is not encoded again)."""
-        texts = ["" if t is None else str(t) for t in texts]
-        missing = list(dict.fromkeys(t for t in texts if t not in self._kept))
-        fresh = dict(zip(missing, self._run(missing, with_sentiment=False)[1])) if missing else {}
-        return [self._kept[t] if t in self._kept else fresh[t] for t in texts]
+        """Per text, its windows as ``(offsets, features[n_pieces, dim])`` (see :meth:`read`)."""
+        return self.read(texts, with_sentiment=False)[1]
 
     def forget(self) -> None:
-        """Drop kept features (the job calls this after each batch)."""
+        """Drop what was kept (the job calls this after each batch)."""
         self._kept.clear()
-        self._kept_probs.clear()
 
     # --- the pass ----------------------------------------------------------------------------
     def _run(self, texts: list[str], with_sentiment: bool = True) -> tuple[list[dict], list[list]]:

@@ -30,7 +30,6 @@ def bare_forward(sentiment, texts: list[str], batch_size: int) -> float:
 
     from analysis.sentiment import MAX_TOKENS, classifier_logits
 
-    sentiment = getattr(sentiment, "sentiment", sentiment)   # the classifier inside a SharedPass
     model, tokenizer, device = sentiment.model, sentiment.tokenizer, sentiment.device
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     started = time.perf_counter()
