@@ -112,14 +112,13 @@ def main(argv: list[str] | None = None) -> int:
                 crawl_cpu.append(summary["crawl_cpu_seconds"])
                 bare_cpu.append(bare["crawl_cpu_seconds"])
                 pages = summary["pages"]
-                page_urls = urls
                 print(f"round {round_ + 1}: crawl {summary['crawl_seconds']:.2f} s "
                       f"(cpu {summary['crawl_cpu_seconds']:.2f} s), bare fetch {bare['crawl_seconds']:.2f} s "
                       f"(cpu {bare['crawl_cpu_seconds']:.2f} s), {bare['pages']} pages"
                       f"{' (bare fetch first)' if bare_first else ''}; ratio "
                       f"{summary['crawl_seconds'] / bare['crawl_seconds']:.2f}x wall, "
                       f"{summary['crawl_cpu_seconds'] / bare['crawl_cpu_seconds']:.2f}x cpu", flush=True)
-            extract_cpu = extract_only(page_urls, args.rounds)
+            extract_cpu = extract_only(urls, args.rounds)
     crawl_s, bare_s = statistics.median(crawl_times), statistics.median(bare_times)
     crawl_c, bare_c = statistics.median(crawl_cpu), statistics.median(bare_cpu)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
