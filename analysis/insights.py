@@ -96,16 +96,24 @@ def _quote(row: dict) -> dict:
 
 
 def _quotes(rows: list[dict], limit: int = QUOTES) -> list[dict]:
-    """The first ``limit`` rows from different reviews (rows come surest first)."""
-    seen, picked = set(), []
+    """The first ``limit`` rows from different reviews (rows come surest first), sentences that
+    read differently before one that repeats a quote already picked (reviews often share a
+    sentence word for word, and the same quote three times tells a merchant little).
+
+    >>> rows = [{"review_id": r, "sentence_id": r, "text": t, "start_char": 0, "end_char": 1, "url": None}
+    ...         for r, t in [("a", "Too loud."), ("b", "too  loud."), ("c", "Hard to clean.")]]
+    >>> [q["review_id"] for q in _quotes(rows, 2)], [q["review_id"] for q in _quotes(rows, 3)]
+    (['a', 'c'], ['a', 'c', 'b'])
+    """
+    by_review = {}
     for row in rows:
-        if row["review_id"] in seen:
-            continue
-        seen.add(row["review_id"])
-        picked.append(_quote(row))
-        if len(picked) == limit:
-            break
-    return picked
+        by_review.setdefault(row["review_id"], row)
+    seen_texts, fresh, repeats = set(), [], []
+    for row in by_review.values():
+        text = " ".join(str(row["text"]).lower().split())
+        (repeats if text in seen_texts else fresh).append(row)
+        seen_texts.add(text)
+    return [_quote(row) for row in (fresh + repeats)[:limit]]
 
 
 def _share_trend(rows: list[dict], hit) -> float | None:
