@@ -358,6 +358,16 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def _has_letters(text: str, wanted: int) -> bool:
+    # Counts only until it has enough: a review passes within its first words.
+    for ch in text:
+        if ch.isalpha():
+            wanted -= 1
+            if not wanted:
+                return True
+    return wanted <= 0
+
+
 def detect_language(text: Any) -> str | None:
     """The ISO 639-1 language of a review, or None when the text is too short to tell.
 
@@ -370,8 +380,7 @@ def detect_language(text: Any) -> str | None:
     if text is None:
         return None
     text = str(text)
-    letters = sum(1 for ch in text if ch.isalpha())
-    if letters < _MIN_LETTERS:
+    if not _has_letters(text, _MIN_LETTERS):
         return None
     language, probability = _identifier().classify(text)
     if probability < 0.5:
@@ -415,8 +424,9 @@ def quick_language(text: Any) -> str | None:
     if not text:
         return None
     votes: dict[str, int] = {}
-    for word in _WORD.findall(str(text).lower()):
-        for language in _WORD_LANGUAGES.get(word, ()):
+    # Only the function words reach the Python loop (filter() tests membership in C).
+    for word in filter(_WORD_LANGUAGES.__contains__, _WORD.findall(str(text).lower())):
+        for language in _WORD_LANGUAGES[word]:
             votes[language] = votes.get(language, 0) + 1
     if not votes:
         return None

@@ -157,3 +157,94 @@ def test_reader_retries_then_reports_a_busy_store(db_path):
         assert time.monotonic() - started > 0.5
     finally:
         holder.wait(timeout=10)
+
+
+def test_column_types_read_cheaply_match_information_schema(db_path):
+    """The writers read a table's columns with PRAGMA table_info; every table gives the same
+    names and types as information_schema."""
+    store.ensure(db_path)
+    con = duckdb.connect(db_path)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        assert {"reviews", "products", "collect_runs"} <= set(tables)
+        for table in tables:
+            expected = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                   "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+            assert store._column_types(con, table) == expected, table
+    finally:
+        con.close()
+
+
+def test_schema_version_of_a_new_file_is_zero(db_path):
+    con = duckdb.connect(db_path)
+    try:
+        assert store.schema_version(con) == 0
+        assert store.migrate(con) == store.latest_version() == store.schema_version(con)
+    finally:
+        con.close()
+
+
+def _stored(db_path):
+    return store.query(db_path, "SELECT * FROM reviews ORDER BY review_id").rows, \
+        store.query(db_path, "SELECT * FROM products ORDER BY product_id").rows
+
+
+def test_plain_rows_and_a_dataframe_store_the_same(tmp_path):
+    """Plain dicts go to DuckDB as an Arrow table, a DataFrame through pandas: same rows."""
+    import datetime as dt
+
+    import pandas as pd
+
+    stamp = dt.datetime(2026, 1, 2, 3, 4, 5, 678901)
+    reviews = [
+        {"product_id": "p1", "source": "s", "author": "Ann", "body": "Boils fast", "title": "Good",
+         "rating": 4, "published_at": dt.date(2024, 7, 4), "helpful_votes": 3, "verified": True,
+         "collected_at": stamp, "collect_run_id": 7, "type": "review"},
+        {"product_id": "p1", "source": "s", "body": "No author, no title", "rating": 4.5,
+         "collected_at": stamp},
+        {"product_id": "p2", "source": "s", "author": None, "title": None, "body": "Zürich ﬁne",
+         "rating": None, "verified": False, "variant": "Red", "language": "de", "collected_at": stamp,
+         "url": "http://shop.test/p2#r-1", "rating_original": "8/10", "rating_scale": "0-10"},
+        {"review_id": "given-id", "content_hash": "given-hash", "product_id": "p2", "source": "s",
+         "body": "Ids given", "collected_at": stamp},
+    ]
+    reviews.append(dict(reviews[0]))  # a duplicate inside the batch
+    products = [{"product_id": "p1", "source": "s", "title": "Kettle", "first_seen": stamp, "last_seen": stamp},
+                {"product_id": "p2", "source": "s", "brand": "Acme", "first_seen": stamp, "last_seen": stamp},
+                {"product_id": "p1", "source": "s", "title": "Kettle 2", "rating": 4.0,
+                 "first_seen": stamp, "last_seen": stamp}]
+    plain, frame = str(tmp_path / "plain.duckdb"), str(tmp_path / "frame.duckdb")
+    with store.writer(plain) as con:
+        assert store._plain_table(con, "reviews", reviews, store._review_columns) is not None
+        assert store._plain_table(con, "products", products, store._product_columns) is not None
+        store.upsert_products(con, products)
+        assert store.insert_reviews(con, reviews) == (4, 1)
+    with store.writer(frame) as con:
+        store.upsert_products(con, pd.DataFrame(products))
+        assert store.insert_reviews(con, pd.DataFrame(reviews)) == (4, 1)
+    assert _stored(plain) == _stored(frame)
+    rows, products_stored = _stored(plain)
+    assert len(rows) == 4 and [p[3] for p in products_stored] == ["Kettle 2", None]
+    no_title = next(r for r in rows if r[9] == "No author, no title")
+    assert no_title[0] == store.review_id("p1", None, None, "No author, no title")
+    assert no_title[16] == store.content_hash(None, "No author, no title")
+
+
+def test_odd_values_take_the_pandas_path(db_path):
+    """NaN, numbers written as text, aware datetimes: the pandas path (DuckDB's CAST) reads them."""
+    import datetime as dt
+
+    odd = [
+        [{"product_id": "p1", "source": "s", "body": "NaN title", "title": float("nan")}],
+        [{"product_id": "p1", "source": "s", "body": "Text rating", "rating": "4"}],
+        [{"product_id": "p1", "source": "s", "body": "Aware",
+          "collected_at": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)}],
+        [{"product_id": "p1", "source": "s", "body": "Yes/no as 1", "verified": 1}],
+    ]
+    with store.writer(db_path) as con:
+        for rows in odd:
+            assert store._plain_table(con, "reviews", rows, store._review_columns) is None
+            assert store.insert_reviews(con, rows) == (1, 0)
+    got = dict(store.query(db_path, "SELECT body, content_hash FROM reviews").rows)
+    assert got["NaN title"] == store.content_hash(None, "NaN title")
+    assert store.query(db_path, "SELECT rating FROM reviews WHERE body = 'Text rating'").scalar() == 4.0
