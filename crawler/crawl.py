@@ -137,7 +137,9 @@ def _begin_run(config: dict) -> tuple[int, bool]:
     would leave that gap forever. So the next crawl is a full pass, once.
     """
     incremental = config["incremental"]
-    with store.writer(config["db"]) as con:
+    # attach=True: the process keeps one in-memory DuckDB for all its writes (the pipeline's
+    # batches too) and attaches the store file for each, instead of starting DuckDB each time.
+    with store.writer(config["db"], attach=True) as con:
         stale = con.execute("SELECT run_id FROM collect_runs WHERE kind = 'crawl' AND status = 'running'"
                             ).fetchall()
         if stale:

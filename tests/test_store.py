@@ -248,3 +248,39 @@ def test_odd_values_take_the_pandas_path(db_path):
     got = dict(store.query(db_path, "SELECT body, content_hash FROM reviews").rows)
     assert got["NaN title"] == store.content_hash(None, "NaN title")
     assert store.query(db_path, "SELECT rating FROM reviews WHERE body = 'Text rating'").scalar() == 4.0
+
+
+def test_attached_writer_writes_releases_the_file_and_rolls_back(db_path):
+    """writer(attach=True): the file is attached to one in-memory DuckDB kept by the process;
+    after the block another process can open it, and a failed batch leaves nothing."""
+    for body in ("First batch", "Second batch"):
+        with store.writer(db_path, attach=True) as con:
+            assert store.insert_reviews(con, [_review(body)]) == (1, 0)
+            run = store.start_collect_run(con, "crawl", "http://shop.test/")
+    with pytest.raises(RuntimeError):
+        with store.writer(db_path, attach=True) as con:
+            store.insert_reviews(con, [_review("rolled back")])
+            raise RuntimeError("crash in the middle of a batch")
+    other = subprocess.run([sys.executable, "-c", f"import duckdb; c = duckdb.connect({db_path!r}); "
+                            "print(sorted(r[0] for r in c.execute('SELECT body FROM reviews').fetchall()), "
+                            "c.execute('SELECT max(run_id) FROM collect_runs').fetchall()[0][0])"],
+                           capture_output=True, text=True, timeout=60)
+    assert other.stdout.strip() == f"['First batch', 'Second batch'] {run}", other.stderr
+    assert store.query(db_path, "SELECT count(*) FROM schema_version").scalar() == store.latest_version()
+
+
+def test_attached_writer_waits_for_a_busy_store(db_path):
+    store.ensure(db_path)
+    holder = subprocess.Popen([sys.executable, "-c",
+                               f"import duckdb, time; c = duckdb.connect({db_path!r}); print('held', flush=True); time.sleep(1.5)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(store.StoreBusy, match="a job is updating the data"):
+            with store.writer(db_path, wait=0.2, attach=True):
+                pass
+        with store.writer(db_path, wait=10, attach=True) as con:  # outlasts the holder
+            store.insert_reviews(con, [_review("after the wait")])
+    finally:
+        holder.wait(timeout=10)
+    assert store.query(db_path, "SELECT body FROM reviews").rows == [("after the wait",)]
