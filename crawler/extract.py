@@ -293,6 +293,33 @@ def _walk(value: Any, skip: frozenset = frozenset()) -> list[dict]:
     return found
 
 
+def _walk_nodes(nodes: list, skip: frozenset) -> tuple[list[dict], list[dict]]:
+    """``(every dict, the dicts not below a key in skip)`` of all nodes, parents before children.
+
+    One walk gives both lists (each as :func:`_walk` would, node after node).
+    """
+    found: list[dict] = []
+    free: list[dict] = []
+
+    def visit(value: Any, pruned: bool) -> None:
+        if isinstance(value, dict):
+            found.append(value)
+            if not pruned:
+                free.append(value)
+            for key, child in value.items():
+                if isinstance(child, (dict, list)):
+                    visit(child, pruned or key in skip)
+        else:
+            for child in value:
+                if isinstance(child, (dict, list)):
+                    visit(child, pruned)
+
+    for node in nodes:
+        if isinstance(node, (dict, list)):
+            visit(node, False)
+    return found, free
+
+
 _MICRODATA = None
 
 
@@ -473,7 +500,9 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
     products: list[dict] = []
     product_nodes: list[dict] = []
     by_id: dict[str, dict] = {}
-    everything = [inner for node in nodes for inner in _walk(node)]
+    # A product named in itemReviewed is a pointer, matched below, not a product of its own;
+    # products in a category page's ItemList are links to follow: `free` leaves both out.
+    everything, free = _walk_nodes(nodes, frozenset({"itemReviewed", "itemListElement"}))
     for inner in everything:
         if "@id" in inner and len(inner) > 1:
             by_id.setdefault(str(inner["@id"]), inner)
@@ -501,17 +530,14 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
             reviews.append((owner, node))
 
     # Products first (nested review lists belong to them), then free-standing reviews.
-    for node in nodes:
-        # A product named in itemReviewed is a pointer, matched below, not a product of its own;
-        # products in a category page's ItemList are links to follow.
-        for inner in _walk(node, skip=frozenset({"itemReviewed", "itemListElement"})):
-            if _types(inner) & PRODUCT_TYPES:
-                owner = add_product(inner)
-                for key in ("review", "reviews"):
-                    for review in _as_list(inner.get(key)):
-                        review = resolve(review)
-                        if isinstance(review, dict):
-                            add_review(review, owner)
+    for inner in free:
+        if _types(inner) & PRODUCT_TYPES:
+            owner = add_product(inner)
+            for key in ("review", "reviews"):
+                for review in _as_list(inner.get(key)):
+                    review = resolve(review)
+                    if isinstance(review, dict):
+                        add_review(review, owner)
     for inner in everything:
         if not (_types(inner) & REVIEW_TYPES) or id(inner) in seen_reviews:
             continue
