@@ -342,11 +342,106 @@ def _own_properties(item) -> list:
     return found
 
 
+_ITEM_SCOPES = etree.XPath("descendant-or-self::*[@itemscope]")
+_HTML5_SPACE = " \t\n\r\x0c"  # w3lib's strip_html5_whitespace
+_MEDIA_TAGS = frozenset(("audio", "embed", "iframe", "img", "source", "track", "video"))
+
+
 def _microdata(root, url: str) -> list[dict]:
+    """Microdata items in the same uniform shape as ``extruct.extract`` (``@type``, properties).
+
+    Read by our own walk, by the rules of extruct's ``LxmlMicrodataExtractor`` (nested items,
+    not strict) with our text reading: the same values as :func:`_microdata_by_extruct` (a
+    test compares them) without its method and generator layers per property. Pages with
+    ``itemref`` (rare) still go through extruct.
+    """
+    scopes = _ITEM_SCOPES(root)  # kept alive: lxml then gives each node the same proxy
+    if any("itemref" in scope.attrib for scope in scopes):
+        return _microdata_by_extruct(root, url)
+    seen: set = set()
+    context_of = _context_reader()
+    return [_uniform_item(_microdata_item(scope, seen, url), context_of, top=True)
+            for scope in scopes if scope not in seen]
+
+
+def _microdata_item(node, seen: set, base_url: str) -> dict:
+    seen.add(node)
+    item: dict[str, Any] = {}
+    types = node.get("itemtype", "").split()
+    if types:
+        item["type"] = types[0] if len(types) == 1 else types
+        nodeid = node.get("itemid")
+        if nodeid:
+            item["id"] = nodeid.strip()
+    properties: dict[str, list] = {}
+    for prop in _own_properties(node):
+        value = _microdata_value(prop, seen, base_url)
+        for name in prop.get("itemprop").split():
+            properties.setdefault(name, []).append(value)
+    if properties:
+        item["properties"] = {name: values[0] if len(values) == 1 else values
+                              for name, values in properties.items()}
+    else:  # an item without properties: the node itself is its value
+        item["value"] = _microdata_value(node, seen, base_url, force=True)
+    return item
+
+
+def _microdata_value(node, seen: set, base_url: str, force: bool = False) -> Any:
+    """A property's value by the microdata rules (extruct's ``_extract_property_value``)."""
+    attrib = node.attrib
+    tag = node.tag
+    if "itemscope" in attrib:
+        if not force:  # a nested item, read once (a second reference gives None, as extruct)
+            return None if node in seen else _microdata_item(node, seen, base_url)
+    elif tag == "a" or tag == "link":
+        # Review links are mostly anchors on this page (<link itemprop="url" href="#r-1">):
+        # joining those needs no URL parse.
+        href = (attrib.get("href") or "").strip(_HTML5_SPACE)
+        if href.startswith("#") and len(href) > 1 and base_url:
+            return base_url.split("#", 1)[0] + href
+    if tag == "meta":
+        return attrib.get("content", "")
+    if tag in _MEDIA_TAGS:
+        return urljoin(base_url, attrib.get("src", "").strip(_HTML5_SPACE))
+    if tag in ("a", "area", "link"):
+        return urljoin(base_url, attrib.get("href", "").strip(_HTML5_SPACE))
+    if tag == "object":
+        return urljoin(base_url, attrib.get("data", "").strip(_HTML5_SPACE))
+    if tag in ("data", "meter"):
+        return attrib.get("value", "")
+    if tag == "time":
+        return attrib.get("datetime", "")
+    content = attrib.get("content")
+    if content:  # not in the microdata spec, but in schema.org's examples
+        return content
+    itemprop = attrib.get("itemprop")
+    if itemprop and (itemprop.endswith("-input") or itemprop.endswith("-output")):
+        result: dict[str, Any] = {}  # https://schema.org/docs/actions.html#part-4
+        if "required" in attrib:
+            result["valueRequired"] = True
+        name = attrib.get("name")
+        if name:
+            result["valueName"] = name
+        return result
+    return element_text(node)
+
+
+_CONTEXT_OF = None
+
+
+def _context_reader():
+    global _CONTEXT_OF
+    if _CONTEXT_OF is None:
+        from extruct.uniform import infer_context
+
+        _CONTEXT_OF = functools.lru_cache(maxsize=256)(infer_context)
+    return _CONTEXT_OF
+
+
+def _microdata_by_extruct(root, url: str) -> list[dict]:
     """Microdata items through extruct, in the same uniform shape as ``extruct.extract``."""
     global _MICRODATA
     if _MICRODATA is None:
-        from extruct.uniform import infer_context
         from extruct.w3cmicrodata import MicrodataExtractor
 
         class TextMicrodataExtractor(MicrodataExtractor):
@@ -404,9 +499,8 @@ def _microdata(root, url: str) -> list[dict]:
                         node, force=True, items_seen=items_seen, base_url=base_url, itemids=itemids)
                 return item
 
-        _MICRODATA = (TextMicrodataExtractor(), functools.lru_cache(maxsize=256)(infer_context))
-    extractor, context_of = _MICRODATA
-    return [_uniform_item(item, context_of, top=True) for item in extractor.extract_items(root, url)]
+        _MICRODATA = TextMicrodataExtractor()
+    return [_uniform_item(item, _context_reader(), top=True) for item in _MICRODATA.extract_items(root, url)]
 
 
 def _uniform_item(item: dict, context_of, top: bool = False) -> dict:

@@ -175,6 +175,48 @@ MICRODATA_NESTING = """
 </div>"""
 
 
+# Every value rule of the microdata reader: meta, media, links, object, data/meter, time,
+# content, action inputs, an item without properties, a type list, item ids, an untyped item.
+MICRODATA_RULES = """
+<div itemscope itemtype="https://schema.org/Product" itemid=" #p9 ">
+  <span itemprop="name">Grill G9</span><img itemprop="image" src=" /img/g9.png ">
+  <video itemprop="video" src="v.mp4"></video><object itemprop="manual" data="/m.pdf"></object>
+  <data itemprop="productID" value="G9-1">G9</data><meter itemprop="weight" value="7.5">heavy</meter>
+  <area itemprop="map" href="/map"><span itemprop="color" content="Black">Schwarz</span>
+  <input itemprop="query-input" required name="q"><span itemprop="sku name">G9</span>
+  <div itemprop="review" itemscope itemtype="https://schema.org/Review https://schema.org/UserReview">
+    <time itemprop="datePublished" datetime="2024-03-01">March 1</time>
+    <span itemprop="author" itemscope></span>
+    <p itemprop="reviewBody">Sears <i>well</i> &amp; cleans up.</p>
+  </div>
+  <div itemprop="isRelatedTo" itemscope><span itemprop="name">Cover</span></div>
+</div>
+<span itemscope itemtype="http://schema.org/Thing"></span>"""
+
+MICRODATA_ITEMREF = """
+<div itemscope itemtype="https://schema.org/Product" itemref="extra"><span itemprop="name">Lamp</span></div>
+<div id="extra"><span itemprop="sku">L1</span></div>"""
+
+
+@pytest.mark.parametrize("body", ["MICRODATA", "MICRODATA_NESTING", "MICRODATA_RULES", "MICRODATA_ITEMREF"])
+def test_microdata_reader_matches_the_extruct_path(body):
+    """Our own microdata walk gives exactly what the extruct-based reader gives."""
+    from crawler.extract import _microdata, _microdata_by_extruct, parse_html
+
+    url = "https://shop.test/p/grill?page=2#top"
+    root = parse_html(_page(globals()[body]), url).root
+    ours = _microdata(root, url)
+    assert ours == _microdata_by_extruct(root, url)
+    assert ours and json.dumps(ours, sort_keys=False) == json.dumps(_microdata_by_extruct(root, url))
+    if body == "MICRODATA_RULES":
+        product = ours[0]
+        assert (product["@id"] if "@id" in product else product.get("id")) == "#p9"
+        assert product["image"] == "https://shop.test/img/g9.png"
+        assert product["query-input"] == {"valueRequired": True, "valueName": "q"}
+        assert product["review"]["@type"] == ["https://schema.org/Review", "https://schema.org/UserReview"]
+        assert product["review"]["reviewBody"] == "Sears well & cleans up."
+
+
 def test_microdata_walk_reads_like_extruct():
     import extruct
     import lxml.html
