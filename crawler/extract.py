@@ -863,7 +863,10 @@ def _may_match(spec: str, html_text: str, lowered: list) -> bool:
 
 
 def _choose_profile(sel: Selector, url: str, profile: str | SiteProfile | None,
-                    html_text: str = "") -> SiteProfile | None:
+                    html_text: str = "", found: dict | None = None) -> SiteProfile | None:
+    """The profile for this page: given, by URL, or the first shipped one whose ``detect``
+    selectors match (their matches are kept in ``found``, by selector list: the review blocks
+    are often the very same selection)."""
     if profile is not None:
         return get_profile(profile)
     by_url = profile_for_url(url)
@@ -875,8 +878,12 @@ def _choose_profile(sel: Selector, url: str, profile: str | SiteProfile | None,
         # walk over the whole tree (every shipped profile is tried on every page without
         # schema.org reviews).
         detect = [spec for spec in candidate.detect if not html_text or _may_match(spec, html_text, lowered)]
-        if detect and _select_all(sel.root, detect):
-            return candidate
+        if detect:
+            matched = _select_all(sel.root, detect)
+            if matched:
+                if found is not None:
+                    found[tuple(detect)] = matched
+                return candidate
     return None
 
 
@@ -901,9 +908,12 @@ def _profile_product(sel: Selector, profile: SiteProfile, url: str, category: st
     }
 
 
-def _profile_reviews(sel: Selector, profile: SiteProfile) -> list[dict]:
+def _profile_reviews(sel: Selector, profile: SiteProfile, selected: dict | None = None) -> list[dict]:
     found = []
-    for block in _select_all(sel.root, profile.review_block):
+    blocks = (selected or {}).get(tuple(profile.review_block))
+    if blocks is None:  # not already selected by the profile's detection
+        blocks = _select_all(sel.root, profile.review_block)
+    for block in blocks:
         elements = block_elements(block)  # walked once, read for every field
         get = lambda name: (_select_one(block, profile.review[name], elements)
                             if name in profile.review else None)
@@ -1129,9 +1139,10 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
     raw_reviews: list[tuple[int | None, dict]] = [(owner, _schema_review(node)) for owner, node in schema_reviews]
     chosen = None
     if not raw_reviews or profile is not None:
-        chosen = _choose_profile(sel, url, profile, html_text)
+        selected: dict = {}
+        chosen = _choose_profile(sel, url, profile, html_text, selected)
         if chosen is not None:
-            profile_reviews = _profile_reviews(sel, chosen)
+            profile_reviews = _profile_reviews(sel, chosen, selected)
             if profile_reviews or not raw_reviews:
                 used_profile = chosen.name
                 facts = _profile_product(sel, chosen, url, category)

@@ -175,14 +175,12 @@ class StorePipeline:
             self.counts["duplicates"] += 1
             return
         self.seen.add(item["review_id"])
-        row = {k: item.get(k) for k in store.REVIEW_COLUMNS}
-        row["collect_run_id"] = self.run_id
-        row["collected_at"] = item.get("collected_at") or store.now()
-        if row["content_hash"] is None:
-            # The store's own hash, made here per row: insert_reviews would fill it through a
-            # pandas row iteration (~20 us a review against ~6 here).
-            row["content_hash"] = store.content_hash(row["title"], row["body"])
-        self.reviews.append(row)
+        # The review's own dict goes to the store (which reads only its columns): no copy.
+        item["collect_run_id"] = self.run_id
+        item["collected_at"] = item.get("collected_at") or store.now()
+        if item.get("content_hash") is None:
+            item["content_hash"] = store.content_hash(item.get("title"), item.get("body"))
+        self.reviews.append(item)
 
     def _flush_if_due(self) -> None:
         if time.monotonic() - self._last_flush >= self.flush_seconds:
