@@ -48,6 +48,11 @@ CARD_FILE = "card.json"
 SEED_FILE = Path(__file__).resolve().parent.parent / "data" / "seed" / "aspects_seed.jsonl"
 # hand-written natural sentences with marked terms: where the decision threshold is chosen
 DEV_FILE = SEED_FILE.with_name("aspects_dev.txt")
+# hand-written natural review sentences with marked terms, one file per kind of product: four in
+# five lines train the heads (counted WRITTEN_WEIGHT times, against thousands of template fills),
+# every fifth joins DEV_FILE where the threshold is chosen
+WRITTEN_DIR = SEED_FILE.with_name("aspects_written")
+WRITTEN_WEIGHT = 6
 
 
 PACKAGED_ENCODER = "all-MiniLM-L6-v2"
@@ -88,13 +93,38 @@ def encoder_path() -> Path:
     return default_encoder_path()
 
 
-def seed_digest(path: str | Path = SEED_FILE) -> str | None:
-    """A short hash of a seed file's bytes (None when it is missing): heads remember theirs, so a
-    changed seed set means a retrain and a new model version."""
+def seed_digest(path: str | Path = SEED_FILE, written_dir: str | Path | None = WRITTEN_DIR) -> str | None:
+    """A short hash of the seed file's bytes and of the hand-written files (None when the seed file
+    is missing): heads remember theirs, so a changed seed set means a retrain and a new version."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+        digest = hashlib.sha256(Path(path).read_bytes())
     except OSError:
         return None
+    for written in written_files(written_dir):
+        digest.update(written.name.encode() + b"\0" + written.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def written_files(written_dir: str | Path | None = WRITTEN_DIR) -> list[Path]:
+    """The hand-written marked files (``*.txt`` in ``written_dir``), in name order."""
+    return sorted(Path(written_dir).glob("*.txt")) if written_dir else []
+
+
+def read_written(written_dir: str | Path | None = WRITTEN_DIR) -> tuple[list[dict], list[dict]]:
+    """``(train_rows, dev_rows)`` of the hand-written files: every fifth line of each is for dev.
+
+    Example::
+
+        train_rows, dev_rows = read_written()
+        len(train_rows) > 3 * len(dev_rows)   # True
+    """
+    train_rows, dev_rows, seen = [], [], set()
+    for path in written_files(written_dir):
+        for i, row in enumerate(read_marked(path)):
+            if row["text"] not in seen:   # a short line ("Meh.") may be in two files: one split only
+                seen.add(row["text"])
+                (dev_rows if i % 5 == 4 else train_rows).append(row)
+    return train_rows, dev_rows
 
 
 def is_trained(path: str | Path) -> bool:
@@ -105,7 +135,7 @@ def is_trained(path: str | Path) -> bool:
 
 FEATURE_LAYERS = (2, 4, 6)   # lower layers (word shape, syntax) and the last one (meaning)
 # Bumped whenever the recipe or the seed set changes, so the version (and `analyze`) moves on.
-RECIPE = "r4"
+RECIPE = "r5"
 HIDDEN = 256
 
 
@@ -324,8 +354,13 @@ def _split(rows: list[dict], heldout_share: float, seed: int) -> tuple[list[dict
 def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts: Sequence[str] | None = None,
           tag_epochs: int = 6, polarity_epochs: int = 10, lr: float = 1e-3, limit: int | None = None,
           heldout_share: float = 0.05, seed: int = 0, log: Callable[[str], None] | None = None,
-          encoder=None, encoder_version: str | None = None, dev_path: str | Path | None = DEV_FILE) -> dict:
+          encoder=None, encoder_version: str | None = None, dev_path: str | Path | None = DEV_FILE,
+          written_dir: str | Path | None = WRITTEN_DIR, written_weight: int = WRITTEN_WEIGHT) -> dict:
     """Train the aspect heads on the seed set (plus self-training on ``store_texts``) and save them.
+
+    The seed set is the template fills of ``seed_path`` plus four in five of the hand-written lines
+    in ``written_dir`` (counted ``written_weight`` times); the fifth joins ``dev_path``'s sentences
+    for choosing the decision threshold. ``limit`` caps both kinds of rows (quick models for tests).
 
     The encoder stays frozen, so training is one encoder pass over the seed sentences plus a few
     seconds of head fitting. ``encoder`` is anything with :class:`FrozenEncoder`'s ``encode`` and
@@ -347,12 +382,22 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
     if limit:
         rows = rows[:limit]
     train_rows, heldout = _split(rows, heldout_share, seed)
+    written, written_dev = read_written(written_dir)
+    if limit:
+        written, written_dev = written[:limit], written_dev[:limit]
     torch.manual_seed(seed)
     t0 = time.perf_counter()
     encoder = encoder if encoder is not None else FrozenEncoder(encoder_path())
     encoder_version = encoder_version or PACKAGED_ENCODER
     log(f"aspects: reading {len(train_rows)} seed sentences with the frozen encoder ({encoder_version})")
-    tag_x, tag_y, pol_x, pol_y = _training_arrays(encoder, train_rows)
+    arrays = _training_arrays(encoder, train_rows)
+    if written and written_weight > 0:
+        import numpy as np
+
+        log(f"aspects: reading {len(written)} hand-written sentences (counted {written_weight} times)")
+        arrays = tuple(np.concatenate([a] + [b] * written_weight) for a, b in
+                       zip(arrays, _training_arrays(encoder, written)))
+    tag_x, tag_y, pol_x, pol_y = arrays
     tags_head, polarity_head = _heads(encoder.dim)
     encode_s = time.perf_counter() - t0
     threads = torch.get_num_threads()
@@ -376,13 +421,13 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
                                  max(1, tag_epochs // 2), lr / 2, seed + 1)
     # the threshold is chosen on natural hand-written sentences when there are some: template
     # sentences are too easy to tell how strict the tagger must be on real reviews
-    dev = read_marked(dev_path) if dev_path else []
+    dev = (read_marked(dev_path) if dev_path else []) + written_dev
     extractor.term_prob = choose_term_prob(extractor, dev or heldout)
     scores = _heldout_scores(extractor, heldout)
     scores["term_prob"] = extractor.term_prob
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.save({"tags": tags_head.state_dict(), "polarity": polarity_head.state_dict(), "dim": encoder.dim,
-                "term_prob": extractor.term_prob, "recipe": RECIPE, "seed_digest": seed_digest(seed_path),
+                "term_prob": extractor.term_prob, "recipe": RECIPE, "seed_digest": seed_digest(seed_path, written_dir),
                 "feature_layers": FEATURE_LAYERS}, out_dir / HEADS_FILE)
     digest = hashlib.sha256((out_dir / HEADS_FILE).read_bytes()).hexdigest()[:12]
     card = {
@@ -391,7 +436,9 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
         "encoder_version": encoder_version,
         "task": "aspect term BIO tagging per word piece + aspect polarity per term (term, clause, sentence)",
         "data": {"seed_file": Path(seed_path).name, "seed_sentences": len(rows), "train": len(train_rows),
-                 "heldout": len(heldout), "tag_pieces": int(len(tag_y)), "polarity_terms": int(len(pol_y)),
+                 "heldout": len(heldout), "written_files": [p.name for p in written_files(written_dir)],
+                 "written_train": len(written), "written_weight": written_weight,
+                 "threshold_sentences": len(dev), "tag_pieces": int(len(tag_y)), "polarity_terms": int(len(pol_y)),
                  **self_training},
         "training": {"tag_epochs": tag_epochs, "polarity_epochs": polarity_epochs, "lr": lr, "seed": seed,
                      "tag_loss": tag_loss, "polarity_loss": pol_loss, "encode_seconds": round(encode_s, 1),
@@ -410,7 +457,8 @@ def _card_markdown(card: dict) -> str:
     return (f"# {card['name']} ({card['version']})\n\n{card['task']} on {card['base_encoder']}.\n\n"
             f"- data: {json.dumps(card['data'])}\n- training: {json.dumps(card['training'])}\n"
             f"- held-out seed sentences: {json.dumps(card['heldout'])}\n\n"
-            "Trained from project-written template sentences (data/seed/make_aspects_seed.py); "
+            "Trained from project-written template sentences (data/seed/make_aspects_seed.py) and "
+            "hand-written review sentences (data/seed/aspects_written/); "
             "measure on real reviews with `python -m analysis.aspects_eval`.\n")
 
 

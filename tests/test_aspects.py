@@ -311,6 +311,42 @@ def test_hand_written_threshold_set_reads_back_exactly():
     assert not seed_texts & {r["text"] for r in rows}
 
 
+def test_hand_written_training_files_read_back_exactly():
+    from analysis.aspect_head import DEV_FILE, read_marked, read_written, written_files
+
+    files = written_files()
+    assert len(files) >= 4
+    dev_texts = {r["text"] for r in read_marked(DEV_FILE)}
+    for path in files:
+        rows = read_marked(path)
+        assert len(rows) >= 300, path
+        assert 0.2 < sum(1 for r in rows if not r["aspects"]) / len(rows) < 0.5, path  # many name no feature
+        for row in rows:
+            # a mark typed wrong ("[fan|x]", "[fan-]") would be left in the text as it is
+            assert not set("[]|") & set(row["text"]), (path.name, row["text"])
+            for a in row["aspects"]:
+                assert row["text"][a["start"]:a["end"]] == a["term"]
+                assert a["term"] == a["term"].strip() and a["term"], (path.name, row["text"])
+        assert not dev_texts & {r["text"] for r in rows}, path   # the threshold set stays apart
+    train_rows, dev_rows = read_written()
+    assert 3.5 < len(train_rows) / len(dev_rows) < 4.5
+    assert not {r["text"] for r in train_rows} & {r["text"] for r in dev_rows}
+
+
+def test_seed_digest_follows_the_hand_written_files(tmp_path):
+    from analysis.aspect_head import SEED_FILE, read_written, seed_digest
+
+    written = tmp_path / "written"
+    written.mkdir()
+    (written / "a.txt").write_text("The [fan|-] is loud.\nLove it.\n", encoding="utf-8")
+    before = seed_digest(SEED_FILE, written)
+    assert before != seed_digest(SEED_FILE, None)
+    (written / "a.txt").write_text("The [fan|-] is loud.\nLove it!\n", encoding="utf-8")
+    assert seed_digest(SEED_FILE, written) != before
+    assert read_written(written) == ([{"text": "The fan is loud.", "aspects": [
+        {"term": "fan", "start": 4, "end": 7, "polarity": "negative"}]}, {"text": "Love it!", "aspects": []}], [])
+
+
 def test_read_marked_parses_marks(tmp_path):
     from analysis.aspect_head import read_marked
 

@@ -285,6 +285,11 @@ def test_written_sentences_are_in_both_splits_and_a_bad_heading_is_named(tmp_pat
     train = [r for r in load_seed("train") if r["family"] == "written"]
     heldout = [r for r in load_seed("heldout") if r["family"] == "written"]
     assert len(train) > 600 and len(heldout) > 150
+    # the later files (hard cases written apart) are a test set: none of their sentences trains
+    later = {text for p in module.written_files() if p.name != "sentiment_written.txt"
+             for _, _, text in module.read_written(p)}
+    assert len(later) > 1000 and not later & {r["text"] for r in train}
+    assert len(later & {r["text"] for r in heldout}) > 0.95 * len(later)
 
     bad = tmp_path / "written.txt"
     bad.write_text("## happy movies\nGreat film.\n", encoding="utf-8")
