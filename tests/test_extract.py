@@ -552,3 +552,18 @@ def test_profile_detection_word_check_keeps_pages_written_in_upper_case():
     assert page.profile == "data-hook"
     assert [r["body"] for r in page.reviews] == ["Nice pan"]
     assert extract("<p>no reviews here</p>", "http://shop.test/p/pan").profile is None
+
+
+def test_language_words_read_the_same_in_ascii_and_unicode_text():
+    """quick_language reads lower-case ASCII text with an ASCII word pattern: the same words
+    as the Unicode one (apostrophes, digits and underscores included)."""
+    from crawler.normalize import _ASCII_WORD, _WORD, detect_language, quick_language
+
+    texts = ["The lid is loose and it's hot, but it boils fast", "don't buy_this 4you rock'n'roll o'clock''",
+             "x'y'z a' 'b __the__ the2 2the", "C'EST très bien et le prix est bon"]
+    for text in texts[:3]:
+        lowered = text.lower()
+        assert lowered.isascii() and _ASCII_WORD.findall(lowered) == _WORD.findall(lowered)
+    assert quick_language(texts[0]) == "en" and quick_language(texts[3]) == "fr"
+    assert detect_language("ok 👍👍 5/5!!") is None  # fewer than 12 letters
+    assert detect_language("Works great, the kettle boils fast") == "en"
