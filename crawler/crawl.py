@@ -290,6 +290,10 @@ def crawl_here(config: dict) -> dict[str, Any]:
     summary = _run_row(config["db"], run_id)
     summary["crawl_seconds"] = clock.seconds
     summary["crawl_cpu_seconds"] = clock.cpu_seconds
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    for key in ("store_write_seconds", "store_write_cpu_seconds"):
+        if f"reviewlens/{key}" in stats:
+            summary[key] = round(stats[f"reviewlens/{key}"], 3)
     return summary
 
 

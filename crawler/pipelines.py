@@ -62,6 +62,7 @@ class StorePipeline:
         self._timer = None
         self._writing = None   # the Deferred of the write running in a worker thread
         self._failure = None
+        self.stats = None      # the crawler's stats: time spent writing goes there
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -75,6 +76,7 @@ class StorePipeline:
         # The close reason (finished, too_many_errors, ...) is only known at spider_closed,
         # which Scrapy sends after the pipelines' close_spider.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        pipeline.stats = crawler.stats
         return pipeline
 
     def _reset(self) -> None:
@@ -233,6 +235,7 @@ class StorePipeline:
         """One short transaction: products, reviews, the run's counters (and final status) together."""
         reviews, products, counts = batch["reviews"], batch["products"], batch["counts"]
         new = duplicates = 0
+        started, cpu_started = time.perf_counter(), time.process_time()
         with store.writer(self.db, attach=True) as con:
             if reviews:
                 # Reviews reference products: make sure each has a row, even a bare one.
@@ -251,6 +254,9 @@ class StorePipeline:
                 problems=dict(batch["problems"]))
             if status is not None:
                 store.finish_collect_run(con, self.run_id, status)
+        if self.stats is not None:  # the benchmark prints these (process CPU while writing)
+            self.stats.inc_value("reviewlens/store_write_seconds", time.perf_counter() - started)
+            self.stats.inc_value("reviewlens/store_write_cpu_seconds", time.process_time() - cpu_started)
         return new, duplicates
 
     def _record(self, batch: dict, new: int, duplicates: int) -> None:
