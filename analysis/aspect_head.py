@@ -570,7 +570,8 @@ class HeadAspectExtractor:
             raise OutdatedHeads(f"the aspect model in {path} was trained with an older recipe "
                                 f"({saved.get('recipe', 'r2 or before')}, now {RECIPE}): it must be retrained")
         if card.get("data", {}).get("seed_file") == SEED_FILE.name and saved.get("seed_digest") not in (None, seed_digest()):
-            raise OutdatedHeads(f"the aspect model in {path} was trained on an older {SEED_FILE.name}: it must be retrained")
+            raise OutdatedHeads(f"the aspect model in {path} was trained on an older seed set "
+                                f"({SEED_FILE.name} or {WRITTEN_DIR.name}/): it must be retrained")
         encoder = encoder if encoder is not None else FrozenEncoder(encoder_path(), device=device)
         if saved.get("dim") != encoder.dim:
             raise ValueError(f"aspect model in {path} was trained for {saved.get('dim')}-d features, the encoder "

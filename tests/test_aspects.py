@@ -394,7 +394,7 @@ def test_heads_of_an_older_recipe_must_be_retrained(tiny_head, tmp_path):
     # heads trained on another version of the seed set are outdated too
     saved["recipe"], saved["seed_digest"] = aspect_head.RECIPE, "0" * 12
     torch.save(saved, old / "heads.pt")
-    with pytest.raises(aspect_head.OutdatedHeads, match="older aspects_seed.jsonl"):
+    with pytest.raises(aspect_head.OutdatedHeads, match="older seed set"):
         aspect_head.HeadAspectExtractor.load(old)
 
 
