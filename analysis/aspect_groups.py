@@ -60,6 +60,17 @@ CATEGORY_SEEDS: dict[str, dict[str, list[str]]] = {
         "handle": ["grip", "handles"],
         "price": ["cost", "value"],
     },
+    "audio": {
+        "battery": ["battery life", "charge", "charging", "battery time"],
+        "noise cancelling": ["anc", "noise cancellation", "active noise cancelling", "active noise cancellation"],
+        "sound": ["audio", "sound quality"],
+        "price": ["cost", "value"],
+    },
+    "phones & gadgets": {
+        "battery": ["battery life", "battery time"],
+        "screen": ["display"],
+        "price": ["cost", "value"],
+    },
     "clothing": {
         "fit": ["sizing", "size", "cut"],
         "fabric": ["material", "cloth"],

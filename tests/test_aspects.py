@@ -86,6 +86,12 @@ def test_category_seed_names_win():
     groups = group_aspects(["staff", "waiter", "food", "staff"], category="restaurants")
     assert groups["staff"] == groups["waiter"] == "service"
     assert groups["food"] == "food"
+    # headphones: "charge" is the battery and "ANC" is noise cancelling, whichever is said most
+    groups = group_aspects(["charge", "charge", "charge", "battery life", "ANC", "ANC", "noise cancelling",
+                            "bass"], category="Audio")
+    assert groups["charge"] == groups["battery life"] == "battery"
+    assert groups["ANC"] == groups["noise cancelling"] == "noise cancelling"
+    assert groups["bass"] == "bass"
 
 
 def test_group_aspects_empty():
