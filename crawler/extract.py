@@ -366,6 +366,21 @@ def _microdata(root, url: str) -> list[dict]:
 
 def _microdata_item(node, seen: set, base_url: str) -> dict:
     seen.add(node)
+    properties: dict[str, list] = {}
+    for prop in _own_properties(node):
+        _add_property(properties, prop, _microdata_value(prop, seen, base_url))
+    return _item_of(node, properties, lambda: _microdata_value(node, seen, base_url, force=True))
+
+
+def _add_property(properties: dict[str, list], prop, value) -> None:
+    """File ``value`` under each name of ``prop``'s ``itemprop``."""
+    for name in prop.get("itemprop").split():
+        properties.setdefault(name, []).append(value)
+
+
+def _item_of(node, properties: dict[str, list], own_value) -> dict:
+    """An item as extruct shapes it: type and id from ``node``, then its properties (one value
+    unwrapped), or, with none, ``own_value()``: the node itself is its value."""
     item: dict[str, Any] = {}
     types = node.get("itemtype", "").split()
     if types:
@@ -373,17 +388,21 @@ def _microdata_item(node, seen: set, base_url: str) -> dict:
         nodeid = node.get("itemid")
         if nodeid:
             item["id"] = nodeid.strip()
-    properties: dict[str, list] = {}
-    for prop in _own_properties(node):
-        value = _microdata_value(prop, seen, base_url)
-        for name in prop.get("itemprop").split():
-            properties.setdefault(name, []).append(value)
     if properties:
         item["properties"] = {name: values[0] if len(values) == 1 else values
                               for name, values in properties.items()}
-    else:  # an item without properties: the node itself is its value
-        item["value"] = _microdata_value(node, seen, base_url, force=True)
+    else:
+        item["value"] = own_value()
     return item
+
+
+def _anchor_url(href: str, base_url: str) -> str | None:
+    """``base_url`` + ``href`` for an in-page anchor ("#r-1"), else None. Review links are mostly
+    anchors on the page (<link itemprop="url" href="#r-1">): joining those needs no URL parse."""
+    href = href.strip(_HTML5_SPACE)
+    if href.startswith("#") and len(href) > 1 and base_url:
+        return base_url.split("#", 1)[0] + href
+    return None
 
 
 def _microdata_value(node, seen: set, base_url: str, force: bool = False) -> Any:
@@ -394,11 +413,9 @@ def _microdata_value(node, seen: set, base_url: str, force: bool = False) -> Any
         if not force:  # a nested item, read once (a second reference gives None, as extruct)
             return None if node in seen else _microdata_item(node, seen, base_url)
     elif tag == "a" or tag == "link":
-        # Review links are mostly anchors on this page (<link itemprop="url" href="#r-1">):
-        # joining those needs no URL parse.
-        href = (attrib.get("href") or "").strip(_HTML5_SPACE)
-        if href.startswith("#") and len(href) > 1 and base_url:
-            return base_url.split("#", 1)[0] + href
+        anchor = _anchor_url(attrib.get("href") or "", base_url)
+        if anchor is not None:
+            return anchor
     if tag == "meta":
         return attrib.get("content", "")
     if tag in _MEDIA_TAGS:
@@ -455,12 +472,10 @@ def _microdata_by_extruct(root, url: str) -> list[dict]:
             # again and again). One walk that stops at nested items finds the same elements
             # in the same (document) order.
             def _extract_property_value(self, node, items_seen, base_url, itemids, force=False):
-                # Review links are mostly anchors on this page (<link itemprop="url" href="#r-1">):
-                # joining those needs no URL parse.
                 if node.tag in ("a", "link") and "itemscope" not in node.attrib:
-                    href = (node.get("href") or "").strip(" \t\n\f\r")
-                    if href.startswith("#") and len(href) > 1 and base_url:
-                        return base_url.split("#", 1)[0] + href
+                    anchor = _anchor_url(node.get("href") or "", base_url)
+                    if anchor is not None:
+                        return anchor
                 return super()._extract_property_value(node, items_seen, base_url, itemids, force)
 
             def _extract_properties(self, node, items_seen, base_url, itemids):
@@ -475,29 +490,15 @@ def _microdata_by_extruct(root, url: str) -> list[dict]:
                 if itemid in items_seen:
                     return None
                 items_seen.add(itemid)
-                item = {}
-                types = node.get("itemtype", "").split()
-                if types:
-                    item["type"] = types[0] if len(types) == 1 else types
-                    nodeid = node.get("itemid")
-                    if nodeid:
-                        item["id"] = nodeid.strip()
                 properties: dict[str, list] = {}
                 for prop in _own_properties(node):
-                    value = self._extract_property_value(prop, items_seen, base_url, itemids)
-                    for name in prop.get("itemprop").split():
-                        properties.setdefault(name, []).append(value)
+                    _add_property(properties, prop, self._extract_property_value(prop, items_seen, base_url, itemids))
                 for refid in node.get("itemref", "").split():
                     for name, value in self._extract_property_refs(
                             node, refid, items_seen=items_seen, base_url=base_url, itemids=itemids):
                         properties.setdefault(name, []).append(value)
-                if properties:
-                    item["properties"] = {name: values[0] if len(values) == 1 else values
-                                          for name, values in properties.items()}
-                else:
-                    item["value"] = self._extract_property_value(
-                        node, force=True, items_seen=items_seen, base_url=base_url, itemids=itemids)
-                return item
+                return _item_of(node, properties, lambda: self._extract_property_value(
+                    node, force=True, items_seen=items_seen, base_url=base_url, itemids=itemids))
 
         _MICRODATA = TextMicrodataExtractor()
     return [_uniform_item(item, _context_reader(), top=True) for item in _MICRODATA.extract_items(root, url)]
