@@ -1,6 +1,7 @@
 """The store on real DuckDB files: migrations, writes, dedupe, locking."""
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -143,20 +144,28 @@ def test_reading_a_missing_file_says_what_to_do(db_path):
         store.query(db_path, "SELECT 1")
 
 
-def test_reader_retries_then_reports_a_busy_store(db_path):
-    store.ensure(db_path)
+@contextlib.contextmanager
+def _held_by_another_process(db_path, seconds: float):
+    """Another process holds the store read-write for ``seconds``; the block runs while it does."""
     holder = subprocess.Popen([sys.executable, "-c",
-                               f"import duckdb, time; c = duckdb.connect({db_path!r}); print('held', flush=True); time.sleep(2.5)"],
+                               f"import duckdb, time; c = duckdb.connect({db_path!r}); print('held', flush=True); "
+                               f"time.sleep({seconds})"],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.wait(timeout=10)
+
+
+def test_reader_retries_then_reports_a_busy_store(db_path):
+    store.ensure(db_path)
+    with _held_by_another_process(db_path, 2.5):
         with pytest.raises(store.StoreBusy, match="a job is updating the data"):
             store.query(db_path, "SELECT 1", wait=0.3)
         started = time.monotonic()  # a longer wait outlasts the writer and succeeds
         assert store.query(db_path, "SELECT count(*) FROM reviews", wait=10).scalar() == 0
         assert time.monotonic() - started > 0.5
-    finally:
-        holder.wait(timeout=10)
 
 
 def test_column_types_read_cheaply_match_information_schema(db_path):
@@ -271,16 +280,10 @@ def test_attached_writer_writes_releases_the_file_and_rolls_back(db_path):
 
 def test_attached_writer_waits_for_a_busy_store(db_path):
     store.ensure(db_path)
-    holder = subprocess.Popen([sys.executable, "-c",
-                               f"import duckdb, time; c = duckdb.connect({db_path!r}); print('held', flush=True); time.sleep(1.5)"],
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with _held_by_another_process(db_path, 1.5):
         with pytest.raises(store.StoreBusy, match="a job is updating the data"):
             with store.writer(db_path, wait=0.2, attach=True):
                 pass
         with store.writer(db_path, wait=10, attach=True) as con:  # outlasts the holder
             store.insert_reviews(con, [_review("after the wait")])
-    finally:
-        holder.wait(timeout=10)
     assert store.query(db_path, "SELECT body FROM reviews").rows == [("after the wait",)]
