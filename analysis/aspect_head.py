@@ -645,8 +645,6 @@ class HeadAspectExtractor:
         return kept, confidence
 
     def _tag(self, texts: Sequence[str], with_confidence: bool = False, sentence_probs=None):
-        import torch
-
         from analysis.aspects import AspectTerm
 
         texts = [t if isinstance(t, str) else "" for t in texts]
@@ -656,28 +654,31 @@ class HeadAspectExtractor:
             read_probs, windows_per_text = self._read(chunk)
             if sentence_probs is not None:
                 read_probs = list(sentence_probs[k:k + self.chunk])
-            spans_per_text, vectors, clauses, sentence = [], [], [], []
-            known = {}
-            for j, (text, windows) in enumerate(zip(chunk, windows_per_text)):
+            spans_per_text = []
+            for text, windows in zip(chunk, windows_per_text):
                 kept, confidence = self._spans(text, windows)
                 spans_per_text.append(kept)
-                vectors.extend(_term_features(text, windows, s, e) for s, e in kept)
-                clauses.extend(_clause_text(text, s, e) for s, e in kept)
-                sentence.extend(read_probs[j] if read_probs is not None else None for _ in kept)
                 confidences.append(confidence)
-                if read_probs is not None and kept:
-                    known[text.strip()] = read_probs[j]
-            labels = iter(self._polarity_of([v for v in vectors if v is not None],
-                                            [c for v, c in zip(vectors, clauses) if v is not None], known,
-                                            _sentence_column(vectors, sentence, read_probs)))
-            flags = iter(vectors)
-            for text, kept in zip(chunk, spans_per_text):
-                row = []
-                for s, e in kept:
-                    vec = next(flags)
-                    row.append(AspectTerm(text[s:e], s, e, next(labels) if vec is not None else "neutral"))
-                results.append(row)
+            labels_per_text = self._span_labels(chunk, windows_per_text, read_probs, spans_per_text)
+            for text, kept, labels in zip(chunk, spans_per_text, labels_per_text):
+                results.append([AspectTerm(text[s:e], s, e, label) for (s, e), label in zip(kept, labels)])
         return (results, confidences) if with_confidence else results
+
+    def _span_labels(self, texts: list[str], windows_per_text: list, read_probs,
+                     spans_per_text: Sequence[Sequence[tuple[int, int]]]) -> list[list[str]]:
+        """The polarity of each span of each text, in one batch ("neutral" for a span the
+        encoder's windows do not cover)."""
+        vectors = [_term_features(text, windows, a, b)
+                   for text, windows, row in zip(texts, windows_per_text, spans_per_text) for a, b in row]
+        clauses = [_clause_text(text, a, b) for text, row in zip(texts, spans_per_text) for a, b in row]
+        sentence = [read_probs[j] if read_probs is not None else None
+                    for j, row in enumerate(spans_per_text) for _ in row]
+        known = {text.strip(): p for text, p in zip(texts, read_probs)} if read_probs is not None else None
+        labels = iter(self._polarity_of([v for v in vectors if v is not None],
+                                        [c for v, c in zip(vectors, clauses) if v is not None], known,
+                                        _sentence_column(vectors, sentence, read_probs)))
+        flat = iter(vectors)
+        return [[next(labels) if next(flat) is not None else "neutral" for _ in row] for row in spans_per_text]
 
     def extract(self, texts: Sequence[str], sentence_probs: Sequence[dict] | None = None) -> list:
         """Aspect terms per text (AspectTerm with offsets into that text and a polarity).
@@ -705,18 +706,7 @@ class HeadAspectExtractor:
         for k in range(0, len(texts), self.chunk):
             chunk, chunk_spans = texts[k:k + self.chunk], spans[k:k + self.chunk]
             read_probs, windows_per_text = self._read(chunk)
-            vectors = [_term_features(text, windows, a, b)
-                       for text, windows, row in zip(chunk, windows_per_text, chunk_spans) for a, b in row]
-            clauses = [_clause_text(text, a, b) for text, row in zip(chunk, chunk_spans) for a, b in row]
-            sentence = [read_probs[j] if read_probs is not None else None
-                        for j, row in enumerate(chunk_spans) for _ in row]
-            known = ({text.strip(): p for text, p in zip(chunk, read_probs)} if read_probs is not None else None)
-            labels = iter(self._polarity_of([v for v in vectors if v is not None],
-                                            [c for v, c in zip(vectors, clauses) if v is not None], known,
-                                            _sentence_column(vectors, sentence, read_probs)))
-            flat = iter(vectors)
-            for row in chunk_spans:
-                out.append([next(labels) if next(flat) is not None else "neutral" for _ in row])
+            out.extend(self._span_labels(chunk, windows_per_text, read_probs, chunk_spans))
         return out
 
 
