@@ -132,7 +132,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> int:
     """
     con.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                 "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
-    current = int(con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 0)
+    current = schema_version(con)
     for version, name, sql in migrations():
         if version <= current or (target is not None and version > target):
             continue
