@@ -7,11 +7,12 @@ The work is set-based in DuckDB, with Python only for what SQL cannot do exactly
 3. ratings, dates and variants are normalised once per *distinct* value with
    :mod:`crawler.normalize` (ISO dates and unix times are read in SQL), then joined back;
 4. one SQL pass (``ready``) gives every row its final fields and finds the exceptions: rejected
-   rows (with their reason), unreadable dates, texts that are not plain single-spaced ASCII
-   (non-ASCII, HTML, odd whitespace: Python cleans them and computes their ids with the store's
-   own functions) and texts not recognisably English. For the plain rows the same pass computes
-   the review id and content hash in SQL with the store's SHA-1 definitions
-   (:func:`data.store.review_id`: for plain ASCII text NFKC and Python's lower() change nothing);
+   rows (with their reason), unreadable dates, texts that are not plain single-spaced text
+   (HTML, odd whitespace, characters outside :mod:`crawler.sql_text`'s safe set: Python cleans
+   them and computes their ids with the store's own functions) and texts not recognisably
+   English. For the plain rows the same pass computes the review id and content hash in SQL
+   with the store's SHA-1 definitions (:func:`data.store.review_id`: for ASCII and the safe
+   characters NFKC changes nothing and DuckDB's lower() is Python's);
 5. the first row of each review id is kept (the same review twice in one file is stored once);
 6. the rows go to the store in batches, each one short write (the store file is attached only
    while the batch is written), skipping ids already stored (an anti-join: ``reviews`` has no
@@ -44,6 +45,7 @@ import duckdb
 
 from crawler.import_columns import MappingError, find_columns
 from crawler.import_readers import UnreadableFile, exact_line_numbers, read_into
+from crawler.sql_text import SAFE_TEXT_SQL
 from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating,
                                parse_date, quick_language, rating_scale_for)
 from data import store
@@ -121,7 +123,6 @@ def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str
     """
     started = time.perf_counter()
     _last[0], _last[1] = started, time.process_time()
-    warm_up = _warm_up()
     paths = [Path(p) for p in paths]
     summary = ImportSummary()
     collected_at = now or store.now()
@@ -148,30 +149,8 @@ def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str
                 store.finish_collect_run(mem, run_id, status)
         finally:
             mem.close()
-    if warm_up is not None:
-        warm_up.join()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _warm_up():
-    """Import pyarrow and pandas in a background thread while DuckDB reads the file; returns
-    the thread (or None) for the caller to join.
-
-    The lookup tables go to DuckDB as Arrow tables, and DuckDB's first Arrow scan imports pandas:
-    together about half a second of one core, which otherwise waits until the read is done.
-    """
-    import threading
-
-    def load() -> None:
-        import pandas  # noqa: F401
-        import pyarrow  # noqa: F401
-
-    if "pandas" in sys.modules and "pyarrow" in sys.modules:
-        return None
-    thread = threading.Thread(target=load, name="import-warm-up")
-    thread.start()
-    return thread
 
 
 # --- one file -------------------------------------------------------------------------------
@@ -336,17 +315,16 @@ def _normalise_ratings(mem, has_rating: bool, rating_scale: float | None) -> Non
 
 
 def _insert_rows(mem, table: str, names: list[str], rows: list[tuple]) -> None:
-    """Bulk insert Python tuples through an Arrow table (parameterised inserts go row by row)."""
+    """Bulk insert Python tuples: one list parameter per column, unnested side by side.
+
+    (Parameterised inserts go row by row; an Arrow table makes DuckDB import pandas, half a
+    second of one core on a first import.)"""
     if not rows:
         return
-    import pyarrow as pa
-
-    frame = pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
-    mem.register("_bulk", frame)
-    try:
-        mem.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM _bulk").fetchall()
-    finally:
-        mem.unregister("_bulk")
+    types = dict(mem.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
+    columns = {f"c{i}": [row[i] for row in rows] for i in range(len(names))}
+    values = ", ".join(f"unnest($c{i}::{types[name]}[])" for i, name in enumerate(names))
+    mem.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {values}", columns).fetchall()
 
 
 def _plain_number(raw: str) -> float | None:
@@ -409,14 +387,19 @@ def _normalise_variants(mem, has_variant: bool) -> None:
 
 
 def _needs_python(columns: list[str]) -> str:
-    """SQL: one of these texts is not plain single-spaced ASCII without markup, so Python must
-    clean it (and compute its id: NFKC and Unicode case rules are Python's)."""
+    """SQL: one of these texts is not single-spaced text without markup in ASCII and the
+    characters SQL takes exactly as Python does (:mod:`crawler.sql_text`), so Python must clean
+    it (and compute its id: NFKC and Unicode case rules are Python's)."""
     edges = " OR ".join(f"starts_with(coalesce({c}, ''), ' ') OR ends_with(coalesce({c}, ''), ' ')"
                         for c in columns)
     # One string with every field, separated by a character none of the checks looks for.
     c = "concat_ws('|', " + ", ".join(columns) + ")"
     controls = " OR ".join(f"contains({c}, chr({n}))" for n in (9, 10, 11, 12, 13, 28, 29, 30, 31))
-    return (f"(strlen({c}) <> length({c}) OR contains({c}, '<') OR contains({c}, '&') "
+    # The character check runs only on texts that are not plain ASCII (CASE, not AND: DuckDB
+    # evaluates both sides of an AND for every row).
+    unsafe = (f"(CASE WHEN strlen({c}) = length({c}) THEN false "
+              f"ELSE NOT regexp_full_match({c}, '{SAFE_TEXT_SQL}') END)")
+    return (f"({unsafe} OR contains({c}, '<') OR contains({c}, '&') "
             f"OR contains({c}, '  ') OR {edges} OR {controls})")
 
 
@@ -428,8 +411,9 @@ _VERIFIED_SQL = """CASE
                                              'verified purchase') THEN true
         WHEN lower(trim(s.verified_raw)) IN ('false', 'f', 'no', 'n', '0', '0.0') THEN false END"""
 
-# The store's review_id (data.store.review_id) for plain single-spaced ASCII text, where NFKC
-# and Python's lower() change nothing; and its content_hash (data.store.content_hash).
+# The store's review_id (data.store.review_id) for plain single-spaced text of ASCII and the
+# safe characters (crawler.sql_text), where NFKC changes nothing and lower() is Python's;
+# and its content_hash (data.store.content_hash).
 # (One lower() over the joined key: the date's digits and dashes and chr(31) do not change.)
 _REVIEW_ID_SQL = ("left(sha1(lower(product_id || chr(31) || coalesce(author, '') || chr(31) "
                   "|| coalesce(CAST(CASE WHEN relative THEN NULL ELSE published_at END AS VARCHAR), '') "
@@ -458,7 +442,8 @@ def _prepare(mem, fields: set[str]) -> None:
                product_id, url, author, rating, rating_original, rating_scale, title, body,
                published_at, helpful_votes, verified, variant,
                CASE WHEN {good} THEN {_CONTENT_HASH_SQL} END AS content_hash,
-               CASE WHEN {good} THEN NOT coalesce(regexp_matches(body, '{_ENGLISH_SQL}'), false)
+               CASE WHEN {good} THEN NOT (strlen(body) = length(body)
+                                          AND coalesce(regexp_matches(body, '{_ENGLISH_SQL}'), false))
                     ELSE false END AS needs_lang,
                CASE WHEN {good} AND NOT needs_lang THEN 'en' END AS language,
                product_title, brand, category

@@ -283,6 +283,31 @@ def test_text_cleaning_language_and_non_ascii_ids(tmp_path, db_path):
     assert got["Jürgen"]["review_id"] == store.review_id("k1", "Jürgen", day, got["Jürgen"]["body"])
 
 
+def test_non_ascii_rows_get_the_stores_own_ids_in_sql_and_in_python(tmp_path, db_path):
+    # Safe characters (crawler.sql_text) are hashed in SQL, the others in Python: either way the
+    # ids, hashes and languages must be what the store's functions and the detector give.
+    texts = [("Zoë", "“Great” kettle – boils in 2 min, worth the 30 €", "Top ✔"),
+             ("André", "ÉNORME bouilloire, très bien faite et silencieuse 👍🏽", "Très bien"),
+             ("Ира", "Отличный чайник, кипятит очень быстро ❤️", "Супер"),
+             ("Bo", "It’s fine… the lid sticks", "Meh"),            # ellipsis: Python
+             ("Kai", "ﬁne kettle, the café mug fits", "ﬁne"),      # ligature, combining accent
+             ("Lea", "ΟΔΟΣ kettle is GREAT", "ΣΑΣ")]                      # Greek sigma: Python
+    lines = "".join(f'k1,4,"{title}","{body}",2024-07-04,{author}\n' for author, body, title in texts)
+    import_files(db_path, [write(tmp_path / "intl.csv", GENERIC_HEADER + lines)], progress=False)
+    got = {r["author"]: r for r in reviews(db_path)}
+    assert set(got) == {author for author, _, _ in texts}
+    for author, body, title in texts:
+        row = got[author]
+        assert row["review_id"] == store.review_id("k1", author, "2024-07-04", row["body"]), author
+        assert row["content_hash"] == store.content_hash(row["title"], row["body"]), author
+    assert got["André"]["language"] == "fr" and got["Ира"]["language"] == "ru"
+    assert got["Zoë"]["language"] == "en"
+    # The same reviews differently cased and spaced are the same reviews.
+    again = GENERIC_HEADER + 'k1,4,x,"ÉNORME  bouilloire, TRÈS bien faite et silencieuse 👍🏽",2024-07-04,andré\n'
+    summary = import_files(db_path, [write(tmp_path / "again.csv", again)], progress=False)
+    assert (summary.imported, summary.duplicates) == (0, 1)
+
+
 # --- the command ----------------------------------------------------------------------------
 
 def test_map_option_and_summary_output(tmp_path, db_path):

@@ -1,0 +1,99 @@
+"""Which texts SQL may clean, identify and hash exactly as Python does.
+
+The store's review id (:func:`data.store.review_id`) is the SHA-1 of the NFKC-normalised,
+lower-cased, whitespace-collapsed key. A bulk import computes it in DuckDB for the texts where
+DuckDB's ``lower()`` gives exactly Python's result and NFKC changes nothing: plain ASCII, and
+text whose other characters all lie in :data:`SAFE_RANGES`: Latin and Cyrillic letters, curly
+quotes and dashes, currency signs, arrows and symbols, emoji. Each character there is its own
+NFKC form, has no combining class, is not whitespace, lower-cases to one character that DuckDB
+agrees on, and no two of them compose. Texts with other characters (ellipsis, ligatures,
+combining accents, Greek sigma, CJK) take the Python path.
+
+:func:`safe_ranges` derives the set from :data:`BLOCKS`; a test re-derives it with the running
+Python and DuckDB and compares (regenerate the constant when it fails after an upgrade).
+
+Example::
+
+    from crawler.sql_text import SAFE_TEXT_SQL
+    con.execute(f"SELECT regexp_full_match('Café ’23 👍', '{SAFE_TEXT_SQL}')")   # true
+"""
+from __future__ import annotations
+
+import unicodedata
+
+# Blocks worth taking in SQL (Unicode code points, inclusive): Latin-1 letters and Latin
+# Extended-A/B, Cyrillic, Latin Extended Additional, general punctuation, currency, letterlike
+# to miscellaneous symbols and arrows, emoji; and the emoji joiner and variation selectors.
+BLOCKS = ((0x00C0, 0x024F), (0x0400, 0x04FF), (0x1E00, 0x1EFF), (0x2010, 0x205E), (0x20A0, 0x20CF),
+          (0x2100, 0x2BFF), (0x1F000, 0x1FAFF))
+EXTRA = (0x200D, 0xFE0E, 0xFE0F)
+
+# safe_ranges(<DuckDB lower>) with Python 3.11 and DuckDB 2.0 (see the module docstring).
+SAFE_RANGES = (
+    (0x00c0, 0x012f), (0x0131, 0x0131), (0x0134, 0x013e), (0x0141, 0x0148), (0x014a, 0x017e),
+    (0x0180, 0x01c3), (0x01cd, 0x01f0), (0x01f4, 0x024f), (0x0400, 0x0482), (0x048a, 0x04ff),
+    (0x1e00, 0x1e99), (0x1e9c, 0x1eff), (0x200d, 0x200d), (0x2010, 0x2010), (0x2012, 0x2016),
+    (0x2018, 0x2023), (0x2027, 0x2027), (0x202a, 0x202e), (0x2030, 0x2032), (0x2035, 0x2035),
+    (0x2038, 0x203b), (0x203d, 0x203d), (0x203f, 0x2046), (0x204a, 0x2056), (0x2058, 0x205e),
+    (0x20a0, 0x20a7), (0x20a9, 0x20c0), (0x2104, 0x2104), (0x2108, 0x2108), (0x2114, 0x2114),
+    (0x2117, 0x2118), (0x211e, 0x211f), (0x2123, 0x2123), (0x2125, 0x2125), (0x2127, 0x2127),
+    (0x2129, 0x2129), (0x212e, 0x212e), (0x2132, 0x2132), (0x213a, 0x213a), (0x2141, 0x2144),
+    (0x214a, 0x214f), (0x2180, 0x2188), (0x218a, 0x218b), (0x2190, 0x222b), (0x222e, 0x222e),
+    (0x2231, 0x2328), (0x232b, 0x2426), (0x2440, 0x244a), (0x24eb, 0x2a0b), (0x2a0d, 0x2a73),
+    (0x2a77, 0x2adb), (0x2add, 0x2b73), (0x2b76, 0x2b95), (0x2b97, 0x2bff), (0xfe0e, 0xfe0f),
+    (0x1f000, 0x1f02b), (0x1f030, 0x1f093), (0x1f0a0, 0x1f0ae), (0x1f0b1, 0x1f0bf),
+    (0x1f0c1, 0x1f0cf), (0x1f0d1, 0x1f0f5), (0x1f10b, 0x1f10f), (0x1f12f, 0x1f12f),
+    (0x1f150, 0x1f169), (0x1f16d, 0x1f18f), (0x1f191, 0x1f1ad), (0x1f1e6, 0x1f1ff),
+    (0x1f260, 0x1f265), (0x1f300, 0x1f6d7), (0x1f6dd, 0x1f6ec), (0x1f6f0, 0x1f6fc),
+    (0x1f700, 0x1f773), (0x1f780, 0x1f7d8), (0x1f7e0, 0x1f7eb), (0x1f7f0, 0x1f7f0),
+    (0x1f800, 0x1f80b), (0x1f810, 0x1f847), (0x1f850, 0x1f859), (0x1f860, 0x1f887),
+    (0x1f890, 0x1f8ad), (0x1f8b0, 0x1f8b1), (0x1f900, 0x1fa53), (0x1fa60, 0x1fa6d),
+    (0x1fa70, 0x1fa74), (0x1fa78, 0x1fa7c), (0x1fa80, 0x1fa86), (0x1fa90, 0x1faac),
+    (0x1fab0, 0x1faba), (0x1fac0, 0x1fac5), (0x1fad0, 0x1fad9), (0x1fae0, 0x1fae7),
+    (0x1faf0, 0x1faf6),
+)
+
+
+def _char_class(ranges) -> str:
+    """RE2 class members for code point ranges: ``\\x{c0}-\\x{12f}\\x{131}``..."""
+    return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
+
+
+# RE2: a whole text of printable ASCII and safe characters (for regexp_full_match).
+SAFE_TEXT_SQL = "[\\x20-\\x7e" + _char_class(SAFE_RANGES) + "]*"
+
+
+def safe_ranges(duckdb_lower) -> tuple[tuple[int, int], ...]:
+    """The safe code point ranges within :data:`BLOCKS` and :data:`EXTRA`, given
+    ``duckdb_lower(chars) -> {char: lower}`` (DuckDB's ``lower()`` of each character).
+
+    >>> import duckdb                                                     # doctest: +SKIP
+    >>> con = duckdb.connect()                                            # doctest: +SKIP
+    >>> lower = lambda cs: dict(con.execute("SELECT unnest($c), lower(unnest($c))", {"c": cs}).fetchall())
+    >>> safe_ranges(lower) == SAFE_RANGES                                 # doctest: +SKIP
+    True
+    """
+    def stable(c: str) -> bool:
+        return (unicodedata.normalize("NFKC", c) == c and not c.isspace()
+                and unicodedata.combining(c) == 0
+                and (ord(c) in EXTRA or unicodedata.category(c) not in
+                     ("Cn", "Co", "Cs", "Cc", "Zs", "Zl", "Zp", "Mn", "Me", "Mc")))
+    chars = [chr(o) for a, b in BLOCKS for o in range(a, b + 1)] + [chr(o) for o in EXTRA]
+    chars = [c for c in chars if stable(c)]
+    theirs = duckdb_lower(chars)
+    safe = {c for c in chars if len(c.lower()) == 1 and theirs[c] == c.lower()
+            and unicodedata.normalize("NFKC", c.lower()) == c.lower()}
+    # Two safe characters that compose (canonical pairs) would change under NFKC: drop the second.
+    for point in range(0x110000):
+        mapping = unicodedata.decomposition(chr(point))
+        if mapping and not mapping.startswith("<"):
+            pair = [chr(int(x, 16)) for x in mapping.split()]
+            if len(pair) == 2 and pair[0] in safe and pair[1] in safe:
+                safe.discard(pair[1])
+    ranges: list[list[int]] = []
+    for point in sorted(map(ord, safe)):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return tuple((a, b) for a, b in ranges)
