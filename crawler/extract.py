@@ -360,8 +360,42 @@ def _microdata(root, url: str) -> list[dict]:
         return _microdata_by_extruct(root, url)
     seen: set = set()
     context_of = _context_reader()
-    return [_uniform_item(_microdata_item(scope, seen, url), context_of, top=True)
+    return [_uniform_microdata_item(scope, seen, url, context_of, top=True)
             for scope in scopes if scope not in seen]
+
+
+def _uniform_microdata_item(node, seen: set, base_url: str, context_of, top: bool = False) -> dict:
+    """``_uniform_item(_microdata_item(node, ...))`` built in one step: the typed item with
+    its nested items already in the uniform shape (no second pass copying every item)."""
+    types = node.get("itemtype", "").split()
+    if not types:  # an untyped item keeps extruct's shape, and so does everything inside it
+        return _microdata_item(node, seen, base_url)
+    seen.add(node)
+    properties: dict[str, list] = {}
+    for prop in _own_properties(node):
+        value = _microdata_value(prop, seen, base_url, context_of=context_of)
+        for name in prop.get("itemprop").split():
+            if name in properties:
+                properties[name].append(value)
+            else:
+                properties[name] = [value]
+    # The key order of _uniform_item: id, (value), @type, (@context), the properties.
+    out: dict[str, Any] = {}
+    nodeid = node.get("itemid")
+    if nodeid:
+        out["id"] = nodeid.strip()
+    if not properties:
+        out["value"] = _microdata_value(node, seen, base_url, force=True)
+    if len(types) == 1:
+        context, out["@type"] = context_of(types[0], "http://schema.org")
+    else:
+        out["@type"] = types
+        context = "http://schema.org"
+    if top:
+        out["@context"] = context
+    for name, values in properties.items():
+        out[name] = values[0] if len(values) == 1 else values
+    return out
 
 
 def _microdata_item(node, seen: set, base_url: str) -> dict:
@@ -405,13 +439,20 @@ def _anchor_url(href: str, base_url: str) -> str | None:
     return None
 
 
-def _microdata_value(node, seen: set, base_url: str, force: bool = False) -> Any:
-    """A property's value by the microdata rules (extruct's ``_extract_property_value``)."""
+def _microdata_value(node, seen: set, base_url: str, force: bool = False, context_of=None) -> Any:
+    """A property's value by the microdata rules (extruct's ``_extract_property_value``).
+
+    With ``context_of``, a nested item comes in the uniform shape (:func:`_uniform_microdata_item`).
+    """
     attrib = node.attrib
     tag = node.tag
     if "itemscope" in attrib:
         if not force:  # a nested item, read once (a second reference gives None, as extruct)
-            return None if node in seen else _microdata_item(node, seen, base_url)
+            if node in seen:
+                return None
+            if context_of is not None:
+                return _uniform_microdata_item(node, seen, base_url, context_of)
+            return _microdata_item(node, seen, base_url)
     elif tag == "a" or tag == "link":
         anchor = _anchor_url(attrib.get("href") or "", base_url)
         if anchor is not None:
@@ -1032,55 +1073,85 @@ def _review_rating(value: Any, best: float | None, worst: float | None):
     return normalize_rating(value, best=best, worst=worst)
 
 
-def _finish_review(raw: dict, product_id: str, page_url: str, fetched_at: Any,
-                   problems: Counter) -> dict | None:
-    body = clean_text(_text(raw["body"]) if not isinstance(raw["body"], str) else raw["body"])
-    title = clean_text(_text(raw["title"]) if not isinstance(raw["title"], str) else raw["title"]) or None
-    if not body:
-        problems["review_missing_text"] += 1
-        return None
-    author = _text(raw["author"])
-    rating = None
-    try:
-        rating = _review_rating(raw["rating_raw"], raw["best"], raw["worst"])
-    except RatingError:
-        problems["rating_unreadable"] += 1
-    published = parse_date(raw["date"], now=fetched_at) if raw["date"] else None
-    if raw["date"] and published is None:
-        problems["date_unreadable"] += 1
-    # "3 days ago" names another day tomorrow: such a date stays out of the review's id, so
-    # crawling the same review again later does not store it twice.
-    id_date = published.isoformat() if published else None
-    if published is not None and _date_without_now(raw["date"]) != published:
-        id_date = None
-    link = raw["link"]
-    if not link:
-        url = page_url
-    elif link.startswith("#"):  # the common case, without a full URL parse per review
-        url = page_url.split("#", 1)[0] + link
-    elif link.startswith(page_url.split("#", 1)[0] + "#") and "/." not in link:  # already joined
-        url = link
-    else:
-        url = urljoin(page_url, link)
-    helpful = _count(raw["helpful_votes"]) if raw["helpful_votes"] is not None else None
-    return {
-        "type": "review",
-        "review_id": make_review_id(product_id, author, id_date, body),
-        "product_id": product_id,
-        "rating": rating.value if rating else None,
-        "rating_original": rating.original if rating else None,
-        "rating_scale": rating.scale if rating else None,
-        "title": title,
-        "body": body,
-        "author": author,
-        "published_at": published,
-        "url": url,
-        "language": _language(f"{title or ''} {body}".strip()),
-        "helpful_votes": helpful,
-        "verified": raw["verified"],
-        "variant": clean_text(raw["variant"]) or None if raw["variant"] else None,
-        "source": _host(page_url),  # cached: one parse per page
-    }
+def _review_dates(value: Any, fetched_at: Any) -> tuple[date | None, str | None]:
+    """``(the review's day, the day for its id)``: a relative date ("3 days ago") names
+    another day tomorrow, so it stays out of the review's id (crawling the same review again
+    later does not store it twice)."""
+    published = parse_date(value, now=fetched_at)
+    if published is None:
+        return None, None
+    return published, (published.isoformat() if _date_without_now(value) == published else None)
+
+
+def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[dict], page_url: str,
+                    fetched_at: Any, problems: Counter) -> list[dict]:
+    """The page's raw reviews as contract records (reviews without text counted and left out).
+
+    What the reviews of one page share (the page's address, its host, the few dates they
+    name) is worked out once per page, not once per review.
+    """
+    page_base = page_url.split("#", 1)[0]
+    joined_prefix = page_base + "#"
+    source = _host(page_url)
+    days: dict[str, tuple[date | None, str | None]] = {}
+    reviews = []
+    for owner, raw in raw_reviews:
+        product_id = products[owner if owner is not None else 0]["product_id"]
+        body = raw["body"]
+        body = clean_text(body if isinstance(body, str) else _text(body))
+        if not body:
+            problems["review_missing_text"] += 1
+            continue
+        title = raw["title"]
+        title = clean_text(title if isinstance(title, str) else _text(title)) or None
+        author = raw["author"]
+        author = (clean_text(author) or None) if isinstance(author, str) else _text(author)
+        rating = None
+        try:
+            rating = _review_rating(raw["rating_raw"], raw["best"], raw["worst"])
+        except RatingError:
+            problems["rating_unreadable"] += 1
+        raw_date = raw["date"]
+        published = id_date = None
+        if raw_date:
+            found = days.get(raw_date) if isinstance(raw_date, str) else None
+            if found is None:
+                found = _review_dates(raw_date, fetched_at)
+                if isinstance(raw_date, str):
+                    days[raw_date] = found
+            published, id_date = found
+            if published is None:
+                problems["date_unreadable"] += 1
+        link = raw["link"]
+        if not link:
+            url = page_url
+        elif link.startswith("#"):  # the common case, without a full URL parse per review
+            url = page_base + link
+        elif link.startswith(joined_prefix) and "/." not in link:  # already joined
+            url = link
+        else:
+            url = urljoin(page_url, link)
+        helpful = raw["helpful_votes"]
+        variant = raw["variant"]
+        reviews.append({
+            "type": "review",
+            "review_id": make_review_id(product_id, author, id_date, body),
+            "product_id": product_id,
+            "rating": rating.value if rating else None,
+            "rating_original": rating.original if rating else None,
+            "rating_scale": rating.scale if rating else None,
+            "title": title,
+            "body": body,
+            "author": author,
+            "published_at": published,
+            "url": url,
+            "language": _language(f"{title} {body}" if title else body),
+            "helpful_votes": _count(helpful) if helpful is not None else None,
+            "verified": raw["verified"],
+            "variant": clean_text(variant) or None if variant else None,
+            "source": source,
+        })
+    return reviews
 
 
 def parse_html(html_text: str, url: str) -> Selector:
@@ -1166,12 +1237,7 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
                          "title": title or None, "brand": None, "category": category, "rating": None,
                          "review_count": None, "source": _host(url)})
 
-    reviews = []
-    for owner, raw in raw_reviews:
-        product = products[owner if owner is not None else 0]
-        record = _finish_review(raw, product["product_id"], url, fetched_at, problems)
-        if record is not None:
-            reviews.append(record)
+    reviews = _finish_reviews(raw_reviews, products, url, fetched_at, problems)
 
     next_url = _next_url(sel, url, chosen, html_text) if (reviews or raw_reviews) else None
     links = [] if (products or raw_reviews) else _product_links(sel, nodes, url, chosen)
