@@ -567,3 +567,35 @@ def test_language_words_read_the_same_in_ascii_and_unicode_text():
     assert quick_language(texts[0]) == "en" and quick_language(texts[3]) == "fr"
     assert detect_language("ok 👍👍 5/5!!") is None  # fewer than 12 letters
     assert detect_language("Works great, the kettle boils fast") == "en"
+
+
+def test_page_wide_selectors_read_from_the_index_agree_with_xpath():
+    # A profile's page-wide selectors (detection, review blocks, product facts, next link) are
+    # answered from one index of the page's elements; each must find what its XPath finds, in
+    # the same order, and anything the index cannot read must go to XPath (None).
+    from crawler.extract import PageElements, _compiled, _select_one, parse_html, shipped_profiles
+
+    tricky = ('<div class="rv-list a  rv-list"><div class="rv-list"><p class="rv-item x">One</p></div>'
+              '<span class="rv-item">Two<b class="rv-item">Three</b></span></div><p class="rv-item">Out</p>'
+              '<a class="next rv-next" href="?page=2">Next</a><a class="next" href="?page=3">More</a>'
+              '<i data-x="y z" data-hook="review">quoted</i><h1 class="pd-title">T<br>x</h1>')
+    pages = [RV_LIST, DATA_HOOK, REVIEW_TABLE, REVIEW_CARDS, tricky]
+    specs = {".rv-list .rv-item", ".rv-item", "p.rv-item", "div .rv-item", ".rv-list b", ".a.rv-list .x",
+             "a.next::attr(href)", ".next::text", "[data-x='y z']", "[data-x]", "[data-hook=review]",
+             "div > p", "p:last-child", ".rv-list, .rv-item", "b", "h1.pd-title", ".missing .rv-item"}
+    for profile in shipped_profiles().values():
+        specs.update(profile.detect, profile.review_block, profile.next_page, profile.product_links)
+        for values in profile.product.values():
+            specs.update(values)
+    answered = 0
+    for body in pages:
+        root = parse_html(_page(body), URL).root
+        page = PageElements(root)
+        for spec in sorted(specs):
+            found = page.select(spec)
+            if found is not None:
+                answered += 1
+                assert found == _compiled(spec)(root), (spec, body[:40])
+            assert _select_one(root, [spec], page=page) == _select_one(root, [spec]), spec
+    assert answered > 3 * len(pages)
+    assert PageElements(root).select("div > p") is None and PageElements(root).select("[data-x='y z']") is None
