@@ -116,6 +116,25 @@ def _type_names(raw: str) -> frozenset[str]:
     return frozenset([_SCHEMA_PREFIX.sub("", raw)])
 
 
+def _kinds(node: dict) -> tuple[bool, bool]:
+    """``(is a product, is a review)``: each node of a page is asked both, the common
+    single type name answered from a table."""
+    raw = node.get("@type") or node.get("type") or []
+    if isinstance(raw, str):
+        kinds = _KINDS_BY_NAME.get(raw)
+        if kinds is None:
+            names = _type_names(raw)
+            kinds = _KINDS_BY_NAME[raw] = (not names.isdisjoint(PRODUCT_TYPES), not names.isdisjoint(REVIEW_TYPES))
+            if len(_KINDS_BY_NAME) > 512:  # type names come from pages: keep the table small
+                _KINDS_BY_NAME.clear()
+        return kinds
+    names = _types(node)
+    return not names.isdisjoint(PRODUCT_TYPES), not names.isdisjoint(REVIEW_TYPES)
+
+
+_KINDS_BY_NAME: dict[str, tuple[bool, bool]] = {}
+
+
 def _as_list(value: Any) -> list:
     if value is None:
         return []
@@ -345,6 +364,8 @@ def _own_properties(item) -> list:
 _ITEM_SCOPES = etree.XPath("descendant-or-self::*[@itemscope]")
 _HTML5_SPACE = " \t\n\r\x0c"  # w3lib's strip_html5_whitespace
 _MEDIA_TAGS = frozenset(("audio", "embed", "iframe", "img", "source", "track", "video"))
+# Tags whose microdata value is an attribute (meta content, a href, img src, time datetime...).
+_VALUE_TAGS = _MEDIA_TAGS | {"meta", "a", "area", "link", "object", "data", "meter", "time"}
 
 
 def _microdata(root, url: str) -> list[dict]:
@@ -457,23 +478,25 @@ def _microdata_value(node, seen: set, base_url: str, force: bool = False, contex
         anchor = _anchor_url(attrib.get("href") or "", base_url)
         if anchor is not None:
             return anchor
-    if tag == "meta":
+    if tag not in _VALUE_TAGS:  # span, p, div, h3...: one test instead of one per tag below
+        pass
+    elif tag == "meta":
         return attrib.get("content", "")
-    if tag in _MEDIA_TAGS:
+    elif tag in _MEDIA_TAGS:
         return urljoin(base_url, attrib.get("src", "").strip(_HTML5_SPACE))
-    if tag in ("a", "area", "link"):
+    elif tag in ("a", "area", "link"):
         return urljoin(base_url, attrib.get("href", "").strip(_HTML5_SPACE))
-    if tag == "object":
+    elif tag == "object":
         return urljoin(base_url, attrib.get("data", "").strip(_HTML5_SPACE))
-    if tag in ("data", "meter"):
+    elif tag in ("data", "meter"):
         return attrib.get("value", "")
-    if tag == "time":
+    elif tag == "time":
         return attrib.get("datetime", "")
     content = attrib.get("content")
     if content:  # not in the microdata spec, but in schema.org's examples
         return content
     itemprop = attrib.get("itemprop")
-    if itemprop and (itemprop.endswith("-input") or itemprop.endswith("-output")):
+    if itemprop and itemprop.endswith(("-input", "-output")):
         result: dict[str, Any] = {}  # https://schema.org/docs/actions.html#part-4
         if "required" in attrib:
             result["valueRequired"] = True
@@ -667,7 +690,7 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
 
     # Products first (nested review lists belong to them), then free-standing reviews.
     for inner in free:
-        if _types(inner) & PRODUCT_TYPES:
+        if _kinds(inner)[0]:
             owner = add_product(inner)
             for key in ("review", "reviews"):
                 for review in _as_list(inner.get(key)):
@@ -675,7 +698,7 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
                     if isinstance(review, dict):
                         add_review(review, owner)
     for inner in everything:
-        if not (_types(inner) & REVIEW_TYPES) or id(inner) in seen_reviews:
+        if not _kinds(inner)[1] or id(inner) in seen_reviews:
             continue
         target = resolve(inner.get("itemReviewed"))
         owner = None
@@ -748,7 +771,7 @@ def element_text(element) -> str:
     </p> become spaces; a leaf element with plain text is read directly, to the same result."""
     text = element.text
     if not len(element) and (text is None or not ("<" in text or ">" in text or "&" in text)) \
-            and not any(">" in value for value in element.attrib.values()):
+            and ">" not in "".join(element.values()):  # one ">" in any attribute value
         return " ".join(text.split()) if text else ""
     return clean_text(lxml.html.tostring(element, encoding="unicode", with_tail=False))
 
@@ -864,7 +887,7 @@ def _page_plan(spec: str):
 
 
 class PageElements:
-    """A whole page's elements by class name and by tag, for a profile's page-wide selectors.
+    """A page's (or one review block's) elements by class name and by tag, for a profile's selectors.
 
     libxml2 tests a ``//*[class test]`` predicate at every element of the page (~0.5 us each,
     ~70 us a selector on a small page); a profile asks for half a dozen such selectors a page
@@ -908,10 +931,19 @@ class PageElements:
         else:
             candidates = self._elements
         if ancestor is not None:
-            candidates = [entry for entry in candidates
-                          if any(_select_in_block([(up, up.tag, _tokens(up.get("class")))], ancestor)
-                                 for up in entry[0].iterancestors())]
+            candidates = [entry for entry in candidates if self._below(entry[0], ancestor)]
         return _select_in_block(candidates, simple)
+
+    def _below(self, element, ancestor) -> bool:
+        """Whether an element above ``element``, up to the root, matches ``ancestor``."""
+        if element is self.root:
+            return False
+        for up in element.iterancestors():
+            if _select_in_block([(up, up.tag, _tokens(up.get("class")))], ancestor):
+                return True
+            if up is self.root:  # the selection is scoped to the root (a page or one review block)
+                return False
+        return False
 
 
 def _select_one(scope, specs: Iterable[str], elements: list | None = None,
@@ -1035,8 +1067,8 @@ def _profile_reviews(sel: Selector, profile: SiteProfile, selected: dict | None 
     if blocks is None:  # not already selected by the profile's detection
         blocks = _select_all(sel.root, profile.review_block, page)
     for block in blocks:
-        elements = block_elements(block)  # walked once, read for every field
-        get = lambda name: (_select_one(block, profile.review[name], elements)
+        filed = PageElements(block)  # walked once, read for every field
+        get = lambda name: (_select_one(block, profile.review[name], page=filed)
                             if name in profile.review else None)
         raw_rating = get("rating")
         if raw_rating is not None:
@@ -1064,6 +1096,10 @@ def _profile_reviews(sel: Selector, profile: SiteProfile, selected: dict | None 
 
 # --- links ----------------------------------------------------------------------------------
 
+_REL_LINKS = (etree.XPath("descendant-or-self::link[@rel and @href]"),
+              etree.XPath("descendant-or-self::a[@rel and @href]"))
+
+
 def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: str | None = None,
               page: PageElements | None = None) -> str | None:
     # Words the page must contain for a search to find anything (a page that does not say
@@ -1075,9 +1111,9 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
     if profile and profile.next_page:
         candidates.append(_select_one(sel.root, profile.next_page, page=page))
     if may_contain("next"):
-        for tag in ("link", "a"):  # the first <link rel=next href>, then the first <a ...>
-            found = next((e.get("href") for e in sel.root.iter(tag)
-                          if e.get("href") is not None and "next" in _tokens(e.get("rel"))), None)
+        for rel_links in _REL_LINKS:  # the first <link rel=next href>, then the first <a ...>
+            # libxml2 keeps only the elements with both attributes (a few of the page's links).
+            found = next((e.get("href") for e in rel_links(sel.root) if "next" in _tokens(e.get("rel"))), None)
             if found is not None:
                 candidates.append(found)
     for href in candidates:

@@ -580,12 +580,13 @@ def test_page_wide_selectors_read_from_the_index_agree_with_xpath():
               '<a class="next rv-next" href="?page=2">Next</a><a class="next" href="?page=3">More</a>'
               '<i data-x="y z" data-hook="review">quoted</i><h1 class="pd-title">T<br>x</h1>')
     pages = [RV_LIST, DATA_HOOK, REVIEW_TABLE, REVIEW_CARDS, tricky]
-    specs = {".rv-list .rv-item", ".rv-item", "p.rv-item", "div .rv-item", ".rv-list b", ".a.rv-list .x",
+    specs = {".rv-list .rv-item", ".rv-item", "p.rv-item", "div .rv-item", ".rv-list b", ".a.rv-list .x", ".rv-item b",
+             "td.text .body", "[data-hook=review-star-rating] span", ".rv-item::text", "i::attr(data-hook)",
              "a.next::attr(href)", ".next::text", "[data-x='y z']", "[data-x]", "[data-hook=review]",
              "div > p", "p:last-child", ".rv-list, .rv-item", "b", "h1.pd-title", ".missing .rv-item"}
     for profile in shipped_profiles().values():
         specs.update(profile.detect, profile.review_block, profile.next_page, profile.product_links)
-        for values in profile.product.values():
+        for values in [*profile.product.values(), *profile.review.values()]:
             specs.update(values)
     answered = 0
     for body in pages:
@@ -597,5 +598,18 @@ def test_page_wide_selectors_read_from_the_index_agree_with_xpath():
                 answered += 1
                 assert found == _compiled(spec)(root), (spec, body[:40])
             assert _select_one(root, [spec], page=page) == _select_one(root, [spec]), spec
+        # The same inside each element of the page (review blocks): an ancestor outside the
+        # block does not count, as with the XPath evaluated from the block.
+        for block in root.iter():
+            if not isinstance(block.tag, str):
+                continue
+            filed = PageElements(block)
+            for spec in sorted(specs):
+                found = filed.select(spec)
+                if found is not None:
+                    answered += 1
+                    assert found == _compiled(spec)(block), (spec, block.tag, body[:40])
     assert answered > 3 * len(pages)
     assert PageElements(root).select("div > p") is None and PageElements(root).select("[data-x='y z']") is None
+    inner = parse_html(_page(tricky), URL).root.xpath("//span[@class='rv-item']")[0]
+    assert PageElements(inner).select(".rv-list b") == [] and PageElements(inner).select(".rv-item b") == inner.xpath("b")
