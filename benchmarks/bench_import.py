@@ -5,7 +5,8 @@ Run::
     .venv/bin/python -m benchmarks.bench_import --rows 1000000
 
 It writes a CSV of project-written, templated reviews (about 2% of them repeated, as exports
-that overlap do), then in the same run times
+that overlap do; ``--messy 0.5`` gives half of them export markup such as ``<br />`` and
+``&#34;``), then in the same run times
 
 * DuckDB alone: ``CREATE TABLE t AS SELECT * FROM read_csv(FILE)`` into a fresh file, and
 * our import: :func:`crawler.importer.import_files` into a fresh store (column mapping, rating
@@ -45,8 +46,18 @@ _TITLES = ["Great value", "Does the job", "Not bad", "Could be better", "Love it
            "Disappointed", "Solid choice", "Mixed feelings"]
 
 
-def write_reviews_csv(path: Path, rows: int, seed: int = 0) -> Path:
-    """Write ``rows`` generic-layout reviews (product_id,rating,title,body,date,author) to ``path``.
+def _mess_up(body: str, rng: random.Random) -> str:
+    """The body as marketplace exports often carry it: line breaks as <br /> tags or new lines,
+    quotes and ampersands as entities, curly apostrophes, doubled spaces."""
+    body = body.replace(". ", rng.choice([".<br /><br />", ".\n", ".  ", ". <br/>"]), 2)
+    body = body.replace("it is", rng.choice(["it&#39;s", "it\u2019s", "it is"]))
+    body = body.replace(" and ", rng.choice([" &amp; ", " and ", " & "]), 1)
+    return body if rng.random() < 0.5 else f"&#34;{body}&#34;"
+
+
+def write_reviews_csv(path: Path, rows: int, seed: int = 0, messy: float = 0.0) -> Path:
+    """Write ``rows`` generic-layout reviews (product_id,rating,title,body,date,author) to ``path``;
+    a ``messy`` share of the English bodies carries export markup (:func:`_mess_up`).
 
     >>> write_reviews_csv(Path("/tmp/r.csv"), 10)  # doctest: +SKIP
     """
@@ -68,6 +79,8 @@ def write_reviews_csv(path: Path, rows: int, seed: int = 0) -> Path:
                          f"Also {rng.choice(_PRAISE)} and {rng.choice(_PRAISE)}.",
                          rng.choice(_WISHES), f"Order {n}."]
                 body = " ".join(p for p in parts if p)
+                if messy and rng.random() < messy:
+                    body = _mess_up(body, rng)
             row = [rng.choice(products), str(rating), rng.choice(_TITLES), body,
                    f"20{rng.randint(15, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                    f"{rng.choice(_NAMES)}{rng.randint(1, 9999)}"]
@@ -143,6 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", metavar="DIR", help="write the files here and keep them")
     parser.add_argument("--csv", metavar="FILE", help="time this CSV (generic layout) instead of writing one")
     parser.add_argument("--repeat", type=int, default=1, help="time each side this many times, keep the best")
+    parser.add_argument("--messy", type=float, default=0.0, metavar="SHARE",
+                        help="give this share of the bodies export markup (<br />, &#34;, new lines)")
     args = parser.parse_args(argv)
 
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -153,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             csv_path = workdir / "reviews.csv"
             started = time.perf_counter()
-            write_reviews_csv(csv_path, args.rows)
+            write_reviews_csv(csv_path, args.rows, messy=args.messy)
             print(f"wrote {args.rows:,} reviews ({csv_path.stat().st_size / 1e6:.0f} MB) "
                   f"in {time.perf_counter() - started:.1f}s")
         print(f"file: {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB); cpus: {os.cpu_count()}")

@@ -7,19 +7,21 @@ The work is set-based in DuckDB, with Python only for what SQL cannot do exactly
 3. ratings, dates and variants are normalised once per *distinct* value with
    :mod:`crawler.normalize` (ISO dates and unix times are read in SQL), then joined back;
 4. one SQL pass (``ready``) gives every row its final fields and finds the exceptions: rejected
-   rows (with their reason), unreadable dates, texts that are not plain single-spaced text
-   (HTML, odd whitespace, characters outside :mod:`crawler.sql_text`'s safe set: Python cleans
-   them and computes their ids with the store's own functions) and texts not recognisably
-   English. For the plain rows the same pass computes the review id and content hash in SQL
-   with the store's SHA-1 definitions (:func:`data.store.review_id`: for ASCII and the safe
-   characters NFKC changes nothing and DuckDB's lower() is Python's);
+   rows (with their reason), unreadable dates, texts SQL cannot clean exactly as
+   :func:`crawler.normalize.clean_text` does (:mod:`crawler.sql_text`: SQL takes plain text,
+   common tags and entities and odd whitespace, in ASCII and a tested set of safe characters;
+   Python cleans the others and computes their ids with the store's own functions) and texts
+   not recognisably English. For the SQL rows the same pass computes the review id and content
+   hash with the store's SHA-1 definitions (:func:`data.store.review_id`: for ASCII and the
+   safe characters NFKC changes nothing and DuckDB's lower() is Python's);
 5. the first row of each review id is kept (the same review twice in one file is stored once);
 6. the rows go to the store in batches, each one short write (the store file is attached only
    while the batch is written), skipping ids already stored (an anti-join: ``reviews`` has no
    key since migration 004), with the counts added to the import's ``collect_runs`` row.
 
-Language: py3langid costs ~0.1 ms a text, too slow for a million rows. A plain-ASCII text with
-one of a few very common English words is taken as English in SQL; the others get
+Language: py3langid costs ~0.1 ms a text, too slow for a million rows. A text without letters
+outside ASCII (curly quotes and emoji are fine) with one of a few very common English words is
+taken as English in SQL; the others get
 :func:`crawler.normalize.quick_language` (a vote of function words) and, when that is unsure,
 :func:`crawler.normalize.detect_language`, once per distinct text.
 
@@ -45,7 +47,8 @@ import duckdb
 
 from crawler.import_columns import MappingError, find_columns
 from crawler.import_readers import UnreadableFile, exact_line_numbers, read_into
-from crawler.sql_text import SAFE_TEXT_SQL
+from crawler.sql_text import (SAFE_TEXT_SQL, entities_known_sql, plain_sql, tags_ascii_sql, unescape_sql,
+                               untag_sql)
 from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating,
                                parse_date, quick_language, rating_scale_for)
 from data import store
@@ -55,14 +58,20 @@ __all__ = ["ImportSummary", "import_files", "UnreadableFile", "MappingError"]
 DEFAULT_BATCH = 500_000
 _EXAMPLES = 5
 
-# Plain-ASCII English: one of these words is enough (none is a common word in another language
+# English: one of these words is enough in a text without non-ASCII letters (none is a common word in another language
 # written without accents; "was", "is", "product" are left out for German and Dutch).
 # Kept identical in SQL (RE2) and Python (re) so both paths agree.
 _ENGLISH_WORDS = ("the|and|this|with|but|you|would|they|have|very|great|love|works|"
                   "quality|price|bought|recommend|does|doesn't|don't|it's|i'm|just")
 _ENGLISH_RE = re.compile(rf"\b(?:{_ENGLISH_WORDS})\b", re.I | re.A)
 _ENGLISH_SQL = rf"(?i)\b(?:{_ENGLISH_WORDS})\b".replace("'", "''")
-_NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f]")
+# A letter outside ASCII (é, ж): then the word rule does not decide. RE2's \p{L} and Python's
+# isalpha() agree on every character SQL takes (tests/test_sql_text.py).
+_NON_ASCII_LETTER_SQL = "[^\\x00-\\x7f\\P{L}]"
+# SQL: the body is English by the word rule (CASE: the letter check only for non-ASCII texts).
+_ENGLISH_BODY_SQL = (f"(CASE WHEN strlen(body) = length(body) THEN true "
+                     f"ELSE NOT regexp_matches(body, '{_NON_ASCII_LETTER_SQL}') END "
+                     f"AND coalesce(regexp_matches(body, '{_ENGLISH_SQL}'), false))")
 
 
 @dataclass
@@ -212,6 +221,8 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
     mem.execute("DROP VIEW staged").fetchall()
     mem.execute("DROP TABLE raw").fetchall()
     _step("row checks, review ids and content hashes")
+    _clean_in_sql(mem)
+    _step("markup cleaned in SQL")
     _redo_in_python(mem)
     _step("python rows and languages")
     _find_duplicates(mem)
@@ -387,20 +398,13 @@ def _normalise_variants(mem, has_variant: bool) -> None:
 
 
 def _needs_python(columns: list[str]) -> str:
-    """SQL: one of these texts is not single-spaced text without markup in ASCII and the
-    characters SQL takes exactly as Python does (:mod:`crawler.sql_text`), so Python must clean
-    it (and compute its id: NFKC and Unicode case rules are Python's)."""
+    """SQL: one of these texts is not already clean text that SQL can hash exactly as Python
+    does (:func:`crawler.sql_text.plain_sql` of the texts joined, and no edge spaces): the row
+    is cleaned by :func:`_clean_in_sql` where SQL can, else by Python."""
+    joined = "concat_ws('|', " + ", ".join(columns) + ")"
     edges = " OR ".join(f"starts_with(coalesce({c}, ''), ' ') OR ends_with(coalesce({c}, ''), ' ')"
                         for c in columns)
-    # One string with every field, separated by a character none of the checks looks for.
-    c = "concat_ws('|', " + ", ".join(columns) + ")"
-    controls = " OR ".join(f"contains({c}, chr({n}))" for n in (9, 10, 11, 12, 13, 28, 29, 30, 31))
-    # The character check runs only on texts that are not plain ASCII (CASE, not AND: DuckDB
-    # evaluates both sides of an AND for every row).
-    unsafe = (f"(CASE WHEN strlen({c}) = length({c}) THEN false "
-              f"ELSE NOT regexp_full_match({c}, '{SAFE_TEXT_SQL}') END)")
-    return (f"({unsafe} OR contains({c}, '<') OR contains({c}, '&') "
-            f"OR contains({c}, '  ') OR {edges} OR {controls})")
+    return f"(NOT {plain_sql(joined)} OR {edges})"
 
 
 _HELPFUL_SQL = """CASE WHEN s.helpful_raw IS NULL THEN NULL
@@ -425,8 +429,9 @@ def _prepare(mem, fields: set[str]) -> None:
     """``ready``: one pass over the file's rows that gives each row its final fields, and, when
     SQL can take the row as it is, its review id, content hash and language.
 
-    py: text Python must clean (and identify); reject: why the row is refused (the raw texts'
-    view of it: Python decides again for py rows); date_unparsed; needs_lang: a good plain row
+    py: a text is not clean as it stands (:func:`_clean_in_sql` cleans and identifies the row where
+    SQL can, Python the others); reject: why the row is refused (the raw texts' view of it,
+    decided again for py rows); date_unparsed; needs_lang: a good plain row
     not recognisably English, for the language detector. review_id is set exactly for the good
     plain rows, so ``review_id IS NOT NULL`` picks them. ``fields``: the fields the file has
     (the others are NULL without per-row work).
@@ -442,9 +447,7 @@ def _prepare(mem, fields: set[str]) -> None:
                product_id, url, author, rating, rating_original, rating_scale, title, body,
                published_at, helpful_votes, verified, variant,
                CASE WHEN {good} THEN {_CONTENT_HASH_SQL} END AS content_hash,
-               CASE WHEN {good} THEN NOT (strlen(body) = length(body)
-                                          AND coalesce(regexp_matches(body, '{_ENGLISH_SQL}'), false))
-                    ELSE false END AS needs_lang,
+               CASE WHEN {good} THEN NOT {_ENGLISH_BODY_SQL} ELSE false END AS needs_lang,
                CASE WHEN {good} AND NOT needs_lang THEN 'en' END AS language,
                product_title, brand, category
         FROM (
@@ -473,11 +476,57 @@ def _prepare(mem, fields: set[str]) -> None:
         """).fetchall()
 
 
+_TEXTS = ("product_id", "author", "title", "body")
+
+
+def _clean_in_sql(mem) -> None:
+    """``py_rows`` (created here) gets the ``py`` rows whose texts SQL cleans exactly as
+    :func:`crawler.normalize.clean_text` would (common tags and entities, odd whitespace:
+    :mod:`crawler.sql_text`), cleaned and identified in SQL: reject, review id, content hash,
+    and language 'en' or ``lang_pending`` for the detector. The other py rows are Python's.
+
+    In materialised steps, so that each text is untagged and cleaned once: the texts that are
+    plain already pass through each step as they are."""
+    untagged = ", ".join(f"{plain_sql(f)} AS plain_{f}, "
+                         f"CASE WHEN plain_{f} THEN {f} ELSE {untag_sql(f)} END AS {f}, "
+                         f"CASE WHEN plain_{f} THEN true ELSE {tags_ascii_sql(f)} END AS ok_{f}"
+                         for f in _TEXTS)
+    mem.execute(f"""
+        CREATE OR REPLACE TEMP TABLE messy AS
+        SELECT _n, _line, rating_problem, published_at, relative, {untagged}
+        FROM ready WHERE py""").fetchall()
+    cleaned = ", ".join(f"CASE WHEN plain_{f} THEN {f} ELSE {unescape_sql(f)} END AS {f}, "
+                        f"CASE WHEN plain_{f} THEN true ELSE ok_{f} AND {entities_known_sql(f)} END AS ok_{f}"
+                        for f in _TEXTS)
+    mem.execute(f"""
+        CREATE OR REPLACE TEMP TABLE messy AS
+        SELECT _n, _line, rating_problem, published_at, relative, {cleaned}
+        FROM messy WHERE {" AND ".join(f"ok_{f}" for f in _TEXTS)}""").fetchall()
+    ok = " AND ".join(f"ok_{f} AND regexp_full_match({f}, '{SAFE_TEXT_SQL}')" for f in _TEXTS)
+    good = "reject IS NULL"
+    english = _ENGLISH_BODY_SQL
+    mem.execute(f"""
+        CREATE OR REPLACE TEMP TABLE py_rows AS
+        SELECT _n, _line, product_id, author, title, body,
+               CASE WHEN {good} THEN {_REVIEW_ID_SQL} END AS review_id,
+               CASE WHEN {good} THEN {_CONTENT_HASH_SQL} END AS content_hash,
+               CASE WHEN {good} AND {english} THEN 'en' END AS language,
+               reject, {good} AND NOT ({english}) AS lang_pending
+        FROM (SELECT _n, _line, published_at, relative, product_id, nullif(author, '') AS author,
+                     nullif(title, '') AS title, body,
+                     CASE WHEN body = '' THEN 'no review text' WHEN product_id = '' THEN 'no product id'
+                          ELSE rating_problem END AS reject
+              FROM messy WHERE {ok})""").fetchall()
+    mem.execute("DROP TABLE messy").fetchall()
+
+
 def _redo_in_python(mem) -> None:
-    """Clean, identify and reject the ``py`` rows with the store's own functions (``py_rows``),
-    and find the language of plain texts SQL did not take for English (``lang_map``)."""
+    """Clean, identify and reject the ``py`` rows SQL could not take (:func:`_clean_in_sql`)
+    with the store's own functions (added to ``py_rows``), and find the language of the texts
+    SQL did not take for English (``lang_map`` for plain rows; ``py_rows.language``)."""
     todo = mem.execute("SELECT _n, _line, product_id, author, title, body, published_at, relative, "
-                       "rating_problem FROM ready WHERE py ORDER BY _n").fetchall()
+                       "rating_problem FROM ready WHERE py AND _n NOT IN (SELECT _n FROM py_rows) "
+                       "ORDER BY _n").fetchall()
     fixed = []
     for n, line, product_id, author, title, body, day, relative, rating_problem in todo:
         product_id, author, title, body = (clean_text(product_id), clean_text(author) or None,
@@ -488,25 +537,30 @@ def _redo_in_python(mem) -> None:
                       None if reject else store.review_id(
                           product_id, author, day.isoformat() if day and not relative else None, body),
                       None if reject else store.content_hash(title, body),
-                      None if reject else _language(body), reject))
-    mem.execute("CREATE OR REPLACE TEMP TABLE py_rows (_n BIGINT, _line BIGINT, product_id VARCHAR, "
-                "author VARCHAR, title VARCHAR, body VARCHAR, review_id VARCHAR, content_hash VARCHAR, "
-                "language VARCHAR, reject VARCHAR)").fetchall()
+                      None if reject else _language(body), reject, False))
     _insert_rows(mem, "py_rows", ["_n", "_line", "product_id", "author", "title", "body",
-                                  "review_id", "content_hash", "language", "reject"], fixed)
-    candidates = mem.execute("SELECT _n, body FROM ready WHERE needs_lang").fetchall()
+                                  "review_id", "content_hash", "language", "reject", "lang_pending"], fixed)
     by_text: dict[str, str | None] = {}
-    languages = []
-    for n, body in candidates:
-        if body not in by_text:
-            by_text[body] = _language(body)
-        languages.append((n, by_text[body]))
+
+    def languages(query: str) -> list[tuple[int, str | None]]:
+        found = []
+        for n, body in mem.execute(query).fetchall():
+            if body not in by_text:
+                by_text[body] = _language(body)
+            found.append((n, by_text[body]))
+        return found
+    pending = languages("SELECT _n, body FROM py_rows WHERE lang_pending")
+    if pending:
+        mem.execute("UPDATE py_rows SET language = found.lang FROM "
+                    "(SELECT unnest($n::BIGINT[]) AS _n, unnest($lang::VARCHAR[]) AS lang) AS found "
+                    "WHERE py_rows._n = found._n",
+                    {"n": [n for n, _ in pending], "lang": [lang for _, lang in pending]}).fetchall()
     mem.execute("CREATE OR REPLACE TEMP TABLE lang_map (_n BIGINT, lang VARCHAR)").fetchall()
-    _insert_rows(mem, "lang_map", ["_n", "lang"], languages)
+    _insert_rows(mem, "lang_map", ["_n", "lang"], languages("SELECT _n, body FROM ready WHERE needs_lang"))
 
 
 def _language(text: str) -> str | None:
-    if not _NON_ASCII_LETTER.search(text) and _ENGLISH_RE.search(text):
+    if _ENGLISH_RE.search(text) and (text.isascii() or not any(c.isalpha() for c in text if c > "\x7f")):
         return "en"  # the same rule the SQL path applies
     return quick_language(text) or detect_language(text[:1000])
 

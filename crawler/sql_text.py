@@ -97,3 +97,87 @@ def safe_ranges(duckdb_lower) -> tuple[tuple[int, int], ...]:
         else:
             ranges.append([point, point])
     return tuple((a, b) for a, b in ranges)
+
+
+# --- cleaning in SQL ------------------------------------------------------------------------
+# crawler.normalize.clean_text in SQL, for texts where the two agree exactly: <br>/<p>/<div>/<li>
+# tags become a space and other tags go (their insides ASCII: case folding and \b are then the
+# same in RE2 and Python), the entities below are unescaped (a text with any other "&" goes to
+# Python), whitespace collapses, and the result is plain text (SAFE_TEXT_SQL).
+
+# Python's str.split() whitespace within ASCII (RE2's \s lacks \v and \x1c-\x1f).
+_SPACE = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f ]"
+# The runs of whitespace that are not one space already (cheaper than replacing every space).
+_RUN_SQL = f"{_SPACE}{_SPACE}+|[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f]"
+_BREAK_SQL = f"(?i)<{_SPACE}*(?:br|/p|p|/div|div|/li|li)(?:[^A-Za-z0-9_>][^>]*)?>"
+_TAG_SQL = "<[^>]*>"
+_NON_ASCII_TAG_SQL = "<[^>]*[^\\x00-\\x7f][^>]*>"
+# What html.unescape gives for each; "&amp;" last, so "&amp;lt;" stays "&lt;" as in one pass.
+ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'), ("&#034;", '"'),
+            ("&apos;", "'"), ("&#39;", "'"), ("&#039;", "'"), ("&nbsp;", " "),
+            ("&rsquo;", "\u2019"), ("&#8217;", "\u2019"), ("&lsquo;", "\u2018"), ("&#8216;", "\u2018"),
+            ("&rdquo;", "\u201d"), ("&#8221;", "\u201d"), ("&ldquo;", "\u201c"), ("&#8220;", "\u201c"),
+            ("&ndash;", "\u2013"), ("&#8211;", "\u2013"), ("&mdash;", "\u2014"), ("&#8212;", "\u2014"),
+            ("&amp;", "&"))
+_ENTITY_SQL = "&(?:" + "|".join(name[1:-1] for name, _ in ENTITIES) + ");"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def plain_sql(value: str) -> str:
+    """SQL: ``value`` (a VARCHAR expression, NULL read as '') is already what clean_text gives and
+    safe to hash in SQL: no markup, single spaces, no edge spaces, only safe characters.
+    (CASE, not AND, keeps the character check to the texts that are not ASCII: DuckDB
+    evaluates both sides of an AND for every row.)"""
+    v = f"coalesce({value}, '')"
+    controls = " OR ".join(f"contains({v}, chr({n}))" for n in (9, 10, 11, 12, 13, 28, 29, 30, 31))
+    return (f"NOT (contains({v}, '<') OR contains({v}, '&') OR contains({v}, '  ') "
+            f"OR starts_with({v}, ' ') OR ends_with({v}, ' ') OR {controls} "
+            f"OR (CASE WHEN strlen({v}) = length({v}) THEN false "
+            f"ELSE NOT regexp_full_match({v}, '{SAFE_TEXT_SQL}') END))")
+
+
+def untag_sql(value: str) -> str:
+    """SQL: clean_text's first step: <br>, <p>, <div>, <li> tags become a space, other tags go."""
+    return f"regexp_replace(regexp_replace(coalesce({value}, ''), '{_BREAK_SQL}', ' ', 'g'), '{_TAG_SQL}', '', 'g')"
+
+
+def tags_ascii_sql(value: str) -> str:
+    """SQL: every tag of ``value`` is ASCII inside (then RE2 and Python find the same tags)."""
+    return f"NOT regexp_matches(coalesce({value}, ''), '{_NON_ASCII_TAG_SQL}')"
+
+
+def entities_known_sql(untagged: str) -> str:
+    """SQL: each "&" of an untagged text starts one of :data:`ENTITIES`, or is followed by
+    what html.unescape leaves alone (a space, tab, new line, form feed, "<", "&" or the end).
+    Any other "&" goes to Python: html.unescape reads "&notice" as "¬ice"."""
+    return f"NOT regexp_matches(regexp_replace({untagged}, '{_ENTITY_SQL}', '', 'g'), '&[^\\t\\n\\x0c <&]')"
+
+
+def unescape_sql(untagged: str) -> str:
+    """SQL: clean_text's last steps on an untagged text: :data:`ENTITIES` unescaped, whitespace
+    collapsed to single spaces, the ends trimmed."""
+    text = untagged
+    for name, character in ENTITIES:
+        text = f"replace({text}, {_literal(name)}, {_literal(character)})"
+    return f"trim(regexp_replace({text}, '{_RUN_SQL}', ' ', 'g'))"
+
+
+def clean_sql(value: str) -> str:
+    """SQL: clean_text(value) for the texts :func:`cleanable_sql` accepts (NULL gives '').
+
+    Example::
+
+        con.execute(f"SELECT {clean_sql('body')} FROM (SELECT 'Nice<br/>kettle &amp; lid' AS body)")
+        # -> 'Nice kettle & lid'
+    """
+    return unescape_sql(untag_sql(value))
+
+
+def cleanable_sql(value: str) -> str:
+    """SQL: :func:`clean_sql` gives exactly clean_text's result for ``value``, and that result is
+    safe to hash in SQL. (The importer computes the same in steps, each text once.)"""
+    return (f"({tags_ascii_sql(value)} AND {entities_known_sql(untag_sql(value))} "
+            f"AND regexp_full_match({clean_sql(value)}, '{SAFE_TEXT_SQL}'))")

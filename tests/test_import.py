@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.importer import import_files
+from crawler.normalize import clean_text
 from dashboard.cli import cli
 from data import store
 
@@ -283,29 +284,40 @@ def test_text_cleaning_language_and_non_ascii_ids(tmp_path, db_path):
     assert got["Jürgen"]["review_id"] == store.review_id("k1", "Jürgen", day, got["Jürgen"]["body"])
 
 
-def test_non_ascii_rows_get_the_stores_own_ids_in_sql_and_in_python(tmp_path, db_path):
-    # Safe characters (crawler.sql_text) are hashed in SQL, the others in Python: either way the
-    # ids, hashes and languages must be what the store's functions and the detector give.
+def test_messy_and_non_ascii_rows_get_the_stores_own_ids_in_sql_and_in_python(tmp_path, db_path):
+    # Markup, odd whitespace and safe characters (crawler.sql_text) are cleaned and hashed in
+    # SQL, the rest in Python: either way the texts, ids, hashes and languages must be what
+    # clean_text, the store's functions and the detector give.
     texts = [("Zoë", "“Great” kettle – boils in 2 min, worth the 30 €", "Top ✔"),
              ("André", "ÉNORME bouilloire, très bien faite et silencieuse 👍🏽", "Très bien"),
              ("Ира", "Отличный чайник, кипятит очень быстро ❤️", "Супер"),
-             ("Bo", "It’s fine… the lid sticks", "Meh"),            # ellipsis: Python
-             ("Kai", "ﬁne kettle, the café mug fits", "ﬁne"),      # ligature, combining accent
-             ("Lea", "ΟΔΟΣ kettle is GREAT", "ΣΑΣ")]                      # Greek sigma: Python
-    lines = "".join(f'k1,4,"{title}","{body}",2024-07-04,{author}\n' for author, body, title in texts)
-    import_files(db_path, [write(tmp_path / "intl.csv", GENERIC_HEADER + lines)], progress=False)
+             ("Max", "Great kettle.<br /><br />The lid is &#34;tight&#34;\r\nand it&#39;s  quiet", "<b>Nice</b>"),
+             ("Ned", "  Boils fast &amp; looks good\tin my kitchen  ", "Fine &amp; dandy"),
+             ("Ona", "Quiet kettle, the handle stays cool", "<br/>"),             # title only markup
+             ("Bo", "It\u2019s fine… the lid sticks", "Meh"),                 # ellipsis: Python
+             ("Kai", "ﬁne kettle, the cafe\u0301 mug fits", "ﬁne"),           # ligature, combining accent
+             ("Lea", "ΟΔΟΣ kettle is GREAT &copy; 2024", "ΣΑΣ")]               # Greek sigma, &copy;
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["product_id", "rating", "title", "body", "date", "author"])
+    writer.writerows(["k1", 4, title, body, "2024-07-04", author] for author, body, title in texts)
+    import_files(db_path, [write(tmp_path / "intl.csv", out.getvalue())], progress=False)
     got = {r["author"]: r for r in reviews(db_path)}
     assert set(got) == {author for author, _, _ in texts}
     for author, body, title in texts:
         row = got[author]
+        assert row["body"] == clean_text(body) and row["title"] == (clean_text(title) or None), author
         assert row["review_id"] == store.review_id("k1", author, "2024-07-04", row["body"]), author
         assert row["content_hash"] == store.content_hash(row["title"], row["body"]), author
+    assert got["Max"]["body"] == "Great kettle. The lid is \"tight\" and it's quiet"
     assert got["André"]["language"] == "fr" and got["Ира"]["language"] == "ru"
-    assert got["Zoë"]["language"] == "en"
+    assert got["Zoë"]["language"] == "en" and got["Max"]["language"] == "en"
+    assert got["Bo"]["language"] == "en"  # "It’s ... the": no letter outside ASCII, English words
     # The same reviews differently cased and spaced are the same reviews.
-    again = GENERIC_HEADER + 'k1,4,x,"ÉNORME  bouilloire, TRÈS bien faite et silencieuse 👍🏽",2024-07-04,andré\n'
+    again = GENERIC_HEADER + ('k1,4,x,"ÉNORME  bouilloire, TRÈS bien faite et silencieuse 👍🏽",2024-07-04,andré\n'
+                              'k1,4,x,"GREAT kettle. The lid is ""tight"" and it\'s quiet",2024-07-04,max\n')
     summary = import_files(db_path, [write(tmp_path / "again.csv", again)], progress=False)
-    assert (summary.imported, summary.duplicates) == (0, 1)
+    assert (summary.imported, summary.duplicates) == (0, 2)
 
 
 # --- the command ----------------------------------------------------------------------------

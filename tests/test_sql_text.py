@@ -35,3 +35,51 @@ def test_safe_ranges_are_what_this_python_and_duckdb_give(con):
 def test_safe_text_pattern(con, text, safe):
     assert con.execute("SELECT regexp_full_match($t, $p)", {"t": text, "p": SAFE_TEXT_SQL}
                        ).fetchall()[0][0] is safe
+
+
+# Fragments a review export's text fields are made of, awkward ones included.
+_PIECES = ["kettle", "Great", "ÉNORME", "naïve", "Чайник", "👍🏽", "❤️", "“quoted”", "it’s", "10 €",
+           "wait…", "ﬁne", "cafe\u0301", "ΟΔΟΣ", "<br>", "<br/>", "<BR />", "< br>", "<br\x0b>",
+           "<p>", "</p>", '<p class="x">', "<div>", "</li>", "<li>", "<b>", "</b>", "<pre>", "<bra>",
+           "<bré>", "<p é>", "<", ">", "a < b", "c > d", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;",
+           "&#039;", "&#34;", "&nbsp;", "&rsquo;", "&#8217;", "&mdash;", "&amp;lt;", "&copy;", "&ampx",
+           "AT&T", "&", "&#x27;", "&lt", "& ", "&&amp;", "&notice", "&amplifier", "&#", "&;", "&\t",
+           "&\x0c", "&<br>", " ", "  ", "\t", "\n", "\r\n", "\x0b", "\x1c", "\x1f",
+           "\xa0", "\u2003", "\x07", "|", "'", '"']
+
+
+def test_cleaning_in_sql_is_clean_text_wherever_it_is_taken(con):
+    import random
+
+    from crawler.normalize import clean_text
+    from crawler.sql_text import clean_sql, cleanable_sql, plain_sql
+
+    rng = random.Random(7)
+    texts = ["", "plain text", "Nice<br/>kettle &amp; lid"]
+    texts += ["".join(rng.choice(_PIECES) + rng.choice(["", " "]) for _ in range(rng.randint(1, 8)))
+              for _ in range(4000)]
+    rows = con.execute(f"""
+        SELECT t, {plain_sql('t')} AS plain, {cleanable_sql('t')} AS cleanable, {clean_sql('t')} AS cleaned
+        FROM (SELECT unnest($texts) AS t)""", {"texts": texts}).fetchall()
+    taken = 0
+    for text, plain, cleanable, cleaned in rows:
+        if plain:
+            assert clean_text(text) == text, repr(text)
+        if cleanable:
+            assert cleaned == clean_text(text), repr(text)
+            taken += 1
+    assert rows[2][2] and rows[2][3] == "Nice kettle & lid"
+    # The SQL path must take a good share of the messy texts, or it is not worth having.
+    assert taken > len(texts) * 0.2, taken
+
+
+def test_sql_and_python_agree_on_which_safe_characters_are_letters(con):
+    # The importer takes a text for English by its words only when it has no letter outside
+    # ASCII: RE2's \p{L} (SQL) and str.isalpha() (Python) must agree on every safe character.
+    from crawler.importer import _NON_ASCII_LETTER_SQL
+
+    chars = [chr(point) for first, last in SAFE_RANGES for point in range(first, last + 1)]
+    found = dict(con.execute(f"SELECT c, regexp_matches(c, '{_NON_ASCII_LETTER_SQL}') "
+                             f"FROM (SELECT unnest($c) AS c)", {"c": chars}).fetchall())
+    assert [c for c in chars if found[c] != c.isalpha()] == []
+    assert sum(found.values()) > 500  # the Latin and Cyrillic letters
