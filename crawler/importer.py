@@ -47,8 +47,8 @@ import duckdb
 
 from crawler.import_columns import MappingError, find_columns
 from crawler.import_readers import UnreadableFile, exact_line_numbers, read_into
-from crawler.sql_text import (SAFE_TEXT_SQL, entities_known_sql, plain_sql, tags_ascii_sql, unescape_sql,
-                               untag_sql)
+from crawler.sql_text import (SAFE_TEXT_SQL, collapsed_sql, entities_known_sql, plain_sql,
+                               tags_ascii_sql, unescape_sql, untag_sql)
 from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating,
                                parse_date, quick_language, rating_scale_for)
 from data import store
@@ -502,7 +502,8 @@ def _clean_in_sql(mem) -> None:
         CREATE OR REPLACE TEMP TABLE messy AS
         SELECT _n, _line, rating_problem, published_at, relative, {cleaned}
         FROM messy WHERE {" AND ".join(f"ok_{f}" for f in _TEXTS)}""").fetchall()
-    ok = " AND ".join(f"ok_{f} AND regexp_full_match({f}, '{SAFE_TEXT_SQL}')" for f in _TEXTS)
+    ok = " AND ".join(f"ok_{f} AND {collapsed_sql(f)} AND regexp_full_match({f}, '{SAFE_TEXT_SQL}')"
+                      for f in _TEXTS)
     good = "reject IS NULL"
     english = _ENGLISH_BODY_SQL
     mem.execute(f"""

@@ -107,8 +107,8 @@ def safe_ranges(duckdb_lower) -> tuple[tuple[int, int], ...]:
 
 # Python's str.split() whitespace within ASCII (RE2's \s lacks \v and \x1c-\x1f).
 _SPACE = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f ]"
-# The runs of whitespace that are not one space already (cheaper than replacing every space).
-_RUN_SQL = f"{_SPACE}{_SPACE}+|[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f]"
+# The same characters as codes, for replace(): every one becomes a space.
+_SPACE_CODES = (9, 10, 11, 12, 13, 28, 29, 30, 31)
 _BREAK_SQL = f"(?i)<{_SPACE}*(?:br|/p|p|/div|div|/li|li)(?:[^A-Za-z0-9_>][^>]*)?>"
 _TAG_SQL = "<[^>]*>"
 _NON_ASCII_TAG_SQL = "<[^>]*[^\\x00-\\x7f][^>]*>"
@@ -140,29 +140,47 @@ def plain_sql(value: str) -> str:
 
 
 def untag_sql(value: str) -> str:
-    """SQL: clean_text's first step: <br>, <p>, <div>, <li> tags become a space, other tags go."""
-    return f"regexp_replace(regexp_replace(coalesce({value}, ''), '{_BREAK_SQL}', ' ', 'g'), '{_TAG_SQL}', '', 'g')"
+    """SQL: clean_text's first step: <br>, <p>, <div>, <li> tags become a space, other tags go.
+    (Each step here runs only on the texts that hold what it looks for: a regex costs
+    microseconds a text, a ``contains`` nanoseconds.)"""
+    v = f"coalesce({value}, '')"
+    return (f"CASE WHEN contains({v}, '<') THEN regexp_replace(regexp_replace({v}, '{_BREAK_SQL}', ' ', 'g'), "
+            f"'{_TAG_SQL}', '', 'g') ELSE {v} END")
 
 
 def tags_ascii_sql(value: str) -> str:
     """SQL: every tag of ``value`` is ASCII inside (then RE2 and Python find the same tags)."""
-    return f"NOT regexp_matches(coalesce({value}, ''), '{_NON_ASCII_TAG_SQL}')"
+    v = f"coalesce({value}, '')"
+    return f"CASE WHEN contains({v}, '<') THEN NOT regexp_matches({v}, '{_NON_ASCII_TAG_SQL}') ELSE true END"
 
 
 def entities_known_sql(untagged: str) -> str:
     """SQL: each "&" of an untagged text starts one of :data:`ENTITIES`, or is followed by
     what html.unescape leaves alone (a space, tab, new line, form feed, "<", "&" or the end).
     Any other "&" goes to Python: html.unescape reads "&notice" as "¬ice"."""
-    return f"NOT regexp_matches(regexp_replace({untagged}, '{_ENTITY_SQL}', '', 'g'), '&[^\\t\\n\\x0c <&]')"
+    return (f"CASE WHEN contains({untagged}, '&') THEN NOT regexp_matches(regexp_replace({untagged}, "
+            f"'{_ENTITY_SQL}', '', 'g'), '&[^\\t\\n\\x0c <&]') ELSE true END")
 
 
 def unescape_sql(untagged: str) -> str:
     """SQL: clean_text's last steps on an untagged text: :data:`ENTITIES` unescaped, whitespace
-    collapsed to single spaces, the ends trimmed."""
+    collapsed to single spaces, the ends trimmed. Runs of up to 8 spaces collapse (plain
+    ``replace`` is much cheaper than a regex); a longer run is left double, which
+    :func:`collapsed_sql` reports, so the text goes to Python."""
     text = untagged
     for name, character in ENTITIES:
         text = f"replace({text}, {_literal(name)}, {_literal(character)})"
-    return f"trim(regexp_replace({text}, '{_RUN_SQL}', ' ', 'g'))"
+    text = f"CASE WHEN contains({untagged}, '&') THEN {text} ELSE {untagged} END"
+    for code in _SPACE_CODES:
+        text = f"replace({text}, chr({code}), ' ')"
+    for _ in range(3):
+        text = f"replace({text}, '  ', ' ')"
+    return f"trim({text})"
+
+
+def collapsed_sql(cleaned: str) -> str:
+    """SQL: a text from :func:`unescape_sql` has no run of spaces left."""
+    return f"NOT contains({cleaned}, '  ')"
 
 
 def clean_sql(value: str) -> str:
@@ -180,4 +198,4 @@ def cleanable_sql(value: str) -> str:
     """SQL: :func:`clean_sql` gives exactly clean_text's result for ``value``, and that result is
     safe to hash in SQL. (The importer computes the same in steps, each text once.)"""
     return (f"({tags_ascii_sql(value)} AND {entities_known_sql(untag_sql(value))} "
-            f"AND regexp_full_match({clean_sql(value)}, '{SAFE_TEXT_SQL}'))")
+            f"AND {collapsed_sql(clean_sql(value))} AND regexp_full_match({clean_sql(value)}, '{SAFE_TEXT_SQL}'))")
