@@ -1067,8 +1067,8 @@ def _profile_reviews(sel: Selector, profile: SiteProfile, selected: dict | None 
     if blocks is None:  # not already selected by the profile's detection
         blocks = _select_all(sel.root, profile.review_block, page)
     for block in blocks:
-        filed = PageElements(block)  # walked once, read for every field
-        get = lambda name: (_select_one(block, profile.review[name], page=filed)
+        elements = block_elements(block)  # walked once, read for every field
+        get = lambda name: (_select_one(block, profile.review[name], elements)
                             if name in profile.review else None)
         raw_rating = get("rating")
         if raw_rating is not None:
