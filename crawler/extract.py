@@ -1096,10 +1096,6 @@ def _profile_reviews(sel: Selector, profile: SiteProfile, selected: dict | None 
 
 # --- links ----------------------------------------------------------------------------------
 
-_REL_LINKS = (etree.XPath("descendant-or-self::link[@rel and @href]"),
-              etree.XPath("descendant-or-self::a[@rel and @href]"))
-
-
 def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: str | None = None,
               page: PageElements | None = None) -> str | None:
     # Words the page must contain for a search to find anything (a page that does not say
@@ -1111,9 +1107,9 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
     if profile and profile.next_page:
         candidates.append(_select_one(sel.root, profile.next_page, page=page))
     if may_contain("next"):
-        for rel_links in _REL_LINKS:  # the first <link rel=next href>, then the first <a ...>
-            # libxml2 keeps only the elements with both attributes (a few of the page's links).
-            found = next((e.get("href") for e in rel_links(sel.root) if "next" in _tokens(e.get("rel"))), None)
+        for tag in ("link", "a"):  # the first <link rel=next href>, then the first <a ...>
+            found = next((e.get("href") for e in sel.root.iter(tag)
+                          if e.get("href") is not None and "next" in _tokens(e.get("rel"))), None)
             if found is not None:
                 candidates.append(found)
     for href in candidates:
@@ -1126,8 +1122,9 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
         return None
     wanted = page_number_url(url, _page_of(url) + 1)
     wanted_parts = urlsplit(wanted)
-    for href in _compiled("xpath://a/@href")(sel.root):
-        if "page=" not in href:  # the next page's number can only come from the link itself
+    for link in sel.root.iter("a"):  # the links' hrefs in page order (as //a/@href, without XPath)
+        href = link.get("href")
+        if href is None or "page=" not in href:  # the next page's number can only come from the link itself
             continue
         target = urlsplit(urljoin(url, href.strip()))
         if (target.path == wanted_parts.path and _page_of(urlunsplit(target)) == _page_of(wanted)
