@@ -1186,10 +1186,23 @@ def _review_rating(value: Any, best: float | None, worst: float | None):
     return normalize_rating(value, best=best, worst=worst)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_review_dates(value: str) -> tuple[date | None, str | None]:
+    # parse_date reads "2024-07-04" without looking at `now` (the ISO form is tried first,
+    # and a text starting with a digit is never relative), so its answer holds for any page.
+    published = parse_date(value, now=_FAR_PAST)
+    return (published, published.isoformat()) if published is not None else (None, None)
+
+
 def _review_dates(value: Any, fetched_at: Any) -> tuple[date | None, str | None]:
     """``(the review's day, the day for its id)``: a relative date ("3 days ago") names
     another day tomorrow, so it stays out of the review's id (crawling the same review again
     later does not store it twice)."""
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # most pages' dates: cached
+        return _iso_review_dates(value)
     published = parse_date(value, now=fetched_at)
     if published is None:
         return None, None

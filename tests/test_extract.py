@@ -613,3 +613,18 @@ def test_page_wide_selectors_read_from_the_index_agree_with_xpath():
     assert PageElements(root).select("div > p") is None and PageElements(root).select("[data-x='y z']") is None
     inner = parse_html(_page(tricky), URL).root.xpath("//span[@class='rv-item']")[0]
     assert PageElements(inner).select(".rv-list b") == [] and PageElements(inner).select(".rv-item b") == inner.xpath("b")
+
+
+def test_iso_review_dates_are_read_once_for_every_page():
+    # ISO dates are cached across pages: parse_date must read them the same whatever the
+    # fetch time, and the id day is the day itself (relative dates are not cached).
+    from datetime import datetime
+
+    from crawler.extract import _review_dates
+    from crawler.normalize import parse_date
+
+    for value in ["2024-07-04", "2024-7-4", "2024-02-31", "1800-01-01", "2099-12-31"]:
+        for now in [datetime(2026, 1, 1), datetime(1995, 5, 5), None]:
+            day = parse_date(value, now=now)
+            assert _review_dates(value, now) == (day, day.isoformat() if day else None), (value, now)
+    assert _review_dates("3 days ago", datetime(2026, 1, 4)) == (parse_date("2026-01-01"), None)
