@@ -112,7 +112,8 @@ _SPACE_CODES = (9, 10, 11, 12, 13, 28, 29, 30, 31)
 _BREAK_SQL = f"(?i)<{_SPACE}*(?:br|/p|p|/div|div|/li|li)(?:[^A-Za-z0-9_>][^>]*)?>"
 _TAG_SQL = "<[^>]*>"
 _NON_ASCII_TAG_SQL = "<[^>]*[^\\x00-\\x7f][^>]*>"
-# What html.unescape gives for each; "&amp;" last, so "&amp;lt;" stays "&lt;" as in one pass.
+# What html.unescape gives for each ("&nbsp;": a no-break space, which clean_text's split()
+# makes a space anyway); "&amp;" last, so "&amp;lt;" stays "&lt;" as in one pass.
 ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'), ("&#034;", '"'),
             ("&apos;", "'"), ("&#39;", "'"), ("&#039;", "'"), ("&nbsp;", " "),
             ("&rsquo;", "\u2019"), ("&#8217;", "\u2019"), ("&lsquo;", "\u2018"), ("&#8216;", "\u2018"),
@@ -132,7 +133,7 @@ def plain_sql(value: str) -> str:
     (CASE, not AND, keeps the character check to the texts that are not ASCII: DuckDB
     evaluates both sides of an AND for every row.)"""
     v = f"coalesce({value}, '')"
-    controls = " OR ".join(f"contains({v}, chr({n}))" for n in (9, 10, 11, 12, 13, 28, 29, 30, 31))
+    controls = " OR ".join(f"contains({v}, chr({n}))" for n in _SPACE_CODES)
     return (f"NOT (contains({v}, '<') OR contains({v}, '&') OR contains({v}, '  ') "
             f"OR starts_with({v}, ' ') OR ends_with({v}, ' ') OR {controls} "
             f"OR (CASE WHEN strlen({v}) = length({v}) THEN false "
