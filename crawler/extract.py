@@ -394,8 +394,15 @@ def _uniform_microdata_item(node, seen: set, base_url: str, context_of, top: boo
     seen.add(node)
     properties: dict[str, list] = {}
     for prop in _own_properties(node):
-        value = _microdata_value(prop, seen, base_url, context_of=context_of)
-        for name in prop.get("itemprop").split():
+        itemprop = prop.get("itemprop")
+        # The common property (span, p, h3... with text), read here as _microdata_value
+        # would: no nested item, no value attribute of its tag, no content, not an action.
+        if (prop.tag not in _VALUE_TAGS and prop.get("itemscope") is None and not prop.get("content")
+                and not itemprop.endswith(("-input", "-output"))):
+            value = element_text(prop)
+        else:
+            value = _microdata_value(prop, seen, base_url, context_of=context_of)
+        for name in itemprop.split():
             if name in properties:
                 properties[name].append(value)
             else:
