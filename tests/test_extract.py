@@ -628,3 +628,20 @@ def test_iso_review_dates_are_read_once_for_every_page():
             day = parse_date(value, now=now)
             assert _review_dates(value, now) == (day, day.isoformat() if day else None), (value, now)
     assert _review_dates("3 days ago", datetime(2026, 1, 4)) == (parse_date("2026-01-01"), None)
+
+
+def test_language_words_of_ascii_text_without_apostrophes_split_in_c():
+    """quick_language splits lower-case ASCII text without apostrophes by translating every
+    byte but a-z to a space: the same words as the pattern, in the same order."""
+    import random
+
+    from crawler.normalize import _ASCII_WORD, _NOT_A_TO_Z, quick_language
+
+    rng = random.Random(3)
+    alphabet = "ab the and_-2 .,;:!?\"\t\n\x0b\x0c\x1c\x1f\x7f" + "xyzABT"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))).lower()
+        assert [w.decode() for w in text.encode().translate(_NOT_A_TO_Z).split()] == _ASCII_WORD.findall(text)
+    assert quick_language("The lid is loose and the handle gets hot, but it boils fast") == "en"
+    assert quick_language("THE-LID_IS 2loose AND the handle") == "en"
+    assert quick_language("de kan is niet goed en het deksel") == "nl"
