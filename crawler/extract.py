@@ -242,7 +242,8 @@ def _json_ld_blocks(sel: Selector, problems: Counter) -> list[Any]:
     for script in sel.root.iter("script"):
         if not _JSON_LD_TYPE.match(script.get("type") or ""):
             continue
-        raw = "".join(script.itertext())
+        # A script's text is its one text node (lxml gives children only to broken markup).
+        raw = (script.text or "") if not len(script) else "".join(script.itertext())
         raw = raw.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
         if not raw:
             continue
@@ -1305,7 +1306,7 @@ def parse_html(html_text: str, url: str) -> Selector:
 
 def _html_is_broken(sel: Selector, html_text: str) -> bool:
     # lxml repairs almost anything; a page with markup but no element in its body is broken.
-    if not html_text.strip():
+    if not html_text or html_text.isspace():  # as `not html_text.strip()`, without copying the page
         return True
     body = sel.root.find("body") if sel.root is not None else None
     return "<" in html_text and (body is None or len(body) == 0) and not sel.root.xpath("//script")
@@ -1329,7 +1330,8 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
     """
     problems: Counter = Counter()
     html_text = decode_page(html, encoding, problems) if isinstance(html, bytes) else html
-    html_text = html_text.replace("\x00", "")
+    if "\x00" in html_text:  # a scan, not a copy of every page
+        html_text = html_text.replace("\x00", "")
     try:
         sel = parse_html(html_text, url)
     except Exception:  # lxml gives up on some binary junk
