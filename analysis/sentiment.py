@@ -150,6 +150,37 @@ class SentimentModel:
         self.name = name
         self.version = version
         self.labels = labels  # our label for each output id
+        self.fitting_batch: int | None = None  # after the device ran out of memory: a batch that fits
+
+    def batch_rows(self, asked: int) -> int:
+        """The batch size to use: ``asked``, or less once a batch that size ran out of memory."""
+        return min(asked, self.fitting_batch) if self.fitting_batch else asked
+
+    def fitting(self, forward, batch: dict):
+        """``forward(batch)`` for a tokenized batch (padded tensors), split in halves and joined
+        again while the device runs out of memory; the size that fits is kept for the next
+        batches (:meth:`batch_rows`). One text that does not fit is a clear error.
+
+        Example::
+
+            logits = model.fitting(lambda b: classifier_logits(model.model, b), batch)
+        """
+        import torch
+
+        try:
+            return forward(batch)
+        except torch.OutOfMemoryError as exc:
+            rows = next(iter(batch.values())).shape[0]
+            if rows <= 1:
+                raise ModelError(f"one text of {next(iter(batch.values())).shape[1]} pieces does not fit in "
+                                 f"the memory of {self.device}: run the analysis with --device cpu") from exc
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            half = rows // 2
+            self.fitting_batch = min(self.fitting_batch or half, half)
+            first = self.fitting(forward, {k: v[:half] for k, v in batch.items()})
+            second = self.fitting(forward, {k: v[half:] for k, v in batch.items()})
+            return _joined(first, second)
 
     def predict(self, texts: Sequence[str], batch_size: int | None = None) -> list[tuple[str, float]]:
         """``(label, probability)`` per text, in input order.
@@ -181,13 +212,15 @@ class SentimentModel:
                 out[i] = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
         # Length-sorted batches pad less, so each batch costs what its texts need.
         todo.sort(key=lambda i: len(texts[i]))
+        start = 0
         with torch.inference_mode():
-            for start in range(0, len(todo), batch_size):
-                ids = todo[start:start + batch_size]
+            while start < len(todo):
+                ids = todo[start:start + self.batch_rows(batch_size)]
+                start += len(ids)
                 batch = self.tokenizer([texts[i][:_MAX_CHARS] for i in ids], padding=True, truncation=True,
                                        max_length=MAX_TOKENS, return_tensors="pt")
                 batch = {k: v.to(self.device) for k, v in batch.items() if k != "token_type_ids" or self._uses_types}
-                logits = classifier_logits(self.model, batch).float()
+                logits = self.fitting(lambda b: classifier_logits(self.model, b), batch).float()
                 probs = torch.softmax(logits, dim=-1).cpu().tolist()
                 for i, row in zip(ids, probs):
                     scores = {"negative": 0.0, "neutral": 0.0, "positive": 0.0}
@@ -199,6 +232,15 @@ class SentimentModel:
     @property
     def _uses_types(self) -> bool:
         return getattr(self.model.config, "type_vocab_size", 0) > 1
+
+
+def _joined(first, second):
+    """Two halves of a forward pass's output (logits, or logits and hidden states) as one."""
+    import torch
+
+    if isinstance(first, torch.Tensor):
+        return torch.cat([first, second])
+    return tuple(_joined(a, b) for a, b in zip(first, second))
 
 
 def load_sentiment(name_or_path: str | os.PathLike | None = None, device: str = "cpu") -> SentimentModel:

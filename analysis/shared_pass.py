@@ -101,9 +101,11 @@ class SharedPass(SentimentModel):
         windows: list[list] = [[] for _ in texts]
         probs: list[dict | None] = [None] * len(texts)
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        start = 0
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start:start + self.batch_size]
+            while start < len(order):
+                batch = order[start:start + self.batch_rows(self.batch_size)]
+                start += len(batch)
                 width = max(lengths[i] for i in batch)
                 ids = torch.full((len(batch), width), pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
@@ -111,7 +113,8 @@ class SharedPass(SentimentModel):
                     ids[k, :lengths[i]] = torch.tensor(enc["input_ids"][i])
                     mask[k, :lengths[i]] = 1
                 ids, mask = ids.to(self.device), mask.to(self.device)
-                logits, states = _forward(self.model, ids, mask)
+                logits, states = self.fitting(lambda b: _forward(self.model, b["input_ids"], b["attention_mask"]),
+                                              {"input_ids": ids, "attention_mask": mask})
                 feats = torch.cat([states[layer] for layer in FEATURE_LAYERS], -1).float().cpu().numpy()
                 rows = [k for k, i in enumerate(batch) if first[owners[i]] == i] if with_sentiment else []
                 if rows:

@@ -132,3 +132,55 @@ def test_sentence_sentiment_from_the_same_pass_joins_each_terms_polarity(shared,
         assert {t.polarity for t in extractor.extract(text, sentence_probs=[p])[0]} == {label}
     spans = [[(t.start, t.end) for t in found]]
     assert extractor.polarities(text, spans)[0] == [t.polarity for t in found]   # gold spans read the same way
+
+
+def test_out_of_memory_splits_the_batch_and_remembers_a_size_that_fits(sentiment, monkeypatch):
+    # A GPU that cannot take more than 3 texts at once (simulated: CI has no GPU): the same
+    # answers, in fewer texts per forward pass from then on; one text that cannot fit is an error.
+    import torch
+
+    from analysis import sentiment as sentiment_module
+    from analysis import shared_pass as shared_module
+    from analysis.models import ModelError
+    from analysis.shared_pass import SharedPass
+
+    expected_probs = sentiment.predict_proba(TEXTS)
+    fresh = SharedPass(sentiment)
+    expected_windows = fresh.read(TEXTS)[1]
+    real_forward, real_logits = shared_module._forward, sentiment_module.classifier_logits
+    widest = []
+
+    def small_forward(model, ids, mask):
+        widest.append(ids.shape[0])
+        if ids.shape[0] > 3:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return real_forward(model, ids, mask)
+
+    def small_logits(model, batch, with_hidden_states=False):
+        if batch["input_ids"].shape[0] > 3:
+            raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+        return real_logits(model, batch, with_hidden_states)
+
+    monkeypatch.setattr(shared_module, "_forward", small_forward)
+    monkeypatch.setattr(sentiment_module, "classifier_logits", small_logits)
+    small = SharedPass(sentiment, batch_size=16)
+    probs, windows = small.read(TEXTS)
+    assert small.fitting_batch is not None and small.fitting_batch <= 3
+    assert widest[0] > 3 and max(widest[-3:]) <= 3   # later batches start at the size that fits
+    for got, want in zip(probs, expected_probs):
+        assert got == pytest.approx(want, abs=1e-4)
+    for got, want in zip(windows, expected_windows):
+        assert [offsets for offsets, _ in got] == [offsets for offsets, _ in want]
+        for (_, a), (_, b) in zip(got, want):
+            np.testing.assert_allclose(a, b, atol=1e-4)
+    alone = sentiment_module.SentimentModel(sentiment.model, sentiment.tokenizer, "cpu", sentiment.name,
+                                            sentiment.version, sentiment.labels)
+    for got, want in zip(alone.predict_proba(TEXTS, batch_size=16), expected_probs):
+        assert got == pytest.approx(want, abs=1e-4)
+    assert alone.fitting_batch is not None and alone.fitting_batch <= 3
+
+    def no_room(model, ids, mask):
+        raise torch.OutOfMemoryError("CUDA out of memory (simulated)")
+    monkeypatch.setattr(shared_module, "_forward", no_room)
+    with pytest.raises(ModelError, match="--device cpu"):
+        SharedPass(sentiment).read(["One sentence that cannot fit."])
