@@ -200,9 +200,11 @@ def _from_epoch(number: float) -> date | None:
         return None
 
 
-def _months_back(day: date, months: int) -> date:
+def _months_back(day: date, months: int) -> date | None:
     month_index = day.year * 12 + (day.month - 1) - months
     year, month = divmod(month_index, 12)
+    if not 1 <= year <= 9999:
+        return None  # "3000 years ago": before the calendar begins
     for d in (day.day, 30, 29, 28):
         try:
             return date(year, month + 1, d)
@@ -212,6 +214,13 @@ def _months_back(day: date, months: int) -> date:
 
 
 def _relative(text: str, now: Any) -> date | None:
+    try:
+        return _relative_day(text, now)
+    except OverflowError:
+        return None  # "999999999 days ago": no such day
+
+
+def _relative_day(text: str, now: Any) -> date | None:
     match = _RELATIVE.match(text)
     if not match:
         return None

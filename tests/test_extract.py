@@ -24,6 +24,18 @@ def _ld(data) -> str:
 
 # --- JSON-LD --------------------------------------------------------------------------------
 
+def test_a_review_dated_beyond_the_calendar_keeps_its_page():
+    # "2000 years ago" is also read against 1999 (to tell relative dates): that leaves the
+    # calendar, which must give no day, not an exception that loses the page's reviews.
+    reviews = [{"@type": "Review", "author": "Ann", "datePublished": when, "reviewBody": f"Solid kettle {n}.",
+                "reviewRating": {"@type": "Rating", "ratingValue": 4}}
+               for n, when in enumerate(["2000 years ago", "999999999 days ago", "2024-07-04"])]
+    page = extract(_page(_ld({"@type": "Product", "name": "Kettle", "sku": "K1", "review": reviews})), URL,
+                   fetched_at=datetime(2024, 7, 4, 12))
+    assert [r["published_at"] for r in page.reviews] == [date(24, 7, 4), None, date(2024, 7, 4)]
+    assert page.problems == {"date_unreadable": 1}
+
+
 def test_json_ld_product_with_nested_reviews_scales_and_authors():
     data = {
         "@context": "https://schema.org", "@type": "Product", "name": "Kettle 2000", "sku": "K2000",

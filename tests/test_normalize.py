@@ -101,6 +101,12 @@ def test_unreadable_dates_are_none(value):
     assert parse_date(value) is None
 
 
+@pytest.mark.parametrize("value", ["3000 years ago", "999999999 days ago", "99999999999 seconds ago",
+                                   "99999 months ago"])
+def test_relative_dates_beyond_the_calendar_are_none_not_an_error(value):
+    assert parse_date(value, now=NOW) is None
+
+
 def test_other_languages_go_to_the_fallback_parser():
     assert parse_date("le 4 juillet 2024") == date(2024, 7, 4)
 
