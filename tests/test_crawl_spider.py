@@ -119,6 +119,20 @@ def test_failures_are_counted_by_reason_and_too_many_stop_the_crawl():
     assert list(robots.failed(_failure(IgnoreRequest("Forbidden by robots.txt"))))[0]["error"] == 0
 
 
+def test_a_page_the_extractor_fails_on_is_counted_and_the_crawl_goes_on(monkeypatch):
+    from crawler.spiders import reviews
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in the extractor")
+    monkeypatch.setattr(reviews, "extract", broken)
+    spider = ReviewSpider([BASE], max_errors=2)
+    items, requests = _run(spider, _page(f"{BASE}/k", [("1", "Good kettle")], "?page=2"))
+    assert items == [{"type": "page", "url": f"{BASE}/k", "problems": {"extract_failed": 1}, "error": 1}]
+    assert requests == []
+    with pytest.raises(CloseSpider):
+        _run(spider, _page(f"{BASE}/j", [("2", "Fine")]))
+
+
 def test_no_spider_callback_returns_a_value_from_a_generator():
     # The crawl settings turn Scrapy's per-request version of this check off (it re-reads the
     # callback's source again and again); it runs here once instead.

@@ -92,8 +92,16 @@ class ReviewSpider(scrapy.Spider):
             return
         fetched_at = datetime.now(timezone.utc).replace(tzinfo=None)
         declared = _CHARSET.search(response.headers.get(b"Content-Type", b"").decode("latin-1"))
-        page = extract(response.body, response.url, fetched_at=fetched_at, profile=self.profile,
-                       encoding=declared.group(1) if declared else None, category=self.category)
+        try:
+            page = extract(response.body, response.url, fetched_at=fetched_at, profile=self.profile,
+                           encoding=declared.group(1) if declared else None, category=self.category)
+        except Exception:  # a page the extractor cannot handle is counted, and the crawl goes on
+            self.logger.exception("could not read %s; skipped", response.url)
+            yield {"type": "page", "url": response.url, "problems": {"extract_failed": 1}, "error": 1}
+            self.error_count += 1
+            if self.max_errors and self.error_count >= self.max_errors:
+                raise CloseSpider("too_many_errors")
+            return
         for review in page.reviews:
             review["collected_at"] = fetched_at
         # One item per page (not one per review): Scrapy's per-item overhead is not small.
