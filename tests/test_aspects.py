@@ -433,3 +433,49 @@ def test_clause_sentiment_is_added_to_the_head_polarity(tiny_head):
     found = extractor.extract([single], sentence_probs=known)[0]
     assert [t.term for t in found] == ["keyboard"]
     assert not Sure.calls and found[0].polarity == "positive"
+
+
+def test_attention_view_marks_the_term_its_neighbours_and_its_clause():
+    import numpy as np
+
+    from analysis.aspect_head import _context_batch
+
+    # [CLS] w1 w2 TERM TERM w5 w6 w7 [SEP]: term pieces 3-4, clause pieces 2-6, [CLS] and [SEP] not text
+    feats = np.arange(9 * 4, dtype=np.float16).reshape(9, 4)
+    real = np.array([False] + [True] * 7 + [False])
+    pieces, place, in_clause, mask, means = _context_batch([(feats, 3, 5, 2, 7, real)], np.zeros((1, 12)))
+    assert pieces.shape == (1, 9, 4) and means.shape == (1, 12)
+    # in the term 0; 1 / 2 / 3-4 pieces to the left -> 1 / 2 / 3; to the right -> 5 / 6 / 7
+    assert place[0].tolist() == [3, 2, 1, 0, 0, 5, 6, 7, 7]
+    assert in_clause[0].tolist() == [0, 0, 1, 1, 1, 1, 1, 0, 0]
+    assert mask[0].tolist() == real.tolist()
+
+
+@pytest.mark.slow
+def test_polarity_averages_both_heads_and_adds_the_sentence(tiny_head):
+    import math
+
+    import torch
+
+    from analysis import aspect_head
+
+    path, _ = tiny_head
+    extractor = aspect_head.HeadAspectExtractor.load(path)
+    assert extractor.attention_head is not None     # saved and loaded with the other two
+
+    def settle(linear, probs):  # a head that says ``probs`` whatever it reads
+        with torch.no_grad():
+            linear.weight.zero_()
+            linear.bias.copy_(torch.tensor([math.log(p) for p in probs]))
+
+    text, spans = "The keyboard is awful.", [[(4, 12)]]
+    settle(extractor.polarity_head[-1], [0.45, 0.15, 0.40])   # positive, negative, neutral
+    settle(extractor.attention_head.out[-1], [0.05, 0.90, 0.05])
+    # mean (0.25, 0.525, 0.225): the attention head's reading decides
+    assert extractor.polarities([text], spans) == [["negative"]]
+    without = aspect_head.HeadAspectExtractor(extractor.encoder, extractor.tags_head, extractor.polarity_head)
+    assert without.polarities([text], spans) == [["positive"]]
+    # a sentence read as surely positive adds SENTENCE_WEIGHT to positive: 0.25 + 0.5 > 0.525
+    found = extractor.extract([text], sentence_probs=[{"positive": 1.0, "negative": 0.0, "neutral": 0.0}])[0]
+    assert [(t.term, t.polarity) for t in found] == [("keyboard", "positive")]
+    assert aspect_head.SENTENCE_WEIGHT == 0.5
