@@ -65,6 +65,7 @@ _ENGLISH_WORDS = ("the|and|this|with|but|you|would|they|have|very|great|love|wor
                   "quality|price|bought|recommend|does|doesn't|don't|it's|i'm|just")
 _ENGLISH_RE = re.compile(rf"\b(?:{_ENGLISH_WORDS})\b", re.I | re.A)
 _ENGLISH_SQL = rf"(?i)\b(?:{_ENGLISH_WORDS})\b".replace("'", "''")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # A letter outside ASCII (é, ж): then the word rule does not decide. RE2's \p{L} and Python's
 # isalpha() agree on every character SQL takes (tests/test_sql_text.py).
 _NON_ASCII_LETTER_SQL = "[^\\x00-\\x7f\\P{L}]"
@@ -561,8 +562,8 @@ def _redo_in_python(mem) -> None:
 
 
 def _language(text: str) -> str | None:
-    if _ENGLISH_RE.search(text) and (text.isascii() or not any(c.isalpha() for c in text if c > "\x7f")):
-        return "en"  # the same rule the SQL path applies
+    if not any(c.isalpha() for c in _NON_ASCII.findall(text)) and _ENGLISH_RE.search(text):
+        return "en"  # the same rule the SQL path applies (no letter outside ASCII, an English word)
     return quick_language(text) or detect_language(text[:1000])
 
 
