@@ -505,15 +505,13 @@ def _clean_in_sql(mem) -> None:
         FROM messy WHERE {" AND ".join(f"ok_{f}" for f in _TEXTS)}""").fetchall()
     ok = " AND ".join(f"ok_{f} AND {collapsed_sql(f)} AND regexp_full_match({f}, '{SAFE_TEXT_SQL}')"
                       for f in _TEXTS)
-    good = "reject IS NULL"
-    english = _ENGLISH_BODY_SQL
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE py_rows AS
         SELECT _n, _line, product_id, author, title, body,
-               CASE WHEN {good} THEN {_REVIEW_ID_SQL} END AS review_id,
-               CASE WHEN {good} THEN {_CONTENT_HASH_SQL} END AS content_hash,
-               CASE WHEN {good} AND {english} THEN 'en' END AS language,
-               reject, {good} AND NOT ({english}) AS lang_pending
+               CASE WHEN reject IS NULL THEN {_REVIEW_ID_SQL} END AS review_id,
+               CASE WHEN reject IS NULL THEN {_CONTENT_HASH_SQL} END AS content_hash,
+               CASE WHEN reject IS NULL AND {_ENGLISH_BODY_SQL} THEN 'en' END AS language,
+               reject, reject IS NULL AND NOT {_ENGLISH_BODY_SQL} AS lang_pending
         FROM (SELECT _n, _line, published_at, relative, product_id, nullif(author, '') AS author,
                      nullif(title, '') AS title, body,
                      CASE WHEN body = '' THEN 'no review text' WHEN product_id = '' THEN 'no product id'
