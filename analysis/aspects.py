@@ -3,8 +3,9 @@
 Two extractors share one interface (``extract(texts) -> [[AspectTerm]]`` and
 ``polarities(texts, spans) -> [[label]]``):
 
-- the learned head (``analysis.aspect_head``): a BIO tagger plus a per-token polarity head on the
-  features of the sentiment classifier's encoder (one pass serves both, see
+- the learned head (``analysis.aspect_head``): a BIO tagger plus two per-term polarity heads (term,
+  clause and sentence means; attention over the term's window) with the sentence's own sentiment,
+  on the features of the sentiment classifier's encoder (one pass serves both, see
   ``analysis.shared_pass``), trained on the project's span-annotated seed set
   (``data/seed/aspects_seed.jsonl``) and saved under ``data/models/aspects/``;
 - the spaCy fallback (``analysis.aspect_parser``): noun cores of noun chunks, with polarity

@@ -475,7 +475,7 @@ def test_polarity_averages_both_heads_and_adds_the_sentence(tiny_head):
     assert extractor.polarities([text], spans) == [["negative"]]
     without = aspect_head.HeadAspectExtractor(extractor.encoder, extractor.tags_head, extractor.polarity_head)
     assert without.polarities([text], spans) == [["positive"]]
-    # a sentence read as surely positive adds SENTENCE_WEIGHT to positive: 0.25 + 0.5 > 0.525
+    # a sentence read as surely positive adds SENTENCE_WEIGHT to positive: 0.25 + 1 > 0.525
     found = extractor.extract([text], sentence_probs=[{"positive": 1.0, "negative": 0.0, "neutral": 0.0}])[0]
     assert [(t.term, t.polarity) for t in found] == [("keyboard", "positive")]
-    assert aspect_head.SENTENCE_WEIGHT == 0.5
+    assert aspect_head.SENTENCE_WEIGHT == 1.0
