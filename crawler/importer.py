@@ -503,8 +503,10 @@ def _clean_in_sql(mem) -> None:
         CREATE OR REPLACE TEMP TABLE messy AS
         SELECT _n, _line, rating_problem, published_at, relative, {cleaned}
         FROM messy WHERE {" AND ".join(f"ok_{f}" for f in _TEXTS)}""").fetchall()
-    ok = " AND ".join(f"ok_{f} AND {collapsed_sql(f)} AND regexp_full_match({f}, '{SAFE_TEXT_SQL}')"
-                      for f in _TEXTS)
+    # (coalesce: a missing author or title is no reason to leave the row to Python)
+    present = {f: f"coalesce({f}, '')" for f in _TEXTS}
+    ok = " AND ".join(f"ok_{f} AND {collapsed_sql(present[f])} "
+                      f"AND regexp_full_match({present[f]}, '{SAFE_TEXT_SQL}')" for f in _TEXTS)
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE py_rows AS
         SELECT _n, _line, product_id, author, title, body,

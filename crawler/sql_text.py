@@ -103,7 +103,9 @@ def safe_ranges(duckdb_lower) -> tuple[tuple[int, int], ...]:
 # crawler.normalize.clean_text in SQL, for texts where the two agree exactly: <br>/<p>/<div>/<li>
 # tags become a space and other tags go (their insides ASCII: case folding and \b are then the
 # same in RE2 and Python), the entities below are unescaped (a text with any other "&" goes to
-# Python), whitespace collapses, and the result is plain text (SAFE_TEXT_SQL).
+# Python), whitespace collapses, and the result is plain text (SAFE_TEXT_SQL). The importer
+# applies these in steps, each text once (crawler.importer._clean_in_sql); tests/test_sql_text.py
+# runs those steps on generated messy texts against clean_text.
 
 # Python's str.split() whitespace within ASCII (RE2's \s lacks \v and \x1c-\x1f).
 _SPACE = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f ]"
@@ -167,7 +169,13 @@ def unescape_sql(untagged: str) -> str:
     """SQL: clean_text's last steps on an untagged text: :data:`ENTITIES` unescaped, whitespace
     collapsed to single spaces, the ends trimmed. Runs of up to 8 spaces collapse (plain
     ``replace`` is much cheaper than a regex); a longer run is left double, which
-    :func:`collapsed_sql` reports, so the text goes to Python."""
+    :func:`collapsed_sql` reports, so the text goes to Python.
+
+    Example::
+
+        con.execute(f"SELECT {unescape_sql(untag_sql('body'))} FROM (SELECT 'Nice<br/>kettle &amp; lid' AS body)")
+        # -> 'Nice kettle & lid'
+    """
     text = untagged
     for name, character in ENTITIES:
         text = f"replace({text}, {_literal(name)}, {_literal(character)})"
@@ -182,21 +190,3 @@ def unescape_sql(untagged: str) -> str:
 def collapsed_sql(cleaned: str) -> str:
     """SQL: a text from :func:`unescape_sql` has no run of spaces left."""
     return f"NOT contains({cleaned}, '  ')"
-
-
-def clean_sql(value: str) -> str:
-    """SQL: clean_text(value) for the texts :func:`cleanable_sql` accepts (NULL gives '').
-
-    Example::
-
-        con.execute(f"SELECT {clean_sql('body')} FROM (SELECT 'Nice<br/>kettle &amp; lid' AS body)")
-        # -> 'Nice kettle & lid'
-    """
-    return unescape_sql(untag_sql(value))
-
-
-def cleanable_sql(value: str) -> str:
-    """SQL: :func:`clean_sql` gives exactly clean_text's result for ``value``, and that result is
-    safe to hash in SQL. (The importer computes the same in steps, each text once.)"""
-    return (f"({tags_ascii_sql(value)} AND {entities_known_sql(untag_sql(value))} "
-            f"AND {collapsed_sql(clean_sql(value))} AND regexp_full_match({clean_sql(value)}, '{SAFE_TEXT_SQL}'))")
