@@ -152,14 +152,20 @@ class SentimentModel:
         self.labels = labels  # our label for each output id
         self.fitting_batch: int | None = None  # after the device ran out of memory: a batch that fits
 
-    def batch_rows(self, asked: int) -> int:
-        """The batch size to use: ``asked``, or less once a batch that size ran out of memory."""
-        return min(asked, self.fitting_batch) if self.fitting_batch else asked
+    def batches(self, items: Sequence, asked: int):
+        """``items`` in slices of ``asked``, or fewer once a batch that size ran out of memory
+        (:meth:`fitting`; the size is read again for every slice)."""
+        start = 0
+        while start < len(items):
+            size = min(asked, self.fitting_batch) if self.fitting_batch else asked
+            part = items[start:start + size]
+            start += len(part)
+            yield part
 
     def fitting(self, forward, batch: dict):
         """``forward(batch)`` for a tokenized batch (padded tensors), split in halves and joined
         again while the device runs out of memory; the size that fits is kept for the next
-        batches (:meth:`batch_rows`). One text that does not fit is a clear error.
+        batches (:meth:`batches`). One text that does not fit is a clear error.
 
         Example::
 
@@ -212,11 +218,8 @@ class SentimentModel:
                 out[i] = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
         # Length-sorted batches pad less, so each batch costs what its texts need.
         todo.sort(key=lambda i: len(texts[i]))
-        start = 0
         with torch.inference_mode():
-            while start < len(todo):
-                ids = todo[start:start + self.batch_rows(batch_size)]
-                start += len(ids)
+            for ids in self.batches(todo, batch_size):
                 batch = self.tokenizer([texts[i][:_MAX_CHARS] for i in ids], padding=True, truncation=True,
                                        max_length=MAX_TOKENS, return_tensors="pt")
                 batch = {k: v.to(self.device) for k, v in batch.items() if k != "token_type_ids" or self._uses_types}

@@ -101,11 +101,8 @@ class SharedPass(SentimentModel):
         windows: list[list] = [[] for _ in texts]
         probs: list[dict | None] = [None] * len(texts)
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-        start = 0
         with torch.inference_mode():
-            while start < len(order):
-                batch = order[start:start + self.batch_rows(self.batch_size)]
-                start += len(batch)
+            for batch in self.batches(order, self.batch_size):
                 width = max(lengths[i] for i in batch)
                 ids = torch.full((len(batch), width), pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
