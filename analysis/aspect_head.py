@@ -32,6 +32,7 @@ Command line: ``python -m analysis.aspect_head train [--out DIR] [--tag-epochs N
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import random
@@ -391,6 +392,26 @@ def _training_arrays(encoder: FrozenEncoder, rows: list[dict], with_polarity: bo
     return tag_x, np.array(tag_y, dtype="int64"), pol_x, np.array(pol_y, dtype="int64")
 
 
+@contextlib.contextmanager
+def one_thread():
+    """Torch on one thread inside: the heads' matmuls are small, one thread is as fast on an idle
+    machine and several times faster on a busy one (a second thread waits for a core at every op).
+
+    Example::
+
+        with one_thread():
+            probs = head(features)
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 512) -> float:
     """Plain AdamW on precomputed features; returns the last epoch's mean loss."""
     import torch
@@ -517,13 +538,9 @@ def train(out_dir: str | Path, *, seed_path: str | Path = SEED_FILE, store_texts
         torch.manual_seed(seed + 1)
         attention_head = _attention_head(encoder.dim)
     encode_s = time.perf_counter() - t0
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # small matmuls: one thread is as fast, and far faster on a busy machine
-    try:
+    with one_thread():
         tag_loss = _fit_head(tags_head, tag_x, tag_y, tag_epochs, lr, seed)
         pol_loss = _fit_head(polarity_head, pol_x, pol_y, polarity_epochs, lr, seed)
-    finally:
-        torch.set_num_threads(threads)
     # bigger matmuls over whole windows: these use the threads there are
     attention_loss = _fit_attention(attention_head, contexts, pol_x, pol_y, attention_epochs, lr, seed)
     del contexts
@@ -797,11 +814,12 @@ class HeadAspectExtractor:
             if sentence_probs is not None:
                 read_probs = list(sentence_probs[k:k + self.chunk])
             spans_per_text = []
-            for text, windows in zip(chunk, windows_per_text):
-                kept, confidence = self._spans(text, windows)
-                spans_per_text.append(kept)
-                confidences.append(confidence)
-            labels_per_text = self._span_labels(chunk, windows_per_text, read_probs, spans_per_text)
+            with one_thread():   # the encoder pass above used every thread; the heads need one
+                for text, windows in zip(chunk, windows_per_text):
+                    kept, confidence = self._spans(text, windows)
+                    spans_per_text.append(kept)
+                    confidences.append(confidence)
+                labels_per_text = self._span_labels(chunk, windows_per_text, read_probs, spans_per_text)
             for text, kept, labels in zip(chunk, spans_per_text, labels_per_text):
                 results.append([AspectTerm(text[s:e], s, e, label) for (s, e), label in zip(kept, labels)])
         return (results, confidences) if with_confidence else results
@@ -850,7 +868,8 @@ class HeadAspectExtractor:
         for k in range(0, len(texts), self.chunk):
             chunk, chunk_spans = texts[k:k + self.chunk], spans[k:k + self.chunk]
             read_probs, windows_per_text = self._read(chunk)
-            out.extend(self._span_labels(chunk, windows_per_text, read_probs, chunk_spans))
+            with one_thread():
+                out.extend(self._span_labels(chunk, windows_per_text, read_probs, chunk_spans))
         return out
 
 

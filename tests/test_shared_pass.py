@@ -116,6 +116,33 @@ def test_job_runs_the_encoder_once_per_sentence_for_sentiment_and_aspects(db_pat
     assert stored == result["counts"]["aspect_mentions"] and stored > 0
 
 
+def test_the_heads_run_on_one_thread_and_the_encoder_pass_on_all(shared, head, monkeypatch):
+    """The heads' small matmuls take one torch thread (on a busy machine a second thread waits
+    for a core at every op: 0.8 s -> 3.3 s for 800 sentences); the encoder pass keeps them all."""
+    import torch
+
+    from analysis import aspect_head, shared_pass
+
+    extractor = aspect_head.HeadAspectExtractor.load(head, encoder=shared, encoder_version=shared.version)
+    seen = {"encoder": set(), "tags": set()}
+    real_forward, real_tags = shared_pass._forward, extractor.tags_head.forward
+    monkeypatch.setattr(shared_pass, "_forward", lambda *a: seen["encoder"].add(torch.get_num_threads())
+                        or real_forward(*a))
+    monkeypatch.setattr(extractor.tags_head, "forward", lambda x: seen["tags"].add(torch.get_num_threads())
+                        or real_tags(x))
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        extractor.extract(["The battery died after two days.", "The fan is loud."])
+        assert seen == {"encoder": {2}, "tags": {1}}
+        assert torch.get_num_threads() == 2          # given back afterwards
+        with pytest.raises(RuntimeError), aspect_head.one_thread():
+            raise RuntimeError("a failing head")
+        assert torch.get_num_threads() == 2          # ... also after a failure
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_sentence_sentiment_from_the_same_pass_joins_each_terms_polarity(shared, head):
     from analysis import aspect_head
 
