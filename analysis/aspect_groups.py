@@ -156,9 +156,12 @@ def cluster_by_meaning(names: Sequence[str], threshold: float = SIMILARITY) -> l
         return [0] * len(names)
     from sklearn.cluster import AgglomerativeClustering
 
+    from analysis.models import one_thread
+
     vectors = embed(names)
-    labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                     distance_threshold=1.0 - threshold).fit_predict(vectors)
+    with one_thread():
+        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                         distance_threshold=1.0 - threshold).fit_predict(vectors)
     return [int(x) for x in labels]
 
 

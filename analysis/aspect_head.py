@@ -32,7 +32,6 @@ Command line: ``python -m analysis.aspect_head train [--out DIR] [--tag-epochs N
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import random
@@ -41,6 +40,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Callable, Sequence
+
+from analysis.models import one_thread
 
 TAGS = ("O", "B", "I")
 POLARITIES = ("positive", "negative", "neutral")
@@ -390,26 +391,6 @@ def _training_arrays(encoder: FrozenEncoder, rows: list[dict], with_polarity: bo
     tag_x = np.concatenate(tag_x) if tag_x else np.zeros((0, encoder.dim), dtype="float32")
     pol_x = np.stack(pol_x) if pol_x else np.zeros((0, 3 * encoder.dim), dtype="float32")
     return tag_x, np.array(tag_y, dtype="int64"), pol_x, np.array(pol_y, dtype="int64")
-
-
-@contextlib.contextmanager
-def one_thread():
-    """Torch on one thread inside: the heads' matmuls are small, one thread is as fast on an idle
-    machine and several times faster on a busy one (a second thread waits for a core at every op).
-
-    Example::
-
-        with one_thread():
-            probs = head(features)
-    """
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 512) -> float:

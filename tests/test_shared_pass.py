@@ -121,7 +121,7 @@ def test_the_heads_run_on_one_thread_and_the_encoder_pass_on_all(shared, head, m
     for a core at every op: 0.8 s -> 3.3 s for 800 sentences); the encoder pass keeps them all."""
     import torch
 
-    from analysis import aspect_head, shared_pass
+    from analysis import aspect_head, models, shared_pass
 
     extractor = aspect_head.HeadAspectExtractor.load(head, encoder=shared, encoder_version=shared.version)
     seen = {"encoder": set(), "tags": set()}
@@ -136,7 +136,7 @@ def test_the_heads_run_on_one_thread_and_the_encoder_pass_on_all(shared, head, m
         extractor.extract(["The battery died after two days.", "The fan is loud."])
         assert seen == {"encoder": {2}, "tags": {1}}
         assert torch.get_num_threads() == 2          # given back afterwards
-        with pytest.raises(RuntimeError), aspect_head.one_thread():
+        with pytest.raises(RuntimeError), models.one_thread():
             raise RuntimeError("a failing head")
         assert torch.get_num_threads() == 2          # ... also after a failure
     finally:

@@ -44,6 +44,28 @@ def test_small_sets_use_pca_and_kmeans_and_find_the_groups():
         assert 1 <= len(t.representatives) <= 3 and set(t.representatives) <= set(t.members)
 
 
+def test_clustering_runs_on_one_thread_and_the_pools_are_given_back(monkeypatch):
+    """A theme's few hundred points are too little to share between threads; on a busy machine
+    a second thread made each KMeans step wait for a core (analysis.models.one_thread)."""
+    import torch
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_info
+
+    from analysis.models import one_thread
+
+    seen = []
+    real_fit = KMeans.fit
+    monkeypatch.setattr(KMeans, "fit", lambda self, *a, **k: seen.append(
+        {pool["num_threads"] for pool in threadpool_info()}) or real_fit(self, *a, **k))
+    texts, vectors, _ = blobs(6)
+    torch_threads, pools = torch.get_num_threads(), [p["num_threads"] for p in threadpool_info()]
+    assert find_themes(texts, vectors, seed=0)
+    assert seen and all(threads == {1} for threads in seen)
+    with pytest.raises(ValueError), one_thread():
+        raise ValueError("a failing step")
+    assert torch.get_num_threads() == torch_threads and [p["num_threads"] for p in threadpool_info()] == pools
+
+
 def test_themes_are_reproducible_with_a_seed():
     texts, vectors, _ = blobs(8, spread=0.5)
     first = find_themes(texts, vectors, seed=3)
