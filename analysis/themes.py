@@ -18,9 +18,9 @@ Example::
 """
 from __future__ import annotations
 
-import sys
-
 import math
+import sys
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -152,7 +152,10 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int) -> list[Th
         # merchant (BERTopic sets its logger's level in its constructor, hence here)
         logging.getLogger("BERTopic").setLevel(logging.ERROR)
         try:
-            topics, _ = model.fit_transform(texts, embeddings)
+            with warnings.catch_warnings():
+                # with our own neighbours UMAP cannot place new points later; nothing here asks it to
+                warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+                topics, _ = model.fit_transform(texts, embeddings)
             if -1 in topics:
                 topics = model.reduce_outliers(texts, topics, strategy="embeddings", embeddings=embeddings)
                 model.update_topics(texts, topics=topics, vectorizer_model=_vectorizer(n, stop_words))
