@@ -367,7 +367,13 @@ def test_serve_command_serves_until_stopped(small_shop):
         assert _get(url + "/products/sonora-buds-lite/")[0] == 200
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        try:
+            # stops within a second when idle; 30 s leaves room for a machine busy with other work
+            # (one run on a loaded machine went past 10 s once and could not be reproduced)
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
 
 
 def test_command_line_and_clear_errors(tmp_path, capsys):
