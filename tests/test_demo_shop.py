@@ -359,8 +359,11 @@ def test_emerging_complaint_rises_in_the_last_three_months(full_shop):
 
 
 def test_serve_command_serves_until_stopped(small_shop):
+    # Ctrl-C's signal must reach it even when the tests run as a background job (`pytest &`),
+    # which a shell starts with SIGINT ignored: a child would inherit that and never stop
     process = subprocess.Popen([sys.executable, "-m", "crawler.demo_shop", "serve", str(small_shop), "--port", "0"],
-                               stdout=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = process.stdout.readline()
         url = re.search(r"(http://127\.0\.0\.1:\d+)/", line).group(1)

@@ -41,10 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with serve(args.out, host=args.host, port=args.port) as shop:
                 print(f"serving {args.out} at {shop.url}/ (Ctrl-C stops)", flush=True)
-                # short sleeps: Ctrl-C is acted on by the main thread when it next runs, even
-                # if the signal was delivered while another thread (the server's) was running
                 while True:
-                    time.sleep(0.5)
+                    time.sleep(3600)
     except KeyboardInterrupt:
         return 0
     except (FileNotFoundError, ValueError) as exc:
