@@ -76,11 +76,10 @@ def _parts(embeddings: np.ndarray, seed: int):
 
     # 200 epochs (UMAP's own choice for large sets) instead of 500 below 10k points: the layout
     # only feeds a density clusterer, and it is the job's costliest store-wide step
-    # the vectors are unit length, so euclidean ranks neighbours as cosine does, through
-    # UMAP's vectorised path instead of a Python-level callable per pair
-    # below 4,096 points UMAP's own neighbour search calls its distance function from Python
-    # for every pair (1,283 sentences: 1.5 s); the exact neighbours from one matrix product are
-    # the same neighbours (distances equal to 1e-7) in a few milliseconds
+    # the vectors are unit length, so euclidean ranks neighbours as cosine does. Below 4,096
+    # points UMAP's own neighbour search calls its distance function from Python for every
+    # pair, whatever the metric (1,283 sentences: 1.5 s); the exact neighbours from one matrix
+    # product are the same neighbours (distances equal to 1e-7) in a few milliseconds
     neighbours = exact_neighbours(embeddings, 15) if n < 4096 else (None, None, None)
     return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=200,
                  random_state=seed, precomputed_knn=neighbours),
