@@ -394,35 +394,16 @@ def _uniform_microdata_item(node, seen: set, base_url: str, context_of, top: boo
         return _microdata_item(node, seen, base_url)
     seen.add(node)
     properties: dict[str, list] = {}
-    # The item's own properties in document order (:func:`_own_properties`' walk, not into
-    # nested items), each read as it is found: the same values in the same order.
-    stack = [iter(node)]
-    while stack:
-        for prop in stack[-1]:
-            tag = prop.tag
-            if not isinstance(tag, str):  # comments, processing instructions
-                continue
-            get = prop.get
-            itemprop = get("itemprop")
-            itemscope = get("itemscope")
-            if itemprop is not None:
-                # The common property (span, p, h3... with text), read as _microdata_value
-                # would: no nested item, no value attribute of its tag, no content, not an action.
-                if (itemscope is None and tag not in _VALUE_TAGS and not get("content")
-                        and not itemprop.endswith(("-input", "-output"))):
-                    value = element_text(prop)
-                else:
-                    value = _microdata_value(prop, seen, base_url, context_of=context_of)
-                for name in itemprop.split():
-                    if name in properties:
-                        properties[name].append(value)
-                    else:
-                        properties[name] = [value]
-            if itemscope is None and len(prop):
-                stack.append(iter(prop))
-                break
+    for prop in _own_properties(node):
+        itemprop = prop.get("itemprop")
+        # The common property (span, p, h3... with text), read as _microdata_value would: no
+        # nested item, no value attribute of its tag, no content, not an action.
+        if (prop.get("itemscope") is None and prop.tag not in _VALUE_TAGS and not prop.get("content")
+                and not itemprop.endswith(("-input", "-output"))):
+            value = element_text(prop)
         else:
-            stack.pop()
+            value = _microdata_value(prop, seen, base_url, context_of=context_of)
+        _add_property(properties, prop, value)
     # The key order of _uniform_item: id, (value), @type, (@context), the properties.
     out: dict[str, Any] = {}
     nodeid = node.get("itemid")
