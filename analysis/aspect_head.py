@@ -393,24 +393,19 @@ def _training_arrays(encoder: FrozenEncoder, rows: list[dict], with_polarity: bo
     return tag_x, np.array(tag_y, dtype="int64"), pol_x, np.array(pol_y, dtype="int64")
 
 
-def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 512) -> float:
-    """Plain AdamW on precomputed features; returns the last epoch's mean loss."""
+def _fit(head, epochs: int, lr: float, epoch_batches: Callable) -> float:
+    """AdamW with cross-entropy over ``epoch_batches()`` (called once per epoch, yielding
+    ``(inputs, targets)``); returns the last epoch's mean loss."""
     import torch
 
-    if len(y) == 0:
-        return float("nan")
-    generator = torch.Generator().manual_seed(seed)
-    x, y = torch.from_numpy(x), torch.from_numpy(y)
     optim = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
     loss_fn = torch.nn.CrossEntropyLoss()
     head.train()
     mean = float("nan")
     for _ in range(epochs):
-        order = torch.randperm(len(y), generator=generator)
         total, batches = 0.0, 0
-        for b in range(0, len(y), batch_size):
-            idx = order[b:b + batch_size]
-            loss = loss_fn(head(x[idx]), y[idx])
+        for inputs, targets in epoch_batches():
+            loss = loss_fn(head(*inputs), targets)
             optim.zero_grad()
             loss.backward()
             optim.step()
@@ -419,6 +414,23 @@ def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 5
         mean = total / max(1, batches)
     head.eval()
     return round(mean, 4)
+
+
+def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 512) -> float:
+    """Plain AdamW on precomputed features; returns the last epoch's mean loss."""
+    import torch
+
+    if len(y) == 0:
+        return float("nan")
+    generator = torch.Generator().manual_seed(seed)
+    x, y = torch.from_numpy(x), torch.from_numpy(y)
+
+    def epoch_batches():
+        order = torch.randperm(len(y), generator=generator)
+        for b in range(0, len(y), batch_size):
+            idx = order[b:b + batch_size]
+            yield (x[idx],), y[idx]
+    return _fit(head, epochs, lr, epoch_batches)
 
 
 def _fit_attention(head, contexts: list, means, y, epochs: int, lr: float, seed: int, batch_size: int = 256) -> float:
@@ -432,11 +444,8 @@ def _fit_attention(head, contexts: list, means, y, epochs: int, lr: float, seed:
     torch.manual_seed(seed)
     lengths = np.array([len(c[0]) for c in contexts])
     y = torch.from_numpy(np.asarray(y, dtype=np.int64))
-    optim = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    head.train()
-    mean = float("nan")
-    for _ in range(epochs):
+
+    def epoch_batches():
         order = rng.permutation(len(y))
         # sort within runs of 32 batches: little padding, still a fresh mix each epoch
         run = 32 * batch_size
@@ -444,16 +453,9 @@ def _fit_attention(head, contexts: list, means, y, epochs: int, lr: float, seed:
                                 for part in (order[i:i + run] for i in range(0, len(order), run))])
         batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
         rng.shuffle(batches)
-        total = 0.0
         for idx in batches:
-            loss = loss_fn(head(*_context_batch([contexts[i] for i in idx], means[idx])), y[idx])
-            optim.zero_grad()
-            loss.backward()
-            optim.step()
-            total += loss.item()
-        mean = total / max(1, len(batches))
-    head.eval()
-    return round(mean, 4)
+            yield _context_batch([contexts[i] for i in idx], means[idx]), y[idx]
+    return _fit(head, epochs, lr, epoch_batches)
 
 
 def _split(rows: list[dict], heldout_share: float, seed: int) -> tuple[list[dict], list[dict]]:
