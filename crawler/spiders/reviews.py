@@ -98,9 +98,7 @@ class ReviewSpider(scrapy.Spider):
         except Exception:  # a page the extractor cannot handle is counted, and the crawl goes on
             self.logger.exception("could not read %s; skipped", response.url)
             yield {"type": "page", "url": response.url, "problems": {"extract_failed": 1}, "error": 1}
-            self.error_count += 1
-            if self.max_errors and self.error_count >= self.max_errors:
-                raise CloseSpider("too_many_errors")
+            self._count_error()
             return
         for review in page.reviews:
             review["collected_at"] = fetched_at
@@ -164,6 +162,10 @@ class ReviewSpider(scrapy.Spider):
         yield {"type": "page", "url": url, "problems": {reason: 1}, "error": int(is_error),
                "fetched": False}
         if is_error:
-            self.error_count += 1
-            if self.max_errors and self.error_count >= self.max_errors:
-                raise CloseSpider("too_many_errors")
+            self._count_error()
+
+    def _count_error(self) -> None:
+        """One more error; the crawl stops (CloseSpider) when they reach ``max_errors``."""
+        self.error_count += 1
+        if self.max_errors and self.error_count >= self.max_errors:
+            raise CloseSpider("too_many_errors")
