@@ -12,6 +12,9 @@ instead of encoding again. It has both interfaces:
 - ``encode(texts) -> [[(offsets, features)]]`` and ``dim`` like
   :class:`analysis.aspect_head.FrozenEncoder` (windows of 128 pieces, so no text is cut).
 
+Both models read a text with its common spelling slips corrected (:mod:`analysis.spelling`);
+the offsets in the windows point into the text as given.
+
 Example::
 
     from analysis.sentiment import load_sentiment
@@ -26,6 +29,7 @@ from typing import Sequence
 
 from analysis.aspect_head import FEATURE_LAYERS, MAX_TOKENS as WINDOW_TOKENS, STRIDE
 from analysis.sentiment import _MAX_CHARS, MAX_TOKENS, SentimentModel
+from analysis.spelling import speller_for
 
 _BLANK = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
 
@@ -45,6 +49,8 @@ class SharedPass(SentimentModel):
         assert WINDOW_TOKENS >= MAX_TOKENS, "aspect windows must cover what the sentiment reads"
         self.keep = False          # the job turns this on: what predict() read waits for the aspect stage
         self._kept: dict[str, tuple[dict, list]] = {}   # text -> (probabilities, windows)
+        # spelling slips are read as the word meant (analysis.spelling); None reads texts as they are
+        self.speller = speller_for(self.tokenizer)
 
     # --- the sentiment interface (predict() comes from SentimentModel) ------------------------
     def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> list[dict[str, float]]:
@@ -87,6 +93,10 @@ class SharedPass(SentimentModel):
 
         if not texts:
             return [], []
+        # --- spelling (analysis.spelling): the models read "teh" as "the"; the offsets handed
+        # back are mapped into the original texts, so terms and spans point into what was written
+        read = self.speller.correct_all(texts) if self.speller is not None else None
+        texts = [c.text for c in read] if read is not None else texts
         enc = self.tokenizer(texts, truncation=True, max_length=WINDOW_TOKENS, stride=STRIDE,
                              return_overflowing_tokens=True, return_offsets_mapping=True)
         owners = enc["overflow_to_sample_mapping"]
@@ -121,7 +131,10 @@ class SharedPass(SentimentModel):
                             scores[label] += p
                         probs[owners[batch[k]]] = scores
                 for k, i in enumerate(batch):
-                    windows[owners[i]].append((enc["offset_mapping"][i], feats[k, :lengths[i]].astype(np.float32)))
+                    offsets = enc["offset_mapping"][i]
+                    if read is not None and read[owners[i]].fixes:
+                        offsets = read[owners[i]].to_original(offsets)
+                    windows[owners[i]].append((offsets, feats[k, :lengths[i]].astype(np.float32)))
         if with_sentiment:
             for k, text in enumerate(texts):
                 if not text.strip():

@@ -1,0 +1,121 @@
+"""Spelling slips are read as the word meant before the models see a sentence (analysis.spelling),
+and every offset handed back points into the original text. The unit tests use the real
+packaged vocabulary (the encoder's WordPiece words, WordNet's from the spaCy model); the last
+ones run the real shared pass and a small real aspect head."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    from analysis.models import default_encoder_path
+
+    return AutoTokenizer.from_pretrained(str(default_encoder_path()))
+
+
+@pytest.fixture(scope="module")
+def speller(tokenizer):
+    from analysis.spelling import speller_for
+
+    return speller_for(tokenizer)
+
+
+def test_a_swap_of_neighbour_letters_is_read_as_the_word(speller):
+    fixed = speller.correct("Dropped it wiht teh box, it woudl not break. Teh lid held.")
+    assert fixed.text == "Dropped it with the box, it would not break. The lid held."
+    assert speller.correct("It works as expected and enouhg for a day.").text == \
+        "It works as expected and enough for a day."
+
+
+def test_a_missed_letter_is_read_as_the_word(speller):
+    assert speller.correct("Better than expcted, I recomend it.").text == "Better than expected, I recommend it."
+    assert speller.correct("the batery lasts").text == "the battery lasts"
+
+
+@pytest.mark.parametrize("text", [
+    "The touchpad and the warranty are fine.",          # real words outside the encoder's vocabulary
+    "Good waterproofing, a spare charger, fresh clams and naan.",
+    "The ANC on my iPhone beats the Anker one.",       # capitals: acronyms, brands, names
+    "It charges at 5mAh per wi-fi don't 1080p amazon.com",  # joined to digits, hyphens, apostrophes, dots
+    "It helps alot.",                                   # "alto" is one swap away but rare: a short word is left
+    "I use it evry day.",                              # "very" or "every": not clear, left alone
+    "The warrant was wrong.",                          # a real word is never changed (no letter is deleted)
+])
+def test_real_words_names_and_unclear_slips_are_left_alone(speller, text):
+    fixed = speller.correct(text)
+    assert fixed.text == text and fixed.fixes == ()
+
+
+def test_a_capitalised_word_inside_a_sentence_is_left_as_a_name(speller):
+    assert speller.correct("We met Teh at the shop.").text == "We met Teh at the shop."
+    assert speller.correct("Great. Teh lid fits.").text == "Great. The lid fits."
+
+
+def test_offsets_of_the_corrected_text_map_back_to_the_original(speller, tokenizer):
+    original = "Teh batery died, but teh construction held up as expcted!"
+    fixed = speller.correct(original)
+    assert fixed.text == "The battery died, but the construction held up as expected!"
+    enc = tokenizer(fixed.text, return_offsets_mapping=True)
+    mapped = fixed.to_original(enc["offset_mapping"])
+    words = [original[s:e] for s, e in mapped if s != e]
+    assert words[:2] == ["Teh", "batery"] and "expcted" in words and "construction" in words
+    assert mapped[0] == (0, 0)                                  # [CLS] stays empty
+    # every text position maps to a position of the original, in order, ends to ends
+    positions = [fixed.position(i) for i in range(len(fixed.text) + 1)]
+    assert positions == sorted(positions) and positions[-1] == len(original)
+    assert fixed.to_original([(4, 11)]) == [(4, 10)]             # "battery" -> "batery"
+
+
+def test_small_vocabulary_example_and_clear_winner():
+    from analysis.spelling import Speller
+
+    speller = Speller(["the", "expected", "battery", "tech"])
+    fixed = speller.correct("Teh batery was better than expcted.")
+    assert fixed.text == "The battery was better than expected."
+    assert fixed.fixes == ((0, 3, 0, 3), (4, 10, 4, 11), (27, 34, 28, 36))
+    assert Speller(["clam"], rules=[("s", "")]).is_known("clams")
+    assert Speller([]).correct("teh").text == "teh"             # nothing to fix into: left as it is
+
+
+# ------------------------------------------------------------------ through the real models
+@pytest.fixture(scope="module")
+def shared(sentiment_model_path):
+    from analysis.sentiment import load_sentiment
+    from analysis.shared_pass import SharedPass
+
+    return SharedPass(load_sentiment(str(sentiment_model_path), device="cpu"))
+
+
+@pytest.mark.slow
+def test_the_shared_pass_reads_the_corrected_sentence_with_original_offsets(shared):
+    original = "Teh batery died after two days, as I expcted."
+    corrected = "The battery died after two days, as I expected."
+    with_slips, = shared.predict_proba([original])
+    plain, = shared.predict_proba([corrected])
+    assert max(abs(with_slips[k] - plain[k]) for k in plain) < 1e-4       # same reading as the right words
+    (offsets, feats), = shared.encode([original])[0]
+    (offsets_plain, feats_plain), = shared.encode([corrected])[0]
+    assert [original[s:e] for s, e in offsets if s != e][:2] == ["Teh", "batery"]
+    assert abs(feats - feats_plain).max() < 1e-3
+
+
+@pytest.mark.slow
+def test_the_real_extractor_finds_the_noun_after_a_slip_at_original_offsets(shared, tmp_path_factory):
+    from analysis import aspect_head
+
+    out = tmp_path_factory.mktemp("aspects") / "spelling"
+    # small and quick: template seed lines only, threshold from their held-out part
+    aspect_head.train(out, limit=150, tag_epochs=4, polarity_epochs=4, attention_epochs=2, log=lambda m: None,
+                      encoder=shared, encoder_version=shared.version, written_dir=None, dev_path=None)
+    extractor = aspect_head.HeadAspectExtractor.load(out, encoder=shared, encoder_version=shared.version)
+    texts = ["The screen is great but teh batery died after a week.",
+             "The screen is great but the battery died after a week."]
+    slipped, plain = extractor.extract(texts)
+    for term in slipped:
+        assert texts[0][term.start:term.end] == term.term        # the original text at original offsets
+    assert [t.term for t in plain] == ["screen", "battery"]
+    assert [t.term for t in slipped] == ["screen", "batery"]     # read as "battery", stored as written
+    assert [t.polarity for t in slipped] == [t.polarity for t in plain]
