@@ -17,8 +17,9 @@ instead of the noun after it. :class:`Speller` reads a word as another when all 
   as "chloe"), a word of up to ``SHORT`` letters is only read as one of the ``COMMON`` ones
   ("alot" is one swap from "alto"), and one such word is clearly the likeliest: the vocabulary
   lists words by frequency, and the first must come ``MARGIN`` times earlier than the next
-  ("evry": "very" or "every" is left alone). No letter is ever deleted ("warranty" minus "y"
-  is "warrant").
+  ("evry": "very" or "every" is left alone). A word of ``TWO_SWAPS`` letters or more that no
+  single slip explains may be two swaps away ("pruodct", "Excleletn"), its first letter kept.
+  No letter is ever deleted ("warranty" minus "y" is "warrant").
 
 The models read :attr:`Corrected.text`; every offset they give back is mapped into the original
 text with :meth:`Corrected.to_original`, so what is stored (sentences, terms, needs) is always
@@ -49,6 +50,9 @@ MIN_LETTERS = 3
 # SHORT letters is only read as one of the COMMON most frequent words ("teh", "wiht", "thier").
 SHORT = 4
 COMMON = 1000
+# From this length on, a word that no single slip explains may be two swaps of neighbouring
+# letters away from the word meant ("pruodct", "Excleletn"), its first letter kept.
+TWO_SWAPS = 6
 # A plain word: ASCII letters not joined to other word characters, apostrophes, hyphens or a
 # dot before it ("don't", "wi-fi", "5mAh", "amazon.com" are left as they are).
 _WORD = re.compile(r"(?<![\w'’.-])[A-Za-z]+(?![\w'’-])")
@@ -156,17 +160,24 @@ class Speller:
             return self._fixes[word]
         found = None
         if len(word) >= MIN_LETTERS and not self.is_known(word):
-            swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+            swaps = _swaps(word)
             # a missed letter anywhere but first: a missed first letter is rare, and the words it
             # would give are mostly other words ("arent" -> "parent", "tint" -> "stint")
             missed = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in LETTERS}
             limit = COMMON if len(word) <= SHORT else len(self.rank)
-            ranked = sorted((self.rank[w], w) for w in (swaps | missed) - {word}
-                            if self.rank.get(w, limit + 1) <= limit and (self.rank[w] <= COMMON or self._english(w)))
+            ranked = self._likeliest((swaps | missed) - {word}, limit)
+            if not ranked and len(word) >= TWO_SWAPS:
+                # two swaps in a long word ("pruodct", "Excleletn"), the first letter kept
+                ranked = self._likeliest({w for s in swaps for w in _swaps(s) if w[0] == word[0]} - {word}, limit)
             if ranked and (len(ranked) == 1 or ranked[0][0] * MARGIN <= ranked[1][0]):
                 found = ranked[0][1]
         self._fixes[word] = found
         return found
+
+    def _likeliest(self, words: Iterable[str], limit: int) -> list[tuple[int, str]]:
+        """``(rank, word)`` of the vocabulary words among ``words`` that may be meant, likeliest first."""
+        return sorted((self.rank[w], w) for w in words
+                      if self.rank.get(w, limit + 1) <= limit and (self.rank[w] <= COMMON or self._english(w)))
 
     def correct(self, text: str) -> Corrected:
         """``text`` with each one-slip misspelling replaced by the word meant (see the module).
@@ -208,6 +219,11 @@ class Speller:
             [c.text for c in Speller(["the"]).correct_all(["teh", "fine"])]   # ['the', 'fine']
         """
         return [self.correct(t) for t in texts]
+
+
+def _swaps(word: str) -> set[str]:
+    """``word`` with one pair of neighbouring letters swapped, every way."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
 
 
 def _starts_sentence(text: str, at: int) -> bool:

