@@ -11,6 +11,7 @@ Example::
     from analysis.aspect_polarity import clause_around, lexicon_polarity
     text = "The screen is great but the battery died fast."
     clause_around(text, 28, 35)            # (23, 46): "but the battery died fast."
+    contrast_around(text, 28, 35)          # (23, 46): the same, cut only where the sentence turns
     lexicon_polarity("the battery died fast")  # "negative"
 """
 from __future__ import annotations
@@ -18,11 +19,24 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+# Turns of a sentence that are not a word before the next part: the comma after an opening
+# "Although A is great," (group 1) and the comma before "the B on the other hand is ..." (a bare
+# "on the other hand" after the term would cut "is ..." away from it).
+_OPENING_AND_OTHER_HAND = (
+    r"|,\s*on\s+the\s+other\s+hand\b"
+    r"|,\s*(?=(?:the|my|its|their|our|his|her|this|that)\s+(?:[\w-]+\s+){0,3}on\s+the\s+other\s+hand\b)"
+    r"|^\s*(?:although|though|even\s+though|while|whereas)\b[^,;]*(,)")
+_CONTRAST_WORDS = r",?\s+(?:but|however|although|though|whereas|while|yet|except|unfortunately|sadly)\b"
 _CUTS = re.compile(
-    r"(?:[;:!?]|\.(?=\s)|,?\s+(?:but|however|although|though|whereas|while|yet|except|"
-    r"on the other hand|unfortunately|sadly)\b|,?\s+and\s+(?=(?:the|my|its|their|our|his|her)\b)|\s+-+\s+)",
+    r"(?:[;:!?]|\.(?=\s)|" + _CONTRAST_WORDS + r"|,?\s+and\s+(?=(?:the|my|its|their|our|his|her)\b)|\s+-+\s+"
+    + _OPENING_AND_OTHER_HAND + ")",
     re.IGNORECASE,
 )
+# Where a sentence turns from one judgement to another: a term on one side of such a cut is not
+# judged by the words on the other side ("The strap is lovely but the buckle lets it down"), so the
+# whole sentence's sentiment says nothing sure about it. Narrower than _CUTS: "and the", dashes,
+# colons and sentence ends are not turns.
+_TURNS = re.compile(r"(?:;|" + _CONTRAST_WORDS + _OPENING_AND_OTHER_HAND + ")", re.IGNORECASE)
 
 POSITIVE = frozenset("""
 good great excellent amazing awesome fantastic perfect love loved loves lovely nice fine best better
@@ -53,14 +67,48 @@ def clause_around(text: str, start: int, end: int) -> tuple[int, int]:
 
         clause_around("Great screen, but the keyboard is awful.", 22, 30)  # (12, 40)
     """
+    return _part_around(_CUTS, text, start, end)
+
+
+def _part_around(cuts: re.Pattern, text: str, start: int, end: int) -> tuple[int, int]:
+    """The range between the last cut before [start, end) and the first cut after it."""
     left, right = 0, len(text)
-    for match in _CUTS.finditer(text):
-        if match.end() <= start:
-            left = match.start() if match.group(0).strip(" ,").isalpha() else match.end()
-        elif match.start() >= end:
-            right = match.start()
+    for match in cuts.finditer(text):
+        opening = match.group(1) is not None      # the comma that ends "Although A is great,"
+        cut_start, cut_end = match.span(1) if opening else match.span()
+        if cut_end <= start:
+            # a contrast word stays with the part it opens ("but the buckle ..."); punctuation does not
+            left = cut_start if not opening and match.group(0).strip(" ,;:!?.-") else cut_end
+        elif cut_start >= end:
+            right = cut_start
             break
     return left, right
+
+
+def contrast_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character range of the part of ``text`` around [start, end) that lies between turns of the
+    sentence ("but", "however", ";", an opening "Although ...,", "the B on the other hand"); the
+    whole text when it does not turn.
+
+    Example::
+
+        text = "The strap is lovely but the buckle lets it down."
+        contrast_around(text, 28, 34)   # (19, 48): "but the buckle lets it down."
+        contrast_around("Although the fit is snug, the fabric pills.", 30, 36)  # (25, 43)
+    """
+    return _part_around(_TURNS, text, start, end)
+
+
+def turns_around(text: str, start: int, end: int) -> bool:
+    """True when the sentence turns (see :func:`contrast_around`) before or after the span.
+
+    Example::
+
+        turns_around("Great strap but the buckle snapped.", 20, 26)   # True
+        turns_around("The strap and the buckle are great.", 4, 9)     # False
+    """
+    left, right = contrast_around(text, start, end)
+    return bool(text[:left].strip() or text[right:].strip(" .!?\n\t"))
 
 
 def lexicon_polarity(clause: str) -> str:

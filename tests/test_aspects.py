@@ -479,3 +479,85 @@ def test_polarity_averages_both_heads_and_adds_the_sentence(tiny_head):
     found = extractor.extract([text], sentence_probs=[{"positive": 1.0, "negative": 0.0, "neutral": 0.0}])[0]
     assert [(t.term, t.polarity) for t in found] == [("keyboard", "positive")]
     assert aspect_head.SENTENCE_WEIGHT == 1.0
+
+
+# ---------------------------------------------------------------- sentences that turn
+def test_contrast_around_cuts_only_where_the_sentence_turns():
+    from analysis.aspect_polarity import contrast_around, turns_around
+
+    def part(text, term, finder=contrast_around):
+        start = text.index(term)
+        a, b = finder(text, start, start + len(term))
+        return text[a:b].strip()
+
+    assert part("The strap is lovely but the buckle lets it down.", "buckle") == "but the buckle lets it down."
+    assert part("The strap is lovely but the buckle lets it down.", "strap") == "The strap is lovely"
+    assert part("Although the fit is snug, the fabric pills.", "fabric") == "the fabric pills."
+    assert part("Although the fit is snug, the fabric pills.", "fit") == "Although the fit is snug"
+    assert part("The lens is sharp; the autofocus, not so much.", "autofocus") == "the autofocus, not so much."
+    # "on the other hand" after the term belongs to the term's side, with what follows it
+    text = "The hood is roomy, the pockets on the other hand are tiny."
+    assert part(text, "pockets") == "the pockets on the other hand are tiny."
+    assert part(text, "pockets", clause_around) == "the pockets on the other hand are tiny."
+    assert part("The speakers are great, on the other hand the remote is flimsy.", "remote").endswith("the remote is flimsy.")
+    # "and the" and a plain comma list are no turn: the sentence judges both terms together
+    assert not turns_around("The strap and the buckle are great.", 4, 9)
+    assert not turns_around("The buckle lets it down.", 4, 10)
+    assert turns_around("Great strap but the buckle snapped.", 20, 26)
+    assert turns_around("Great strap but the buckle snapped.", 6, 11)
+
+
+@pytest.mark.slow
+def test_a_turned_sentence_does_not_decide_its_terms(tiny_head):
+    import math
+
+    import torch
+
+    from analysis import aspect_head
+
+    path, _ = tiny_head
+    extractor = aspect_head.HeadAspectExtractor.load(path)
+
+    class SureSentence:  # the packaged encoder, plus a sentence reading that is surely positive
+        def __init__(self, encoder):
+            self.encoder, self.dim = encoder, encoder.dim
+
+        def encode(self, texts):
+            return self.encoder.encode(texts)
+
+        def read(self, texts):
+            return [{"positive": 1.0, "negative": 0.0, "neutral": 0.0} for _ in texts], self.encode(texts)
+
+    extractor.encoder = SureSentence(extractor.encoder)
+    for head in (extractor.polarity_head[-1], extractor.attention_head.out[-1]):   # both heads say negative
+        with torch.no_grad():
+            head.weight.zero_()
+            head.bias.copy_(torch.tensor([math.log(p) for p in (0.3, 0.6, 0.1)]))
+    turned = "The strap is lovely but the buckle lets it down."
+    plain = "The buckle lets it down."
+    spans = [[(turned.index("buckle"), turned.index("buckle") + 6)], [(4, 10)]]
+    # one clause: the sure sentence reading outweighs the heads; a turned sentence: the heads decide
+    assert extractor.polarities([turned, plain], spans) == [["negative"], ["positive"]]
+
+
+@pytest.mark.slow
+def test_default_model_reads_turns_and_idioms_the_right_way():
+    # Misreads a merchant saw on the demo shop's quotes, in sentences written for this test (not the
+    # shop's, not in the seed files): a turn whose other side is praise, "not so much", "could be
+    # better", "still had ... left", an opening "Although". The trained default model only: training
+    # one takes about 10 minutes, so a machine without it skips (`reviewlens analyze` trains it).
+    from analysis.aspect_head import HeadAspectExtractor
+    from analysis.aspects import load_aspect_extractor
+
+    extractor = load_aspect_extractor(train_if_missing=False)
+    if not isinstance(extractor, HeadAspectExtractor):
+        pytest.skip("the default aspect model is not trained here (`reviewlens analyze` trains it)")
+    cases = [("The lens is sharp; the autofocus, not so much.", {"lens": "positive", "autofocus": "negative"}),
+             ("Although the price is fair, the hinge feels flimsy.", {"price": "positive", "hinge": "negative"}),
+             ("The menu could be better but the waiters are lovely.", {"menu": "negative", "waiters": "positive"}),
+             ("The charger could be better, it gets warm.", {"charger": "negative"}),
+             ("After three days at the campsite the battery still had power left.", {"battery": "positive"})]
+    texts = [text for text, _ in cases]
+    spans = [[(text.index(term), text.index(term) + len(term)) for term in want] for text, want in cases]
+    got = [dict(zip(want, labels)) for (_, want), labels in zip(cases, extractor.polarities(texts, spans))]
+    assert got == [want for _, want in cases]
