@@ -34,6 +34,7 @@ from typing import Any, Callable, Sequence
 from data import store
 
 from analysis import sentences as sentence_splitter
+from analysis import spelling
 
 BATCH_REVIEWS = 256
 SEED = 0
@@ -65,14 +66,20 @@ class Models:
     def key(self) -> str:
         """The model versions a review was read with; a change re-reads every review."""
         return (f"sentences={sentence_splitter.VERSION}|sentiment={self.sentiment.name}@{self.sentiment.version}"
-                f"|aspects={getattr(self.aspects, 'version', '?')}|needs={self.needs_version}")
+                f"|aspects={getattr(self.aspects, 'version', '?')}|needs={self.needs_version}"
+                f"|spelling={self._spelling()}")
 
     def describe(self) -> dict[str, str]:
         return {"sentences": f"{sentence_splitter.SPACY_MODEL}:{sentence_splitter.VERSION}",
                 "sentiment": _named(self.sentiment.name, self.sentiment.version),
                 "aspects": _named(getattr(self.aspects, "name", "aspects"), getattr(self.aspects, "version", "?")),
                 "needs": self.needs_version,
+                "spelling": self._spelling(),
                 "embeddings": getattr(self.encoder, "name", "encoder")}
+
+    def _spelling(self) -> str:
+        """The spelling rules the models read with (:mod:`analysis.spelling`), or 'off'."""
+        return spelling.VERSION if getattr(self.sentiment, "speller", None) is not None else "off"
 
 
 def _named(name: str, version: str) -> str:

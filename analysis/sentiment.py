@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Sequence
 
 from analysis.models import ModelError, ModelNotFound, model_version, pick_device, resolve_model, set_offline
+from analysis.spelling import speller_for
 
 LABELS = ("negative", "neutral", "positive")
 MAX_TOKENS = 128          # review sentences are short; a longer one is read up to here
@@ -151,6 +152,9 @@ class SentimentModel:
         self.version = version
         self.labels = labels  # our label for each output id
         self.fitting_batch: int | None = None  # after the device ran out of memory: a batch that fits
+        # common spelling slips ("teh", "expcted") are read as the word meant, as in the analysis
+        # job's shared pass (analysis.spelling); None reads texts as they are
+        self.speller = speller_for(tokenizer)
 
     def batches(self, items: Sequence, asked: int):
         """``items`` in slices of ``asked``, or fewer once a batch that size ran out of memory
@@ -216,6 +220,9 @@ class SentimentModel:
                 todo.append(i)
             else:
                 out[i] = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
+        if self.speller is not None and todo:
+            for i, read in zip(todo, self.speller.correct_all([texts[i] for i in todo])):
+                texts[i] = read.text
         # Length-sorted batches pad less, so each batch costs what its texts need.
         todo.sort(key=lambda i: len(texts[i]))
         with torch.inference_mode():

@@ -29,7 +29,6 @@ from typing import Sequence
 
 from analysis.aspect_head import FEATURE_LAYERS, MAX_TOKENS as WINDOW_TOKENS, STRIDE
 from analysis.sentiment import _MAX_CHARS, MAX_TOKENS, SentimentModel
-from analysis.spelling import speller_for
 
 _BLANK = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
 
@@ -49,8 +48,8 @@ class SharedPass(SentimentModel):
         assert WINDOW_TOKENS >= MAX_TOKENS, "aspect windows must cover what the sentiment reads"
         self.keep = False          # the job turns this on: what predict() read waits for the aspect stage
         self._kept: dict[str, tuple[dict, list]] = {}   # text -> (probabilities, windows)
-        # spelling slips are read as the word meant (analysis.spelling); None reads texts as they are
-        self.speller = speller_for(self.tokenizer)
+        # self.speller (set by SentimentModel): spelling slips are read as the word meant
+        # (analysis.spelling); None reads texts as they are
 
     # --- the sentiment interface (predict() comes from SentimentModel) ------------------------
     def predict_proba(self, texts: Sequence[str], batch_size: int | None = None) -> list[dict[str, float]]:

@@ -41,6 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+# Part of the analysis job's model key (analysis.pipeline): change it when the rules change, so
+# every review is read again.
+VERSION = "slips-1"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # The likeliest fix must be at least this many times more frequent (earlier in the frequency-
 # ordered vocabulary) than the next one, else the slip is ambiguous ("evry": very or every?).

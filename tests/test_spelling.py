@@ -126,3 +126,32 @@ def test_the_real_extractor_finds_the_noun_after_a_slip_at_original_offsets(shar
     assert [t.term for t in slipped] == ["batery" if t.term == "battery" else t.term for t in plain]
     assert not any("teh" in t.term for t in slipped)
     assert [t.polarity for t in slipped] == [t.polarity for t in plain]
+
+
+@pytest.mark.slow
+def test_the_plain_sentiment_model_reads_slips_as_the_job_does(shared, sentiment_model_path):
+    # `reviewlens sentiment` and `evaluate` use the plain model: the same reading as the job's pass
+    from analysis.sentiment import load_sentiment
+
+    plain = load_sentiment(str(sentiment_model_path), device="cpu")
+    texts = ["Teh batery died after two days, as I expcted.", "The battery died after two days, as I expected."]
+    slipped, right = plain.predict_proba(texts)
+    assert max(abs(slipped[k] - right[k]) for k in right) < 1e-4
+    job, = shared.predict_proba(texts[:1])
+    assert max(abs(slipped[k] - job[k]) for k in job) < 1e-4
+    plain.speller = None                                   # off: the slips are read as written
+    as_written, = plain.predict_proba(texts[:1])
+    assert max(abs(as_written[k] - right[k]) for k in right) > 1e-4
+
+
+def test_the_analysis_key_names_the_spelling_rules():
+    from analysis.pipeline import Models
+    from analysis import spelling
+
+    class Reader:
+        name, version, speller = "m", "1", object()
+    models = Models(sentiment=Reader(), aspects=None, find_needs=None, group_aspects=None,
+                    group_needs=None, encoder=None)
+    assert f"spelling={spelling.VERSION}" in models.key()
+    Reader.speller = None
+    assert "spelling=off" in models.key()
