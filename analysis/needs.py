@@ -28,7 +28,7 @@ from typing import Sequence
 
 NEED_SIMILARITY = 0.68
 # Bumped when the patterns change, so the pipeline reads needs again.
-VERSION = "rules-1"
+VERSION = "rules-2"
 
 
 @dataclass(frozen=True)
@@ -42,44 +42,122 @@ class Need:
 _SUBJ = r"(?:it|this|they|these|that|there|he|she|the\s+[\w-]+(?:\s+[\w-]+)?|this\s+[\w-]+|mine|one)"
 _TO = r"(?:had|has|have|came\s+with|come\s+with|would\s+come\s+with|included|include|offered|" \
       r"featured|was|were|would\s+be|would\s+have|could\s+be|could|would|did|made|used|allowed|let\s+(?:me|you|us))"
+# After "there is no": things nobody wants, so their absence is praise or a plain fact, not a need
+# ("there was no wait", "no discount at the time").
+_NOT_WANTED = (r"(?:wait|line|queue|discount|sale|coupon|hassle|fuss|drama|delay|lag|smell|odou?r|noise|rattle|"
+               r"wobble|mess|damage|scratch(?:es)?|sign|trace|difference|catch|risk|fee|extra\s+charge|"
+               r"rush|hurry|pressure|learning\s+curve)\b")
+# Words that start a sentence about the product or the customer, not about a thing wished for
+# ("This would be perfect for camping", "Everything is missing", "My kids would love it").
+_NOT_A_THING = (r"(?:it|this|that|these|those|they|which|he|she|i|we|you|mine|everything|nothing|anything|"
+                r"something|one|the|my|our|your|his|her|their|its|what|who|there|here|honestly|overall|otherwise|not|no|none|"
+                r"nobody|every|all|each|some\s+of|"
+                r"price|quality|coffee|food)\b")
 # Each pattern marks where the need phrase starts with the named group "p"; the phrase runs to
 # the end of its clause (or names the whole phrase "w"). Order matters: the first match at a position wins.
 TRIGGERS = [
     # wishes
-    rf"\b(?:i|we)?\s*(?:only\s+|really\s+|do\s+)?wish(?:ed|es)?\s+(?:that\s+)?(?P<subj>{_SUBJ})\s+{_TO}\s+(?P<p>\S)",
+    rf"\b(?:i|we)?\s*(?:only\s+|really\s+|do\s+|keep\s+|kept\s+)?wish(?:ed|es|ing)?\s+(?:that\s+)?(?P<subj>{_SUBJ})\s+{_TO}\s+(?P<p>\S)",
+    r"\bwish(?:ed|ing)?\s+for\s+(?P<p>(?:a|an|more|some|better|\w+er)\b)",
     r"\bif\s+only\s+(?:it|they|this|the\s+[\w-]+)\s+(?:had|came\s+with|was|were|could|would)\s+(?P<p>\S)",
     # would be better / perfect if
     r"\bwould\s+(?:be|have\s+been)\s+(?:\w+\s+)?(?:perfect|great|better|nicer|ideal|awesome|nice|good|"
     r"amazing|excellent|5\s+stars|five\s+stars)\s+if\s+(?:it|they|this|there|the\s+[\w-]+)\s+"
     r"(?:had|has|came\s+with|come\s+with|included|was|were|would|could|did|offered)\s+(?P<p>\S)",
     r"\b(?:(?:it|that|this)\s+)?would\s+be\s+(?:\w+\s+)?(?:nice|great|good|better|helpful|useful|handy)\s+"
-    r"(?:to\s+have|if\s+(?:there\s+(?:was|were)|you\s+could|i\s+could|we\s+could))\s+(?P<p>\S)",
+    r"(?:to\s+have|to\s+be\s+able\s+to|if\s+(?:there\s+(?:was|were)|you\s+could|i\s+could|we\s+could))\s+(?P<p>\S)",
     r"\b(?:i|we)(?:'d|\s+would)\s+(?:love|like|prefer)\s+(?:to\s+see\s+|it\s+to\s+have\s+)(?P<p>\S)",
+    # "(I'd / I would / Would) love to be able to ...", "... love it if it had ..."
+    r"(?:\b(?:i|we)(?:'d|\s+would)|(?<![\w'])would)\s+(?:really\s+|so\s+)?(?:love|like)\s+(?:to\s+be\s+able\s+to|to\s+have|"
+    r"it\s+if\s+(?:it|they|there)\s+(?:had|came\s+with|could|was|were|included))\s+(?P<p>\S)",
+    # "it would be perfect / so much better with a ..."
+    r"\b(?:it|this|they|that)\s*(?:'d|\s+would)\s+be\s+(?:\w+\s+){0,3}?(?:perfect|better|great|nicer|ideal|"
+    r"awesome|amazing|excellent|flawless|5\s+stars|five\s+stars)\s+with\s+(?P<p>\S)",
+    # "if it had a ... (it would be perfect)": a determiner or a comparative follows, so
+    # "if it had been / had broken" is no need
+    r"\bif\s+(?:only\s+)?(?:it|they|this|the\s+[\w-]+)\s+(?:had|came\s+with|included|offered)\s+"
+    r"(?P<p>(?:a|an|more|some|better|extra|another|two|\w+er)\b)",
+    # "My only wish is ...", "The one thing missing is ...", "What's missing is ...", "All it needs is ..."
+    r"\b(?:my|our)\s+(?:only|one|biggest|main|single)\s+(?:wish|request|ask)\s+(?:is|would\s+be)\s+(?:for\s+|that\s+)?(?P<p>\S)",
+    r"\b(?:the\s+)?(?:only|one)\s+(?:thing|feature|thing\s+(?:it's|it\s+is|that's|that\s+is))\s+(?:still\s+|really\s+)?"
+    r"missing\s+(?:is|was|would\s+be)\s+(?P<p>\S)",
+    r"\bwhat(?:'s|\s+is)\s+(?:still\s+|really\s+)?missing\s+is\s+(?P<p>\S)",
+    r"\ball\s+(?:it|this|they)\s+(?:needs|need|lacks|is\s+missing)\s+is\s+(?P<p>\S)",
+    # "I'd happily pay extra for ..."
+    r"\b(?:i|we)(?:'d|\s+would)\s+(?:happily\s+|gladly\s+|definitely\s+|even\s+|easily\s+)?pay\s+"
+    r"(?:a\s+(?:bit|little|lot)\s+|\S+\s+)?(?:more|extra)\s+for\s+(?P<p>\S)",
+    # "I wish I could set it to ...": what the customer cannot do with it (not "give it 6 stars")
+    r"\b(?:i|we)\s+(?:really\s+|just\s+)?wish(?:ed)?\s+(?:that\s+)?(?:i|we|you)\s+could\s+"
+    r"(?!(?:give|rate|return|get|afford|buy|find|say|tell|recommend|have|go|eat|stay|come|keep\s+it|send|"
+    r"love|like|use\s+it\s+more|try|make\s+it\s+work)\b)(?P<p>\S)",
     # missing things
     r"\bno\s+(?P<p>way\s+to\b)",
     r"\b(?:does\s*n[o']?t|did\s*n[o']?t|do\s*n[o']?t|does\s+not|did\s+not|do\s+not|won't|will\s+not)\s+"
     r"(?:even\s+)?(?:come\s+with|include|have|offer|support)\s+(?P<p>(?:a|an|any|the)\b)",
-    r"\b(?:it|this|they|the\s+[\w-]+)\s+(?:really\s+|also\s+)?(?:lacks|lack|is\s+lacking|are\s+lacking|"
+    # "doesn't come with extra tips": any thing after "come with" / "include" (not "have": "doesn't
+    # have much ..." is no need)
+    r"\b(?:does\s*n[o']?t|did\s*n[o']?t|do\s*n[o']?t|does\s+not|did\s+not|do\s+not|won't|will\s+not)\s+"
+    r"(?:even\s+)?(?:come\s+with|include)\s+(?P<p>(?!it\b|that\b|much\b|everything\b|anything\s+else\b)\w)",
+    r"\b(?:really|sorely|badly|definitely|still|seriously)\s+missing\s+(?P<p>(?!out\b)\w)",
+    # "Why is there no ...?", "Why doesn't it have ...?", "Why no ...?"
+    r"\bwhy\s+(?:on\s+earth\s+|oh\s+why\s+)?(?:is|was|are|were)\s+there\s+no\s+(?P<p>\w)",
+    r"\bstill\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|luck\b|answer\b|reply\b|response\b|word\b)\w)",
+    # "No metric scale on the tape, which is a pain", "No Wi-Fi?? Come on."
+    r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s))no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|doubt\b|way\s+(?:i|you|we)\b|"
+    r"" + _NOT_WANTED + r")\w)(?=[^.!?]*?(?:which\s+is\s+(?:a\s+|really\s+|very\s+|so\s+)?(?:shame|pain|annoying|disappointing|"
+    r"frustrating|odd|strange|weird)|\?\?|come\s+on))",
+    r"\b(?:the\s+)?lack\s+of\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b)\w)",
+    r"\bwhy\s+(?:does|did|do)\s*n[o']?t\s+(?:it|this|they|the\s+[\w-]+)\s+(?:have|come\s+with|include|offer|support)\s+(?P<p>\w)",
+    r"\bwhy\s+no\s+(?P<p>\w)",
+    r"\b(?:it|this|they|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:really\s+|also\s+|sadly\s+|still\s+)?(?:lacks|lack|is\s+lacking|are\s+lacking|"
     r"is\s+missing|are\s+missing|was\s+missing|were\s+missing)\s+(?P<p>\S)",
     r"(?<!nothing\s)(?<!nothing's\s)(?<!isn't\s)\bmissing\s+(?P<p>(?:a|an|the|any)\b)",
     r"\bthere(?:\s+is|\s+was|\s+are|\s+were|'s)\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|doubt|questions?\b|"
-    r"need\b|reason|comparison|contest|denying|wonder|way\s+(?:i|you|we|it|this)\b)\w)",
+    r"need\b|reason|comparison|contest|denying|wonder|way\s+(?:i|you|we|it|this)\b|" + _NOT_WANTED + r")\w)",
     r"\bthere\s+(?:isn't|wasn't|aren't|weren't|is\s+not|was\s+not)\s+(?:a|an|any)\s+(?P<p>(?!problems?\b|issues?\b|"
-    r"complaints?\b|doubt|questions?\b|need\b|reason|comparison|contest|way\s+(?:i|you|we|it|this)\b)\w)",
+    r"complaints?\b|doubt|questions?\b|need\b|reason|comparison|contest|way\s+(?:i|you|we|it|this)\b|" + _NOT_WANTED + r")\w)",
     # requests and needs of the product
     r"\b(?:it|this|they|these|the\s+[\w-]+|which)\s+(?:really\s+|definitely\s+|just\s+|still\s+)?"
     r"(?:needs|need)\s+(?P<p>(?:a|an|more|better|some|to|another)\b)",
+    # "... but it needs stereo pairing", "Needs a timer, seriously.", "Could use a lid." (no subject
+    # at the start of a sentence or after "but"); not "needs nothing", "needs charging"
+    r"(?:(?<!\bwhy\s)\b(?:it|this|they|these|which)\s+(?:really\s+|definitely\s+|just\s+|still\s+|desperately\s+)?(?:needs|need)|"
+    r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s)|(?<=;\s))(?:really\s+|definitely\s+|just\s+|still\s+|desperately\s+|seriously\s+|badly\s+)?"
+    r"(?:needs|could\s+(?:really\s+|definitely\s+)?use|could\s+do\s+with|would\s+benefit\s+from|lacks|lacking|"
+    r"should\s+have\s+(?:included|come\s+with|had)|should\s+(?:include|ship\s+with|come\s+with)|ought\s+to\s+(?:include|come\s+with|have)))\s+"
+    r"(?P<p>(?!nothing\b|no\b|none\b|it\b|them\b|me\b|you\b|us\b|time\b|\w+ing\b|to\s+be\s+(?:said|noted)\b)\w)",
     r"\b(?:it|this|they|the\s+[\w-]+)\s+(?:could|can)\s+(?:really\s+)?use\s+(?P<p>(?:a|an|more|better|some)\b)",
-    r"\b(?:it|they|this|the\s+[\w-]+)\s+should\s+(?:have\s+)?(?:come\s+with|include|have|offer|had)\s+(?P<p>\S)",
-    r"\bplease\s+(?:add|make|include|bring\s+back|bring|consider|offer|give\s+us|fix)\s+(?P<p>\S)",
-    r"\b(?:i|we)\s+(?:hope|hope\s+that)\s+(?:they|you|the\s+next\s+(?:version|model))\s+(?:will\s+)?"
-    r"(?:add|adds|include|includes|make|makes|offer|offers)\s+(?P<p>\S)",
+    r"\b(?:it|they|this|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:really\s+|definitely\s+|honestly\s+|at\s+least\s+)?(?:should|ought\s+to)\s+"
+    r"(?:really\s+|definitely\s+)?(?:have\s+)?(?:come\s+with|include|included|have|offer|had|ship\s+with|shipped\s+with)\s+(?P<p>\S)",
+    r"\bplease\s+(?:add|make|include|bring\s+back|bring|consider|offer|give\s+us|fix|sell|release|invest\s+in|put)\s+(?P<p>\S)",
+    r"\bplease,?\s+(?P<p>(?:a|an|more|some)\b)",
+    r"\bthere\s+(?:really\s+)?(?:should|needs\s+to|ought\s+to)\s+be\s+(?P<p>(?!no\b|nothing\b|any\s+(?:problems?|issues?)\b)\w)",
+    r"\bif\s+(?:they|you|the\s+(?:maker|makers|company|manufacturer|brand))\s+(?:added|add|included|made|offered|released|"
+    r"brought\s+(?:out|back))\s+(?P<p>\S)",
+    r"\b(?:i|we)\s+(?:really\s+|sure\s+do\s+)?miss\s+having\s+(?P<p>\S)",
+    r"\b(?:the\s+)?(?:only|one)\s+thing\s+(?:i'm|i\s+am|we're|we\s+are)\s+(?:still\s+)?missing\s+(?:is|was)\s+(?P<p>\S)",
+    r"\b(?:is|are)\s+crying\s+out\s+for\s+(?P<p>\S)",
+    r"\bwould\s+it\s+kill\s+(?:them|you)\s+to\s+(?:add|include|make|put|give\s+us)\s+(?P<p>\S)",
+    r"\b(?:i\s+|we\s+)?(?:hope|hoping|here's\s+hoping)\s+(?:that\s+)?(?:they|you|the\s+(?:next|new)\s+(?:[\w-]+\s+)?"
+    r"(?:version|model|one|update|generation|release|edition)|the\s+(?:maker|makers|company|manufacturer|brand))\s+"
+    r"(?:will\s+|would\s+|can\s+|could\s+)?(?:add|adds|include|includes|make|makes|offer|offers|get|gets|has|have|sell|sells|release|releases|"
+    r"bring|brings|come\s+with|comes\s+with)\s+(?P<p>\S)",
+    r"\b(?:really\s+|still\s+)?hoping\s+for\s+(?P<p>(?!the\s+best\b|better\s+luck\b|it\b|this\b|that\b|my\b|our\b|a\s+refund\b|"
+    r"a\s+reply\b|an?\s+answer\b|a\s+response\b|delivery\b)\w)",
+    r"\b(?:my\s+kingdom\s+for|oh\s+to\s+have|begging\s+(?:you|them)(?:\s+guys)?\s+(?:to\s+(?:do|add|make|bring)|for))\s+(?P<p>\S)",
     # the whole phrase is named "w" when it comes before the trigger
+    r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s))(?P<w>(?!" + _NOT_A_THING + r")(?:(?:a|an|some|more)\s+)?[\w-]+(?:\s+[\w-]+){0,5}?)\s+"
+    r"would\s+(?:have\s+been|have\s+made\s+(?:it|this|the\s+\w+)|make\s+(?:it|this|the\s+\w+)|be|help)\s+(?:\w+\s+){0,2}?"
+    r"(?:a\s+(?:nice|great|welcome|good)\s+(?:touch|addition|upgrade|bonus)|perfect|amazing|great|nice|awesome|ideal|"
+    r"welcome|helpful|handy|useful|(?:so\s+)?(?:much\s+)?(?:better|more\s+\w+)|a\s+lot)\b(?!\s+for\b)",
+    r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s))(?P<w>(?!" + _NOT_A_THING + r")(?:(?:a|an|the)\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+"
+    r"(?:is|are|was|were)\s+(?:conspicuously\s+|sadly\s+|completely\s+|still\s+)?(?:absent|missing)\b",
     r"\b(?P<w>(?:(?:a|an|the)\s+)?[\w-]+)\s+(?:is|was|are|were)\s+not\s+included\b",
 ]
 _PATTERNS = [re.compile(p, re.IGNORECASE) for p in TRIGGERS]
 # The phrase stops at clause punctuation or a conjunction that starts a new thought.
-_CLAUSE_END = re.compile(r"[.,;:!?()\n]|\s(?:but|so|because|since|though|although|which|and\s+(?:i|it|the|this|they|that|we|you))\b|\s-+\s",
+_CLAUSE_END = re.compile(r"[.,;:!?()\n]|\s(?:but|so|because|since|though|although|which|and\s+(?:i|it|the|this|they|that|we|you))\b|\s-+\s"
+                         r"|\s(?:it|i|we|they|this|that)(?:'d|\s+would|\s+will|\s+could)\b",   # "if it had X it would be ..."
                          re.IGNORECASE)
 _MAX_WORDS = 10
 _BARE_COMPARISON = re.compile(r"^(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s+)?(?:more\s+\w+|less\s+\w+|\w+er)$",
@@ -149,15 +227,32 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def find_needs(texts: Sequence[str]) -> list[list[Need]]:
+def find_needs(texts: Sequence[str], speller=None) -> list[list[Need]]:
     """Needs per text: ``Need(phrase, start, end)`` with ``text[start:end] == phrase``.
+
+    ``speller`` (an :class:`analysis.spelling.Speller`, as the analysis job's models use): the
+    triggers read each text with its spelling slips corrected ("I wish it came wiht a case"),
+    while phrases and offsets stay those of the text as written.
 
     Example::
 
         find_needs(["Doesn't come with a charger.", "I needed a kettle and this is great."])
         # [[Need('a charger', 20, 29)], []]
     """
-    return [find_needs_in(t) for t in texts]
+    if speller is None:
+        return [find_needs_in(t) for t in texts]
+    out = []
+    for text in texts:
+        if not isinstance(text, str):
+            out.append([])
+            continue
+        read = speller.correct(text)
+        needs = find_needs_in(read.text)
+        if read.fixes and needs:
+            spans = read.to_original([(n.start, n.end) for n in needs])
+            needs = [Need(text[a:b], a, b) for a, b in spans if b > a]
+        out.append(needs)
+    return out
 
 
 def need_key(phrase: str) -> str:

@@ -23,6 +23,7 @@ Example::
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import sys
@@ -117,7 +118,9 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
     sentiment = SharedPass(load_sentiment(sentiment_model, device=device))
     extractor = aspects.load_aspect_extractor(device=device, parser_only=parser_aspects, encoder=sentiment,
                                               sentiment=sentiment)
-    return Models(sentiment=sentiment, aspects=extractor, find_needs=needs.find_needs,
+    # needs are found in the sentences as the models read them (spelling slips corrected)
+    find_needs = functools.partial(needs.find_needs, speller=getattr(sentiment, "speller", None))
+    return Models(sentiment=sentiment, aspects=extractor, find_needs=find_needs,
                   group_aspects=aspects.group_aspects, group_needs=needs.group_needs,
                   encoder=load_encoder(device), needs_version=str(getattr(needs, "VERSION", "1")),
                   device=device)

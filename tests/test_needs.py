@@ -21,6 +21,22 @@ from analysis.needs import find_needs, group_needs
     ("Batteries are not included.", "Batteries"),
     ("I wish the handle was sturdier", "the handle was sturdier"),
     ("The cable is too short, wish it was longer.", "cable is too short, wish it was longer"),
+    # phrasings added with rules-2
+    ("Solid little grinder, but it would be so much better with a timer.", "a timer"),
+    ("Needs a carrying pouch, honestly.", "a carrying pouch"),
+    ("Comfortable, but it needs replaceable pads.", "replaceable pads"),
+    ("My only wish is a quieter fan.", "a quieter fan"),
+    ("The one thing missing is a lid that locks.", "a lid that locks"),
+    ("What's missing is a night mode.", "a night mode"),
+    ("I'd happily pay more for a metal hinge.", "a metal hinge"),
+    ("Hoping the next version gets a bigger water tank.", "a bigger water tank"),
+    ("Would love to be able to pause it halfway.", "pause it halfway"),
+    ("It would be great to be able to sort the playlists.", "sort the playlists"),
+    ("I wish I could turn off the beeping.", "turn off the beeping"),
+    ("If it had a second basket it would be perfect.", "a second basket"),
+    ("It doesn't come with spare nibs.", "spare nibs"),
+    ("Really missing hourly forecasts in the app.", "hourly forecasts in the app"),
+    ("Why is there no mute button?", "mute button"),
 ])
 def test_needs_found_with_phrase(text, phrase):
     [needs] = find_needs([text])
@@ -38,6 +54,14 @@ def test_needs_found_with_phrase(text, phrase):
     "No complaints, nothing is missing.",
     "There is no way I would buy another brand.",
     "Great sound and the battery lasts for days.",
+    "There was no wait for a table on a Friday.",
+    "There's no rattle, even at full speed.",
+    "I wish I could give it six stars.",
+    "It needs nothing else, it's perfect.",
+    "It needs charging once a week.",
+    "If it had broken I would have sent it back.",
+    "It comes with a case, which is nice.",
+    "It would be perfect for my daughter's dorm.",
     "",
 ])
 def test_plain_praise_is_not_a_need(text):
@@ -64,3 +88,40 @@ def test_group_needs_merges_same_wish_and_keeps_others_apart():
         groups["the cable is too short, wish it was longer"] == "longer cable"
     assert groups["a carrying case"] != groups["a longer cable"]
     assert groups["a timer"] not in (groups["a carrying case"], groups["a longer cable"])
+
+
+def test_needs_read_slips_as_the_word_meant_and_keep_the_text_as_written():
+    from analysis.spelling import Speller
+
+    speller = Speller(["the", "with", "i", "a", "it", "wish", "case", "came", "would", "perfect", "be"])
+    text = "I wish it came wiht a case."
+    assert find_needs([text]) == [[]]                          # "came wiht" is no trigger as written
+    [needs] = find_needs([text], speller=speller)
+    assert [(n.phrase, text[n.start:n.end]) for n in needs] == [("a case", "a case")]
+    text = "Would be perfect if it came wiht a hard csae."        # the phrase keeps its own slip
+    [needs] = find_needs([text], speller=Speller(["with", "case", "hard"]))
+    assert [n.phrase for n in needs] == ["a hard csae"]
+    assert find_needs([None, ""], speller=speller) == [[], []]
+
+
+def test_needs_on_the_hand_written_check_set():
+    """tests/data/needs_written.tsv: 181 need and 158 near-miss sentences, written for this
+    project without looking at the patterns or the demo shop. Its even lines were used to widen
+    the patterns (rules-2); the odd lines were only measured (recall 29% -> 44% there, see the
+    README). The floors keep what the patterns reach now from slipping back."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "needs_written.tsv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8"), delimiter="\t"))
+    found = find_needs([r["sentence"] for r in rows])
+    needs = [(r, n) for r, n in zip(rows, found) if r["kind"] == "need"]
+    others = [n for r, n in zip(rows, found) if r["kind"] == "none"]
+    hit = [(r, n) for r, n in needs if n]
+    on_phrase = [r for r, n in hit
+                 if any(x.start < r["sentence"].index(r["phrase"]) + len(r["phrase"])
+                        and x.end > r["sentence"].index(r["phrase"]) for x in n)]
+    assert len(needs) >= 170 and len(others) >= 150
+    assert len(hit) / len(needs) >= 0.62                 # 118 of 181 with rules-2
+    assert len(on_phrase) >= len(hit) - 3                # the phrase found is the one meant
+    assert sum(bool(n) for n in others) / len(others) <= 0.07   # 9 of 158 flagged with rules-2
