@@ -398,18 +398,11 @@ def _normalise_variants(mem, has_variant: bool) -> None:
     _insert_rows(mem, "variant_map", ["raw", "variant"], [(raw, _variant_text(raw)) for (raw,) in texts])
 
 
-def _joined(columns: list[str]) -> str:
-    """SQL: the texts joined, for :func:`_needs_python` (computed once, in a subquery: written
-    inline, DuckDB would join them again for each of the dozen checks, 2.4 instead of 0.7
-    CPU-s on a million rows)."""
-    return "concat_ws('|', " + ", ".join(columns) + ")"
-
-
-def _needs_python(joined: str, columns: list[str]) -> str:
+def _needs_python(columns: list[str]) -> str:
     """SQL: one of these texts is not already clean text that SQL can hash exactly as Python
-    does (:func:`crawler.sql_text.plain_sql` of ``joined``, the column holding
-    :func:`_joined` of them, and no edge spaces): the row is cleaned by :func:`_clean_in_sql`
-    where SQL can, else by Python."""
+    does (:func:`crawler.sql_text.plain_sql` of the texts joined, and no edge spaces): the row
+    is cleaned by :func:`_clean_in_sql` where SQL can, else by Python."""
+    joined = "concat_ws('|', " + ", ".join(columns) + ")"
     edges = " OR ".join(f"starts_with(coalesce({c}, ''), ' ') OR ends_with(coalesce({c}, ''), ' ')"
                         for c in columns)
     return f"(NOT {plain_sql(joined)} OR {edges})"
@@ -446,22 +439,19 @@ def _prepare(mem, fields: set[str]) -> None:
     """
     def field(name: str, sql: str, null_type: str = "VARCHAR") -> str:
         return sql if name in fields else f"NULL::{null_type}"
-    texts = [f"s.{c}" for c in ("product_id", "author", "title", "body")]
-    py = _needs_python("s._joined", texts)
-    # Layered so that each expression is computed once per row (an alias used again in the
-    # same SELECT is the expression again in DuckDB).
+    py = _needs_python([f"s.{c}" for c in ("product_id", "author", "title", "body")])
+    good = "NOT py AND reject IS NULL"
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE ready AS
         SELECT _n, _line, py, reject, rating_problem, date_unparsed, relative,
-               CASE WHEN good THEN {_REVIEW_ID_SQL} END AS review_id,
+               CASE WHEN {good} THEN {_REVIEW_ID_SQL} END AS review_id,
                product_id, url, author, rating, rating_original, rating_scale, title, body,
                published_at, helpful_votes, verified, variant,
-               CASE WHEN good THEN {_CONTENT_HASH_SQL} END AS content_hash,
-               coalesce(good AND NOT english, false) AS needs_lang,
-               CASE WHEN good AND english THEN 'en' END AS language,
+               CASE WHEN {good} THEN {_CONTENT_HASH_SQL} END AS content_hash,
+               CASE WHEN {good} THEN NOT {_ENGLISH_BODY_SQL} ELSE false END AS needs_lang,
+               CASE WHEN {good} AND NOT needs_lang THEN 'en' END AS language,
                product_title, brand, category
-        FROM (SELECT *, CASE WHEN good THEN {_ENGLISH_BODY_SQL} END AS english
-              FROM (SELECT *, NOT py AND reject IS NULL AS good FROM (
+        FROM (
             SELECT s._n, s._line, ({py}) AS py,
                    CASE WHEN coalesce(s.body, '') = '' THEN 'no review text'
                         WHEN coalesce(s.product_id, '') = '' THEN 'no product id'
@@ -480,10 +470,10 @@ def _prepare(mem, fields: set[str]) -> None:
                    {field("product_title", "nullif(trim(s.product_title), '')")} AS product_title,
                    {field("brand", "nullif(trim(s.brand), '')")} AS brand,
                    {field("category", "nullif(trim(s.category), '')")} AS category
-            FROM (SELECT *, {_joined(["product_id", "author", "title", "body"])} AS _joined FROM staged) s
+            FROM staged s
             LEFT JOIN rating_map ON rating_map.raw = s.rating_raw
             LEFT JOIN date_map ON date_map.raw = s.date_raw
-            {"LEFT JOIN variant_map ON variant_map.raw = s.variant_raw" if "variant" in fields else ""})))
+            {"LEFT JOIN variant_map ON variant_map.raw = s.variant_raw" if "variant" in fields else ""})
         """).fetchall()
 
 
