@@ -20,23 +20,25 @@ import re
 from typing import Sequence
 
 # Turns of a sentence that are not a word before the next part: the comma after an opening
-# "Although A is great," (group 1) and the comma before "the B on the other hand is ..." (a bare
-# "on the other hand" after the term would cut "is ..." away from it).
-_OPENING_AND_OTHER_HAND = (
+# "Although A is great," (group 1), the comma before "the B on the other hand is ..." (a bare
+# "on the other hand" after the term would cut "is ..." away from it) and the comma between
+# "Love the A, hate the B".
+_COMMA_TURNS = (
     r"|,\s*on\s+the\s+other\s+hand\b"
+    r"|,\s*(?=(?:love[ds]?|loving|liked?|likes|hated?|hates|disliked?|dislikes)\s+(?:the|my|its|their|this|that|how)\b)"
     r"|,\s*(?=(?:the|my|its|their|our|his|her|this|that)\s+(?:[\w-]+\s+){0,3}on\s+the\s+other\s+hand\b)"
     r"|^\s*(?:although|though|even\s+though|while|whereas)\b[^,;]*(,)")
 _CONTRAST_WORDS = r",?\s+(?:but|however|although|though|whereas|while|yet|except|unfortunately|sadly)\b"
 _CUTS = re.compile(
     r"(?:[;:!?]|\.(?=\s)|" + _CONTRAST_WORDS + r"|,?\s+and\s+(?=(?:the|my|its|their|our|his|her)\b)|\s+-+\s+"
-    + _OPENING_AND_OTHER_HAND + ")",
+    + _COMMA_TURNS + ")",
     re.IGNORECASE,
 )
 # Where a sentence turns from one judgement to another: a term on one side of such a cut is not
 # judged by the words on the other side ("The strap is lovely but the buckle lets it down"), so the
 # whole sentence's sentiment says nothing sure about it. Narrower than _CUTS: "and the", dashes,
 # colons and sentence ends are not turns.
-_TURNS = re.compile(r"(?:;|" + _CONTRAST_WORDS + _OPENING_AND_OTHER_HAND + ")", re.IGNORECASE)
+_TURNS = re.compile(r"(?:;|" + _CONTRAST_WORDS + _COMMA_TURNS + ")", re.IGNORECASE)
 
 POSITIVE = frozenset("""
 good great excellent amazing awesome fantastic perfect love loved loves lovely nice fine best better

@@ -500,7 +500,10 @@ def test_contrast_around_cuts_only_where_the_sentence_turns():
     assert part(text, "pockets") == "the pockets on the other hand are tiny."
     assert part(text, "pockets", clause_around) == "the pockets on the other hand are tiny."
     assert part("The speakers are great, on the other hand the remote is flimsy.", "remote").endswith("the remote is flimsy.")
+    assert part("Loved the view, hated the noise.", "view") == "Loved the view"
+    assert part("Loved the view, hated the noise.", "noise", clause_around) == "hated the noise."
     # "and the" and a plain comma list are no turn: the sentence judges both terms together
+    assert not turns_around("I like the fit, the colour is great.", 7, 10)
     assert not turns_around("The strap and the buckle are great.", 4, 9)
     assert not turns_around("The buckle lets it down.", 4, 10)
     assert turns_around("Great strap but the buckle snapped.", 20, 26)
