@@ -614,10 +614,13 @@ def choose_term_prob(extractor: "HeadAspectExtractor", rows: list[dict]) -> floa
     if not rows:
         return 0.5
     windows = extractor.encoder.encode([r["text"] for r in rows])
+    # the tagger's probabilities do not depend on the threshold: read once, decoded per threshold
+    probs = [extractor._tag_probs([feats for _, feats in w]) for w in windows]
     gold = [{(a["start"], a["end"]) for a in r["aspects"]} for r in rows]
     best = (-1.0, 0.5)
     for prob in TERM_PROBS:
-        found = [set(extractor._spans(r["text"], w, prob)[0]) for r, w in zip(rows, windows)]
+        found = [set(extractor._spans(r["text"], w, prob, probs_list=p)[0])
+                 for r, w, p in zip(rows, windows, probs)]
         best = max(best, (span_scores(gold, found)["f1"], prob))
     return best[1]
 
