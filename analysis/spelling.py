@@ -281,12 +281,13 @@ def _spacy_model_dir() -> Path:
     return found[-1]
 
 
-_SPELLERS: dict[tuple, Speller] = {}
+_SPELLERS: dict[tuple, Speller | None] = {}
 
 
-def speller_for(tokenizer) -> Speller:
+def speller_for(tokenizer) -> Speller | None:
     """The speller for a (WordPiece) tokenizer: its whole words as the vocabulary, in id order,
-    and WordNet's words as known words (built once per vocabulary).
+    and WordNet's words as known words (built once per vocabulary). None for a tokenizer without
+    a WordPiece vocabulary: there are no whole words to correct into, so texts are read as they are.
 
     Example::
 
@@ -298,7 +299,7 @@ def speller_for(tokenizer) -> Speller:
     if key not in _SPELLERS:
         if not any(piece.startswith("##") for piece in vocab):
             # not a WordPiece vocabulary (e.g. SentencePiece's "▁the"): no whole words to fix into
-            _SPELLERS[key] = Speller([])
+            _SPELLERS[key] = None
         else:
             words, rules, irregular = english_words()
             ordered = sorted(vocab, key=vocab.get)

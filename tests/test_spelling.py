@@ -155,3 +155,14 @@ def test_the_analysis_key_names_the_spelling_rules():
     assert f"spelling={spelling.VERSION}" in models.key()
     Reader.speller = None
     assert "spelling=off" in models.key()
+
+
+def test_a_tokenizer_without_whole_words_gets_no_speller():
+    from analysis.spelling import speller_for
+
+    class SentencePieceLike:
+        name_or_path = "test/sentencepiece-like"
+
+        def get_vocab(self):
+            return {"▁the": 0, "▁bat": 1, "tery": 2}
+    assert speller_for(SentencePieceLike()) is None     # texts are read as written ('spelling=off')
