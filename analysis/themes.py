@@ -81,7 +81,12 @@ def _parts(embeddings: np.ndarray, seed: int):
     # pair, whatever the metric (1,283 sentences: 1.5 s); the exact neighbours from one matrix
     # product are the same neighbours (distances equal to 1e-7) in a few milliseconds
     neighbours = exact_neighbours(embeddings, 15) if n < 4096 else (None, None, None)
-    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=200,
+    # The layout starts from points drawn from the seed, not from UMAP's spectral start: repeated
+    # sentences split the neighbour graph into pieces, whose eigenvectors followed BLAS rounding,
+    # so the same sentences got different themes from one call to the next. Drawn from the seed,
+    # the themes are the same every time, and as good (public restaurant sentences against their
+    # annotated categories, 3 seeds: NMI 0.460 -> 0.464 negative, 0.353 -> 0.361 positive).
+    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=200, init="random",
                  random_state=seed, precomputed_knn=neighbours),
             HDBSCAN(min_cluster_size=max(10, n // 100), metric="euclidean",
                     cluster_selection_method="eom", prediction_data=True))
@@ -104,6 +109,11 @@ def exact_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarra
     # stable: among equal distances (repeated sentences) the lower row first, itself included
     order = np.argsort(distances, axis=1, kind="stable")[:, :k]
     return order, np.take_along_axis(distances, order, axis=1).astype(np.float32)
+
+
+def _no_representative_docs(documents) -> None:
+    """Stands in for BERTopic's ``_save_representative_docs`` (see :func:`_find_themes`)."""
+    return None
 
 
 def _vectorizer(n: int, stop_words: str | None = "english"):
@@ -147,6 +157,10 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int) -> list[Th
         reducer, clusterer = _parts(embeddings, seed)
         model = BERTopic(umap_model=reducer, hdbscan_model=clusterer, vectorizer_model=_vectorizer(n, stop_words),
                          calculate_probabilities=False, verbose=False)
+        # BERTopic's own representative documents (c-TF-IDF similarity of 500 sampled documents per
+        # topic, 0.4-0.5 s of the demo's themes) go unused: a theme's quotes are the sentences
+        # nearest its centre (representatives)
+        model._save_representative_docs = _no_representative_docs
         # reassigning outliers is our last step, so BERTopic's warning about it says nothing to a
         # merchant (BERTopic sets its logger's level in its constructor, hence here)
         logging.getLogger("BERTopic").setLevel(logging.ERROR)
