@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import os
+import threading
 from typing import Sequence
 
 import numpy as np
@@ -43,6 +44,85 @@ class SentenceEncoder:
         vectors = self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
                                     normalize_embeddings=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+class EncodeAlongside:
+    """Sentence vectors computed on a second CPU core while this thread does one-core work.
+
+    The job's aspect heads run on one thread (``analysis.models.one_thread``), which leaves the
+    other core idle; started before them, this encodes ``texts`` chunk by chunk on a background
+    thread with one torch thread. :meth:`result` (after the other work) encodes the chunks not
+    begun yet on this thread, with every torch thread, and returns the vectors in input order.
+    The chunks are fixed (``chunk`` texts of similar length, in length order) whichever thread
+    takes them, and torch gives the same numbers on one thread as on two, so the vectors are the
+    same from run to run. On a GPU, or with one torch thread, nothing runs in the background.
+
+    Example::
+
+        pending = EncodeAlongside(load_encoder("cpu"), ["The lid sticks.", "Too loud."])
+        ...                                   # one-core work meanwhile
+        vectors = pending.result()            # (2, 384)
+    """
+
+    def __init__(self, encoder: SentenceEncoder, texts: Sequence[str], chunk: int = 64):
+        import torch
+
+        self.encoder = encoder
+        self.texts = list(texts)
+        order = sorted(range(len(self.texts)), key=lambda i: len(self.texts[i]))
+        self.chunks = [order[k:k + chunk] for k in range(0, len(order), chunk)]
+        self.vectors: list[np.ndarray | None] = [None] * len(self.chunks)
+        self._next = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self.in_background = 0     # chunks the background thread encoded
+        self._thread = None
+        if len(self.chunks) > 1 and not encoder.device.startswith("cuda") and torch.get_num_threads() > 1:
+            self._thread = threading.Thread(target=self._background, name="encode-alongside", daemon=True)
+            self._thread.start()
+
+    def _take(self) -> int | None:
+        with self._lock:
+            if self._next >= len(self.chunks):
+                return None
+            self._next += 1
+            return self._next - 1
+
+    def _encode(self, k: int) -> None:
+        self.vectors[k] = self.encoder.encode([self.texts[i] for i in self.chunks[k]], batch_size=len(self.chunks[k]))
+
+    def _background(self) -> None:
+        import torch
+
+        torch.set_num_threads(1)   # this thread's own setting; the caller's thread keeps its own
+        try:
+            while not self._stop.is_set() and (k := self._take()) is not None:
+                self._encode(k)
+                self.in_background += 1
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def cancel(self) -> None:
+        """Stop after the chunk in hand and wait for the background thread (nothing returned)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def result(self) -> np.ndarray:
+        """The vectors of every text, in input order (waits for the background thread)."""
+        self._stop.set()
+        while (k := self._take()) is not None:
+            self._encode(k)
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        dim = self.encoder.model.get_sentence_embedding_dimension()
+        out = np.zeros((len(self.texts), dim), dtype=np.float32)
+        for rows, vectors in zip(self.chunks, self.vectors):
+            out[rows] = vectors
+        return out
 
 
 _LOADED: dict[str, SentenceEncoder] = {}

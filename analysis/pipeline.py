@@ -4,7 +4,8 @@ It reads only the reviews that are new or changed since they were last read with
 models (``review_analysis`` holds each review's ``content_hash`` and ``models_key``), in batches:
 
     read a batch (read-only, closed again)  ->  language  ->  sentences  ->  sentiment
-    ->  aspects  ->  needs  ->  embeddings  ->  review summary  ->  write the batch
+    ->  needs  ->  aspects (embeddings begun alongside, on the idle core)  ->  embeddings
+    ->  review summary  ->  write the batch
 
 Every stage is a method of :class:`Worker`, a function from a batch of rows (dicts) to a batch of
 rows, with the models loaded once per worker; so the same code can run on a distributed engine.
@@ -126,6 +127,11 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
                   device=device)
 
 
+def _for_themes(sents: list[dict]) -> list[dict]:
+    """The sentences themes cluster: complaints and needs."""
+    return [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
+
+
 # --- the per-review stages --------------------------------------------------------------------
 
 class Worker:
@@ -217,10 +223,24 @@ class Worker:
             marked.append({**s, "is_need": bool(needs)})
         return rows, marked
 
-    def embeddings(self, sents: list[dict]) -> list[dict]:
-        """Vectors for the sentences themes cluster: complaints and needs."""
-        wanted = [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
-        vectors = self.models.encoder.encode([s["text"] for s in wanted]) if wanted else []
+    def start_embeddings(self, sents: list[dict]):
+        """Start encoding the sentences themes cluster (complaints and needs) on the idle core
+        while the one-core aspect stage runs (:class:`analysis.embeddings.EncodeAlongside`);
+        :meth:`embeddings` takes the result. None when the encoder has no such interface."""
+        from analysis.embeddings import EncodeAlongside, SentenceEncoder
+
+        if not isinstance(self.models.encoder, SentenceEncoder):
+            return None
+        return EncodeAlongside(self.models.encoder, [s["text"] for s in _for_themes(sents)])
+
+    def embeddings(self, sents: list[dict], started=None) -> list[dict]:
+        """Vectors for the sentences themes cluster: complaints and needs (``started``: what
+        :meth:`start_embeddings` began for the same sentences)."""
+        wanted = _for_themes(sents)
+        if started is not None:
+            vectors = started.result()
+        else:
+            vectors = self.models.encoder.encode([s["text"] for s in wanted]) if wanted else []
         return [{"sentence_id": s["sentence_id"], "model": self.embed_model,
                  "vector": [float(x) for x in v]} for s, v in zip(wanted, vectors)]
 
@@ -466,9 +486,16 @@ def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=
     reviews = stage("language", worker.language, reviews)
     sents = stage("sentences", worker.sentences, reviews)
     sents = stage("sentiment", worker.sentiment, sents)
-    mentions = stage("aspects", worker.aspects, sents)
     need_rows, sents = stage("needs", worker.needs, sents)
-    vectors = stage("embeddings", worker.embeddings, sents)
+    # the aspect heads run on one core: the theme embeddings begin on the other meanwhile
+    started = worker.start_embeddings(sents)
+    try:
+        mentions = stage("aspects", worker.aspects, sents)
+    except BaseException:
+        if started is not None:
+            started.cancel()
+        raise
+    vectors = stage("embeddings", worker.embeddings, sents, started)
     summaries = stage("summarize", worker.summarize, reviews, sents)
     for s in sents:
         s["run_id"] = worker.run_id

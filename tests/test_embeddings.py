@@ -1,0 +1,60 @@
+"""Theme embeddings encoded alongside the one-core aspect stage (analysis.embeddings.EncodeAlongside):
+the encoder's own vectors, the same on every run whichever thread encoded a chunk, and errors
+handed to the caller. Real packaged sentence encoder."""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from analysis.embeddings import EncodeAlongside, SentenceEncoder, load_encoder
+
+pytestmark = pytest.mark.slow
+
+PARTS = ["The lid", "The cable", "Battery life", "The strap", "The app", "Shipping"]
+ENDINGS = ["sticks after a week.", "is far too short for my desk.", "drains overnight.",
+           "snapped on the second day.", "keeps logging me out, which is maddening.", "took ages."]
+
+
+@pytest.fixture
+def threads():
+    before = torch.get_num_threads()
+    yield torch.set_num_threads
+    torch.set_num_threads(before)
+
+
+def texts(n: int) -> list[str]:
+    return [f"{PARTS[i % 6]} {ENDINGS[(i // 6) % 6]}" + " Really." * (i % 5) for i in range(n)]
+
+
+def test_vectors_encoded_alongside_are_the_encoders_own_and_the_same_on_every_run(threads):
+    encoder, sentences = load_encoder("cpu"), texts(300)
+    threads(2)
+    pending = EncodeAlongside(encoder, sentences)
+    time.sleep(1.0)                                  # the one-core work the job does meanwhile
+    first = pending.result()
+    assert pending.in_background >= 1                # the idle core took part
+    assert first.shape == (300, 384)
+    np.testing.assert_allclose(first, encoder.encode(sentences), atol=1e-5)
+    threads(1)                                       # one torch thread: nothing in the background
+    pending = EncodeAlongside(encoder, sentences)
+    second = pending.result()
+    assert pending.in_background == 0
+    assert np.array_equal(first, second)             # the same numbers whoever encoded a chunk
+
+
+def test_an_error_on_the_background_thread_reaches_the_caller(threads):
+    class Failing(SentenceEncoder):
+        def encode(self, texts, batch_size=None):
+            if threading.current_thread().name == "encode-alongside":
+                raise ValueError("the background chunk failed")
+            return np.zeros((len(texts), 4), dtype=np.float32)
+
+    threads(2)
+    pending = EncodeAlongside(Failing(None, "failing", "cpu"), texts(200))
+    time.sleep(0.3)
+    with pytest.raises(ValueError, match="background chunk failed"):
+        pending.result()
