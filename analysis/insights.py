@@ -16,6 +16,8 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   than in the product's history before, by a one-sided two-proportion z-test at p < 0.05,
   with at least 5 recent mentions and one before (so a new defect counts).
 - each finding carries 2-3 quotes from different reviews: the model's surest sentences.
+- a name in :data:`NOT_FINDINGS` (the product as a whole, "top marks", "the competition") is
+  no strength, weakness or emerging complaint: nothing a merchant could improve is named.
 
 Example::
 
@@ -35,6 +37,13 @@ QUOTES = 3
 EMERGING_MIN_RECENT = 5     # mentions in the last window: fewer is anecdote, not a trend
 EMERGING_MIN_BEFORE = 1     # a defect that is new (praised twice, then 14 complaints) must count
 EMERGING_P = 0.05
+
+# Aspect names (as grouped: lower case, lemmas) that the aspect model finds in review sentences
+# but that name no feature: the product as a whole ("Good product but ..."), praise idioms ("Top
+# marks for the sound"), other products ("when the competition is cheaper"). Written here from
+# general English. Their mentions stay in the store and the review explorer.
+NOT_FINDINGS = frozenset("""product products item items thing things stuff unit units purchase buy
+kudos competition competitor competitors""".split()) | {"top mark", "top marks", "full mark", "full marks"}
 
 
 def wilson_lower(k: int, n: int, z: float = 1.96) -> float:
@@ -176,6 +185,8 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
     insights: dict[tuple[str, str], list[dict]] = defaultdict(list)
     emerging = []
     for (product, aspect), rows in by_aspect.items():
+        if str(aspect).lower() in NOT_FINDINGS:
+            continue
         n = len(rows)
         pos = sum(r["polarity"] == "positive" for r in rows)
         neg = sum(r["polarity"] == "negative" for r in rows)

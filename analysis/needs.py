@@ -22,13 +22,14 @@ Example::
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
 NEED_SIMILARITY = 0.68
 # Bumped when the patterns change, so the pipeline reads needs again.
-VERSION = "rules-2"
+VERSION = "rules-3"
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ _BARE_COMPARISON = re.compile(r"^(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s
                               re.IGNORECASE)
 _COPULA_BEFORE = re.compile(r"\b(?:was|were|be|is|are)\s+$", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"\b(?:the|my|its|this|that)\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:is|was|are|were|feels|seems)\b", re.IGNORECASE)
+_DANGLING_END = re.compile(r"(?:\s+(?:a|an|the|my|your|its|our|their|this|that|at|to|of|for|in|on|with|from|by|"
+                           r"and|or|as|than|into|onto|when|while|if|without))+\s*$", re.IGNORECASE)
 _FILLER_END = re.compile(r"\s+(?:too|though|tbh|lol|either|as\s+well|also|or\s+something|etc)\s*$", re.IGNORECASE)
 
 
@@ -188,6 +191,10 @@ def _phrase_end(text: str, start: int) -> int:
     words = list(re.finditer(r"\S+", text[start:end]))
     if len(words) > _MAX_WORDS:
         end = start + words[_MAX_WORDS - 1].end()
+        # cut inside a clause, so it may end on "... phone at the": end on the last full word
+        dangling = _DANGLING_END.search(text[start:end])
+        if dangling and dangling.start() > 0:
+            end = start + dangling.start()
     tail = _FILLER_END.search(text[start:end])
     if tail:
         end = start + tail.start()
@@ -287,13 +294,15 @@ is was are were be been being am would could should will can do does did has hav
 really very just so too also even bit little wish wished please there to of""".split())
 
 
-def _need_keys(phrases: Sequence[str]) -> dict[str, str]:
+def _need_keys(phrases: Sequence[str], speller=None) -> dict[str, str]:
     from analysis.aspect_parser import load_spacy
 
     nlp = load_spacy()
     out = {}
+    # a need's name reads its phrase with spelling slips corrected ("see teh food" -> "see food")
+    read = [c.text for c in speller.correct_all(list(phrases))] if speller is not None else list(phrases)
     with nlp.select_pipes(enable=["tok2vec", "tagger", "attribute_ruler", "lemmatizer"]):
-        for phrase, doc in zip(phrases, nlp.pipe(list(phrases), batch_size=512)):
+        for phrase, doc in zip(phrases, nlp.pipe(read, batch_size=512)):
             comparatives = [t.lower_ for t in doc if t.tag_ in ("JJR", "RBR") and t.lower_ not in ("more", "less")]
             nouns = [t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN")]
             if comparatives and nouns:
@@ -307,8 +316,9 @@ def _need_keys(phrases: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY) -> dict[str, str]:
+def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY, speller=None) -> dict[str, str]:
     """Map each need phrase to a shared label; repeated phrases count as more mentions.
+    ``speller`` (as in :func:`find_needs`): labels read the phrases with spelling slips corrected.
 
     Example::
 
@@ -317,7 +327,7 @@ def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY) -> d
     """
     from analysis.aspect_groups import cluster_by_meaning, counts_by_key
 
-    key_of, key_counts = counts_by_key(phrases, _need_keys)
+    key_of, key_counts = counts_by_key(phrases, functools.partial(_need_keys, speller=speller))
     if not key_counts:
         return {}
     unique = list(key_of)

@@ -120,9 +120,10 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
     extractor = aspects.load_aspect_extractor(device=device, parser_only=parser_aspects, encoder=sentiment,
                                               sentiment=sentiment)
     # needs are found in the sentences as the models read them (spelling slips corrected)
-    find_needs = functools.partial(needs.find_needs, speller=getattr(sentiment, "speller", None))
+    speller = getattr(sentiment, "speller", None)
+    find_needs = functools.partial(needs.find_needs, speller=speller)
     return Models(sentiment=sentiment, aspects=extractor, find_needs=find_needs,
-                  group_aspects=aspects.group_aspects, group_needs=needs.group_needs,
+                  group_aspects=aspects.group_aspects, group_needs=functools.partial(needs.group_needs, speller=speller),
                   encoder=load_encoder(device), needs_version=str(getattr(needs, "VERSION", "1")),
                   device=device)
 

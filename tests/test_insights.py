@@ -146,3 +146,21 @@ def test_docstring_examples_of_the_ranking_and_emerging_rules():
 
     result = doctest.testmod(analysis.insights)
     assert result.attempted >= 4 and result.failed == 0
+
+
+def test_the_product_as_a_whole_and_praise_idioms_are_no_findings(db_path, monkeypatch):
+    """'Good product', 'Top marks for the lid', 'the competition is cheaper': the aspect model
+    finds these words, but they name nothing a merchant could improve."""
+    import pipeline_fakes
+
+    for term, name in [("product", "product"), ("top marks", "top mark"), ("competition", "competition")]:
+        monkeypatch.setitem(pipeline_fakes.ASPECTS, term, name)
+    make_store(db_path, [{"product_id": "p1", "author": f"a{i}", "rating": 4, "published_at": "2024-05-01",
+                          "body": body} for i, body in enumerate(
+        ["Great product. Top marks for the lid.", "Good product, great lid.",
+         "The lid sticks and the competition is bad."])])
+    assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
+    mentioned = {r[0] for r in store.query(db_path, "SELECT DISTINCT aspect FROM aspect_mentions").rows}
+    assert {"product", "top mark", "competition", "lid"} <= mentioned       # kept in the store
+    named = {r[0] for r in store.query(db_path, "SELECT name FROM product_insights").rows}
+    assert "lid" in named and not named & {"product", "top mark", "competition"}

@@ -37,6 +37,8 @@ from analysis.needs import find_needs, group_needs
     ("It doesn't come with spare nibs.", "spare nibs"),
     ("Really missing hourly forecasts in the app.", "hourly forecasts in the app"),
     ("Why is there no mute button?", "mute button"),
+    # a phrase cut at ten words ends on its last full word, not on "... at the"
+    ("There's no way to connect to my laptop and phone at the same time.", "way to connect to my laptop and phone"),
 ])
 def test_needs_found_with_phrase(text, phrase):
     [needs] = find_needs([text])
@@ -102,6 +104,16 @@ def test_needs_read_slips_as_the_word_meant_and_keep_the_text_as_written():
     [needs] = find_needs([text], speller=Speller(["with", "case", "hard"]))
     assert [n.phrase for n in needs] == ["a hard csae"]
     assert find_needs([None, ""], speller=speller) == [[], []]
+
+
+def test_need_names_read_the_phrase_with_its_slips_corrected():
+    from analysis.spelling import Speller
+
+    phrases = ["see teh food without opening the basket", "a hard csae", "a hard case"]
+    assert "teh" in group_needs(phrases)[phrases[0]]
+    groups = group_needs(phrases, speller=Speller(["the", "case", "hard", "food", "see"]))
+    assert groups[phrases[0]] == "see food without opening basket"
+    assert groups["a hard csae"] == groups["a hard case"] == "hard case"
 
 
 def test_needs_on_the_hand_written_check_set():
