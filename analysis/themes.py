@@ -116,13 +116,26 @@ def _no_representative_docs(documents) -> None:
     return None
 
 
+# Words every kind of review uses to complain, wish or sum up, whatever the product: as a theme's
+# keywords they say nothing about what the theme is ("theres, way, come" for "There's no way
+# to ..." / "Doesn't come with ..."). Written here from general review English.
+REVIEW_WORDS = frozenset("""
+wish wished wishing hope hoping theres thats dont doesnt didnt isnt wasnt cant wont ive im id
+way come comes came missing miss needs need needed want wanted like liked love loved hate hated
+really just definitely honestly totally pretty quite bit lot lots thing things stuff overall
+recommend recommended avoid buy buying bought purchase purchased product item regret save money
+good great bad fine ok okay nice awful terrible excellent amazing worst best better worse
+""".split())
+
+
 def _vectorizer(n: int, stop_words: str | None = "english"):
-    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     # BERTopic fits this on one joined document per topic, so min_df counts topics, not
     # sentences: anything above 1 drops the words that set a topic apart (and fails outright
     # when there are fewer topics than min_df).
-    return CountVectorizer(stop_words=stop_words, ngram_range=(1, 2), min_df=1)
+    words = sorted(ENGLISH_STOP_WORDS | REVIEW_WORDS) if stop_words == "english" else None
+    return CountVectorizer(stop_words=words, ngram_range=(1, 2), min_df=1)
 
 
 def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0) -> list[Theme]:
@@ -181,11 +194,33 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int) -> list[Th
     themes = []
     for topic in sorted(set(topics)):
         members = [i for i, t in enumerate(topics) if t == topic]
-        words = [w for w, _ in (model.get_topic(topic) or []) if w][:6]
+        # "avoid avoid", "size size": a word next to itself says no more than the word
+        words = [w for w, _ in (model.get_topic(topic) or []) if w and len(set(w.split())) == len(w.split())][:6]
+        if not words:   # "Would not recommend.", "Avoid!": the review words are all there is
+            words = _frequent_words([texts[i] for i in members])
         themes.append(Theme(topic, words, members, representatives(embeddings, members)))
     # biggest first, topic number breaks ties (reproducible)
     themes.sort(key=lambda t: (-len(t.members), t.topic))
     return themes
+
+
+def _frequent_words(texts: list[str], k: int = 3) -> list[str]:
+    """The ``k`` most frequent words of ``texts`` that are not English stop words (ties: A-Z).
+
+    Example::
+
+        >>> _frequent_words(["Would not recommend.", "Avoid, do not recommend."])
+        ['recommend', 'avoid']
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    try:
+        counts = CountVectorizer(stop_words="english").fit(texts)
+    except ValueError:   # only stop words
+        return []
+    totals = np.asarray(counts.transform(texts).sum(axis=0)).ravel()
+    names = counts.get_feature_names_out()
+    return [str(names[i]) for i in sorted(range(len(names)), key=lambda i: (-totals[i], names[i]))[:k]]
 
 
 def representatives(embeddings: np.ndarray, members: list[int], k: int = REPRESENTATIVES) -> list[int]:

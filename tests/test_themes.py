@@ -137,3 +137,20 @@ def test_themes_of_real_review_sentences_are_the_same_every_time(tmp_path):
     runs = [[(t.members, t.keywords, t.representatives) for t in find_themes(texts, vectors, seed=0)]
             for _ in range(4)]
     assert len(runs[0]) >= 3 and all(run == runs[0] for run in runs)
+
+
+def test_keywords_name_the_matter_not_the_words_every_review_uses():
+    from analysis.themes import REVIEW_WORDS
+
+    texts, vectors, truth = blobs(8)
+    filler = {"battery": "Honestly there's no way {}, I really wish it did.",
+              "lid": "I wish the lid didn't stick, lid lid, avoid avoid. {}",
+              "shipping": "Definitely would not buy again: {}"}
+    texts = [filler[g].format(t) for t, g in zip(texts, truth)]
+    themes = find_themes(texts, vectors, seed=0)
+    assert as_groups(themes, truth) == [[("battery", 8)], [("lid", 8)], [("shipping", 8)]]
+    words = {w for t in themes for keyword in t.keywords for w in keyword.split()}
+    assert words and not words & REVIEW_WORDS
+    assert not any(len(set(k.split())) < len(k.split()) for t in themes for k in t.keywords)
+    by_group = {truth[t.members[0]]: t.keywords for t in themes}
+    assert "battery" in by_group["battery"] and "lid" in by_group["lid"]
