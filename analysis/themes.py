@@ -30,6 +30,7 @@ import numpy as np
 MIN_SENTENCES = 5          # fewer complaint (or need) sentences than this make no themes
 UMAP_FROM = 300            # from this many sentences on, UMAP + HDBSCAN; below, PCA + KMeans
 REPRESENTATIVES = 3
+ASPECT_SHARE = 0.25        # a theme is named after an aspect that a quarter of its sentences mention
 
 
 @dataclass
@@ -241,17 +242,23 @@ def representatives(embeddings: np.ndarray, members: list[int], k: int = REPRESE
     return [members[i] for i in order[:k]]
 
 
-def label(keywords: list[str], aspects: Counter) -> tuple[str, str | None]:
-    """A readable label and the theme's aspect (the most mentioned one, if any).
+def label(keywords: list[str], aspects: Counter, size: int | None = None) -> tuple[str, str | None]:
+    """A readable label and the theme's aspect: the most mentioned one, if any, and (given the
+    theme's ``size`` in sentences) only when at least :data:`ASPECT_SHARE` of them mention it, so
+    a theme of mixed wishes is not named after the thing 9 of its 98 sentences ask for.
 
     Example::
 
         >>> label(["dies", "hours", "charge"], Counter({"battery": 4, "screen": 1}))
         ('battery: dies, hours, charge', 'battery')
+        >>> label(["average", "say"], Counter({"strap": 1}), size=47)
+        ('average, say', None)
     """
     aspect = None
     if aspects:
-        aspect = sorted(aspects.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        aspect, count = sorted(aspects.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        if size and count < ASPECT_SHARE * size:
+            aspect = None
     words = [w for w in keywords if w != aspect][:3]
     text = ", ".join(words) if words else "(no keywords)"
     return (f"{aspect}: {text}" if aspect else text), aspect
@@ -284,7 +291,7 @@ def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_i
         for number, theme in enumerate(found):
             ids = [picked[i] for i in theme.members]
             aspects = Counter(a for i in ids for a in set(sentences[i].get("aspects") or []))
-            text, aspect = label(theme.keywords, aspects)
+            text, aspect = label(theme.keywords, aspects, size=len(ids))
             theme_id = f"{scope}:{kind}:{number}"
             theme_rows.append({"theme_id": theme_id, "scope": scope, "kind": kind, "label": text,
                                "keywords": theme.keywords, "aspect": aspect, "size": len(ids), "run_id": run_id})

@@ -154,3 +154,14 @@ def test_keywords_name_the_matter_not_the_words_every_review_uses():
     assert not any(len(set(k.split())) < len(k.split()) for t in themes for k in t.keywords)
     by_group = {truth[t.members[0]]: t.keywords for t in themes}
     assert "battery" in by_group["battery"] and "lid" in by_group["lid"]
+
+
+def test_a_theme_is_named_after_an_aspect_only_when_many_of_its_sentences_mention_it():
+    assert label(["lid", "sticks"], Counter({"lid": 5}), size=20) == ("lid: sticks", "lid")
+    assert label(["carafe", "tamper"], Counter({"groundsheet": 4, "carafe": 3}), size=40) == \
+        ("carafe, tamper", None)
+    texts, vectors, truth = blobs(6)
+    rows = [{"sentence_id": f"r{i}:0", "text": t, "category": None,
+             "aspects": ["strap"] if i == 0 else []} for i, t in enumerate(texts)]
+    themes, _ = build_themes(rows, vectors, "complaint", run_id=1, seed=0)
+    assert themes and all(t["aspect"] is None and not t["label"].startswith("strap") for t in themes)
