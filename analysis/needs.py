@@ -157,8 +157,8 @@ TRIGGERS = [
 ]
 # A word each trigger cannot match without (lower case), in the order of TRIGGERS: a sentence
 # without it skips that regex (most sentences hold no trigger; the 47 regexes cost 0.64 s per
-# 4,469 sentences, the checks first about a third of that). Keep it in step with TRIGGERS: the
-# test of the hand-written check set and tests/test_needs.py catch a word that is wrong.
+# 4,469 sentences, the checks first about a third of that). Keep it in step with TRIGGERS: a
+# test checks that each word is written in its own pattern, and the check-set test that none is wrong.
 _TRIGGER_WORDS = (
     ("wish",), ("wish",), ("only",), ("would",), ("would",), ("love", "like", "prefer"), ("love", "like"),
     ("would", "'d"), ("if",), ("wish", "request", "ask"), ("missing",), ("missing",), ("all",), ("pay",),

@@ -137,3 +137,14 @@ def test_needs_on_the_hand_written_check_set():
     assert len(hit) / len(needs) >= 0.62                 # 118 of 181 with rules-2
     assert len(on_phrase) >= len(hit) - 3                # the phrase found is the one meant
     assert sum(bool(n) for n in others) / len(others) <= 0.07   # 9 of 158 flagged with rules-2
+
+
+def test_each_trigger_is_paired_with_words_its_own_pattern_names():
+    """``_TRIGGER_WORDS`` runs parallel to ``TRIGGERS``: a trigger moved without its words would
+    be skipped on the sentences it is for. Each word is written in its own pattern ("nt" is the
+    pattern's ``n[o']?t``)."""
+    from analysis.needs import _TRIGGER_WORDS, TRIGGERS
+
+    assert len(_TRIGGER_WORDS) == len(TRIGGERS)
+    for words, pattern in zip(_TRIGGER_WORDS, TRIGGERS):
+        assert words and all(w in pattern.lower() or (w == "nt" and "n[o']?t" in pattern) for w in words), pattern[:60]
