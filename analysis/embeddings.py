@@ -95,6 +95,10 @@ class EncodeAlongside:
     def _background(self) -> None:
         import torch
 
+        # torch reads its process-wide thread count into a thread's own setting at that thread's
+        # first parallel op; the caller's one_thread() sets that count back to every thread on
+        # leaving, so read it now, before the first encode, or this thread may end up with it
+        torch.get_num_threads()
         torch.set_num_threads(1)   # this thread's own setting; the caller's thread keeps its own
         try:
             while not self._stop.is_set() and (k := self._take()) is not None:

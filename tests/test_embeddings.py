@@ -58,3 +58,34 @@ def test_an_error_on_the_background_thread_reaches_the_caller(threads):
     time.sleep(0.3)
     with pytest.raises(ValueError, match="background chunk failed"):
         pending.result()
+
+
+def test_the_background_thread_keeps_one_torch_thread_when_the_caller_leaves_one_thread_first(threads):
+    # torch copies its process-wide count into a thread at that thread's first parallel op; the
+    # caller's one_thread() puts the count back to every thread on leaving, which may happen
+    # before the background thread's first op (a busy machine, a short first aspect chunk)
+    from analysis.models import one_thread
+
+    go, seen = threading.Event(), []
+
+    class Watching(SentenceEncoder):
+        def encode(self, texts, batch_size=None):
+            if threading.current_thread().name == "encode-alongside":
+                go.wait(10)
+                torch.ones(64, 64) @ torch.ones(64, 64)     # its first parallel op
+                seen.append(torch.get_num_threads())
+            return np.zeros((len(texts), 4), dtype=np.float32)
+
+    threads(2)
+    class Model:
+        def get_sentence_embedding_dimension(self):
+            return 4
+
+    pending = EncodeAlongside(Watching(Model(), "watching", "cpu"), texts(200))
+    with one_thread():                                   # the first aspect chunk's heads
+        pass
+    go.set()
+    time.sleep(0.3)
+    pending.result()
+    assert seen and set(seen) == {1}
+    assert torch.get_num_threads() == 2                  # the caller's own setting is untouched
