@@ -38,7 +38,8 @@ class SentenceEncoder:
             dtype('float32')
         """
         if not texts:
-            return np.zeros((0, self.model.get_sentence_embedding_dimension()), dtype=np.float32)
+            width = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+            return np.zeros((0, width()), dtype=np.float32)
         # sentence-transformers sorts by length before batching and restores order itself
         batch_size = batch_size or (512 if self.device.startswith("cuda") else 64)
         vectors = self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
@@ -122,8 +123,9 @@ class EncodeAlongside:
             self._thread.join()
         if self._error is not None:
             raise self._error
-        dim = self.encoder.model.get_sentence_embedding_dimension()
-        out = np.zeros((len(self.texts), dim), dtype=np.float32)
+        if not self.chunks:
+            return self.encoder.encode([])
+        out = np.zeros((len(self.texts), self.vectors[0].shape[1]), dtype=np.float32)
         for rows, vectors in zip(self.chunks, self.vectors):
             out[rows] = vectors
         return out

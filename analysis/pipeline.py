@@ -227,10 +227,12 @@ class Worker:
     def start_embeddings(self, sents: list[dict]):
         """Start encoding the sentences themes cluster (complaints and needs) on the idle core
         while the one-core aspect stage runs (:class:`analysis.embeddings.EncodeAlongside`);
-        :meth:`embeddings` takes the result. None when the encoder has no such interface."""
+        :meth:`embeddings` takes the result. None when the encoder has no such interface, or
+        is on a GPU (there it encodes in its own large batches after the aspect stage)."""
         from analysis.embeddings import EncodeAlongside, SentenceEncoder
 
-        if not isinstance(self.models.encoder, SentenceEncoder):
+        encoder = self.models.encoder
+        if not isinstance(encoder, SentenceEncoder) or encoder.device.startswith("cuda"):
             return None
         return EncodeAlongside(self.models.encoder, [s["text"] for s in _for_themes(sents)])
 

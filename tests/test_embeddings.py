@@ -89,3 +89,21 @@ def test_the_background_thread_keeps_one_torch_thread_when_the_caller_leaves_one
     pending.result()
     assert seen and set(seen) == {1}
     assert torch.get_num_threads() == 2                  # the caller's own setting is untouched
+
+
+def test_the_job_encodes_alongside_only_on_a_cpu_sentence_encoder():
+    """A GPU encodes in its own large batches after the aspect stage; the unit tests' stand-in
+    encoder has no background path; nothing to encode gives an empty result."""
+    from dataclasses import replace
+
+    from analysis.pipeline import Worker
+    from pipeline_fakes import fake_models
+
+    sents = [{"text": "The lid sticks.", "sentiment": "negative", "is_need": False}]
+    models = fake_models()
+    assert Worker(models, run_id=1).start_embeddings(sents) is None
+    gpu = replace(models, encoder=SentenceEncoder(None, "all-MiniLM-L6-v2", "cuda:0"))
+    assert Worker(gpu, run_id=1).start_embeddings(sents) is None
+    cpu = Worker(replace(models, encoder=load_encoder("cpu")), run_id=1)
+    assert isinstance(cpu.start_embeddings(sents), EncodeAlongside)
+    assert EncodeAlongside(load_encoder("cpu"), []).result().shape == (0, 384)
