@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 
 ENCODER_NAME = "all-MiniLM-L6-v2"
+NEED_PHRASE = "+need-phrase"   # need-phrase vectors are stored under the model "<encoder>+need-phrase"
 
 
 class SentenceEncoder:

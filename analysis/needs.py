@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 NEED_SIMILARITY = 0.68
-# Bumped when the patterns change, so the pipeline reads needs again.
+# Bumped when the patterns change, so the pipeline reads needs again (rules-3 also stores the
+# vectors of need phrases that need themes cluster).
 VERSION = "rules-3"
 
 

@@ -133,6 +133,12 @@ def _for_themes(sents: list[dict]) -> list[dict]:
     return [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
 
 
+def _texts_to_embed(sents: list[dict]) -> list[str]:
+    """The texts of :func:`_for_themes`, then each need sentence's phrases ("a timer; a lid")."""
+    return ([s["text"] for s in _for_themes(sents)]
+            + ["; ".join(s["_need_phrases"]) for s in sents if s.get("_need_phrases")])
+
+
 # --- the per-review stages --------------------------------------------------------------------
 
 class Worker:
@@ -221,7 +227,7 @@ class Worker:
                              "product_id": s["product_id"], "phrase": need.phrase,
                              "need": need.phrase.lower().strip(), "aspect": None,
                              "start_char": start, "end_char": end, "run_id": self.run_id})
-            marked.append({**s, "is_need": bool(needs)})
+            marked.append({**s, "is_need": bool(needs), "_need_phrases": [n.phrase for n in needs]})
         return rows, marked
 
     def start_embeddings(self, sents: list[dict]):
@@ -234,18 +240,25 @@ class Worker:
         encoder = self.models.encoder
         if not isinstance(encoder, SentenceEncoder) or encoder.device.startswith("cuda"):
             return None
-        return EncodeAlongside(self.models.encoder, [s["text"] for s in _for_themes(sents)])
+        return EncodeAlongside(self.models.encoder, _texts_to_embed(sents))
 
     def embeddings(self, sents: list[dict], started=None) -> list[dict]:
-        """Vectors for the sentences themes cluster: complaints and needs (``started``: what
-        :meth:`start_embeddings` began for the same sentences)."""
+        """Vectors for the sentences themes cluster: complaints and needs, and for each need
+        sentence also its need phrases (model ``<encoder>+need-phrase``, :data:`analysis.embeddings.NEED_PHRASE`: need themes
+        group what is asked for, not how it is phrased). ``started``: what
+        :meth:`start_embeddings` began for the same sentences."""
         wanted = _for_themes(sents)
+        needing = [s for s in sents if s.get("_need_phrases")]
         if started is not None:
             vectors = started.result()
         else:
-            vectors = self.models.encoder.encode([s["text"] for s in wanted]) if wanted else []
-        return [{"sentence_id": s["sentence_id"], "model": self.embed_model,
-                 "vector": [float(x) for x in v]} for s, v in zip(wanted, vectors)]
+            texts = _texts_to_embed(sents)
+            vectors = self.models.encoder.encode(texts) if texts else []
+        from analysis.embeddings import NEED_PHRASE
+
+        models = [self.embed_model] * len(wanted) + [self.embed_model + NEED_PHRASE] * len(needing)
+        return [{"sentence_id": s["sentence_id"], "model": model, "vector": [float(x) for x in v]}
+                for s, model, v in zip(wanted + needing, models, vectors)]
 
     def summarize(self, reviews: list[dict], sents: list[dict]) -> list[dict]:
         """One ``review_analysis`` row per review: review-level sentiment and rating mismatch."""

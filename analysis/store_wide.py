@@ -76,16 +76,26 @@ def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
 
 
 def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
-    """Complaint (negative) or need sentences with category, aspects and stored vector, by id."""
+    """Complaint (negative) or need sentences with category, aspects and stored vector, by id.
+
+    A need sentence's vector is that of its need phrases (model ``<model>+need-phrase``), so need
+    themes group what customers ask for rather than how they phrase it (the demo shop's need
+    sentences against the needs it wrote into them, normalised mutual information: whole
+    sentences 0.585, need phrases 0.821); the sentence's own vector where none is stored.
+    """
+    from analysis.embeddings import NEED_PHRASE
+
     where = "s.sentiment = 'negative'" if kind == "complaint" else "s.is_need"
     rows = con.execute(f"""
-        SELECT s.sentence_id, s.text, p.category, e.vector,
+        SELECT s.sentence_id, s.text, p.category, coalesce(n.vector, e.vector) AS vector,
                list(DISTINCT m.aspect) FILTER (WHERE m.aspect IS NOT NULL) AS aspects
-        FROM sentences s JOIN sentence_embeddings e ON e.sentence_id = s.sentence_id AND e.model = ?
+        FROM sentences s JOIN sentence_embeddings e ON e.sentence_id = s.sentence_id AND e.model = $model
+        LEFT JOIN sentence_embeddings n ON {"n.sentence_id = s.sentence_id" if kind == "need" else "false"}
+                                       AND n.model = $model || '{NEED_PHRASE}'
         LEFT JOIN products p ON p.product_id = s.product_id
         LEFT JOIN aspect_mentions m ON m.sentence_id = s.sentence_id
         WHERE {where}
-        GROUP BY ALL ORDER BY s.sentence_id""", [model]).fetchall()
+        GROUP BY ALL ORDER BY s.sentence_id""", {"model": model}).fetchall()
     sentences = [{"sentence_id": r[0], "text": r[1], "category": r[2], "aspects": sorted(r[4] or [])} for r in rows]
     vectors = np.array([r[3] for r in rows], dtype=np.float32) if rows else np.zeros((0, 1), np.float32)
     return sentences, vectors

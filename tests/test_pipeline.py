@@ -369,3 +369,38 @@ def test_load_models_gives_the_real_stages_and_the_run_records_their_versions(db
                                      f"{models.sentiment.name}@{version}")
     assert recorded["sentiment"].count(models.sentiment.name) == 1
     assert store.query(db_path, "SELECT DISTINCT models_key FROM review_analysis").scalar() == models.key()
+
+
+def test_need_themes_read_the_vectors_of_the_need_phrases(db_path):
+    """A need sentence gets a second vector, of its need phrases, under '<encoder>+need-phrase';
+    need themes cluster those (what is asked for), complaint themes the sentences."""
+    import numpy as np
+
+    from analysis.store_wide import theme_inputs
+    from pipeline_fakes import FakeEncoder
+
+    make_store(db_path, reviews())
+    run_analysis(db_path, models=fake_models(), progress=False)
+    rows = store.query(db_path, """
+        SELECT s.sentence_id, s.text, n.phrase, e.model FROM sentences s JOIN needs n USING (sentence_id)
+        JOIN sentence_embeddings e USING (sentence_id) ORDER BY ALL""").rows
+    assert {r[3] for r in rows} == {"fake-encoder", "fake-encoder+need-phrase"}
+    need_ids = {r[0] for r in rows}
+    stored = store.query(db_path, "SELECT sentence_id FROM sentence_embeddings WHERE model = ?",
+                         ["fake-encoder+need-phrase"]).rows
+    assert {r[0] for r in stored} == need_ids
+    with store.reader(db_path) as con:
+        sentences, vectors = theme_inputs(con, "need", "fake-encoder")
+        complaints, complaint_vectors = theme_inputs(con, "complaint", "fake-encoder")
+    phrases = {r[0]: r[2] for r in rows}
+    assert [s["sentence_id"] for s in sentences] == sorted(need_ids)
+    expected = FakeEncoder().encode([phrases[s["sentence_id"]] for s in sentences])
+    np.testing.assert_allclose(vectors, expected, atol=1e-6)
+    by_text = FakeEncoder().encode([s["text"] for s in complaints])
+    np.testing.assert_allclose(complaint_vectors, by_text, atol=1e-6)
+    # a store analysed before phrase vectors existed: need themes fall back on the sentences
+    with store.writer(db_path) as con:
+        con.execute("DELETE FROM sentence_embeddings WHERE model = 'fake-encoder+need-phrase'").fetchall()
+    with store.reader(db_path) as con:
+        sentences, vectors = theme_inputs(con, "need", "fake-encoder")
+    np.testing.assert_allclose(vectors, FakeEncoder().encode([s["text"] for s in sentences]), atol=1e-6)
