@@ -82,12 +82,15 @@ def _parts(embeddings: np.ndarray, seed: int):
     # pair, whatever the metric (1,283 sentences: 1.5 s); the exact neighbours from one matrix
     # product are the same neighbours (distances equal to 1e-7) in a few milliseconds
     neighbours = exact_neighbours(embeddings, 15) if n < 4096 else (None, None, None)
-    # The layout starts from points drawn from the seed, not from UMAP's spectral start: repeated
-    # sentences split the neighbour graph into pieces, whose eigenvectors followed BLAS rounding,
-    # so the same sentences got different themes from one call to the next. Drawn from the seed,
-    # the themes are the same every time, and as good (public restaurant sentences against their
-    # annotated categories, 3 seeds: NMI 0.460 -> 0.464 negative, 0.353 -> 0.361 positive).
-    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=200, init="random",
+    # The layout starts from the vectors' principal components, not from UMAP's spectral start:
+    # repeated sentences split the neighbour graph into pieces, whose eigenvectors followed BLAS
+    # rounding, so the same sentences got different themes from one call to the next. From the
+    # principal components the themes are the same every time. A start drawn from the seed was
+    # as deterministic, but on the 2,613 complaint sentences of the demo store it left one theme
+    # of 951 sentences with the default seed (NMI against the shop's true aspects 0.43; PCA
+    # 0.60-0.61 over 3 seeds, spectral 0.61); public restaurant sentences against their
+    # annotated categories, 5 seeds, spectral / PCA: negative 0.458 / 0.442, positive 0.352 / 0.350.
+    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=200, init="pca",
                  random_state=seed, precomputed_knn=neighbours),
             HDBSCAN(min_cluster_size=max(10, n // 100), metric="euclidean",
                     cluster_selection_method="eom", prediction_data=True))

@@ -123,8 +123,8 @@ def test_label_reads_aspect_then_keywords():
 def test_themes_of_real_review_sentences_are_the_same_every_time(tmp_path):
     """Real templated review sentences repeat word for word, so their neighbour graph falls into
     many pieces. UMAP's spectral start laid such a graph out differently from one call to the
-    next (its eigenvectors follow BLAS rounding), and so did every theme; the start is now drawn
-    from the seed alone."""
+    next (its eigenvectors follow BLAS rounding), and so did every theme; the layout now starts
+    from the vectors' principal components."""
     import re
 
     from analysis.embeddings import load_encoder
