@@ -29,7 +29,8 @@ from typing import Sequence
 
 NEED_SIMILARITY = 0.68
 # Bumped when the patterns change, so the pipeline reads needs again (rules-3 also stores the
-# vectors of need phrases that need themes cluster).
+# vectors of need phrases that need themes cluster, and makes the aspect mentions inside a need
+# phrase neutral: analysis.pipeline.asked_not_judged).
 VERSION = "rules-3"
 
 

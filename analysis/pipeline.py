@@ -133,6 +133,25 @@ def _for_themes(sents: list[dict]) -> list[dict]:
     return [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
 
 
+def asked_not_judged(mentions: list[dict], need_rows: list[dict]) -> list[dict]:
+    """The mentions with those inside a need phrase made neutral: "I wish it had a longer
+    [cable]" asks for a cable, it does not judge one, so it tips no share of the cable's
+    sentiment (the insights count it as a need only; the charts and comparison read polarity).
+
+    Example::
+
+        >>> asked_not_judged([{"sentence_id": "r:1", "start_char": 20, "end_char": 25, "polarity": "negative"}],
+        ...                  [{"sentence_id": "r:1", "start_char": 14, "end_char": 25}])[0]["polarity"]
+        'neutral'
+    """
+    inside: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for need in need_rows:
+        inside[need["sentence_id"]].append((need["start_char"], need["end_char"]))
+    return [{**m, "polarity": "neutral"}
+            if any(a <= m["start_char"] and m["end_char"] <= b for a, b in inside.get(m["sentence_id"], ())) else m
+            for m in mentions]
+
+
 def _texts_to_embed(sents: list[dict]) -> list[str]:
     """The texts of :func:`_for_themes`, then each need sentence's phrases ("a timer; a lid")."""
     return ([s["text"] for s in _for_themes(sents)]
@@ -511,6 +530,7 @@ def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=
         if started is not None:
             started.cancel()
         raise
+    mentions = asked_not_judged(mentions, need_rows)
     vectors = stage("embeddings", worker.embeddings, sents, started)
     summaries = stage("summarize", worker.summarize, reviews, sents)
     for s in sents:

@@ -404,3 +404,19 @@ def test_need_themes_read_the_vectors_of_the_need_phrases(db_path):
     with store.reader(db_path) as con:
         sentences, vectors = theme_inputs(con, "need", "fake-encoder")
     np.testing.assert_allclose(vectors, FakeEncoder().encode([s["text"] for s in sentences]), atol=1e-6)
+
+
+def test_a_term_inside_a_need_phrase_is_asked_for_not_judged(db_path):
+    """'I wish it had a cable that is not so short': the cable is asked for, so the mention is
+    neutral and tips no share of the cable's sentiment (charts and the comparison read it)."""
+    make_store(db_path, [{"product_id": "p1", "author": "a", "rating": 2, "published_at": "2024-05-01",
+                          "body": "The cable is great. I wish it had a cable that is not so short."}])
+    assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
+    rows = store.query(db_path, """
+        SELECT s.text, m.polarity, EXISTS (SELECT 1 FROM needs n WHERE n.sentence_id = m.sentence_id
+                                           AND n.start_char <= m.start_char AND m.end_char <= n.end_char)
+        FROM aspect_mentions m JOIN sentences s USING (sentence_id) ORDER BY s.idx""").rows
+    assert rows == [("The cable is great.", "positive", False),
+                    ("I wish it had a cable that is not so short.", "neutral", True)]
+    sentiment = store.query(db_path, "SELECT sentiment FROM sentences ORDER BY idx").rows
+    assert sentiment == [("positive",), ("negative",)]     # the sentence itself is still a complaint
