@@ -161,6 +161,13 @@ def test_compare_page_shares_match_sql(shop, monkeypatch):
         assert table.loc[row["aspect"], f"{name}: negative share"] == pytest.approx(row["neg"])
         checked += 1
     assert checked >= 10
+    # the most praised product has the highest positive share; nobody wins an unpraised aspect
+    for aspect, winner in table["Most praised"].items():
+        shares = {names[r["product_id"]]: r["pos"] for r in rows if r["aspect"] == aspect}
+        if max(shares.values()) > 0:
+            assert shares[winner] == pytest.approx(max(shares.values()))
+        else:
+            assert winner is None or winner != winner      # empty (None or NaN)
 
 
 def test_themes_page(shop, monkeypatch):

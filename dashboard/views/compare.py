@@ -70,7 +70,10 @@ volume.update_layout(height=340, margin=dict(t=50, b=40))
 st.plotly_chart(volume, width="stretch", key="compare_volume")
 
 st.subheader("Side by side")
-best = (table.sort_values(["aspect", "positive_share", "mentions"], ascending=[True, False, False])
+# no product "wins" an aspect that nobody praises (all shares positive 0: mentions only negative,
+# neutral, or asked for in a need)
+praised = table[table["positive_share"] > 0]
+best = (praised.sort_values(["aspect", "positive_share", "mentions"], ascending=[True, False, False])
         .groupby("aspect").head(1).set_index("aspect")["product"])
 wide = table.pivot_table(index="aspect", columns="product",
                          values=["positive_share", "negative_share", "mentions"])
@@ -83,4 +86,4 @@ st.dataframe(wide, hide_index=True, width="stretch", key="compare_table",
                             for c in wide.columns if c.endswith("share")})
 frame.download_table(wide, "compare.csv", key="dl_compare")
 st.caption(f"{render.fmt_int(len(order))} aspects shown; a product “wins” an aspect when it has the "
-           "highest share positive.")
+           "highest share positive (none when no product's mentions of it are positive).")
