@@ -167,7 +167,7 @@ def test_compare_page_shares_match_sql(shop, monkeypatch):
         if max(shares.values()) > 0:
             assert shares[winner] == pytest.approx(max(shares.values()))
         else:
-            assert winner is None or winner != winner      # empty (None or NaN)
+            assert winner == "—"
 
 
 def test_themes_page(shop, monkeypatch):

@@ -79,7 +79,7 @@ wide = table.pivot_table(index="aspect", columns="product",
                          values=["positive_share", "negative_share", "mentions"])
 wide.columns = [f"{product}: {measure.replace('_', ' ')}" for measure, product in wide.columns]
 wide = wide[sorted(wide.columns)].reindex(order)
-wide.insert(0, "Most praised", [best.get(a) for a in wide.index])
+wide.insert(0, "Most praised", [best.get(a, "—") for a in wide.index])
 wide = wide.reset_index().rename(columns={"aspect": "Aspect"})
 st.dataframe(wide, hide_index=True, width="stretch", key="compare_table",
              column_config={c: st.column_config.NumberColumn(format="percent")
