@@ -128,11 +128,6 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
                   device=device)
 
 
-def _for_themes(sents: list[dict]) -> list[dict]:
-    """The sentences themes cluster: complaints and needs."""
-    return [s for s in sents if s["sentiment"] == "negative" or s["is_need"]]
-
-
 def asked_not_judged(mentions: list[dict], need_rows: list[dict]) -> list[dict]:
     """The mentions with those inside a need phrase made neutral: "I wish it had a longer
     [cable]" asks for a cable, it does not judge one, so it tips no share of the cable's
@@ -152,10 +147,14 @@ def asked_not_judged(mentions: list[dict], need_rows: list[dict]) -> list[dict]:
             for m in mentions]
 
 
-def _texts_to_embed(sents: list[dict]) -> list[str]:
-    """The texts of :func:`_for_themes`, then each need sentence's phrases ("a timer; a lid")."""
-    return ([s["text"] for s in _for_themes(sents)]
-            + ["; ".join(s["_need_phrases"]) for s in sents if s.get("_need_phrases")])
+def _to_embed(sents: list[dict]) -> list[tuple[str, str, str]]:
+    """``(sentence_id, model suffix, text)`` of each vector themes cluster: every complaint and
+    need sentence, then each need sentence's phrases ("a timer; a lid") under
+    :data:`analysis.embeddings.NEED_PHRASE`."""
+    from analysis.embeddings import NEED_PHRASE
+
+    return ([(s["sentence_id"], "", s["text"]) for s in sents if s["sentiment"] == "negative" or s["is_need"]]
+            + [(s["sentence_id"], NEED_PHRASE, "; ".join(s["_need_phrases"])) for s in sents if s.get("_need_phrases")])
 
 
 # --- the per-review stages --------------------------------------------------------------------
@@ -259,25 +258,20 @@ class Worker:
         encoder = self.models.encoder
         if not isinstance(encoder, SentenceEncoder) or encoder.device.startswith("cuda"):
             return None
-        return EncodeAlongside(self.models.encoder, _texts_to_embed(sents))
+        return EncodeAlongside(encoder, [text for _, _, text in _to_embed(sents)])
 
     def embeddings(self, sents: list[dict], started=None) -> list[dict]:
         """Vectors for the sentences themes cluster: complaints and needs, and for each need
-        sentence also its need phrases (model ``<encoder>+need-phrase``, :data:`analysis.embeddings.NEED_PHRASE`: need themes
-        group what is asked for, not how it is phrased). ``started``: what
-        :meth:`start_embeddings` began for the same sentences."""
-        wanted = _for_themes(sents)
-        needing = [s for s in sents if s.get("_need_phrases")]
+        sentence also its need phrases (model ``<encoder>+need-phrase``: need themes group what
+        is asked for, not how it is phrased). ``started``: what :meth:`start_embeddings` began
+        for the same sentences."""
+        wanted = _to_embed(sents)
         if started is not None:
             vectors = started.result()
         else:
-            texts = _texts_to_embed(sents)
-            vectors = self.models.encoder.encode(texts) if texts else []
-        from analysis.embeddings import NEED_PHRASE
-
-        models = [self.embed_model] * len(wanted) + [self.embed_model + NEED_PHRASE] * len(needing)
-        return [{"sentence_id": s["sentence_id"], "model": model, "vector": [float(x) for x in v]}
-                for s, model, v in zip(wanted + needing, models, vectors)]
+            vectors = self.models.encoder.encode([text for _, _, text in wanted]) if wanted else []
+        return [{"sentence_id": sentence_id, "model": self.embed_model + suffix, "vector": [float(x) for x in v]}
+                for (sentence_id, suffix, _), v in zip(wanted, vectors)]
 
     def summarize(self, reviews: list[dict], sents: list[dict]) -> list[dict]:
         """One ``review_analysis`` row per review: review-level sentiment and rating mismatch."""

@@ -99,7 +99,7 @@ def test_the_job_encodes_alongside_only_on_a_cpu_sentence_encoder():
     from analysis.pipeline import Worker
     from pipeline_fakes import fake_models
 
-    sents = [{"text": "The lid sticks.", "sentiment": "negative", "is_need": False}]
+    sents = [{"sentence_id": "r1:0", "text": "The lid sticks.", "sentiment": "negative", "is_need": False}]
     models = fake_models()
     assert Worker(models, run_id=1).start_embeddings(sents) is None
     gpu = replace(models, encoder=SentenceEncoder(None, "all-MiniLM-L6-v2", "cuda:0"))
