@@ -28,23 +28,31 @@ def _mapping_table(con, name: str, rows: list[tuple], columns: list[str]) -> Non
     con.register(name, pa.table({c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(columns)}))
 
 
+def _repeated(counted: list[tuple[str, int]]) -> list[str]:
+    """Each text as many times as it was counted: ``[("lid", 2), ("cap", 1)]`` -> lid, lid, cap."""
+    return [text for text, n in counted for _ in range(n)]
+
+
 def group_labels(db: str, models) -> tuple[list[tuple], list[tuple]]:
     """``(category, term, aspect)`` and ``(phrase, need)`` rows for every stored term and phrase."""
     with store.reader(db, wait=60.0) as con:
         terms = con.execute("""
-            SELECT DISTINCT p.category, lower(trim(m.term)) AS term
+            SELECT p.category, lower(trim(m.term)) AS term, count(*) AS mentions
             FROM aspect_mentions m LEFT JOIN products p USING (product_id)
-            ORDER BY p.category NULLS FIRST, term""").fetchall()
-        phrases = [r[0] for r in con.execute(
-            "SELECT DISTINCT lower(trim(phrase)) AS phrase FROM needs ORDER BY phrase").fetchall()]
-    by_category: dict[str | None, list[str]] = defaultdict(list)
-    for category, term in terms:
-        by_category[category].append(term)
+            GROUP BY ALL ORDER BY p.category NULLS FIRST, term""").fetchall()
+        phrase_counts = con.execute(
+            "SELECT lower(trim(phrase)) AS phrase, count(*) FROM needs GROUP BY ALL ORDER BY phrase").fetchall()
+    # The grouping names each group after the member with the most mentions ("limescale" written
+    # 40 times, not the one "limescael"), so each term goes in as often as it was mentioned.
+    by_category: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
+    for category, term, mentions in terms:
+        by_category[category].append((term, mentions))
     aspect_rows = []
-    for category, names in by_category.items():
-        mapping = models.group_aspects(names, category)
-        aspect_rows.extend((category or "", t, (mapping.get(t) or t)) for t in names)
-    need_map = models.group_needs(phrases) if phrases else {}
+    for category, counted in by_category.items():
+        mapping = models.group_aspects(_repeated(counted), category)
+        aspect_rows.extend((category or "", t, (mapping.get(t) or t)) for t, _ in counted)
+    phrases = [p for p, _ in phrase_counts]
+    need_map = models.group_needs(_repeated(phrase_counts)) if phrases else {}
     need_rows = [(p, need_map.get(p) or p) for p in phrases]
     return aspect_rows, need_rows
 
