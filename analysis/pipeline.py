@@ -157,6 +157,21 @@ def _to_embed(sents: list[dict]) -> list[tuple[str, str, str]]:
             + [(s["sentence_id"], NEED_PHRASE, "; ".join(s["_need_phrases"])) for s in sents if s.get("_need_phrases")])
 
 
+def once_per_text(read, texts: list[str]) -> list:
+    """``read(texts)`` (one result per text) with each distinct text read once: reviews share
+    sentences word for word ("Works great.", a shop's templated lines), and a reading depends
+    on the text alone. Each repeat gets its own copy of a list result.
+
+    >>> once_per_text(lambda ts: [[t.upper()] for t in ts], ["ok", "no", "ok"])
+    [['OK'], ['NO'], ['OK']]
+    """
+    if not texts:
+        return []
+    distinct = list(dict.fromkeys(texts))
+    found = dict(zip(distinct, read(distinct)))
+    return [list(found[t]) if isinstance(found[t], list) else found[t] for t in texts]
+
+
 # --- the per-review stages --------------------------------------------------------------------
 
 class Worker:
@@ -219,7 +234,7 @@ class Worker:
     def aspects(self, sents: list[dict]) -> list[dict]:
         """Aspect mentions with body offsets; ``aspect`` is the term until the store-wide grouping."""
         try:
-            found = self.models.aspects.extract([s["text"] for s in sents]) if sents else []
+            found = once_per_text(self.models.aspects.extract, [s["text"] for s in sents])
         finally:
             if self.shared_pass is not None:
                 self.shared_pass.forget()
@@ -236,7 +251,7 @@ class Worker:
     def needs(self, sents: list[dict]) -> tuple[list[dict], list[dict]]:
         """Need rows (``need`` is the phrase until the store-wide grouping) and the sentences with
         ``is_need`` set."""
-        found = self.models.find_needs([s["text"] for s in sents]) if sents else []
+        found = once_per_text(self.models.find_needs, [s["text"] for s in sents])
         rows, marked = [], []
         for s, needs in zip(sents, found):
             for need in needs:
@@ -258,7 +273,7 @@ class Worker:
         encoder = self.models.encoder
         if not isinstance(encoder, SentenceEncoder) or encoder.device.startswith("cuda"):
             return None
-        return EncodeAlongside(encoder, [text for _, _, text in _to_embed(sents)])
+        return EncodeAlongside(encoder, list(dict.fromkeys(text for _, _, text in _to_embed(sents))))
 
     def embeddings(self, sents: list[dict], started=None) -> list[dict]:
         """Vectors for the sentences themes cluster: complaints and needs, and for each need
@@ -266,12 +281,14 @@ class Worker:
         is asked for, not how it is phrased). ``started``: what :meth:`start_embeddings` began
         for the same sentences."""
         wanted = _to_embed(sents)
+        texts = list(dict.fromkeys(text for _, _, text in wanted))   # a repeated sentence is encoded once
         if started is not None:
             vectors = started.result()
         else:
-            vectors = self.models.encoder.encode([text for _, _, text in wanted]) if wanted else []
-        return [{"sentence_id": sentence_id, "model": self.embed_model + suffix, "vector": [float(x) for x in v]}
-                for (sentence_id, suffix, _), v in zip(wanted, vectors)]
+            vectors = self.models.encoder.encode(texts) if texts else []
+        by_text = {text: [float(x) for x in v] for text, v in zip(texts, vectors)}
+        return [{"sentence_id": sentence_id, "model": self.embed_model + suffix, "vector": list(by_text[text])}
+                for sentence_id, suffix, text in wanted]
 
     def summarize(self, reviews: list[dict], sents: list[dict]) -> list[dict]:
         """One ``review_analysis`` row per review: review-level sentiment and rating mismatch."""

@@ -420,3 +420,78 @@ def test_a_term_inside_a_need_phrase_is_asked_for_not_judged(db_path):
                     ("I wish it had a cable that is not so short.", "neutral", True)]
     sentiment = store.query(db_path, "SELECT sentiment FROM sentences ORDER BY idx").rows
     assert sentiment == [("positive",), ("negative",)]     # the sentence itself is still a complaint
+
+
+def test_a_sentence_repeated_across_reviews_is_read_once_and_every_copy_gets_its_rows(db_path):
+    """Reviews share sentences word for word ("The lid broke after a week."): the aspect, need
+    and encoder stages read each distinct text once, and every copy still gets its mentions,
+    needs and vector, at its own offsets in its own review."""
+    from dataclasses import replace
+
+    from pipeline_fakes import FakeAspects, FakeEncoder
+
+    calls = {"aspects": [], "needs": [], "encoder": []}     # the texts of each call
+
+    class CountingAspects(FakeAspects):
+        def extract(self, texts):
+            calls["aspects"].append(list(texts))
+            return super().extract(texts)
+
+    class CountingEncoder(FakeEncoder):
+        def encode(self, texts, batch_size=None):
+            calls["encoder"].append(list(texts))
+            return super().encode(texts, batch_size)
+
+    models = fake_models()
+    find_needs = models.find_needs
+
+    def counting_needs(texts):
+        calls["needs"].append(list(texts))
+        return find_needs(texts)
+
+    models = replace(models, aspects=CountingAspects(), encoder=CountingEncoder(),
+                     find_needs=counting_needs)
+    shared = "The lid broke after a week. I wish it had a longer cable."
+    rows = [{"product_id": "p1", "author": f"a{i}", "rating": 2, "published_at": "2024-05-01",
+             "body": ("Bought it in May. " * i) + shared} for i in range(3)]
+    make_store(db_path, rows)
+    assert run_analysis(db_path, models=models, progress=False)["status"] == "ok"
+    for stage, texts_per_call in calls.items():
+        assert texts_per_call and all(len(t) == len(set(t)) for t in texts_per_call), stage
+    assert sum(t.count("The lid broke after a week.") for t in calls["aspects"]) == 1
+    mentions = store.query(db_path, """
+        SELECT r.body, m.term, m.start_char, m.end_char FROM aspect_mentions m
+        JOIN reviews r USING (review_id) WHERE m.term = 'lid' ORDER BY m.start_char""").rows
+    assert [(body[a:b], a) for body, _, a, b in mentions] == [("lid", 4), ("lid", 22), ("lid", 40)]
+    assert store.query(db_path, "SELECT count(*) FROM needs").rows == [(3,)]
+    vectors = store.query(db_path, """
+        SELECT s.text, e.vector FROM sentence_embeddings e JOIN sentences s USING (sentence_id)
+        WHERE e.model = 'fake-encoder' ORDER BY ALL""").rows
+    assert [t for t, _ in vectors].count("The lid broke after a week.") == 3
+    assert len({tuple(v) for t, v in vectors if t == "The lid broke after a week."}) == 1
+
+
+def test_aspects_and_needs_are_named_after_their_most_mentioned_spelling(db_path, monkeypatch):
+    """The grouping sees every mention, not each distinct term once: four reviews write
+    "limescale" and one "limescael", so the weakness is named "limescale" (with distinct terms
+    the tie went to the first in alphabetical order, the slip). The real grouping; fake rest."""
+    from dataclasses import replace
+
+    from analysis.aspects import group_aspects
+    from analysis.needs import group_needs
+    from pipeline_fakes import ASPECTS
+
+    monkeypatch.setitem(ASPECTS, "limescale", "limescale")     # the fake extractor's terms
+    monkeypatch.setitem(ASPECTS, "limescael", "limescael")
+    bodies = ["Limescale builds up fast, it is terrible."] * 3 + [
+        "Limescael builds up fast, it is terrible.", "The limescale is awful.",
+        "I wish it had a descaling reminder.", "I wish it had a descaling remindr.",
+        "I wish it had a descaling reminder."]
+    make_store(db_path, [{"product_id": "p1", "author": f"a{i}", "rating": 2, "published_at": "2024-05-01",
+                          "body": body} for i, body in enumerate(bodies)])
+    models = replace(fake_models(), group_aspects=group_aspects, group_needs=group_needs)
+    assert run_analysis(db_path, models=models, progress=False)["status"] == "ok"
+    named = store.query(db_path, "SELECT DISTINCT term, aspect FROM aspect_mentions ORDER BY ALL").rows
+    assert named == [("Limescael", "limescale"), ("Limescale", "limescale"), ("limescale", "limescale")]
+    needs = store.query(db_path, "SELECT DISTINCT phrase, need FROM needs ORDER BY ALL").rows
+    assert {need for _, need in needs} == {"descaling reminder"}
