@@ -361,3 +361,20 @@ def test_blending_moves_the_encoder_back_toward_the_packaged_weights():
     _blend_with_base(model, path, keep_base=0.25)
     blended = model.bert.encoder.layer[0].attention.self.query.weight
     assert torch.allclose(blended, original + 0.75, atol=1e-5)
+
+
+def test_the_trained_default_model_reads_a_denied_judgement_as_its_opposite():
+    """"Can't say I'm impressed with the sound" is a complaint, "Can't say I'm disappointed with
+    the headphones" praise: 18 such sentences, written apart from the seed templates
+    (tests/data/negated_judgements.tsv). Needs the trained default model (`make demo` or
+    `reviewlens train-sentiment` builds it); a fresh machine has none and skips."""
+    from analysis.sentiment import default_model_ready, load_sentiment
+
+    if not default_model_ready():
+        pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
+    rows = [line.rstrip("\n").split("\t") for line in
+            (Path(__file__).parent / "data" / "negated_judgements.tsv").read_text().splitlines() if line.strip()]
+    assert len(rows) == 18 and {label for label, _ in rows} == {"positive", "negative"}
+    predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
+    wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
+    assert len(wrong) <= 1, wrong
