@@ -99,9 +99,20 @@ def load_seed(split: str = "train", seed_dir: str | os.PathLike | None = None) -
     return rows
 
 
+def _distant_key(sentence: str) -> str:
+    """How distant labels compare sentences: case, spacing and numbers aside.
+
+    >>> _distant_key("Bought this  3 months ago.") == _distant_key("bought this 11 months ago.")
+    True
+    """
+    return re.sub(r"\d+", "0", " ".join(sentence.lower().split()))
+
+
 def distant_rows(db: str | os.PathLike | None, limit: int, seed: int = 0) -> list[dict]:
     """Sentences of the store's rated English reviews as distant labels: 1-2 stars negative,
     4-5 stars positive (3 stars say too little). At most ``limit`` rows, balanced, [] without a store.
+    A sentence found in both low- and high-rated reviews (numbers aside: "Bought this 3 months
+    ago.", "Got this as a gift for my dad.") says nothing of the rating and is left out.
 
     Example::
 
@@ -126,11 +137,13 @@ def distant_rows(db: str | os.PathLike | None, limit: int, seed: int = 0) -> lis
             words = len(sentence.split())
             if 3 <= words <= 40:
                 by_label[label].append(sentence.strip())
+    keys = {label: {_distant_key(s) for s in sentences} for label, sentences in by_label.items()}
+    both = keys["negative"] & keys["positive"]
     rng = random.Random(seed)
     picked = []
     per_label = limit // 2
     for label, sentences in by_label.items():
-        sentences = sorted(set(sentences))
+        sentences = sorted({s for s in sentences if _distant_key(s) not in both})
         rng.shuffle(sentences)
         picked += [{"text": s, "label": label, "category": "store", "family": "store"} for s in sentences[:per_label]]
     return picked

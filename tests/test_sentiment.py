@@ -247,10 +247,12 @@ def test_distant_labels_come_from_rated_english_reviews_capped_and_balanced(db_p
     from data import store
     from analysis.train_sentiment import distant_rows
 
+    names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+             "kilo", "lima"]
     reviews = []
-    for n in range(12):
+    for n, name in enumerate(names):
         reviews.append({"product_id": "p1", "source": "test", "author": f"a{n}", "rating": 1.0 if n % 2 else 5.0,
-                        "body": f"Review number {n} has words. It is the {n}th one here.", "language": "en"})
+                        "body": f"Review {name} has words. It is the {name} one here.", "language": "en"})
     reviews.append({"product_id": "p1", "source": "test", "author": "mid", "rating": 3.0,
                     "body": "Three stars say too little to learn from.", "language": "en"})
     reviews.append({"product_id": "p1", "source": "test", "author": "fr", "rating": 1.0,
@@ -264,9 +266,32 @@ def test_distant_labels_come_from_rated_english_reviews_capped_and_balanced(db_p
     texts = " ".join(r["text"] for r in rows)
     assert "Three stars" not in texts and "nul" not in texts
     for row in rows:
-        number = int(row["text"].split()[2]) if row["text"].startswith("Review") else int(row["text"].split()[3][:-2])
-        assert row["label"] == ("negative" if number % 2 else "positive")
+        name = row["text"].split()[1] if row["text"].startswith("Review") else row["text"].split()[3]
+        assert row["label"] == ("negative" if names.index(name) % 2 else "positive")
     assert distant_rows(None, limit=10) == [] and distant_rows(db_path + ".missing", limit=10) == []
+
+
+def test_a_sentence_found_in_low_and_high_rated_reviews_is_no_distant_label(db_path):
+    """"Bought this 3 months ago." opens one-star and five-star reviews alike: as a distant label
+    it taught the model that the opener is a complaint, and the demo's largest complaint themes
+    were such openers. Numbers, case and spacing aside, a sentence seen under both labels is
+    left out; the sentences only one side has are kept."""
+    from data import store
+    from analysis.train_sentiment import distant_rows
+
+    bodies = [(1.0, "Bought this 3 months ago. The lid cracked and leaks everywhere."),
+              (5.0, "Bought this 5 months ago. The lid seals perfectly every time."),
+              (5.0, "bought this  2 months ago. Works great for our family."),
+              (2.0, "Got this as a gift for my dad. The handle came off in a week.")]
+    with store.writer(db_path) as con:
+        store.insert_reviews(con, [{"product_id": "p1", "source": "test", "author": f"a{n}", "rating": rating,
+                                    "body": body, "language": "en"} for n, (rating, body) in enumerate(bodies)])
+    rows = {r["text"]: r["label"] for r in distant_rows(db_path, limit=20)}
+    assert rows == {"The lid cracked and leaks everywhere.": "negative",
+                    "The handle came off in a week.": "negative",
+                    "Got this as a gift for my dad.": "negative",
+                    "The lid seals perfectly every time.": "positive",
+                    "Works great for our family.": "positive"}
 
 
 # --- hand-written sentences, recipe version, pooling, blending --------------------------------
