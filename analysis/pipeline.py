@@ -157,6 +157,12 @@ def _to_embed(sents: list[dict]) -> list[tuple[str, str, str]]:
             + [(s["sentence_id"], NEED_PHRASE, "; ".join(s["_need_phrases"])) for s in sents if s.get("_need_phrases")])
 
 
+def _distinct_texts(wanted: list[tuple[str, str, str]]) -> list[str]:
+    """The texts of :func:`_to_embed`'s rows, each once, in first-seen order: what the encoder
+    reads (:meth:`Worker.start_embeddings` and :meth:`Worker.embeddings` must agree on it)."""
+    return list(dict.fromkeys(text for _, _, text in wanted))
+
+
 def once_per_text(read, texts: list[str]) -> list:
     """``read(texts)`` (one result per text) with each distinct text read once: reviews share
     sentences word for word ("Works great.", a shop's templated lines), and a reading depends
@@ -273,7 +279,7 @@ class Worker:
         encoder = self.models.encoder
         if not isinstance(encoder, SentenceEncoder) or encoder.device.startswith("cuda"):
             return None
-        return EncodeAlongside(encoder, list(dict.fromkeys(text for _, _, text in _to_embed(sents))))
+        return EncodeAlongside(encoder, _distinct_texts(_to_embed(sents)))
 
     def embeddings(self, sents: list[dict], started=None) -> list[dict]:
         """Vectors for the sentences themes cluster: complaints and needs, and for each need
@@ -281,7 +287,7 @@ class Worker:
         is asked for, not how it is phrased). ``started``: what :meth:`start_embeddings` began
         for the same sentences."""
         wanted = _to_embed(sents)
-        texts = list(dict.fromkeys(text for _, _, text in wanted))   # a repeated sentence is encoded once
+        texts = _distinct_texts(wanted)   # a repeated sentence is encoded once
         if started is not None:
             vectors = started.result()
         else:
