@@ -55,7 +55,9 @@ from data import store
 
 __all__ = ["ImportSummary", "import_files", "UnreadableFile", "MappingError"]
 
-DEFAULT_BATCH = 500_000
+# Rows per write (eight DuckDB row groups, about a million): one write holds the store for
+# about two seconds. A file of a million rows is one batch, written with every thread.
+DEFAULT_BATCH = 983_040
 _EXAMPLES = 5
 
 # English: one of these words is enough in a text without non-ASCII letters (none is a common word in another language
@@ -618,9 +620,13 @@ _ROW_GROUP = 122_880
 def _batch_end(mem, start: int, position: int, queued: int, total: int, batch_size: int,
                stored: int) -> tuple[int, int]:
     """The next batch: (queue position after it, first file row after it). It takes about
-    ``batch_size`` rows to write, cut so the store then ends on a whole row group."""
+    ``batch_size`` rows to write, cut so the store then ends on a whole row group; when the
+    rest of the file is at most a quarter more than that, it takes the rest (one batch, not a
+    batch and a sliver: the last batch of a file is the one written with every thread)."""
     spare = (stored + batch_size) % _ROW_GROUP
     take = batch_size - spare if spare < batch_size else batch_size
+    if queued - position <= take * 5 // 4:
+        take = queued - position
     position = min(queued, position + take)
     if position >= queued:
         return queued, total

@@ -409,4 +409,7 @@ def test_write_batches_end_the_store_on_whole_row_groups():
     assert (100_000 + position) % _ROW_GROUP == 0 and stop == 2 * position
     assert _batch_end(mem, 0, 0, queued, total, batch_size=10, stored=7) == (10, 20)
     assert _batch_end(mem, 500_000, 250_000, queued, total, batch_size=200_000, stored=0) == (queued, total)
+    # the rest of the file is at most a quarter more than a batch: one batch takes it all
+    assert _batch_end(mem, 0, 0, queued, total, batch_size=250_000, stored=0) == (queued, total)
+    assert _batch_end(mem, 0, 0, queued, total, batch_size=10, stored=0) == (10, 20)
     mem.close()
