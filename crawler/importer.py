@@ -21,9 +21,9 @@ The work is set-based in DuckDB, with Python only for what SQL cannot do exactly
 
 Language: py3langid costs ~0.1 ms a text, too slow for a million rows. A text without letters
 outside ASCII (curly quotes and emoji are fine) with one of a few very common English words is
-taken as English in SQL; the others get
-:func:`crawler.normalize.quick_language` (a vote of function words) and, when that is unsure,
-:func:`crawler.normalize.detect_language`, once per distinct text.
+taken as English in SQL; the others get the vote of function words of
+:func:`crawler.normalize.quick_language`, also in SQL (:mod:`crawler.sql_language`), and, when
+that is unsure, :func:`crawler.normalize.detect_language`, once per distinct text.
 
 Example::
 
@@ -47,6 +47,7 @@ import duckdb
 
 from crawler.import_columns import MappingError, find_columns
 from crawler.import_readers import UnreadableFile, exact_line_numbers, read_into
+from crawler.sql_language import vote_languages
 from crawler.sql_text import (SAFE_TEXT_SQL, collapsed_sql, entities_known_sql, plain_sql,
                                tags_ascii_sql, unescape_sql, untag_sql)
 from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating,
@@ -547,11 +548,15 @@ def _redo_in_python(mem) -> None:
     by_text: dict[str, str | None] = {}
 
     def languages(query: str) -> list[tuple[int, str | None]]:
-        found = []
-        for n, body in mem.execute(query).fetchall():
+        # The function-word vote in SQL (crawler.sql_language); Python for the texts it leaves.
+        vote_languages(mem, query, "voted")
+        found = mem.execute("SELECT _n, lang FROM voted WHERE lang IS NOT NULL").fetchall()
+        for n, body in mem.execute(f"SELECT q._n, q.body FROM ({query}) AS q "
+                                   "JOIN voted USING (_n) WHERE voted.lang IS NULL").fetchall():
             if body not in by_text:
                 by_text[body] = _language(body)
             found.append((n, by_text[body]))
+        mem.execute("DROP TABLE voted").fetchall()
         return found
     pending = languages("SELECT _n, body FROM py_rows WHERE lang_pending")
     if pending:

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 __all__ = ["Rating", "RatingError", "normalize_rating", "parse_date", "clean_text",
-           "detect_language", "quick_language", "rating_scale_for"]
+           "detect_language", "function_word_languages", "quick_language", "rating_scale_for"]
 
 
 # --- ratings --------------------------------------------------------------------------------
@@ -423,6 +423,16 @@ _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NOT_A_TO_Z = bytes(byte if 97 <= byte <= 122 else 32 for byte in range(256))
 _ASCII_WORD_LANGUAGES = {word.encode("ascii"): languages for word, languages in _WORD_LANGUAGES.items()
                          if word.isascii() and "'" not in word}
+
+
+def function_word_languages() -> dict[str, list[str]]:
+    """The function words :func:`quick_language` counts, each with the languages it votes for
+    (a copy).
+
+    >>> function_word_languages()["und"]
+    ['de']
+    """
+    return {word: list(languages) for word, languages in _WORD_LANGUAGES.items()}
 
 
 def quick_language(text: Any) -> str | None:
