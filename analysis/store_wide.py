@@ -84,7 +84,8 @@ def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
 
 
 def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
-    """Complaint (negative) or need sentences with category, aspects and stored vector, by id.
+    """Complaint (negative, not a need, naming a topic) or need sentences with category, aspects
+    and stored vector, by id.
 
     A need sentence's vector is that of its need phrases (model ``<model>+need-phrase``), so need
     themes group what customers ask for rather than how they phrase it (the demo shop's need
@@ -92,8 +93,11 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
     sentences 0.585, need phrases 0.821); the sentence's own vector where none is stored.
     """
     from analysis.embeddings import NEED_PHRASE
+    from analysis.themes import names_a_topic
 
-    where = "s.sentiment = 'negative'" if kind == "complaint" else "s.is_need"
+    # A complaint that is also a need ("Shame there's no card slot.") is in the need themes;
+    # one that names no topic ("Avoid.") is in none (analysis.themes.names_a_topic).
+    where = "s.sentiment = 'negative' AND NOT coalesce(s.is_need, false)" if kind == "complaint" else "s.is_need"
     rows = con.execute(f"""
         SELECT s.sentence_id, s.text, p.category, coalesce(n.vector, e.vector) AS vector,
                list(DISTINCT m.aspect) FILTER (WHERE m.aspect IS NOT NULL) AS aspects
@@ -104,6 +108,8 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
         LEFT JOIN aspect_mentions m ON m.sentence_id = s.sentence_id
         WHERE {where}
         GROUP BY ALL ORDER BY s.sentence_id""", {"model": model}).fetchall()
+    if kind == "complaint":
+        rows = [r for r in rows if names_a_topic(r[1])]
     sentences = [{"sentence_id": r[0], "text": r[1], "category": r[2], "aspects": sorted(r[4] or [])} for r in rows]
     vectors = np.array([r[3] for r in rows], dtype=np.float32) if rows else np.zeros((0, 1), np.float32)
     return sentences, vectors

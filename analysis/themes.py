@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import math
+import re
 import sys
 import warnings
 from collections import Counter
@@ -130,6 +131,34 @@ really just definitely honestly totally pretty quite bit lot lots thing things s
 recommend recommended avoid buy buying bought purchase purchased product item regret save money
 good great bad fine ok okay nice awful terrible excellent amazing worst best better worse
 """.split())
+
+
+# Words that sum up a verdict without saying what it is about ("Avoid.", "Not worth it.",
+# "Returning it.", "Really disappointed overall."), on top of REVIEW_WORDS. Written here.
+VERDICT_WORDS = frozenset("""
+worth worthless waste wasted disappointed disappointing disappointment unhappy happy satisfied
+unsatisfied impressed unimpressed return returns returning returned refund brand again average
+mediocre meh junk garbage rubbish crap sucks poor horrible rating rated stars star
+""".split())
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+
+
+def names_a_topic(text: str) -> bool:
+    """Whether a complaint says what it is about: it has a word beyond general review English
+    (stop words, :data:`REVIEW_WORDS`, :data:`VERDICT_WORDS`). Complaint themes leave out the
+    sentences that do not: clustered, "Avoid." and "Would not recommend." make themes named
+    "avoid" that tell a merchant nothing they can fix. (They still count everywhere else.)
+
+    Example::
+
+        >>> names_a_topic("Would not recommend."), names_a_topic("Not worth it, the lid leaks.")
+        (False, True)
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return any(word.replace("'", "") not in ENGLISH_STOP_WORDS and word.replace("'", "") not in REVIEW_WORDS
+               and word not in ENGLISH_STOP_WORDS and word not in VERDICT_WORDS
+               for word in _TOKEN.findall(text.lower()))
 
 
 def _vectorizer(n: int, stop_words: str | None = "english"):

@@ -406,6 +406,26 @@ def test_need_themes_read_the_vectors_of_the_need_phrases(db_path):
     np.testing.assert_allclose(vectors, FakeEncoder().encode([s["text"] for s in sentences]), atol=1e-6)
 
 
+def test_complaint_themes_leave_out_needs_and_complaints_that_name_no_topic(db_path):
+    """Complaint themes cluster what people complain about: a negative need sentence is in the
+    need themes only, and a bare verdict ("Terrible, disappointed.") in no theme, while it still
+    counts as a negative sentence."""
+    from analysis.store_wide import theme_inputs
+
+    bodies = ["The lid leaks.", "Terrible, disappointed.", "Bad buy. I wish it had a lid that is not awful.",
+              "The battery dies fast and the handle gets hot."]
+    make_store(db_path, [{"product_id": "p1", "author": f"a{i}", "rating": 1, "published_at": "2024-05-01",
+                          "body": body} for i, body in enumerate(bodies)])
+    assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
+    negative = {r[0] for r in store.query(db_path, "SELECT text FROM sentences WHERE sentiment = 'negative'").rows}
+    assert {"Terrible, disappointed.", "Bad buy.", "I wish it had a lid that is not awful."} <= negative
+    with store.reader(db_path) as con:
+        complaints, _ = theme_inputs(con, "complaint", "fake-encoder")
+        needs, _ = theme_inputs(con, "need", "fake-encoder")
+    assert [s["text"] for s in complaints] == ["The lid leaks.", "The battery dies fast and the handle gets hot."]
+    assert [s["text"] for s in needs] == ["I wish it had a lid that is not awful."]
+
+
 def test_a_term_inside_a_need_phrase_is_asked_for_not_judged(db_path):
     """'I wish it had a cable that is not so short': the cable is asked for, so the mention is
     neutral and tips no share of the cable's sentiment (charts and the comparison read it)."""

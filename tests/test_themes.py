@@ -165,3 +165,14 @@ def test_a_theme_is_named_after_an_aspect_only_when_many_of_its_sentences_mentio
              "aspects": ["strap"] if i == 0 else []} for i, t in enumerate(texts)]
     themes, _ = build_themes(rows, vectors, "complaint", run_id=1, seed=0)
     assert themes and all(t["aspect"] is None and not t["label"].startswith("strap") for t in themes)
+
+
+def test_a_bare_verdict_names_no_topic_and_a_complaint_about_something_does():
+    from analysis.themes import names_a_topic
+
+    verdicts = ["Avoid.", "Would not recommend.", "Not worth it.", "Returning it.", "Really disappointed overall.",
+                "Waste of money.", "Definitely not buying this brand again.", "Not bad, not great.", "Meh."]
+    topics = ["Stopped working after a week.", "I regret buying it because of the price.", "Arrived damaged.",
+              "Too loud.", "Not worth it, the lid leaks.", "Terrible customer service."]
+    assert [t for t in verdicts if names_a_topic(t)] == []
+    assert [t for t in topics if not names_a_topic(t)] == []
