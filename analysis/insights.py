@@ -14,7 +14,7 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   both sides). "Now" is the newest review date in the store, so a rerun gives the same answer.
 - an **emerging complaint** is an aspect whose negative share in the last 90 days is higher
   than in the product's history before, by a one-sided two-proportion z-test at p < 0.05,
-  with at least 5 recent mentions and one before (so a new defect counts).
+  with at least 5 recent mentions, 3 of them complaints, and one before (so a new defect counts).
 - each finding carries 2-3 quotes from different reviews: the model's surest sentences.
 - a name in :data:`NOT_FINDINGS` (the product as a whole, "top marks", "the competition") is
   no strength, weakness or emerging complaint: nothing a merchant could improve is named.
@@ -36,6 +36,7 @@ MAX_PER_KIND = 20
 QUOTES = 3
 EMERGING_MIN_RECENT = 5     # mentions in the last window: fewer is anecdote, not a trend
 EMERGING_MIN_BEFORE = 1     # a defect that is new (praised twice, then 14 complaints) must count
+EMERGING_MIN_NEGATIVE = 3   # recent complaints: the z-test calls 2 of 7 against 0 of 14 significant
 EMERGING_P = 0.05
 
 # Aspect names (as grouped: lower case, lemmas) that the aspect model finds in review sentences
@@ -144,10 +145,13 @@ def is_emerging(k1: int, n1: int, k2: int, n2: int) -> tuple[bool, float, float]
 
     >>> is_emerging(14, 14, 0, 2)[0]      # a new defect: praised twice, then fourteen complaints
     True
-    >>> is_emerging(3, 3, 0, 1)[0]        # three complaints are too few to call a trend
+    >>> is_emerging(3, 3, 0, 1)[0]        # three mentions are too few to call a trend
+    False
+    >>> is_emerging(2, 7, 0, 14)[0]       # two complaints too (z-test: p = 0.02)
     False
     """
-    if n1 < EMERGING_MIN_RECENT or n2 < EMERGING_MIN_BEFORE or k1 / n1 <= k2 / n2:
+    if (n1 < EMERGING_MIN_RECENT or n2 < EMERGING_MIN_BEFORE or k1 < EMERGING_MIN_NEGATIVE
+            or k1 / n1 <= k2 / n2):
         return False, 0.0, 1.0
     z, p = two_proportion_test(k1, n1, k2, n2)
     return p < EMERGING_P, z, p
