@@ -22,8 +22,8 @@ Example::
 """
 from __future__ import annotations
 
-import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -294,17 +294,31 @@ def need_key(phrase: str) -> str:
 _DROP_WORDS = frozenset("""a an the it its this that these those they them i we you my our your some any
 is was are were be been being am would could should will can do does did has have had
 really very just so too also even bit little wish wished please there to of""".split())
+# "(There's no) way to connect two phones" asks to connect two phones, as "I wish I could connect
+# two phones" does: the same key, and the same name.
+_WAY_TO = re.compile(r"^(?:a\s+|any\s+|no\s+)?way\s+to\s+", re.IGNORECASE)
+# Read after this, a phrase that starts with a verb is tagged as one ("store music on the watch").
+_ACTION_FRAME = "I want to "
 
 
 def _need_keys(phrases: Sequence[str], speller=None) -> dict[str, str]:
+    return {phrase: key for phrase, (key, _) in _need_names(phrases, speller).items()}
+
+
+def _need_names(phrases: Sequence[str], speller=None) -> dict[str, tuple[str, str | None]]:
+    """Each phrase's key (content words, comparatives first) and, for a phrase that asks to do
+    something ("set it to brew before I wake up"), the phrase itself as a readable name (a key
+    of lemmas, "set brew before wake up", reads badly as a label); None for a thing wanted."""
     from analysis.aspect_parser import load_spacy
 
     nlp = load_spacy()
     out = {}
     # a need's name reads its phrase with spelling slips corrected ("see teh food" -> "see food")
     read = [c.text for c in speller.correct_all(list(phrases))] if speller is not None else list(phrases)
+    read = [_WAY_TO.sub("", text.strip()) for text in read]
     with nlp.select_pipes(enable=["tok2vec", "tagger", "attribute_ruler", "lemmatizer"]):
-        for phrase, doc in zip(phrases, nlp.pipe(read, batch_size=512)):
+        framed = nlp.pipe([_ACTION_FRAME + text for text in read], batch_size=512)
+        for phrase, text, doc, in_frame in zip(phrases, read, nlp.pipe(read, batch_size=512), framed):
             comparatives = [t.lower_ for t in doc if t.tag_ in ("JJR", "RBR") and t.lower_ not in ("more", "less")]
             nouns = [t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN")]
             if comparatives and nouns:
@@ -314,7 +328,12 @@ def _need_keys(phrases: Sequence[str], speller=None) -> dict[str, str]:
                 words = [(t.lemma_ if t.pos_ == "NOUN" else t.text).lower() for t in doc
                          if not t.is_punct and t.lower_ not in _DROP_WORDS]
                 key = " ".join(words)
-            out[phrase] = key or phrase.strip().lower()
+            first = in_frame[len(_ACTION_FRAME.split())] if len(in_frame) > len(_ACTION_FRAME.split()) else None
+            action = first is not None and first.pos_ == "VERB" and not comparatives
+            name = text.rstrip(" .,;:!?") if action else None
+            if name and not name[1:2].isupper():
+                name = name[:1].lower() + name[1:]
+            out[phrase] = (key or phrase.strip().lower(), name or None)
     return out
 
 
@@ -329,11 +348,23 @@ def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY, spel
     """
     from analysis.aspect_groups import cluster_by_meaning, counts_by_key
 
-    key_of, key_counts = counts_by_key(phrases, functools.partial(_need_keys, speller=speller))
+    names: dict[str, tuple[str, str | None]] = {}
+
+    def keys_for(distinct: list[str]) -> dict[str, str]:
+        names.update(_need_names(distinct, speller))
+        return {phrase: names[phrase][0] for phrase in distinct}
+
+    key_of, key_counts = counts_by_key(phrases, keys_for)
     if not key_counts:
         return {}
     unique = list(key_of)
     keys = list(key_counts)
+    # a key that asks to do something is named by its most used phrase ("set it to brew before I
+    # wake up"), not by its lemmas
+    readable: dict[str, Counter] = {}
+    for phrase in phrases:
+        if isinstance(phrase, str) and phrase in names and names[phrase][1]:
+            readable.setdefault(names[phrase][0], Counter())[names[phrase][1]] += 1
 
     labels = cluster_by_meaning(keys, threshold)
     clusters: dict[int, list[str]] = {}
@@ -342,6 +373,8 @@ def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY, spel
     name_of = {}
     for members in clusters.values():
         name = max(members, key=lambda k: (key_counts[k], -len(k.split()), -len(k)))
+        if name in readable:
+            name = max(readable[name].items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]
         for key in members:
             name_of[key] = name
     return {phrase: name_of[key_of[phrase]] for phrase in unique}

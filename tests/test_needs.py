@@ -112,8 +112,20 @@ def test_need_names_read_the_phrase_with_its_slips_corrected():
     phrases = ["see teh food without opening the basket", "a hard csae", "a hard case"]
     assert "teh" in group_needs(phrases)[phrases[0]]
     groups = group_needs(phrases, speller=Speller(["the", "case", "hard", "food", "see"]))
-    assert groups[phrases[0]] == "see food without opening basket"
+    assert groups[phrases[0]] == "see the food without opening the basket"
     assert groups["a hard csae"] == groups["a hard case"] == "hard case"
+
+
+def test_a_need_to_do_something_is_named_by_its_words_and_its_wordings_are_one_need():
+    """'There's no way to X', 'I wish I could X' and 'would love to be able to X' ask for the
+    same thing: one need, named by the reviewers' own words rather than a string of lemmas."""
+    phrases = ["way to set it to brew before I wake up", "set it to brew before I wake up",
+               "set it to brew before I wake up", "a way to connect two phones at once",
+               "connect two phones at once", "a longer cable", "the cable is too short, wish it was longer"]
+    groups = group_needs(phrases)
+    assert groups[phrases[0]] == groups[phrases[1]] == "set it to brew before I wake up"
+    assert groups[phrases[3]] == groups[phrases[4]] == "connect two phones at once"
+    assert groups["a longer cable"] == groups[phrases[-1]] == "longer cable"   # things keep their key
 
 
 def test_needs_on_the_hand_written_check_set():
