@@ -84,8 +84,8 @@ def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
 
 
 def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
-    """Complaint (negative, not a need, naming a topic) or need sentences with category, aspects
-    and stored vector, by id.
+    """Complaint (negative, not a need, naming a topic) or need sentences with category, aspects,
+    need names and stored vector, by id.
 
     A need sentence's vector is that of its need phrases (model ``<model>+need-phrase``), so need
     themes group what customers ask for rather than how they phrase it (the demo shop's need
@@ -100,7 +100,8 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
     where = "s.sentiment = 'negative' AND NOT coalesce(s.is_need, false)" if kind == "complaint" else "s.is_need"
     rows = con.execute(f"""
         SELECT s.sentence_id, s.text, p.category, coalesce(n.vector, e.vector) AS vector,
-               list(DISTINCT m.aspect) FILTER (WHERE m.aspect IS NOT NULL) AS aspects
+               list(DISTINCT m.aspect) FILTER (WHERE m.aspect IS NOT NULL) AS aspects,
+               (SELECT list(DISTINCT need) FROM needs WHERE needs.sentence_id = s.sentence_id) AS needs
         FROM sentences s JOIN sentence_embeddings e ON e.sentence_id = s.sentence_id AND e.model = $model
         LEFT JOIN sentence_embeddings n ON {"n.sentence_id = s.sentence_id" if kind == "need" else "false"}
                                        AND n.model = $model || '{NEED_PHRASE}'
@@ -110,7 +111,8 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
         GROUP BY ALL ORDER BY s.sentence_id""", {"model": model}).fetchall()
     if kind == "complaint":
         rows = [r for r in rows if names_a_topic(r[1])]
-    sentences = [{"sentence_id": r[0], "text": r[1], "category": r[2], "aspects": sorted(r[4] or [])} for r in rows]
+    sentences = [{"sentence_id": r[0], "text": r[1], "category": r[2], "aspects": sorted(r[4] or []),
+                  "needs": sorted(r[5] or [])} for r in rows]
     vectors = np.array([r[3] for r in rows], dtype=np.float32) if rows else np.zeros((0, 1), np.float32)
     return sentences, vectors
 

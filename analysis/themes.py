@@ -296,13 +296,33 @@ def label(keywords: list[str], aspects: Counter, size: int | None = None) -> tup
     return (f"{aspect}: {text}" if aspect else text), aspect
 
 
+def need_label(needs: Counter, size: int, most: int = 2) -> str | None:
+    """A need theme's name: the needs (as :func:`analysis.needs.group_needs` named them) that at
+    least :data:`ASPECT_SHARE` of its sentences ask for, most asked first, at most ``most``; None
+    when none is that common (the theme then keeps its keyword label). Keywords name a theme of
+    "I wish I could set it to brew before I wake up" as "set brew, brew wake, wake".
+
+    Example::
+
+        >>> need_label(Counter({"programmable timer": 17, "set it to brew before I wake up": 6}), 24)
+        'programmable timer / set it to brew before I wake up'
+        >>> need_label(Counter({"timer": 2, "lid": 2}), 40) is None
+        True
+    """
+    common = [name for name, count in sorted(needs.items(), key=lambda kv: (-kv[1], kv[0]))
+              if count >= ASPECT_SHARE * size][:most]
+    return " / ".join(common) or None
+
+
 def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_id: int,
                  seed: int = 0) -> tuple[list[dict], list[dict]]:
     """``themes`` and ``theme_sentences`` rows for one kind (complaint or need), across the store
     (scope ``all``) and per product category (scope ``category:<name>``).
 
     ``sentences`` are dicts with ``sentence_id``, ``text``, ``category`` and ``aspects`` (a list
-    of canonical aspects mentioned), in a fixed order, aligned with the rows of ``embeddings``.
+    of canonical aspects mentioned; for need sentences also ``needs``, the need names they ask
+    for, which name a need theme: :func:`need_label`), in a fixed order, aligned with the rows of
+    ``embeddings``.
 
     Example::
 
@@ -324,6 +344,9 @@ def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_i
             ids = [picked[i] for i in theme.members]
             aspects = Counter(a for i in ids for a in set(sentences[i].get("aspects") or []))
             text, aspect = label(theme.keywords, aspects, size=len(ids))
+            if kind == "need":
+                text = need_label(Counter(n for i in ids for n in set(sentences[i].get("needs") or [])),
+                                  len(ids)) or text
             theme_id = f"{scope}:{kind}:{number}"
             theme_rows.append({"theme_id": theme_id, "scope": scope, "kind": kind, "label": text,
                                "keywords": theme.keywords, "aspect": aspect, "size": len(ids), "run_id": run_id})

@@ -176,3 +176,19 @@ def test_a_bare_verdict_names_no_topic_and_a_complaint_about_something_does():
               "Too loud.", "Not worth it, the lid leaks.", "Terrible customer service."]
     assert [t for t in verdicts if names_a_topic(t)] == []
     assert [t for t in topics if not names_a_topic(t)] == []
+
+
+def test_a_need_theme_is_named_after_the_needs_its_sentences_ask_for():
+    """A need theme reads "programmable timer / set it to brew before I wake up", not its keywords
+    ("set brew, brew wake"); a theme whose sentences ask for many things keeps its keywords."""
+    from analysis.themes import need_label
+
+    texts, vectors, truth = blobs(6)
+    names = {"battery": "longer battery life", "lid": "lid that locks", "shipping": "gift wrapping"}
+    rows = [{"sentence_id": f"r{i}:0", "text": t, "category": "Kitchen", "aspects": [],
+             "needs": [names[g]]} for i, (t, g) in enumerate(zip(texts, truth))]
+    themes, _ = build_themes(rows, vectors, "need", run_id=1, seed=0)
+    assert {t["label"] for t in themes if t["scope"] == "all"} == set(names.values())
+    assert need_label(Counter({"programmable timer": 17, "set it to brew before I wake up": 6}), 24) == \
+        "programmable timer / set it to brew before I wake up"
+    assert need_label(Counter({"timer": 2, "lid": 2}), 40) is None
