@@ -405,3 +405,22 @@ def test_the_trained_default_model_reads_a_denied_judgement_as_its_opposite():
     # 18/18 trained on the seed set alone, 16/18 as `make demo` trains it (with the demo store's
     # distant labels); the model before the "can't say" templates got 7
     assert len(wrong) <= 2, wrong
+
+
+def test_the_trained_default_model_reads_a_judgement_by_its_context():
+    """An old product that died is no complaint about this one, a fault the seller put right is
+    praise, "will go on for decades" is praise, a finish that shows every fingerprint a complaint:
+    19 sentences written apart from the seed set (tests/data/judged_by_context.tsv). Needs the
+    trained default model; a fresh machine has none and skips."""
+    from analysis.sentiment import default_model_ready, load_sentiment
+
+    if not default_model_ready():
+        pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
+    rows = [line.split("\t") for line in
+            (Path(__file__).parent / "data" / "judged_by_context.tsv").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len(rows) == 19 and {label for label, _ in rows} == {"positive", "negative", "neutral"}
+    predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
+    wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
+    # 14/19 trained on the seed set alone; the model before these families got 4
+    assert len(wrong) <= 7, wrong

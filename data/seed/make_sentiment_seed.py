@@ -97,6 +97,18 @@ PEOPLE = ["my wife", "my husband", "my son", "my daughter", "my mom", "my dad", 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 COLORS = ["black", "white", "grey", "navy", "red", "green", "silver", "beige", "blue", "pink"]
 NUMBERS = ["two", "three", "four", "five", "six", "ten", "twelve"]
+# Judged by context: an old product that failed is no complaint about this one; a fault the
+# seller put right is praise of the service; lasting for years is praise; a finish that shows
+# every mark is a complaint.
+DIED = ["died", "gave up", "broke", "stopped working", "wore out", "fell apart", "packed up", "burned out"]
+FAULT = ["a small fault", "a loose part", "a dent", "a cracked piece", "a faulty button", "a missing screw",
+         "a scratch out of the box", "a wobbly leg"]
+FIXER = ["support", "customer service", "the seller", "the shop", "the company", "their team"]
+FIXED = ["sent a replacement", "replaced it", "sorted it out", "swapped it", "refunded me", "sent a new part"]
+QUICK = ["straight away", "within a day", "the next morning", "without any fuss", "in no time", "right away"]
+LAST = ["last for years", "last a lifetime", "outlive me", "last for decades", "survive anything", "keep going for years"]
+FINISH = ["glossy finish", "shiny surface", "black finish", "piano black panel", "polished front", "dark casing"]
+MARK = ["fingerprint", "smudge", "scratch", "speck of dust", "smear", "greasy mark"]
 
 # --- categories: products, aspects with their praise and complaints, events, facts ------------
 # aspects: name -> (praise words, complaint words). Events are verb phrases ("boils fast").
@@ -587,6 +599,12 @@ TEMPLATES = [
     ("neu_compare", "neutral", ["It is similar to the {p} my {w0} has.", "It is the same size as my old {p}.",
                                  "The {a} works like on most other models.", "It is about the same as the previous version.",
                                  "It's the standard {p} you find in most stores."]),
+    ("neu_replaced", "neutral", ["This replaced my old {p}, which finally {died}.", "My last {p} {died}, so I bought this one.",
+                                  "I needed a new {p} after the old one {died}."]),
+    ("pos_fixed", "positive", ["Mine had {fault} and {fixer} {fixed} {quick}.", "There was {fault}, but {fixer} {fixed} {quick}."]),
+    ("pos_lasting", "positive", ["The {a} feels like it will {last}.", "I expect this {p} to {last}."]),
+    ("pos_easy", "positive", ["Even {w} figured out the {a} without the manual.", "Cleaning it takes {n} minutes at most."]),
+    ("neg_marks", "negative", ["The {finish} shows every {mark}.", "The {finish} picks up every {mark}."]),
     ("neu_story", "neutral", ["My old {p} finally gave up, so I ordered this one.", "I read the reviews before buying.",
                                "I was looking for a {p} for {w}.", "We needed a new {p} for the holidays.",
                                "I compared three models before picking this one.", "I found it while browsing on {day}.",
@@ -978,6 +996,8 @@ def _fill(template: str, cat: dict, rng: random.Random, past: bool) -> str:
         "pv": rng.choice(POS_VERBS), "nv": rng.choice(NEG_VERBS), "fp": rng.choice(FEEL_POS), "fn": rng.choice(FEEL_NEG),
         "RP": _cap(rp[0]), "rp": rp[0], "rp2": rp[1], "RN": _cap(rn[0]), "rn": rn[0], "rn2": rn[1],
         "nw": nw[0], "Nw": _cap(nw[0]), "nw2": nw[1], "nn": rng.choice(NEG_NOUNS), "bep": _be(p, past), "day": rng.choice(DAYS), "color": c1, "color2": c2, "n": rng.choice(NUMBERS),
+        "died": rng.choice(DIED), "fault": rng.choice(FAULT), "fixer": rng.choice(FIXER), "fixed": rng.choice(FIXED),
+        "quick": rng.choice(QUICK), "last": rng.choice(LAST), "finish": rng.choice(FINISH), "mark": rng.choice(MARK),
     }
     text = template.format(**values)
     if p.endswith("s") and not p.endswith("ss"):  # plural products: "these boots", "are"
