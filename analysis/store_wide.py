@@ -34,14 +34,17 @@ def _repeated(counted: list[tuple[str, int]]) -> list[str]:
 
 
 def group_labels(db: str, models) -> tuple[list[tuple], list[tuple]]:
-    """``(category, term, aspect)`` and ``(phrase, need)`` rows for every stored term and phrase."""
+    """``(category, term, aspect)`` and ``(category, phrase, need)`` rows for every stored term and
+    phrase, grouped within each product category."""
     with store.reader(db, wait=60.0) as con:
         terms = con.execute("""
             SELECT p.category, lower(trim(m.term)) AS term, count(*) AS mentions
             FROM aspect_mentions m LEFT JOIN products p USING (product_id)
             GROUP BY ALL ORDER BY p.category NULLS FIRST, term""").fetchall()
-        phrase_counts = con.execute(
-            "SELECT lower(trim(phrase)) AS phrase, count(*) FROM needs GROUP BY ALL ORDER BY phrase").fetchall()
+        phrase_counts = con.execute("""
+            SELECT p.category, lower(trim(n.phrase)) AS phrase, count(*) AS mentions
+            FROM needs n LEFT JOIN products p USING (product_id)
+            GROUP BY ALL ORDER BY p.category NULLS FIRST, phrase""").fetchall()
     # The grouping names each group after the member with the most mentions ("limescale" written
     # 40 times, not the one "limescael"), so each term goes in as often as it was mentioned.
     by_category: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
@@ -51,16 +54,22 @@ def group_labels(db: str, models) -> tuple[list[tuple], list[tuple]]:
     for category, counted in by_category.items():
         mapping = models.group_aspects(_repeated(counted), category)
         aspect_rows.extend((category or "", t, (mapping.get(t) or t)) for t, _ in counted)
-    phrases = [p for p, _ in phrase_counts]
-    need_map = models.group_needs(_repeated(phrase_counts)) if phrases else {}
-    need_rows = [(p, need_map.get(p) or p) for p in phrases]
+    # Needs group per category too: "a longer cable" for headphones is not the air fryer's
+    # "longer power cord", though the words are close.
+    needs_by_category: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
+    for category, phrase, mentions in phrase_counts:
+        needs_by_category[category].append((phrase, mentions))
+    need_rows = []
+    for category, counted in needs_by_category.items():
+        need_map = models.group_needs(_repeated(counted))
+        need_rows.extend((category or "", p, need_map.get(p) or p) for p, _ in counted)
     return aspect_rows, need_rows
 
 
 def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
     """Write canonical aspects and need labels into the mention and need rows."""
     _mapping_table(con, "_aspect_map", aspect_rows, ["category", "term", "aspect"])
-    _mapping_table(con, "_need_map", need_rows, ["phrase", "need"])
+    _mapping_table(con, "_need_map", need_rows, ["category", "phrase", "need"])
     try:
         con.execute("""
             UPDATE aspect_mentions SET aspect = g.aspect
@@ -72,8 +81,15 @@ def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
             UPDATE aspect_mentions SET aspect = g.aspect FROM _aspect_map g
             WHERE g.category = '' AND g.term = lower(trim(aspect_mentions.term))
               AND aspect_mentions.product_id NOT IN (SELECT product_id FROM products)""").fetchall()
-        con.execute("UPDATE needs SET need = g.need FROM _need_map g WHERE g.phrase = lower(trim(needs.phrase))"
-                    ).fetchall()
+        con.execute("""
+            UPDATE needs SET need = g.need
+            FROM _need_map g, (SELECT product_id, coalesce(category, '') AS category FROM products) p
+            WHERE p.product_id = needs.product_id AND g.category = p.category
+              AND g.phrase = lower(trim(needs.phrase))""").fetchall()
+        con.execute("""
+            UPDATE needs SET need = g.need FROM _need_map g
+            WHERE g.category = '' AND g.phrase = lower(trim(needs.phrase))
+              AND needs.product_id NOT IN (SELECT product_id FROM products)""").fetchall()
     finally:
         con.unregister("_aspect_map")
         con.unregister("_need_map")

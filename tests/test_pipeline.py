@@ -426,6 +426,25 @@ def test_complaint_themes_leave_out_needs_and_complaints_that_name_no_topic(db_p
     assert [s["text"] for s in needs] == ["I wish it had a lid that is not awful."]
 
 
+def test_needs_are_grouped_within_each_product_category(db_path):
+    """Headphone buyers asking for "a longer cable" are not filed under the air fryer's "longer
+    power cord", though the real grouping puts the two phrases together when it sees both."""
+    from dataclasses import replace
+
+    from analysis.needs import group_needs
+
+    assert len(set(group_needs(["a longer cable"] * 3 + ["a longer power cord"] * 5).values())) == 1
+    rows = [{"product_id": "buds", "body": "I wish it had a longer cable."}] * 3 + \
+        [{"product_id": "fryer", "body": "I wish it had a longer power cord."}] * 5
+    make_store(db_path, [dict(r, author=f"a{i}", rating=3, published_at="2024-05-01") for i, r in enumerate(rows)],
+               products=[{"product_id": "buds", "source": "test", "title": "Buds", "category": "Audio"},
+                         {"product_id": "fryer", "source": "test", "title": "Fryer", "category": "Kitchen"}])
+    models = replace(fake_models(), group_needs=group_needs)
+    assert run_analysis(db_path, models=models, progress=False)["status"] == "ok"
+    named = store.query(db_path, "SELECT DISTINCT product_id, need FROM needs ORDER BY ALL").rows
+    assert named == [("buds", "longer cable"), ("fryer", "longer power cord")]
+
+
 def test_a_term_inside_a_need_phrase_is_asked_for_not_judged(db_path):
     """'I wish it had a cable that is not so short': the cable is asked for, so the mention is
     neutral and tips no share of the cable's sentiment (charts and the comparison read it)."""
