@@ -36,7 +36,7 @@ def crawl(db, urls, **options):
         run_id = store.start_collect_run(con, "crawl", urls[0])
     for batch in range({BATCHES}):          # like the crawler's batched pipeline
         add_products_and_reviews(db, product, {BATCH}, start=1000 + batch * {BATCH})
-        time.sleep(0.02)                     # the network between pages
+        time.sleep(0.1)                      # the network between pages (and room for reads)
     with store.writer(db) as con:
         store.finish_collect_run(con, run_id, "ok")
     return {{"run_id": run_id, "pages": {BATCHES}, "reviews_new": {BATCHES * BATCH}, "status": "ok"}}
