@@ -299,6 +299,7 @@ really very just so too also even bit little wish wished please there to of""".s
 _WAY_TO = re.compile(r"^(?:a\s+|any\s+|no\s+)?way\s+to\s+", re.IGNORECASE)
 # Read after this, a phrase that starts with a verb is tagged as one ("store music on the watch").
 _ACTION_FRAME = "I want to "
+_LOWER_I = re.compile(r"\bi\b(?=(?:'[a-z]+)?(?:\s|$))")
 
 
 def _need_keys(phrases: Sequence[str], speller=None) -> dict[str, str]:
@@ -333,6 +334,8 @@ def _need_names(phrases: Sequence[str], speller=None) -> dict[str, tuple[str, st
             name = text.rstrip(" .,;:!?") if action else None
             if name and not name[1:2].isupper():
                 name = name[:1].lower() + name[1:]
+            if name:   # the store hands phrases over in lower case: "before i wake up"
+                name = _LOWER_I.sub("I", name)
             out[phrase] = (key or phrase.strip().lower(), name or None)
     return out
 

@@ -124,6 +124,8 @@ def test_a_need_to_do_something_is_named_by_its_words_and_its_wordings_are_one_n
                "connect two phones at once", "a longer cable", "the cable is too short, wish it was longer"]
     groups = group_needs(phrases)
     assert groups[phrases[0]] == groups[phrases[1]] == "set it to brew before I wake up"
+    lower = group_needs(["set it to brew before i wake up", "see it when i'm out"])   # as the store passes them
+    assert set(lower.values()) == {"set it to brew before I wake up", "see it when I'm out"}
     assert groups[phrases[3]] == groups[phrases[4]] == "connect two phones at once"
     assert groups["a longer cable"] == groups[phrases[-1]] == "longer cable"   # things keep their key
 
