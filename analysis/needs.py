@@ -299,6 +299,7 @@ really very just so too also even bit little wish wished please there to of""".s
 _WAY_TO = re.compile(r"^(?:a\s+|any\s+|no\s+)?way\s+to\s+", re.IGNORECASE)
 # Read after this, a phrase that starts with a verb is tagged as one ("store music on the watch").
 _ACTION_FRAME = "I want to "
+_FRAME_WORDS = len(_ACTION_FRAME.split())
 _LOWER_I = re.compile(r"\bi\b(?=(?:'[a-z]+)?(?:\s|$))")
 
 
@@ -329,7 +330,7 @@ def _need_names(phrases: Sequence[str], speller=None) -> dict[str, tuple[str, st
                 words = [(t.lemma_ if t.pos_ == "NOUN" else t.text).lower() for t in doc
                          if not t.is_punct and t.lower_ not in _DROP_WORDS]
                 key = " ".join(words)
-            first = in_frame[len(_ACTION_FRAME.split())] if len(in_frame) > len(_ACTION_FRAME.split()) else None
+            first = in_frame[_FRAME_WORDS] if len(in_frame) > _FRAME_WORDS else None
             action = first is not None and first.pos_ == "VERB" and not comparatives
             name = text.rstrip(" .,;:!?") if action else None
             if name and not name[1:2].isupper():

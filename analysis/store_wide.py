@@ -33,37 +33,53 @@ def _repeated(counted: list[tuple[str, int]]) -> list[str]:
     return [text for text, n in counted for _ in range(n)]
 
 
+def _counted_by_category(con, table: str, column: str) -> dict[str | None, list[tuple[str, int]]]:
+    """``{category: [(text, mentions), ...]}`` of ``table.column`` (lower case, trimmed), texts in
+    order within each category."""
+    by_category: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
+    for category, text, mentions in con.execute(f"""
+            SELECT p.category, lower(trim(t.{column})) AS text, count(*) AS mentions
+            FROM {table} t LEFT JOIN products p USING (product_id)
+            GROUP BY ALL ORDER BY p.category NULLS FIRST, text""").fetchall():
+        by_category[category].append((text, mentions))
+    return by_category
+
+
+def _labelled(by_category: dict[str | None, list[tuple[str, int]]], group) -> list[tuple]:
+    """``(category, text, label)`` rows: ``group(texts, category) -> {text: label}`` within each
+    category. The grouping names each group after the member with the most mentions
+    ("limescale" written 40 times, not the one "limescael"), so each text goes in as often as it
+    was mentioned."""
+    rows = []
+    for category, counted in by_category.items():
+        mapping = group(_repeated(counted), category)
+        rows.extend((category or "", text, mapping.get(text) or text) for text, _ in counted)
+    return rows
+
+
 def group_labels(db: str, models) -> tuple[list[tuple], list[tuple]]:
     """``(category, term, aspect)`` and ``(category, phrase, need)`` rows for every stored term and
-    phrase, grouped within each product category."""
+    phrase, grouped within each product category (needs too: "a longer cable" for headphones is
+    not the air fryer's "longer power cord", though the words are close)."""
     with store.reader(db, wait=60.0) as con:
-        terms = con.execute("""
-            SELECT p.category, lower(trim(m.term)) AS term, count(*) AS mentions
-            FROM aspect_mentions m LEFT JOIN products p USING (product_id)
-            GROUP BY ALL ORDER BY p.category NULLS FIRST, term""").fetchall()
-        phrase_counts = con.execute("""
-            SELECT p.category, lower(trim(n.phrase)) AS phrase, count(*) AS mentions
-            FROM needs n LEFT JOIN products p USING (product_id)
-            GROUP BY ALL ORDER BY p.category NULLS FIRST, phrase""").fetchall()
-    # The grouping names each group after the member with the most mentions ("limescale" written
-    # 40 times, not the one "limescael"), so each term goes in as often as it was mentioned.
-    by_category: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
-    for category, term, mentions in terms:
-        by_category[category].append((term, mentions))
-    aspect_rows = []
-    for category, counted in by_category.items():
-        mapping = models.group_aspects(_repeated(counted), category)
-        aspect_rows.extend((category or "", t, (mapping.get(t) or t)) for t, _ in counted)
-    # Needs group per category too: "a longer cable" for headphones is not the air fryer's
-    # "longer power cord", though the words are close.
-    needs_by_category: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
-    for category, phrase, mentions in phrase_counts:
-        needs_by_category[category].append((phrase, mentions))
-    need_rows = []
-    for category, counted in needs_by_category.items():
-        need_map = models.group_needs(_repeated(counted))
-        need_rows.extend((category or "", p, need_map.get(p) or p) for p, _ in counted)
-    return aspect_rows, need_rows
+        terms = _counted_by_category(con, "aspect_mentions", "term")
+        phrases = _counted_by_category(con, "needs", "phrase")
+    return (_labelled(terms, models.group_aspects),
+            _labelled(phrases, lambda texts, category: models.group_needs(texts)))
+
+
+def _set_by_category(con, table: str, column: str, key: str, mapping: str) -> None:
+    """``table.column`` from the ``mapping`` table (category, key, column) for each row's product
+    category; rows of products the store does not list (no category row) take category ''."""
+    con.execute(f"""
+        UPDATE {table} SET {column} = g.{column}
+        FROM {mapping} g, (SELECT product_id, coalesce(category, '') AS category FROM products) p
+        WHERE p.product_id = {table}.product_id AND g.category = p.category
+          AND g.{key} = lower(trim({table}.{key}))""").fetchall()
+    con.execute(f"""
+        UPDATE {table} SET {column} = g.{column} FROM {mapping} g
+        WHERE g.category = '' AND g.{key} = lower(trim({table}.{key}))
+          AND {table}.product_id NOT IN (SELECT product_id FROM products)""").fetchall()
 
 
 def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
@@ -71,25 +87,8 @@ def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
     _mapping_table(con, "_aspect_map", aspect_rows, ["category", "term", "aspect"])
     _mapping_table(con, "_need_map", need_rows, ["category", "phrase", "need"])
     try:
-        con.execute("""
-            UPDATE aspect_mentions SET aspect = g.aspect
-            FROM _aspect_map g, (SELECT product_id, coalesce(category, '') AS category FROM products) p
-            WHERE p.product_id = aspect_mentions.product_id AND g.category = p.category
-              AND g.term = lower(trim(aspect_mentions.term))""").fetchall()
-        # mentions of products the store does not list (no category row) group as category ''
-        con.execute("""
-            UPDATE aspect_mentions SET aspect = g.aspect FROM _aspect_map g
-            WHERE g.category = '' AND g.term = lower(trim(aspect_mentions.term))
-              AND aspect_mentions.product_id NOT IN (SELECT product_id FROM products)""").fetchall()
-        con.execute("""
-            UPDATE needs SET need = g.need
-            FROM _need_map g, (SELECT product_id, coalesce(category, '') AS category FROM products) p
-            WHERE p.product_id = needs.product_id AND g.category = p.category
-              AND g.phrase = lower(trim(needs.phrase))""").fetchall()
-        con.execute("""
-            UPDATE needs SET need = g.need FROM _need_map g
-            WHERE g.category = '' AND g.phrase = lower(trim(needs.phrase))
-              AND needs.product_id NOT IN (SELECT product_id FROM products)""").fetchall()
+        _set_by_category(con, "aspect_mentions", "aspect", "term", "_aspect_map")
+        _set_by_category(con, "needs", "need", "phrase", "_need_map")
     finally:
         con.unregister("_aspect_map")
         con.unregister("_need_map")

@@ -18,6 +18,7 @@ Example::
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
@@ -154,20 +155,27 @@ def names_a_topic(text: str) -> bool:
         >>> names_a_topic("Would not recommend."), names_a_topic("Not worth it, the lid leaks.")
         (False, True)
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return any(word.replace("'", "") not in ENGLISH_STOP_WORDS and word.replace("'", "") not in REVIEW_WORDS
-               and word not in ENGLISH_STOP_WORDS and word not in VERDICT_WORDS
+    general = _general_words()
+    # (the word lists hold no apostrophes: "don't" is looked up as "dont")
+    return any(word.replace("'", "") not in general and word not in VERDICT_WORDS
                for word in _TOKEN.findall(text.lower()))
 
 
+@functools.cache
+def _general_words() -> frozenset[str]:
+    """English stop words and :data:`REVIEW_WORDS`: what theme keywords leave out."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS | REVIEW_WORDS)
+
+
 def _vectorizer(n: int, stop_words: str | None = "english"):
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
     # BERTopic fits this on one joined document per topic, so min_df counts topics, not
     # sentences: anything above 1 drops the words that set a topic apart (and fails outright
     # when there are fewer topics than min_df).
-    words = sorted(ENGLISH_STOP_WORDS | REVIEW_WORDS) if stop_words == "english" else None
+    words = sorted(_general_words()) if stop_words == "english" else None
     return CountVectorizer(stop_words=words, ngram_range=(1, 2), min_df=1)
 
 

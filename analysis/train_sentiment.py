@@ -137,13 +137,13 @@ def distant_rows(db: str | os.PathLike | None, limit: int, seed: int = 0) -> lis
             words = len(sentence.split())
             if 3 <= words <= 40:
                 by_label[label].append(sentence.strip())
-    keys = {label: {_distant_key(s) for s in sentences} for label, sentences in by_label.items()}
-    both = keys["negative"] & keys["positive"]
+    keyed = {label: {s: _distant_key(s) for s in sentences} for label, sentences in by_label.items()}
+    both = set(keyed["negative"].values()) & set(keyed["positive"].values())
     rng = random.Random(seed)
     picked = []
     per_label = limit // 2
-    for label, sentences in by_label.items():
-        sentences = sorted({s for s in sentences if _distant_key(s) not in both})
+    for label in by_label:
+        sentences = sorted(s for s, key in keyed[label].items() if key not in both)
         rng.shuffle(sentences)
         picked += [{"text": s, "label": label, "category": "store", "family": "store"} for s in sentences[:per_label]]
     return picked
