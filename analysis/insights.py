@@ -15,6 +15,10 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
 - an **emerging complaint** is an aspect whose negative share in the last 90 days is higher
   than in the product's history before, by a one-sided two-proportion z-test at p < 0.05,
   with at least 5 recent mentions, 3 of them complaints, and one before (so a new defect counts).
+  A product has many aspects, and one in twenty unchanged ones would pass a test at p < 0.05 by
+  chance, so the p-values are corrected by Holm's method over all the product's aspects with
+  enough mentions to be tested (5 recent, 1 before): the smallest p times that number must stay
+  under 0.05, the next times one less, and so on.
 - each finding carries 2-3 quotes from different reviews: the model's surest sentences.
 - a name in :data:`NOT_FINDINGS` (the product as a whole, "top marks", "the competition") is
   no strength, weakness or emerging complaint: nothing a merchant could improve is named.
@@ -157,6 +161,28 @@ def is_emerging(k1: int, n1: int, k2: int, n2: int) -> tuple[bool, float, float]
     return p < EMERGING_P, z, p
 
 
+def holm_keeps(p: float, family: list[float], alpha: float = EMERGING_P) -> bool:
+    """Whether ``p`` (one of the p-values in ``family``, all the tests of one product) stays
+    significant by Holm's step-down method: the i-th smallest p (from 0) must be under
+    alpha / (len(family) - i), and every smaller one must pass first.
+
+    >>> six = [0.003, 0.005, 0.3, 0.4, 1.0, 1.0]
+    >>> holm_keeps(0.003, six), holm_keeps(0.005, six)
+    (True, True)
+    >>> holm_keeps(0.03, [0.03, 0.3, 0.5, 1.0, 1.0, 1.0])     # one of six aspects at p = 0.03: chance
+    False
+    >>> holm_keeps(0.03, [0.03])
+    True
+    """
+    m = len(family)
+    for i, q in enumerate(sorted(family)):
+        if q * (m - i) >= alpha:
+            return False
+        if q >= p:
+            return True
+    return False
+
+
 def _weight(finding: dict) -> float:
     """Rank key of a finding: its volume on its side times the confidence of its share.
 
@@ -188,6 +214,7 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
 
     insights: dict[tuple[str, str], list[dict]] = defaultdict(list)
     emerging = []
+    tested: dict[str, list[float]] = defaultdict(list)   # p of each aspect with enough data to test
     for (product, aspect), rows in by_aspect.items():
         if str(aspect).lower() in NOT_FINDINGS:
             continue
@@ -209,6 +236,8 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
         before = [r for r in rows if not r["recent"]]
         k1, n1 = sum(r["polarity"] == "negative" for r in recent), len(recent)
         k2, n2 = sum(r["polarity"] == "negative" for r in before), len(before)
+        if n1 >= EMERGING_MIN_RECENT and n2 >= EMERGING_MIN_BEFORE:
+            tested[product].append(two_proportion_test(k1, n1, k2, n2)[1] if k1 / n1 > k2 / n2 else 1.0)
         emerging_now, z, p = is_emerging(k1, n1, k2, n2)
         if emerging_now:
             emerging.append({"product_id": product, "aspect": aspect, "recent_mentions": n1,
@@ -225,6 +254,7 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
         ranked = sorted(insights[(product, kind)], key=lambda r: (-_weight(r), -r["mentions"], r["name"]))
         for rank, row in enumerate(ranked[:MAX_PER_KIND], start=1):
             out.append({**row, "rank": rank, "quotes": json.dumps(row["quotes"]), "run_id": run_id})
+    emerging = [row for row in emerging if holm_keeps(row["p_value"], tested[row["product_id"]])]
     emerging.sort(key=lambda r: (r["product_id"], r["p_value"], r["aspect"]))
     return out, emerging
 

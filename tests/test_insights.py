@@ -164,3 +164,34 @@ def test_the_product_as_a_whole_and_praise_idioms_are_no_findings(db_path, monke
     assert {"product", "top mark", "competition", "lid"} <= mentioned       # kept in the store
     named = {r[0] for r in store.query(db_path, "SELECT name FROM product_insights").rows}
     assert "lid" in named and not named & {"product", "top mark", "competition"}
+
+
+def test_a_rise_one_aspect_in_six_shows_by_chance_is_no_emerging_complaint(db_path):
+    """Holm's correction over the product's testable aspects: the lid's new defect is flagged, the
+    handle's 3 complaints in 7 recent mentions against 2 in 20 before (p = 0.027 alone) is not,
+    because six aspects were tested."""
+    from analysis.insights import is_emerging
+
+    rows = [("The lid is great.", f"2023-{1 + i % 12:02d}-0{1 + i % 9}") for i in range(10)]
+    rows += [("The lid broke.", f"2024-06-{10 + i:02d}") for i in range(6)]
+    rows += [("The handle is sturdy.", f"2023-{1 + i % 12:02d}-1{i % 9}") for i in range(18)]
+    rows += [("The handle is flimsy.", f"2023-0{1 + i}-20") for i in range(2)]
+    rows += [("The handle is flimsy.", f"2024-06-0{1 + i}") for i in range(3)]
+    rows += [("The handle is sturdy.", f"2024-06-0{4 + i}") for i in range(4)]
+    for name in ("screen", "cable", "price", "sound"):
+        rows += [(f"The {name} is great.", f"2023-0{3 + i}-2{i}") for i in range(2)]
+        rows += [(f"The {name} is great.", f"2024-06-1{i}") for i in range(5)]
+    make_store(db_path, [{"product_id": "p3", "author": f"a{i}", "rating": 3, "published_at": d, "body": b,
+                          "url": f"https://shop.test/p3#r{i}"} for i, (b, d) in enumerate(rows)])
+    assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
+    counts = store.query(db_path, """
+        SELECT m.aspect, count(*) FILTER (WHERE r.published_at >= DATE '2024-06-15' - INTERVAL 90 DAY),
+               count(*) FILTER (WHERE r.published_at >= DATE '2024-06-15' - INTERVAL 90 DAY AND m.polarity = 'negative'),
+               count(*) FILTER (WHERE r.published_at < DATE '2024-06-15' - INTERVAL 90 DAY),
+               count(*) FILTER (WHERE r.published_at < DATE '2024-06-15' - INTERVAL 90 DAY AND m.polarity = 'negative')
+        FROM aspect_mentions m JOIN reviews r USING (review_id) GROUP BY 1 ORDER BY 1""").rows
+    assert store.query(db_path, "SELECT max(published_at) FROM reviews").scalar().isoformat() == "2024-06-15"
+    assert ("handle", 7, 3, 20, 2) in counts and ("lid", 6, 6, 10, 0) in counts and len(counts) == 6
+    assert is_emerging(3, 7, 2, 20)[0]     # alone, the handle would be flagged
+    flagged = store.query(db_path, "SELECT aspect FROM emerging_complaints WHERE product_id = 'p3'").rows
+    assert flagged == [("lid",)]

@@ -62,8 +62,9 @@ if findings.empty:
     st.caption("The last analysis found no product whose complaints about an aspect rose "
                "significantly in the last 90 days.")
 else:
-    st.caption("Aspects whose share of negative mentions rose significantly (p < 0.05) in the last "
-               "90 days against the product's history before, found by the analysis job.")
+    st.caption("Aspects whose share of negative mentions rose significantly (p < 0.05, corrected for "
+               "the number of the product's aspects tested) in the last 90 days against the product's "
+               "history before, found by the analysis job.")
     for row in findings.head(5).itertuples(index=False):
         quote = next((q for q in row.quotes if isinstance(q, dict)), None)
         st.markdown(
