@@ -56,19 +56,9 @@ def warm_umap(seed: int) -> None:
 
 
 def fill_store(db: str, out_dir: Path, reviews: int, seed: int) -> int:
-    from crawler.demo_shop.shop import generate, load_manifest
-    from data import store
+    from crawler.demo_shop.shop import generate, store_manifest
 
-    shop = generate(out_dir, seed=seed, reviews_per_product=(reviews, reviews))
-    products = json.loads((shop / "products.json").read_text())
-    manifest = load_manifest(shop)
-    with store.writer(db) as con:
-        store.upsert_products(con, [{"product_id": p["product_id"], "source": "demo", "url": p["url"],
-                                     "title": p["title"], "category": p["category"]} for p in products])
-        store.insert_reviews(con, [{"product_id": r["product_id"], "source": "demo", "url": r["url"],
-                                    "author": r["author"], "rating": r["rating"], "title": r["title"],
-                                    "body": r["body"], "language": r["language"],
-                                    "published_at": r["published_at"]} for r in manifest])
+    _, manifest = store_manifest(db, generate(out_dir, seed=seed, reviews_per_product=(reviews, reviews)))
     return len(manifest)
 
 

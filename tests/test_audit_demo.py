@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from benchmarks import audit_demo
-from crawler.demo_shop.shop import generate, load_manifest
+from crawler.demo_shop.shop import generate, store_manifest
 from data import store
 
 
@@ -12,15 +12,8 @@ def _store_with_claims(db: str, shop) -> tuple[list[dict], dict]:
     """Reviews of a small demo shop, one mention per planted aspect span (with its planted side,
     named after the planted aspect), and three claims: one right, one on the wrong side, one named
     after a word that is no planted aspect."""
-    products = json.loads((shop / "products.json").read_text())
-    manifest = load_manifest(shop)
+    _, manifest = store_manifest(db, shop)
     with store.writer(db) as con:
-        store.upsert_products(con, [{"product_id": p["product_id"], "source": "demo", "url": p["url"],
-                                     "title": p["title"], "category": p["category"]} for p in products])
-        store.insert_reviews(con, [{"product_id": r["product_id"], "source": "demo", "url": r["url"],
-                                    "author": r["author"], "rating": r["rating"], "title": r["title"],
-                                    "body": r["body"], "language": r["language"],
-                                    "published_at": r["published_at"]} for r in manifest])
         ids = {store.review_id(r["product_id"], r["author"], r["published_at"], r["body"]): r for r in manifest}
         spans = [(rid, r, a) for rid, r in ids.items() for a in r["aspects"]]
         for n, (rid, r, a) in enumerate(spans):

@@ -247,20 +247,9 @@ def real_models(sentiment_model_path):
 
 def load_demo_shop(db: str, out_dir: Path, **kwargs) -> tuple[list[dict], list[dict]]:
     """Generate a small demo shop and put its manifest reviews into the store (no crawl)."""
-    from crawler.demo_shop.shop import generate, load_manifest
+    from crawler.demo_shop.shop import generate, store_manifest
 
-    shop = generate(out_dir, **kwargs)
-    products = json.loads((shop / "products.json").read_text())
-    manifest = load_manifest(shop)
-    with store.writer(db) as con:
-        store.upsert_products(con, [{"product_id": p["product_id"], "source": "demo", "url": p["url"],
-                                     "title": p["title"], "brand": p["brand"], "category": p["category"]}
-                                    for p in products])
-        store.insert_reviews(con, [{"product_id": r["product_id"], "source": "demo", "url": r["url"],
-                                    "author": r["author"], "rating": r["rating"], "title": r["title"],
-                                    "body": r["body"], "language": r["language"], "published_at": r["published_at"]}
-                                   for r in manifest])
-    return products, manifest
+    return store_manifest(db, generate(out_dir, **kwargs))
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

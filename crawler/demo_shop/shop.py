@@ -34,6 +34,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from data import store
 from data.store import review_id
 
 from . import pages
@@ -160,6 +161,28 @@ def load_manifest(out_dir) -> list[dict]:
                                 f"run `python -m crawler.demo_shop generate {out_dir}` first")
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def store_manifest(db: str, out_dir) -> tuple[list[dict], list[dict]]:
+    """Write a generated shop's products and manifest reviews straight into the store at ``db``
+    (no crawl: for tests and benchmarks that need the ground truth beside the stored reviews);
+    return ``(products, manifest)``.
+
+    Example::
+
+        products, manifest = store_manifest("data/reviewlens.duckdb", generate("/tmp/shop", products=2))
+    """
+    products = json.loads((Path(out_dir) / "products.json").read_text(encoding="utf-8"))
+    manifest = load_manifest(out_dir)
+    with store.writer(db) as con:
+        store.upsert_products(con, [{"product_id": p["product_id"], "source": "demo", "url": p["url"],
+                                     "title": p["title"], "brand": p["brand"], "category": p["category"]}
+                                    for p in products])
+        store.insert_reviews(con, [{"product_id": r["product_id"], "source": "demo", "url": r["url"],
+                                    "author": r["author"], "rating": r["rating"], "title": r["title"],
+                                    "body": r["body"], "language": r["language"], "published_at": r["published_at"]}
+                                   for r in manifest])
+    return products, manifest
 
 
 def add_reviews(out_dir, n: int, seed: int = 1) -> list[dict]:
