@@ -8,10 +8,19 @@ shop's sentences, on the CPU in full precision against the GPU in half precision
 Without a GPU, ``--against cpu-half`` runs the same half-precision weights on the CPU: the
 rounding of half precision, which is most of what can make a GPU's labels differ, measured on
 the machine at hand. With ``--against cuda`` and no GPU it says so and exits 2.
+
+The two sides can run on two machines: ``--write-cpu-labels FILE`` writes the CPU's labels (and
+the sentences and model versions they belong to) and stops; ``--cpu-labels FILE`` on the GPU
+machine reads them instead of running the CPU side, and refuses a file made from other
+sentences or other models.
+
+    .venv/bin/python -m benchmarks.check_devices --write-cpu-labels cpu_labels.json   # CPU machine
+    python -m benchmarks.check_devices --cpu-labels cpu_labels.json                   # GPU machine
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -65,6 +74,19 @@ def labels_on(sentiment_path: str | None, device: str, half: bool, texts: list[s
             "version": f"{sentiment.version} + {extractor.version}"}
 
 
+def read_cpu_labels(path: str, texts: list[str]) -> dict:
+    """The CPU side written by ``--write-cpu-labels``, checked against this run's sentences."""
+    try:
+        saved = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"cannot read CPU labels from {path}: {exc}; write them with --write-cpu-labels")
+    if saved.get("sentences") != texts:
+        raise SystemExit(f"{path} holds labels of other sentences ({len(saved.get('sentences') or [])} "
+                         f"against {len(texts)} here): write it with the same --reviews and --seed")
+    saved["aspects"] = [tuple(tuple(term) for term in row) for row in saved["aspects"]]
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="cuda", choices=["cuda", "cpu-half"],
@@ -72,16 +94,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reviews", type=int, default=60, help="reviews per demo product (default 60)")
     parser.add_argument("--sentiment-model", default=None, help="classifier folder (default: the trained default)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write-cpu-labels", metavar="FILE", help="run the CPU side only and write its labels to FILE")
+    parser.add_argument("--cpu-labels", metavar="FILE", help="read the CPU side from FILE (written by --write-cpu-labels)")
     args = parser.parse_args(argv)
 
     import torch
 
+    texts = demo_sentences(args.reviews, args.seed)
+    if args.write_cpu_labels:
+        base = labels_on(args.sentiment_model, "cpu", False, texts)
+        Path(args.write_cpu_labels).write_text(json.dumps({**base, "sentences": texts}), encoding="utf-8")
+        print(f"wrote the CPU labels of {len(texts)} sentences ({base['version']}) to {args.write_cpu_labels}")
+        return 0
     if args.against == "cuda" and not torch.cuda.is_available():
         print("no CUDA device here: nothing to compare (use --against cpu-half for the precision alone)")
         return 2
-    texts = demo_sentences(args.reviews, args.seed)
-    base = labels_on(args.sentiment_model, "cpu", False, texts)
     other = labels_on(args.sentiment_model, "cuda" if args.against == "cuda" else "cpu", True, texts)
+    if args.cpu_labels:
+        base = read_cpu_labels(args.cpu_labels, texts)
+        if base["version"] != other["version"]:
+            raise SystemExit(f"{args.cpu_labels} was written with the models {base['version']}, "
+                             f"not {other['version']}: write it again with the same models")
+    else:
+        base = labels_on(args.sentiment_model, "cpu", False, texts)
     where = torch.cuda.get_device_name(0) if args.against == "cuda" else "CPU, half precision"
     print(f"models: {base['version']}")
     print(f"sentences: {len(texts)}; cpu (full precision) {base['seconds']:.1f} s, {where} {other['seconds']:.1f} s")
@@ -89,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     same_aspects = agreement(base["aspects"], other["aspects"])
     print(f"same sentence sentiment: {same_sentiment:.2%}")
     print(f"same aspect terms and polarities: {same_aspects:.2%} of sentences")
+    for i in [i for i in range(len(texts)) if (base["sentiment"][i], base["aspects"][i])
+              != (other["sentiment"][i], other["aspects"][i])][:10]:
+        print(f"  differs: {texts[i]!r}: cpu {base['sentiment'][i]} {list(base['aspects'][i])}, "
+              f"other {other['sentiment'][i]} {list(other['aspects'][i])}")
     print(f"goal: >= 99% -> {'met' if min(same_sentiment, same_aspects) >= 0.99 else 'NOT met'}")
     return 0
 
