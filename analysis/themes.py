@@ -31,6 +31,7 @@ import numpy as np
 
 MIN_SENTENCES = 5          # fewer complaint (or need) sentences than this make no themes
 UMAP_FROM = 300            # from this many sentences on, UMAP + HDBSCAN; below, PCA + KMeans
+EXACT_NEIGHBOURS_UP_TO = 20_000   # UMAP gets exact neighbours up to here (20,000 points: ~10 s on 2 cores)
 REPRESENTATIVES = 3
 ASPECT_SHARE = 0.25        # a theme is named after an aspect that a quarter of its sentences mention
 
@@ -79,11 +80,13 @@ def _parts(embeddings: np.ndarray, seed: int):
 
     # 200 epochs (UMAP's own choice for large sets) instead of 500 below 10k points: the layout
     # only feeds a density clusterer, and it is the job's costliest store-wide step
-    # the vectors are unit length, so euclidean ranks neighbours as cosine does. Below 4,096
-    # points UMAP's own neighbour search calls its distance function from Python for every
-    # pair, whatever the metric (1,283 sentences: 1.5 s); the exact neighbours from one matrix
-    # product are the same neighbours (distances equal to 1e-7) in a few milliseconds
-    neighbours = exact_neighbours(embeddings, 15) if n < 4096 else (None, None, None)
+    # the vectors are unit length, so euclidean ranks neighbours as cosine does. UMAP's own
+    # neighbour search is slow both ways: below 4,096 points it calls its distance function from
+    # Python for every pair (1,283 sentences: 1.5 s); above, it runs NNDescent, whose numba code
+    # compiles in every new process (77 s of the 100 s themes stage on 12,000 demo reviews, 8,142
+    # complaint sentences, 2 cores). The exact neighbours from matrix products are the same
+    # neighbours (distances equal to 1e-7) in seconds, up to EXACT_NEIGHBOURS_UP_TO points.
+    neighbours = exact_neighbours(embeddings, 15) if n <= EXACT_NEIGHBOURS_UP_TO else (None, None, None)
     # The layout starts from the vectors' principal components, not from UMAP's spectral start:
     # repeated sentences split the neighbour graph into pieces, whose eigenvectors followed BLAS
     # rounding, so the same sentences got different themes from one call to the next. From the
@@ -98,9 +101,13 @@ def _parts(embeddings: np.ndarray, seed: int):
                     cluster_selection_method="eom", prediction_data=True))
 
 
-def exact_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` nearest rows of each row by euclidean distance, itself first (UMAP's
     ``precomputed_knn``): indexes and distances, each ``(n, k)``.
+
+    Rows are compared ``chunk`` at a time (one ``chunk x n`` distance block in memory). Among
+    equal distances (repeated sentences) the lower row comes first, as a stable sort of each
+    row would give.
 
     Example::
 
@@ -108,13 +115,26 @@ def exact_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarra
         [[0, 1], [1, 0], [2, 1]]
     """
     x = np.asarray(vectors, dtype=np.float64)
+    n = len(x)
+    k = min(k, n)
     squares = (x * x).sum(axis=1)
-    distances = np.sqrt(np.maximum(squares[:, None] + squares[None, :] - 2.0 * (x @ x.T), 0.0))
-    np.fill_diagonal(distances, 0.0)
-    k = min(k, len(x))
-    # stable: among equal distances (repeated sentences) the lower row first, itself included
-    order = np.argsort(distances, axis=1, kind="stable")[:, :k]
-    return order, np.take_along_axis(distances, order, axis=1).astype(np.float32)
+    indexes = np.empty((n, k), dtype=np.int64)
+    distances = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, chunk):
+        rows = np.arange(start, min(start + chunk, n))
+        block = np.sqrt(np.maximum(squares[rows, None] + squares[None, :] - 2.0 * (x[rows] @ x.T), 0.0))
+        block[rows - start, rows] = 0.0
+        if n <= chunk:   # one block: a stable sort of each row is cheap
+            order = np.argsort(block, axis=1, kind="stable")[:, :k]
+        else:            # the k-th smallest distance of each row, then every column up to it
+            kth = np.partition(block, k - 1, axis=1)[:, k - 1]
+            order = np.empty((len(rows), k), dtype=np.int64)
+            for r in range(len(rows)):
+                near = np.flatnonzero(block[r] <= kth[r])        # ascending columns
+                order[r] = near[np.argsort(block[r, near], kind="stable")[:k]]
+        indexes[rows] = order
+        distances[rows] = np.take_along_axis(block, order, axis=1)
+    return indexes, distances
 
 
 def _no_representative_docs(documents) -> None:

@@ -192,3 +192,19 @@ def test_a_need_theme_is_named_after_the_needs_its_sentences_ask_for():
     assert need_label(Counter({"programmable timer": 17, "set it to brew before I wake up": 6}), 24) == \
         "programmable timer / set it to brew before I wake up"
     assert need_label(Counter({"timer": 2, "lid": 2}), 40) is None
+
+
+def test_exact_neighbours_in_row_blocks_match_one_stable_sort_ties_included():
+    """Above one block (4,096 rows) the neighbours come a block at a time; repeated sentences give
+    exact ties, which must still go to the lower row, as the one-block stable sort does."""
+    from analysis.themes import exact_neighbours
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(900, 16)).astype("float32")
+    x = np.concatenate([x, x[:200], x[:20], x[:20]])        # rows repeated up to three times
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    whole = exact_neighbours(x, 15)
+    blocks = exact_neighbours(x, 15, chunk=256)
+    assert np.array_equal(whole[0], blocks[0]) and np.array_equal(whole[1], blocks[1])
+    assert whole[0][905].tolist()[:2] == [5, 905]           # a repeat: the first copy, then itself
+    assert (whole[0][:, 0] == np.arange(len(x)))[:900].all()  # rows without a repeat: itself first
