@@ -523,3 +523,16 @@ def test_aspects_and_needs_are_named_after_their_most_mentioned_spelling(db_path
     assert named == [("Limescael", "limescale"), ("Limescale", "limescale"), ("limescale", "limescale")]
     needs = store.query(db_path, "SELECT DISTINCT phrase, need FROM needs ORDER BY ALL").rows
     assert {need for _, need in needs} == {"descaling reminder"}
+
+
+def test_vectors_go_to_arrow_as_one_flat_float32_column():
+    """The encoder's float32 rows (or lists) become one list<float32> column, values unchanged."""
+    import numpy as np
+
+    from analysis.pipeline import vector_column
+
+    rows = [np.array([0.1, -2.5, 3.0], dtype=np.float32), [1.0, 2.0], np.zeros(0, dtype=np.float32)]
+    column = vector_column(rows)
+    assert str(column.type) == "list<item: float>"
+    assert column.to_pylist() == [[float(np.float32(0.1)), -2.5, 3.0], [1.0, 2.0], []]
+    assert vector_column([]).to_pylist() == []
