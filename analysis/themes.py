@@ -131,12 +131,16 @@ def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np
         block[rows - start, rows] = 0.0
         if n <= chunk:   # one block: a stable sort of each row is cheap
             order = np.argsort(block, axis=1, kind="stable")[:, :k]
-        else:            # the k-th smallest distance of each row, then every column up to it
-            kth = np.partition(block, k - 1, axis=1)[:, k - 1]
-            order = np.empty((len(rows), k), dtype=np.int64)
-            for r in range(len(rows)):
-                near = np.flatnonzero(block[r] <= kth[r])        # ascending columns
-                order[r] = near[np.argsort(block[r, near], kind="stable")[:k]]
+        else:            # the k smallest of each row, ordered by (distance, column)
+            part = np.argpartition(block, k - 1, axis=1)[:, :k]
+            near = np.take_along_axis(block, part, axis=1)
+            order = np.take_along_axis(part, np.lexsort((part, near), axis=1), axis=1)
+            # a row whose k-th distance is shared by a column left out (repeated sentences):
+            # every column up to that distance, so the lower ones win, as in a stable sort
+            kth = np.take_along_axis(block, order[:, -1:], axis=1)
+            for r in np.flatnonzero((block <= kth).sum(axis=1) > k):
+                near_r = np.flatnonzero(block[r] <= kth[r, 0])   # ascending columns
+                order[r] = near_r[np.argsort(block[r, near_r], kind="stable")[:k]]
         indexes[rows] = order
         distances[rows] = np.take_along_axis(block, order, axis=1)
     return indexes, distances
