@@ -67,6 +67,10 @@ class Sentence:
         return self.starts[start], self.ends[end - 1]
 
 
+# whitespace that cleaning changes: other than a space or a line break, two in a row, or at an end
+_UNTIDY_SPACE = re.compile(r"[^\S \n]|\s\s|^\s|\s$")
+
+
 def clean_with_offsets(body: str) -> tuple[str, list[int], list[int]]:
     """The text a model should read (tags dropped, entities unescaped, whitespace collapsed) and,
     for each of its characters, the start and end of the body span it came from.
@@ -76,6 +80,10 @@ def clean_with_offsets(body: str) -> tuple[str, list[int], list[int]]:
         >>> clean_with_offsets("a<br>b &amp; c")
         ('a\\nb & c', [0, 1, 5, 6, 7, 12, 13], [1, 5, 6, 7, 12, 13, 14])
     """
+    if "<" not in body and "&" not in body and not _UNTIDY_SPACE.search(body):
+        # plain text, single spaces and line breaks: the text is the body, character for
+        # character (most reviews; the loop below took 2.6 s of 12,000 demo reviews)
+        return body, list(range(len(body))), list(range(1, len(body) + 1))
     chars: list[str] = []
     where: list[int] = []
     until: list[int] = []

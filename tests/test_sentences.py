@@ -68,3 +68,23 @@ def test_sentences_never_overlap_and_stay_in_order():
             assert s.start >= ends[-1] and s.end > s.start
             ends.append(s.end)
             assert re.sub(r"\s+", " ", body[s.start:s.end]) == s.text
+
+
+def test_plain_text_skips_the_cleaning_loop_and_gives_what_the_loop_gives(monkeypatch):
+    """Bodies without tags, entities or untidy whitespace are returned as they are; whatever the
+    body, the result is the character loop's (compared on random bodies of tricky characters)."""
+    import random
+    import re as regex
+
+    from analysis import sentences
+
+    alphabet = list("ab .!\n") + ["\t", "\r", "\xa0", "\u2028", "\x1c", "\u3000", "<", ">", "&", ";", "é"]
+    rng = random.Random(7)
+    bodies = ["Great kettle.\nThe lid broke.", "", "x", "Ok.  Fine.", " lead", "trail ", "a &amp; b", "a<br>b"]
+    bodies += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    bodies += [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    fast = [sentences.clean_with_offsets(b) for b in bodies]
+    monkeypatch.setattr(sentences, "_UNTIDY_SPACE", regex.compile(""))   # matches everything: the loop
+    loop = [sentences.clean_with_offsets(b) for b in bodies]
+    assert fast == loop
+    assert sentences.clean_with_offsets("Great kettle.\nThe lid broke.")[1] == list(range(28))
