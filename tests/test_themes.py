@@ -66,6 +66,21 @@ def test_clustering_runs_on_one_thread_and_the_pools_are_given_back(monkeypatch)
     assert torch.get_num_threads() == torch_threads and [p["num_threads"] for p in threadpool_info()] == pools
 
 
+def test_the_thread_pools_are_looked_up_again_only_after_an_import(tmp_path, monkeypatch):
+    """Finding the BLAS / OpenMP libraries scans every loaded library (18 ms); one_thread keeps
+    what it found until a module is imported, since a new library only comes with an import."""
+    import importlib
+
+    from analysis import models
+
+    first = models._pools()
+    assert models._pools() is first
+    (tmp_path / "reviewlens_fresh_module.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("reviewlens_fresh_module")
+    assert models._pools() is not first
+
+
 def test_themes_are_reproducible_with_a_seed():
     texts, vectors, _ = blobs(8, spread=0.5)
     first = find_themes(texts, vectors, seed=3)
