@@ -564,3 +564,28 @@ def test_default_model_reads_turns_and_idioms_the_right_way():
     spans = [[(text.index(term), text.index(term) + len(term)) for term in want] for text, want in cases]
     got = [dict(zip(want, labels)) for (_, want), labels in zip(cases, extractor.polarities(texts, spans))]
     assert got == [want for _, want in cases]
+
+
+def test_many_windows_decoded_together_get_the_tags_each_gets_alone():
+    """best_tags_many is the analysis job's batched Viterbi: the same tags as best_tags on every
+    window, with exact ties, [CLS]/[SEP] pieces, empty windows and a stricter term threshold."""
+    import numpy as np
+
+    from analysis.aspect_head import best_tags, best_tags_many
+
+    rng = np.random.default_rng(3)
+    probs, specials = [], []
+    for _ in range(400):
+        n = int(rng.integers(0, 30))
+        p = rng.dirichlet([1, 1, 1], size=n)
+        if n and rng.random() < 0.3:
+            p[rng.integers(0, n)] = (1 / 3, 1 / 3, 1 / 3)      # a tie between all three tags
+        special = np.zeros(n, dtype=bool)
+        special[[0, -1] if n else []] = True
+        probs.append(p)
+        specials.append(special)
+    for term_prob in (0.5, 0.75):
+        together = best_tags_many(probs, term_prob, specials)
+        assert len(together) == len(probs)
+        assert all(np.array_equal(best_tags(p, term_prob, s), t) for p, s, t in zip(probs, specials, together))
+    assert [t.tolist() for t in best_tags_many([np.array([[.1, .5, .4], [.3, .1, .6]])])] == [[1, 2]]
