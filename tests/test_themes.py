@@ -223,3 +223,39 @@ def test_exact_neighbours_in_row_blocks_match_one_stable_sort_ties_included():
     assert np.array_equal(whole[0], blocks[0]) and np.array_equal(whole[1], blocks[1])
     assert whole[0][905].tolist()[:2] == [5, 905]           # a repeat: the first copy, then itself
     assert (whole[0][:, 0] == np.arange(len(x)))[:900].all()  # rows without a repeat: itself first
+
+
+def test_the_layout_that_releases_the_interpreter_gives_umaps_own_numbers(monkeypatch):
+    """The nogil copy of UMAP's epoch function is the same code with the same flags: the same
+    layout to the last bit as UMAP's own compiled function."""
+    from umap import UMAP, layouts
+
+    from analysis.themes import _layout_releases_the_interpreter
+
+    assert _layout_releases_the_interpreter()
+    _, vectors, _ = blobs(120)
+    ours = UMAP(n_neighbors=15, n_components=5, n_epochs=30, init="pca", random_state=0).fit_transform(vectors)
+    monkeypatch.setattr(layouts, "_get_optimize_layout_euclidean_single_epoch_fn",
+                        lambda parallel=False: layouts._nb_optimize_layout_euclidean_single_epoch)
+    theirs = UMAP(n_neighbors=15, n_components=5, n_epochs=30, init="pca", random_state=0).fit_transform(vectors)
+    assert np.array_equal(ours, theirs)
+
+
+def test_scopes_on_threads_give_the_themes_they_give_one_after_another(monkeypatch):
+    """build_themes clusters the store and each category on as many threads as there are cores;
+    the rows are the same as with one core, in the same order (a scope too small for themes,
+    here one sentence of tools, gives none and costs the others nothing)."""
+    import os
+
+    texts, vectors, _ = blobs(320)          # 960 sentences, 320 per category: UMAP in every scope
+    categories = ["Kitchen", "Audio", "Garden"]
+    rows = [{"sentence_id": f"s{i}", "text": t, "category": categories[i % 3], "aspects": []}
+            for i, t in enumerate(texts)]
+    rows.append({"sentence_id": "lonely", "text": "The hinge squeaks.", "category": "Tools", "aspects": []})
+    vectors = np.vstack([vectors, vectors[:1]])
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    alone = build_themes(rows, vectors, "complaint", run_id=1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    threads = build_themes(rows, vectors, "complaint", run_id=1)
+    assert alone == threads
+    assert {r["scope"] for r in alone[0]} == {"all", "category:Kitchen", "category:Audio", "category:Garden"}
