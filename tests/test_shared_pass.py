@@ -211,3 +211,22 @@ def test_out_of_memory_splits_the_batch_and_remembers_a_size_that_fits(sentiment
     monkeypatch.setattr(shared_module, "_forward", no_room)
     with pytest.raises(ModelError, match="--device cpu"):
         SharedPass(sentiment).read(["One sentence that cannot fit."])
+
+
+def test_windows_from_the_fast_tokenizer_are_the_wrappers_windows(sentiment):
+    """windows_of asks the fast tokenizer directly; the windows, offsets and owners are what the
+    transformers wrapper gives, long texts cut with their overlap included, and the wrapper
+    still gives its own results after (it sets the tokenizer up again for each call)."""
+    from analysis.shared_pass import STRIDE, WINDOW_TOKENS, windows_of
+
+    texts = TEXTS + ["Ünïcödé façade, naïve café 😀.", "word " * 400, "x" * 3000]
+    tokenizer = sentiment.tokenizer
+    wanted = tokenizer(texts, truncation=True, max_length=WINDOW_TOKENS, stride=STRIDE,
+                       return_overflowing_tokens=True, return_offsets_mapping=True)
+    got = windows_of(tokenizer, texts)
+    assert got["input_ids"] == wanted["input_ids"]
+    assert [list(map(tuple, o)) for o in got["offset_mapping"]] == [list(map(tuple, o)) for o in wanted["offset_mapping"]]
+    assert list(got["overflow_to_sample_mapping"]) == list(wanted["overflow_to_sample_mapping"])
+    assert max(got["overflow_to_sample_mapping"]) == len(texts) - 1 and len(got["input_ids"]) > len(texts)
+    padded = tokenizer(["Works.", "Great screen, but the keyboard feels cheap."], padding=True)
+    assert len(padded["input_ids"][0]) == len(padded["input_ids"][1])   # the wrapper pads again
