@@ -129,6 +129,10 @@ def in_parallel(func, scopes: list[str]) -> list:
     workers = min(len(scopes), os.cpu_count() or 1)
     if workers <= 1:
         return [func(scope) for scope in scopes]
+    # BERTopic's import turns off UserWarnings process-wide (UMAP's "n_jobs value ... overridden"
+    # among them). Imported first inside the saved-and-restored filters below, or on a thread,
+    # that setting would be undone, and every scope would print UMAP's warning.
+    import bertopic  # noqa: F401
     # one_thread and the warning filters are process-wide: taken here once for all the threads
     # (inside, each scope's own one_thread / catch_warnings change nothing and restore nothing new)
     with one_thread(), warnings.catch_warnings(), ThreadPoolExecutor(workers, thread_name_prefix="themes") as pool:

@@ -259,3 +259,30 @@ def test_scopes_on_threads_give_the_themes_they_give_one_after_another(monkeypat
     threads = build_themes(rows, vectors, "complaint", run_id=1)
     assert alone == threads
     assert {r["scope"] for r in alone[0]} == {"all", "category:Kitchen", "category:Audio", "category:Garden"}
+
+
+def test_themes_on_threads_print_no_library_warnings():
+    """BERTopic's import switches UserWarnings off for the process; imported first on a thread
+    (or inside saved-and-restored filters) that was undone and every scope printed UMAP's
+    "n_jobs value ... overridden" to the merchant's terminal. A fresh process, as a job is."""
+    import subprocess
+    import sys
+
+    script = """
+import os
+import numpy as np
+os.cpu_count = lambda: 4
+from analysis.themes import build_themes
+rng = np.random.default_rng(0)
+vectors = rng.normal(size=(1200, 24)).astype("float32")
+vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+rows = [{"sentence_id": f"s{i}", "text": f"the lid number {i} sticks", "category": "ABC"[i % 3], "aspects": []}
+        for i in range(1200)]
+for kind in ("complaint", "need"):   # as the job does: the second call printed them
+    themes, _ = build_themes(rows, vectors, kind, 1)
+print(len({t["scope"] for t in themes}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "4"
+    assert "Warning" not in done.stderr, done.stderr
