@@ -86,8 +86,9 @@ def _parts(embeddings: np.ndarray, seed: int):
     # 200 (normalised mutual information with the true topic; same code otherwise): public
     # restaurant sentences against their annotated categories, seeds 0-2, negative 0.446 -> 0.468,
     # positive 0.342 -> 0.360; the complaints of 12,000 demo reviews against their planted
-    # aspects, store-wide 0.683 -> 0.696 (categories 0.657-0.759 -> 0.646-0.742). The layout of
-    # those complaints took half the time (themes 23 -> 13 s on 2 cores).
+    # aspects, store-wide 0.683 -> 0.696 (categories 0.657-0.759 -> 0.646-0.742). The layout's
+    # time is proportional to the epochs (those complaints' themes: 13.0 s at 100 epochs, 32.9 s
+    # at 200 in a first run that also paid the one-time compile).
     # the vectors are unit length, so euclidean ranks neighbours as cosine does. UMAP's own
     # neighbour search is slow both ways: below 4,096 points it calls its distance function from
     # Python for every pair (1,283 sentences: 1.5 s); above, it runs NNDescent, whose numba code
