@@ -194,7 +194,8 @@ def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -
         for kind in ("complaint", "need"):
             with store.reader(db, wait=60.0) as con:
                 sentences, vectors = theme_inputs(con, kind, model)
-            found, in_theme = build_themes(sentences, vectors, kind, run_id, seed=seed)
+            found, in_theme = build_themes(sentences, vectors, kind, run_id, seed=seed,
+                                           speller=getattr(models.sentiment, "speller", None))
             themes += found
             members += in_theme
         return themes, members

@@ -410,19 +410,24 @@ def need_label(needs: Counter, size: int, most: int = 2) -> str | None:
 
 
 def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_id: int,
-                 seed: int = 0) -> tuple[list[dict], list[dict]]:
+                 seed: int = 0, speller=None) -> tuple[list[dict], list[dict]]:
     """``themes`` and ``theme_sentences`` rows for one kind (complaint or need), across the store
     (scope ``all``) and per product category (scope ``category:<name>``).
 
     ``sentences`` are dicts with ``sentence_id``, ``text``, ``category`` and ``aspects`` (a list
     of canonical aspects mentioned; for need sentences also ``needs``, the need names they ask
     for, which name a need theme: :func:`need_label`), in a fixed order, aligned with the rows of
-    ``embeddings``.
+    ``embeddings``. ``speller`` (:class:`analysis.spelling.Speller`, optional): the keywords are
+    read from the sentences with their spelling slips corrected, as the models read them, so a
+    theme is not named "woudl, becuase" (the clustering reads the vectors, not the words).
 
     Example::
 
         themes, members = build_themes(rows, vectors, "complaint", run_id=3)
     """
+    texts = [row["text"] for row in sentences]
+    if speller is not None:
+        texts = [read.text for read in speller.correct_all(texts)]
     scopes: dict[str, list[int]] = {"all": list(range(len(sentences)))}
     for i, row in enumerate(sentences):
         if row.get("category"):
@@ -432,7 +437,7 @@ def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_i
     def themes_of(scope: str) -> list[Theme] | ValueError:
         picked = scopes[scope]
         try:
-            return find_themes([sentences[i]["text"] for i in picked], embeddings[picked], seed=seed)
+            return find_themes([texts[i] for i in picked], embeddings[picked], seed=seed)
         except ValueError as exc:  # one scope without themes must not cost the others
             return exc
 

@@ -286,3 +286,23 @@ print(len({t["scope"] for t in themes}))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "4"
     assert "Warning" not in done.stderr, done.stderr
+
+
+def test_theme_keywords_are_read_with_spelling_slips_corrected():
+    """A slip many reviews share ("batery") would name a theme; with the job's speller the
+    keywords read the words as meant, while the themes' members stay the same (they come from
+    the vectors) and the stored sentences keep their own text."""
+    from analysis.spelling import Speller
+
+    texts, vectors, _ = blobs(60)
+    texts = [t.replace("battery", "batery").replace("Battery", "Batery") for t in texts]
+    rows = [{"sentence_id": f"s{i}", "text": t, "category": None, "aspects": []} for i, t in enumerate(texts)]
+    speller = Speller(["the", "battery", "lid", "shipping", "dies", "after", "hours", "drains", "in", "flat",
+                       "is", "dead", "days", "sticks", "uses", "broke", "will", "not", "close", "weeks",
+                       "took", "delivery", "was", "late", "parcel", "arrived"])
+    plain, plain_members = build_themes(rows, vectors, "complaint", run_id=1)
+    read, read_members = build_themes(rows, vectors, "complaint", run_id=1, speller=speller)
+    assert any("batery" in t["keywords"] for t in plain)
+    assert not any("batery" in t["keywords"] for t in read)
+    assert any("battery" in t["keywords"] for t in read)
+    assert plain_members == read_members
