@@ -24,21 +24,29 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def tokenized_batches(sentiment, texts: list[str], batch_size: int):
+    """The classifier's own tokenizer over ``texts`` in length-sorted batches, one at a time
+    (padded tensors, cut at MAX_TOKENS): what the bare pass feeds the model."""
+    from analysis.sentiment import MAX_TOKENS
+
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch_size):
+        yield sentiment.tokenizer([texts[i] for i in order[start:start + batch_size]], padding=True,
+                                  truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+
+
 def bare_forward(sentiment, texts: list[str], batch_size: int) -> float:
     """Seconds for tokenizer + model forward over ``texts`` in length-sorted batches."""
     import torch
 
-    from analysis.sentiment import MAX_TOKENS, classifier_logits
+    from analysis.sentiment import classifier_logits
 
-    model, tokenizer, device = sentiment.model, sentiment.tokenizer, sentiment.device
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     started = time.perf_counter()
     with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            batch = tokenizer([texts[i] for i in order[start:start + batch_size]], padding=True, truncation=True,
-                              max_length=MAX_TOKENS, return_tensors="pt").to(device)
-            classifier_logits(model, batch).float().cpu()   # pooled the way the model was trained
-    if device.startswith("cuda"):
+        for batch in tokenized_batches(sentiment, texts, batch_size):
+            # pooled the way the model was trained
+            classifier_logits(sentiment.model, batch.to(sentiment.device)).float().cpu()
+    if sentiment.device.startswith("cuda"):
         torch.cuda.synchronize()
     return time.perf_counter() - started
 
@@ -46,13 +54,9 @@ def bare_forward(sentiment, texts: list[str], batch_size: int) -> float:
 def tokenizer_alone(sentiment, texts: list[str], batch_size: int) -> float:
     """Seconds of the tokenizer alone over the batches :func:`bare_forward` makes: the part of
     the bare pass that runs on the CPU whatever the device."""
-    from analysis.sentiment import MAX_TOKENS
-
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     started = time.perf_counter()
-    for start in range(0, len(order), batch_size):
-        sentiment.tokenizer([texts[i] for i in order[start:start + batch_size]], padding=True, truncation=True,
-                            max_length=MAX_TOKENS, return_tensors="pt")
+    for _ in tokenized_batches(sentiment, texts, batch_size):
+        pass
     return time.perf_counter() - started
 
 
