@@ -793,20 +793,16 @@ class HeadAspectExtractor:
         them for many texts at once; ``tags_list``: their best tags, when :func:`best_tags_many`
         decoded them for many texts at once.
         """
-        import numpy as np
-
         term_prob = self.term_prob if term_prob is None else term_prob
         if probs_list is None:
             probs_list = self._tag_probs([feats for _, feats in windows])
+        if tags_list is None:
+            tags_list = best_tags_many(probs_list, term_prob, [_special_pieces(offsets) for offsets, _ in windows])
         spans, confidence = set(), 1.0
-        for k, ((offsets, feats), probs) in enumerate(zip(windows, probs_list)):
+        for (offsets, _), probs, tags in zip(windows, probs_list, tags_list):
             real = [i for i, (s, e) in enumerate(offsets) if s != e]
             if real:
                 confidence = min(confidence, float(probs[real].max(-1).min()))
-            if tags_list is not None:
-                tags = tags_list[k]
-            else:
-                tags = best_tags(probs, term_prob, np.array([s == e for s, e in offsets], dtype=bool))
             spans |= _decode(text, offsets, tags)
         kept: list[tuple[int, int]] = []
         for s, e in sorted(spans, key=lambda se: (se[0], -se[1])):
@@ -815,8 +811,6 @@ class HeadAspectExtractor:
         return kept, confidence
 
     def _tag(self, texts: Sequence[str], with_confidence: bool = False, sentence_probs=None):
-        import numpy as np
-
         from analysis.aspects import AspectTerm
 
         texts = [t if isinstance(t, str) else "" for t in texts]
@@ -830,8 +824,7 @@ class HeadAspectExtractor:
             with one_thread():   # the encoder pass above used every thread; the heads need one
                 probs_all = self._tag_probs([f for windows in windows_per_text for _, f in windows])
                 tags_all = best_tags_many(probs_all, self.term_prob,
-                                          [np.array([s == e for s, e in offsets], dtype=bool)
-                                           for windows in windows_per_text for offsets, _ in windows])
+                                          [_special_pieces(offsets) for windows in windows_per_text for offsets, _ in windows])
                 probs_flat, tags_flat = iter(probs_all), iter(tags_all)
                 for text, windows in zip(chunk, windows_per_text):
                     kept, confidence = self._spans(text, windows, probs_list=[next(probs_flat) for _ in windows],
@@ -925,33 +918,20 @@ def best_tags(probs, term_prob: float = 0.5, special=None):
 
         best_tags(np.array([[.1, .5, .4], [.3, .1, .6]]))  # array([1, 2]): B then I
     """
+    return best_tags_many([probs], term_prob, [special])[0]
+
+
+def _special_pieces(offsets) -> "np.ndarray":
+    """Which pieces of a window are special ([CLS], [SEP]: an empty span), as best_tags reads them."""
     import numpy as np
 
-    logp = np.log(np.clip(np.asarray(probs, dtype=np.float64), 1e-9, 1.0))
-    logp[:, 0] += np.log(term_prob / (1.0 - term_prob))
-    if special is not None:
-        logp[special] = (0.0, -1e9, -1e9)
-    n = len(logp)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    trans = np.array(_TRANSITIONS)
-    score = logp[0] + (0.0, 0.0, -1e9)
-    back = np.zeros((n, 3), dtype=np.int64)
-    for t in range(1, n):
-        step = score[:, None] + trans
-        back[t] = step.argmax(0)
-        score = step.max(0) + logp[t]
-    tags = np.zeros(n, dtype=np.int64)
-    tags[-1] = int(score.argmax())
-    for t in range(n - 1, 0, -1):
-        tags[t - 1] = back[t, tags[t]]
-    return tags
+    return np.array([s == e for s, e in offsets], dtype=bool)
 
 
 def best_tags_many(probs_list: list, term_prob: float = 0.5, specials: list | None = None) -> list:
-    """:func:`best_tags` for many windows at once, the same tags: one Viterbi step for every
-    window together instead of a few small numpy calls per piece of each (a window shorter than
-    the longest stops where it ends).
+    """:func:`best_tags` for many windows at once: one Viterbi step for every window together
+    instead of a few small numpy calls per piece of each (a window shorter than the longest
+    stops where it ends). ``specials``: per window, its special pieces (or None).
 
     Example::
 

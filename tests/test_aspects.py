@@ -566,9 +566,32 @@ def test_default_model_reads_turns_and_idioms_the_right_way():
     assert got == [want for _, want in cases]
 
 
+def _viterbi_one_window(probs, term_prob, special):
+    """A plain per-piece Viterbi over one window (O, B, I; never I right after O; special
+    pieces O): the reference the batched decoder is checked against."""
+    import numpy as np
+
+    logp = np.log(np.clip(np.asarray(probs, dtype=np.float64), 1e-9, 1.0))
+    logp[:, 0] += np.log(term_prob / (1.0 - term_prob))
+    logp[special] = (0.0, -1e9, -1e9)
+    if not len(logp):
+        return np.zeros(0, dtype=np.int64)
+    trans = np.array([[0.0, 0.0, -1e9], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    score, back = logp[0] + (0.0, 0.0, -1e9), np.zeros((len(logp), 3), dtype=np.int64)
+    for t in range(1, len(logp)):
+        step = score[:, None] + trans
+        back[t], score = step.argmax(0), step.max(0) + logp[t]
+    tags = np.zeros(len(logp), dtype=np.int64)
+    tags[-1] = int(score.argmax())
+    for t in range(len(logp) - 1, 0, -1):
+        tags[t - 1] = back[t, tags[t]]
+    return tags
+
+
 def test_many_windows_decoded_together_get_the_tags_each_gets_alone():
-    """best_tags_many is the analysis job's batched Viterbi: the same tags as best_tags on every
-    window, with exact ties, [CLS]/[SEP] pieces, empty windows and a stricter term threshold."""
+    """best_tags_many is the analysis job's batched Viterbi (best_tags is it for one window):
+    the same tags as a plain Viterbi on every window alone, with exact ties, [CLS]/[SEP] pieces,
+    empty windows and a stricter term threshold."""
     import numpy as np
 
     from analysis.aspect_head import best_tags, best_tags_many
@@ -587,5 +610,6 @@ def test_many_windows_decoded_together_get_the_tags_each_gets_alone():
     for term_prob in (0.5, 0.75):
         together = best_tags_many(probs, term_prob, specials)
         assert len(together) == len(probs)
+        assert all(np.array_equal(_viterbi_one_window(p, term_prob, s), t) for p, s, t in zip(probs, specials, together))
         assert all(np.array_equal(best_tags(p, term_prob, s), t) for p, s, t in zip(probs, specials, together))
     assert [t.tolist() for t in best_tags_many([np.array([[.1, .5, .4], [.3, .1, .6]])])] == [[1, 2]]
