@@ -380,14 +380,17 @@ def emerging_complaints(db: str, stamp: float, f: Filters, last: date | None,
     where, params = _month_where(Filters(categories=f.categories))
     return _df(db, f"""
         SELECT m.aspect,
-               sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE) AND m.month <= ?) AS negative_now,
-               sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE) AND m.month < date_trunc('month', ?::DATE)) AS negative_before,
+               -- no mention in a period is no complaint in it: 0, not an empty cell
+               coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE) AND m.month <= ?), 0)
+                   AS negative_now,
+               coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE)
+                                                 AND m.month < date_trunc('month', ?::DATE)), 0) AS negative_before,
                count(DISTINCT m.product_id) FILTER (WHERE m.negative > 0 AND m.month >= date_trunc('month', ?::DATE)) AS products
         FROM aspect_monthly m
         WHERE {where}
         GROUP BY m.aspect
-        HAVING coalesce(negative_now, 0) > coalesce(negative_before, 0)
-        ORDER BY coalesce(negative_now, 0) - coalesce(negative_before, 0) DESC, m.aspect
+        HAVING negative_now > negative_before
+        ORDER BY negative_now - negative_before DESC, m.aspect
         LIMIT ?
     """, [cur_start, end, prev_start, cur_start, cur_start] + params + [limit])
 

@@ -317,3 +317,22 @@ def test_store_held_by_a_job_shows_updating_then_recovers(tmp_path, monkeypatch)
     assert not at.warning
     n = sql(db, "SELECT count(*) FROM reviews").scalar()
     assert {m.label: m.value for m in at.metric}["Reviews"] == f"{n:,}"
+
+
+def test_growing_complaints_count_an_aspect_new_this_period_from_zero(shop, tmp_path, monkeypatch):
+    """An aspect with no complaint before this period shows 0 complaints before, not an empty
+    cell: the merchant reads "from 0 to 9", and the growth is the 9."""
+    import shutil
+
+    db = str(tmp_path / "copy.duckdb")
+    shutil.copy(shop, db)
+    last = sql(db, "SELECT max(published_at) FROM reviews").scalar()
+    with store.writer(db) as con:
+        con.execute("INSERT INTO aspect_monthly SELECT 'p0000', 'hinge squeak', date_trunc('month', ?::DATE), "
+                    "0, 9, 0, max(run_id) FROM aspect_monthly", [last]).fetchall()
+    at = app(db, monkeypatch, f_period="90").run()
+    _no_exception(at)
+    growing = next(d.value for d in at.dataframe if "Complaints before" in d.value.columns)
+    assert not growing[["Complaints now", "Complaints before", "Growth"]].isna().any().any()
+    row = growing.set_index("Aspect").loc["hinge squeak"]
+    assert (row["Complaints now"], row["Complaints before"], row["Growth"]) == (9, 0, 9)

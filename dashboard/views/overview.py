@@ -90,7 +90,7 @@ if emerging.empty:
     st.success(f"No aspect drew more complaints in the last {f.period_days} days than in the "
                f"{f.period_days} days before.")
 else:
-    emerging = emerging.assign(change=emerging["negative_now"].fillna(0) - emerging["negative_before"].fillna(0))
+    emerging = emerging.assign(change=emerging["negative_now"] - emerging["negative_before"])
     st.caption(f"Negative mentions per aspect, last {f.period_days} days against the "
                f"{f.period_days} days before (whole months), all products in the filter.")
     st.dataframe(
