@@ -5,8 +5,11 @@ Sentiment is measured on the UCI sentiment-labelled sentences (``yelp_labelled.t
 in the data folder, and on the seed set's held-out split. The UCI sets are binary, so a
 sentence counts as positive when the model gives positive a higher probability than negative
 (the neutral probability is set aside); the share the 3-way argmax would call neutral is
-reported beside it. Aspect figures come from :mod:`analysis.aspects_eval` when it is present.
-These files are for measuring only: nothing here feeds training.
+reported beside it. The SemEval-2014 laptop and restaurant files give a second, binary set of
+real review sentences: those whose aspect terms are all positive or all negative
+(``semeval_laptops_sentences``: sentences from laptop reviews, i.e. product reviews). Aspect
+figures come from :mod:`analysis.aspects_eval` when it is present. These files are for measuring
+only: nothing here feeds training.
 
 Example::
 
@@ -20,6 +23,7 @@ import importlib.util
 import time
 from pathlib import Path
 
+from analysis.aspects_eval import SEMEVAL_FILES, read_semeval
 from analysis.train_sentiment import classification_metrics, load_seed
 
 UCI_FILES = ("yelp_labelled.txt", "imdb_labelled.txt", "amazon_cells_labelled.txt")
@@ -56,8 +60,27 @@ def binary_scores(model, pairs: list[tuple[str, str]]) -> dict:
     return metrics
 
 
+def semeval_sentence_pairs(path: str | Path) -> list[tuple[str, str]]:
+    """``(sentence, "positive"|"negative")`` for the sentences of a SemEval-2014 XML file whose
+    aspect terms all carry that one polarity (sentences without terms, or with neutral, conflict
+    or mixed terms, are left out).
+
+    Example::
+
+        >>> semeval_sentence_pairs("../shared/eval/dev/Laptop_Train_v2.xml")[0][1] in ("positive", "negative")
+        True
+    """
+    pairs = []
+    for sentence in read_semeval(path):
+        polarities = {polarity for _, _, polarity in sentence.terms}
+        if len(polarities) == 1 and polarities <= {"positive", "negative"}:
+            pairs.append((sentence.text, polarities.pop()))
+    return pairs
+
+
 def evaluate_sentiment(data_dir: str | Path | None, model=None, heldout_limit: int | None = None) -> dict:
-    """Sentiment figures: each UCI file present in ``data_dir`` and the seed held-out split.
+    """Sentiment figures: each UCI file present in ``data_dir``, the one-polarity sentences of
+    each SemEval file there (:func:`semeval_sentence_pairs`) and the seed held-out split.
 
     Example::
 
@@ -74,6 +97,9 @@ def evaluate_sentiment(data_dir: str | Path | None, model=None, heldout_limit: i
         for name in UCI_FILES:
             if (data_dir / name).exists():
                 out[name.removesuffix(".txt")] = binary_scores(model, read_uci(data_dir / name))
+        for domain, name in SEMEVAL_FILES.items():
+            if (data_dir / name).exists():
+                out[f"semeval_{domain}_sentences"] = binary_scores(model, semeval_sentence_pairs(data_dir / name))
     heldout = load_seed("heldout")[:heldout_limit]
     predicted = [label for label, _ in model.predict([r["text"] for r in heldout])]
     out["seed_heldout"] = classification_metrics([r["label"] for r in heldout], predicted)
@@ -111,8 +137,8 @@ def format_report(result: dict) -> str:
         lines.append(f"note: {result['missing']}")
     sentiment = result.get("sentiment", {})
     lines.append(f"sentiment model: {sentiment.get('model')}")
-    lines.append("  UCI sets are positive vs negative: a sentence is positive when P(positive) >= P(negative);"
-                 " neutral_by_argmax is the share a 3-way argmax would call neutral")
+    lines.append("  UCI and SemEval sentence sets are positive vs negative: a sentence is positive when"
+                 " P(positive) >= P(negative); neutral_by_argmax is the share a 3-way argmax would call neutral")
     for name, figures in sentiment.items():
         if not isinstance(figures, dict):
             continue

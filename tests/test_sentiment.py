@@ -142,6 +142,31 @@ def test_read_uci_skips_bad_lines(tmp_path):
     assert read_uci(path) == [("Good stuff.", "positive"), ("Bad stuff.", "negative")]
 
 
+def test_semeval_sentences_keep_only_one_polarity_sentences(tmp_path):
+    from analysis.evaluate import semeval_sentence_pairs
+
+    path = tmp_path / "Laptop_Train_v2.xml"
+    path.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<sentences>
+  <sentence id="1"><text>The screen and the keys are superb.</text><aspectTerms>
+    <aspectTerm term="screen" polarity="positive" from="4" to="10"/>
+    <aspectTerm term="keys" polarity="positive" from="19" to="23"/></aspectTerms></sentence>
+  <sentence id="2"><text>The screen is bright but the fan is loud.</text><aspectTerms>
+    <aspectTerm term="screen" polarity="positive" from="4" to="10"/>
+    <aspectTerm term="fan" polarity="negative" from="29" to="32"/></aspectTerms></sentence>
+  <sentence id="3"><text>The hinge cracked.</text><aspectTerms>
+    <aspectTerm term="hinge" polarity="negative" from="4" to="9"/></aspectTerms></sentence>
+  <sentence id="4"><text>It runs an office suite.</text><aspectTerms>
+    <aspectTerm term="office suite" polarity="neutral" from="11" to="23"/></aspectTerms></sentence>
+  <sentence id="5"><text>Nice soup.</text><aspectTerms>
+    <aspectTerm term="soup" polarity="conflict" from="5" to="9"/></aspectTerms></sentence>
+  <sentence id="6"><text>We went on a Monday.</text></sentence>
+</sentences>
+""", encoding="utf-8")
+    assert semeval_sentence_pairs(path) == [("The screen and the keys are superb.", "positive"),
+                                            ("The hinge cracked.", "negative")]
+
+
 # --- a real quick fine-tune and real predictions --------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -238,6 +263,14 @@ def test_evaluate_measures_the_seed_heldout_and_reports_a_missing_folder(quick_m
     assert result["sentiment"]["yelp_labelled"]["accuracy"] == 1.0
     assert result["sentiment"]["seed_heldout"]["n"] == 20
     assert "yelp_labelled" in format_report(result)
+    # a SemEval file there gives its one-polarity sentences as a binary set too
+    (data / "Restaurants_Train_v2.xml").write_text(
+        f'<sentences><sentence id="1"><text>{CLEAR[0][0]}</text><aspectTerms>'
+        f'<aspectTerm term="x" polarity="positive" from="0" to="1"/></aspectTerms></sentence></sentences>',
+        encoding="utf-8")
+    result = evaluate(data, model=model, aspects=False, heldout_limit=5)
+    assert result["sentiment"]["semeval_restaurants_sentences"]["n"] == 1
+    assert "semeval_laptops_sentences" not in result["sentiment"]
 
     missing = evaluate(tmp_path / "nope", model=model, aspects=False, heldout_limit=5)
     assert "no evaluation folder" in missing["missing"] and "seed_heldout" in missing["sentiment"]
