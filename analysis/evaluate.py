@@ -142,7 +142,7 @@ def format_report(result: dict) -> str:
     for name, figures in sentiment.items():
         if not isinstance(figures, dict):
             continue
-        line = (f"  {name:<22} n={figures['n']:<5} accuracy {figures['accuracy'] * 100:.1f}%  "
+        line = (f"  {name:<29} n={figures['n']:<5} accuracy {figures['accuracy'] * 100:.1f}%  "
                 f"macro-F1 {figures['macro_f1'] * 100:.1f}%")
         if "neutral_by_argmax" in figures:
             line += f"  neutral_by_argmax {figures['neutral_by_argmax'] * 100:.1f}%"

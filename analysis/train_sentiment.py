@@ -4,8 +4,10 @@ Training data: (a) the project's seed set (``data/seed/sentiment_train.jsonl``, 
 ``data/seed/make_sentiment_seed.py``: template fills plus hand-written whole sentences, which
 are always kept and counted ``natural_repeat`` times) and (b) the store's own rated reviews as
 distant labels (sentences of 1-2 star reviews negative, 4-5 star positive), capped so that they
-never drown the seed set. The held-out seed split (other template families and every fifth
-hand-written sentence) gives the card's metrics.
+never drown the seed set, and checked: after the pass over the seed set, a short second pass
+takes the distant sentences that model already reads their stars' way (``check_distant``), so a
+five-star review's "the lid is stiff" does not teach it to praise complaints. The held-out seed
+split (other template families and every fifth hand-written sentence) gives the card's metrics.
 
 The recipe: the classifier reads the mean of the token vectors (the way all-MiniLM-L6-v2 was
 trained to pool; ``reviewlens_pooling: "mean"`` in config.json, read by
@@ -41,7 +43,7 @@ DISTANT_SHARE = 0.25      # distant labels at most this share of the seed rows
 DEFAULT_ROWS = 8000       # a balanced sample of the seed set: one pass takes minutes on 2 CPU cores
 # Bump when the default recipe changes: a default model with another recipe number (or trained
 # from another seed set, see seed_hash) counts as outdated, so `analyze` trains it again.
-RECIPE = 2
+RECIPE = 3
 NATURAL_FAMILIES = ("free", "written")   # hand-written whole sentences, not template fills
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
@@ -154,13 +156,16 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
           max_length: int = 64, batch_size: int = 32, lr: float = 1e-4, frozen_layers: int = 0,
           probe: bool | None = None, natural_repeat: int = 3, label_smoothing: float = 0.0,
           pooling: str = "mean", average_tail: float = 0.0, keep_base: float = 0.3,
+          check_distant: bool = True,
           seed_dir: str | os.PathLike | None = None, log=None) -> dict:
     """Fine-tune, evaluate on the held-out seed split, save model + card to ``out_dir``; return the card.
 
     ``quick`` trains the top layers briefly on a slice (for tests); ``limit`` caps the seed rows used
     (every hand-written sentence plus a label-balanced sample of template fills); ``frozen_layers``
     keeps the lowest encoder layers as they are. The recipe: ``pooling`` "mean" (or "cls"),
-    ``natural_repeat`` (hand-written sentences counted this many times), ``keep_base`` (share of
+    ``natural_repeat`` (hand-written sentences counted this many times), ``check_distant`` (the
+    store's distant labels in a second pass, only those the seed-trained model agrees with; else
+    mixed into the first pass as they come), ``keep_base`` (share of
     the packaged encoder's weights blended back in after fine-tuning), ``average_tail`` (average
     the weights over this last share of the steps), ``label_smoothing``.
 
@@ -208,11 +213,13 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
         train_rows = natural + _balanced_sample(templated, max(0, limit - len(natural)), rng)
     epochs = 1 if epochs is None else epochs
     distant = distant_rows(db, int(len(train_rows) * DISTANT_SHARE), seed) if not quick else []
-    rows = train_rows + distant
+    # check_distant: the seed set first, then the store's sentences its model agrees with (below)
+    rows = train_rows + ([] if check_distant else distant)
     if natural_repeat > 1:
         rows += [r for r in train_rows if r.get("family") in NATURAL_FAMILIES] * (natural_repeat - 1)
-    log(f"training on {len(train_rows)} seed sentences + {len(distant)} from rated reviews, "
-        f"{epochs} epoch(s), held-out {len(heldout_rows)}")
+    log(f"training on {len(train_rows)} seed sentences"
+        + (f", then on the {len(distant)} from rated reviews the model agrees with" if check_distant and distant
+           else f" + {len(distant)} from rated reviews") + f", {epochs} epoch(s), held-out {len(heldout_rows)}")
 
     encoder = default_encoder_path()
     tokenizer = AutoTokenizer.from_pretrained(str(encoder))
@@ -237,6 +244,10 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
     _fine_tune(model, [encoded[i] for i in tune_ids], [targets[i] for i in tune_ids], tokenizer.pad_token_id,
                epochs=epochs, batch_size=batch_size, lr=lr, rng=rng, log=log, started=started,
                label_smoothing=label_smoothing, average_tail=average_tail)
+    distant_kept = len(distant)
+    if check_distant and distant:
+        distant_kept = _tune_on_agreeing(model, tokenizer, distant, train_rows, max_length=max_length,
+                                         batch_size=batch_size, lr=lr / 2, rng=rng, log=log, started=started)
     if keep_base > 0:
         _blend_with_base(model, encoder, keep_base)
         log(f"encoder weights blended back toward the packaged encoder ({keep_base:.0%} of it kept)")
@@ -269,6 +280,7 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
             "seed_train": len(train_rows),
             "seed_heldout": len(heldout_rows),
             "distant_from_store": len(distant),
+            "distant_kept": distant_kept,
             "store": str(db) if distant else None,
             "train_label_counts": _counts(r["label"] for r in rows),
             "seed_categories": sorted({r.get("category", "?") for r in train_rows}),
@@ -278,6 +290,8 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
                    "label_smoothing": label_smoothing, "average_tail": average_tail, "keep_base": keep_base,
                    "stages": f"fine-tuning of the encoder and head on {fine_tune_rows or len(rows)} rows"
                              + (f" (weights averaged over the last {average_tail:.0%} of the steps)" if average_tail else "")
+                             + (f", then a second pass on the {distant_kept} of the store's {len(distant)} distant "
+                                "labels the model agreed with, and as many seed rows" if check_distant and distant else "")
                              + (f", encoder blended back toward the packaged weights ({keep_base:.0%} kept)" if keep_base else "")
                              + (f", then the head refitted on the encoder's {'mean-pooled' if pooling == 'mean' else '[CLS]'} "
                                 "features (30 epochs)" if probe else ""),
@@ -326,6 +340,42 @@ def _fit_head(model, encoded: list[list[int]], targets: list[int], pad_id: int, 
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
     return loss.item()
+
+
+def agreeing(scorer, rows: list[dict]) -> list[dict]:
+    """The rows whose label ``scorer`` (anything with ``predict_proba``) gives more than even odds.
+
+    Example::
+
+        agreeing(load_sentiment(), [{"text": "The lid is stiff.", "label": "positive"}])   # []
+    """
+    probs = scorer.predict_proba([r["text"] for r in rows]) if rows else []
+    return [r for r, p in zip(rows, probs) if p.get(r["label"], 0.0) > 0.5]
+
+
+def _tune_on_agreeing(model, tokenizer, distant: list[dict], seed_rows: list[dict], *, max_length: int,
+                      batch_size: int, lr: float, rng: random.Random, log, started: float) -> int:
+    """A second, short fine-tuning pass on the store's distant labels that the model trained on the
+    seed set agrees with, mixed with as many seed rows; returns how many distant rows were kept.
+
+    A star rating labels a whole review, not each sentence: a five-star review that says "the lid
+    is stiff" makes that sentence a "positive" label. Trained on as they come, the demo store's
+    distant labels cost 1 point on Yelp and 3 on the SemEval laptop sentences; the sentences
+    whose label the seed-trained model already gives (more than even odds) keep the store's own
+    words without teaching the model to praise complaints.
+    """
+    from analysis.sentiment import SentimentModel
+
+    model.eval()   # no dropout while it reads them; _fine_tune sets training mode again
+    kept = agreeing(SentimentModel(model, tokenizer, "cpu", MODEL_NAME, "training", list(LABELS)), distant)
+    log(f"distant labels the seed-trained model agrees with: {len(kept)} of {len(distant)}")
+    if not kept:
+        return 0
+    rows = kept + rng.sample(seed_rows, min(len(seed_rows), len(kept)))
+    encoded = tokenizer([r["text"] for r in rows], truncation=True, max_length=max_length)["input_ids"]
+    _fine_tune(model, encoded, [LABELS.index(r["label"]) for r in rows], tokenizer.pad_token_id,
+               epochs=1, batch_size=batch_size, lr=lr, rng=rng, log=log, started=started)
+    return len(kept)
 
 
 def _blend_with_base(model, encoder: Path, keep_base: float) -> None:

@@ -276,6 +276,20 @@ def test_evaluate_measures_the_seed_heldout_and_reports_a_missing_folder(quick_m
     assert "no evaluation folder" in missing["missing"] and "seed_heldout" in missing["sentiment"]
 
 
+@pytest.mark.slow
+def test_distant_labels_the_seed_trained_model_contradicts_are_left_out(quick_model):
+    """A five-star review's "it broke after two days" is a positive label by its stars: the model
+    trained on the seed set reads it negative, so it does not join the second pass."""
+    from analysis.sentiment import load_sentiment
+    from analysis.train_sentiment import agreeing
+
+    model = load_sentiment(str(quick_model[0]))
+    rows = [{"text": text, "label": label} for text, label in CLEAR]
+    rows += [{"text": CLEAR[2][0], "label": "positive"}, {"text": CLEAR[0][0], "label": "negative"}]
+    assert agreeing(model, rows) == rows[:4]
+    assert agreeing(model, []) == []
+
+
 def test_distant_labels_come_from_rated_english_reviews_capped_and_balanced(db_path):
     from data import store
     from analysis.train_sentiment import distant_rows
