@@ -218,7 +218,7 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
     if natural_repeat > 1:
         rows += [r for r in train_rows if r.get("family") in NATURAL_FAMILIES] * (natural_repeat - 1)
     log(f"training on {len(train_rows)} seed sentences"
-        + (f", then on the {len(distant)} from rated reviews the model agrees with" if check_distant and distant
+        + (f", then on those of {len(distant)} sentences from rated reviews that model agrees with" if check_distant and distant
            else f" + {len(distant)} from rated reviews") + f", {epochs} epoch(s), held-out {len(heldout_rows)}")
 
     encoder = default_encoder_path()
