@@ -547,8 +547,10 @@ def _card_markdown(card: dict) -> str:
         f"- seed set written by the reviewlens project (data/seed/): {data['seed_train']} training sentences "
         f"across {len(data['seed_categories'])} categories ({', '.join(data['seed_categories'])})",
         f"- distant labels from the store's rated reviews (1-2 stars negative, 4-5 positive): "
-        f"{data['distant_from_store']}" + (f" from {data['store']}" if data['store'] else ""),
-        f"- label counts in training: {data['train_label_counts']}", "",
+        f"{data['distant_from_store']}" + (f" from {data['store']}" if data['store'] else "")
+        + (f", of which the {data['distant_kept']} the seed-trained model agreed with were trained on"
+           if data.get("distant_kept") is not None and data["distant_kept"] != data["distant_from_store"] else ""),
+        f"- label counts in the first pass: {data['train_label_counts']}", "",
         "## Held-out metrics (seed set: template families not seen in training, every fifth hand-written sentence)", "",
         f"- sentences: {heldout['n']}",
         f"- accuracy: {heldout['accuracy']:.4f}",
