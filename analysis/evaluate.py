@@ -8,8 +8,8 @@ sentence counts as positive when the model gives positive a higher probability t
 reported beside it. The SemEval-2014 laptop and restaurant files give a second, binary set of
 real review sentences: those whose aspect terms are all positive or all negative
 (``semeval_laptops_sentences``: sentences from laptop reviews, i.e. product reviews). Aspect
-figures come from :mod:`analysis.aspects_eval` when it is present. These files are for measuring
-only: nothing here feeds training.
+figures come from :mod:`analysis.aspects_eval`. These files are for measuring only: nothing
+here feeds training.
 
 Example::
 
@@ -19,11 +19,10 @@ Example::
 """
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 
-from analysis.aspects_eval import SEMEVAL_FILES, read_semeval
+from analysis.aspects_eval import SEMEVAL_FILES, evaluate_aspects, read_semeval
 from analysis.train_sentiment import classification_metrics, load_seed
 
 UCI_FILES = ("yelp_labelled.txt", "imdb_labelled.txt", "amazon_cells_labelled.txt")
@@ -111,7 +110,7 @@ def evaluate(data_dir: str | Path | None, model=None, aspects: bool = True,
     """Every figure there is: ``{"data", "missing", "sentiment", "aspects"}``.
 
     A missing folder is reported under ``missing`` (the seed held-out split is still measured);
-    aspect figures are included when :mod:`analysis.aspects_eval` exists. ``heldout_limit`` measures
+    aspect figures (:mod:`analysis.aspects_eval`) unless ``aspects`` is False. ``heldout_limit`` measures
     only the first N held-out seed sentences (quick checks).
     """
     data = Path(data_dir) if data_dir else None
@@ -120,9 +119,7 @@ def evaluate(data_dir: str | Path | None, model=None, aspects: bool = True,
         result["missing"] = (f"no evaluation folder at {data}: pass --data DIR with yelp_labelled.txt, "
                              "imdb_labelled.txt (UCI sentences) and the SemEval XML files")
     result["sentiment"] = evaluate_sentiment(data if result["missing"] is None else None, model, heldout_limit)
-    if aspects and result["missing"] is None and importlib.util.find_spec("analysis.aspects_eval"):
-        from analysis.aspects_eval import evaluate_aspects
-
+    if aspects and result["missing"] is None:
         try:
             result["aspects"] = evaluate_aspects(data)
         except Exception as exc:  # the aspect figures are someone else's stage; report, don't hide sentiment

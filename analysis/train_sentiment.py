@@ -213,12 +213,13 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
         train_rows = natural + _balanced_sample(templated, max(0, limit - len(natural)), rng)
     epochs = 1 if epochs is None else epochs
     distant = distant_rows(db, int(len(train_rows) * DISTANT_SHARE), seed) if not quick else []
-    # check_distant: the seed set first, then the store's sentences its model agrees with (below)
-    rows = train_rows + ([] if check_distant else distant)
+    # checked: the seed set first, then the store's sentences its model agrees with (below)
+    second_pass = check_distant and bool(distant)
+    rows = train_rows + ([] if second_pass else distant)
     if natural_repeat > 1:
         rows += [r for r in train_rows if r.get("family") in NATURAL_FAMILIES] * (natural_repeat - 1)
     log(f"training on {len(train_rows)} seed sentences"
-        + (f", then on those of {len(distant)} sentences from rated reviews that model agrees with" if check_distant and distant
+        + (f", then on those of {len(distant)} sentences from rated reviews that model agrees with" if second_pass
            else f" + {len(distant)} from rated reviews") + f", {epochs} epoch(s), held-out {len(heldout_rows)}")
 
     encoder = default_encoder_path()
@@ -245,7 +246,7 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
                epochs=epochs, batch_size=batch_size, lr=lr, rng=rng, log=log, started=started,
                label_smoothing=label_smoothing, average_tail=average_tail)
     distant_kept = len(distant)
-    if check_distant and distant:
+    if second_pass:
         distant_kept = _tune_on_agreeing(model, tokenizer, distant, train_rows, max_length=max_length,
                                          batch_size=batch_size, lr=lr / 2, rng=rng, log=log, started=started)
     if keep_base > 0:
@@ -291,7 +292,7 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
                    "stages": f"fine-tuning of the encoder and head on {fine_tune_rows or len(rows)} rows"
                              + (f" (weights averaged over the last {average_tail:.0%} of the steps)" if average_tail else "")
                              + (f", then a second pass on the {distant_kept} of the store's {len(distant)} distant "
-                                "labels the model agreed with, and as many seed rows" if check_distant and distant else "")
+                                "labels the model agreed with, and as many seed rows" if second_pass else "")
                              + (f", encoder blended back toward the packaged weights ({keep_base:.0%} kept)" if keep_base else "")
                              + (f", then the head refitted on the encoder's {'mean-pooled' if pooling == 'mean' else '[CLS]'} "
                                 "features (30 epochs)" if probe else ""),
