@@ -31,6 +31,10 @@ import duckdb
 from crawler.demo_shop.shop import load_manifest
 from data.store import review_id
 
+# The product page lists the first 3 strengths and weaknesses (dashboard/views/product.py, TOP);
+# the rest are in the table below them.
+SHOWN = 3
+
 WHY_OK = "supported"
 WHY_NOT_PLANTED = "our aspect is no planted aspect"
 WHY_OTHER = "no span of the planted aspect in the quote"
@@ -89,7 +93,7 @@ def audit_claims(con, planted: dict[str, dict]) -> tuple[dict, list[tuple]]:
     category = dict(con.execute("SELECT product_id, category FROM products").fetchall())
     to_planted = aspect_map(con, planted)
     why: Counter = Counter()
-    claims = supported = 0
+    claims = supported = shown = shown_supported = 0
     misses = []
     for pid, kind, name, rank, quotes in con.execute(
             "SELECT product_id, kind, name, rank, quotes FROM product_insights "
@@ -106,8 +110,12 @@ def audit_claims(con, planted: dict[str, dict]) -> tuple[dict, list[tuple]]:
                 misses.append((pid, kind, rank, name, target, verdict, quote["text"]))
         claims += 1
         supported += good * 2 > len(quotes)
+        if rank <= SHOWN:
+            shown += 1
+            shown_supported += good * 2 > len(quotes)
     return {"claims": claims, "claims_supported": supported, "quotes": sum(why.values()),
-            "quotes_supported": why[WHY_OK], "why": dict(why)}, misses
+            "quotes_supported": why[WHY_OK], "why": dict(why),
+            "shown": shown, "shown_supported": shown_supported}, misses
 
 
 def audit_sentences(con, planted: dict[str, dict]) -> Counter:
@@ -139,6 +147,9 @@ def main() -> None:
     print(f"strengths and weaknesses: {totals['claims_supported']} of {totals['claims']} supported "
           f"({totals['claims_supported'] / max(totals['claims'], 1):.1%}); quotes {totals['quotes_supported']} "
           f"of {totals['quotes']} ({totals['quotes_supported'] / max(totals['quotes'], 1):.1%})")
+    print(f"  of them the first {SHOWN} per product and side (what the product page lists): "
+          f"{totals['shown_supported']} of {totals['shown']} supported "
+          f"({totals['shown_supported'] / max(totals['shown'], 1):.1%})")
     for verdict, n in sorted(totals["why"].items(), key=lambda kv: -kv[1]):
         print(f"  {n:5d}  {verdict}")
     counts = audit_sentences(con, planted)

@@ -34,7 +34,8 @@ def _store_with_claims(db: str, shop) -> tuple[list[dict], dict]:
         claims = [("strength", praised, [quote(rid, a["start"], a["end"]) for rid, a in praise]),
                   ("weakness", praised, [quote(rid, a["start"], a["end"]) for rid, a in praise]),
                   ("weakness", "kitchen", [quote(rid0, 0, 1)])]
-        for rank, (kind, name, quotes) in enumerate(claims, start=1):
+        # the third claim ranks past what the product page lists first (audit_demo.SHOWN)
+        for rank, (kind, name, quotes) in zip((1, 2, audit_demo.SHOWN + 1), claims):
             con.execute("INSERT INTO product_insights VALUES (?, ?, ?, ?, 2, 1.0, 0.5, NULL, ?, 1)",
                         [product, kind, name, rank, json.dumps(quotes)])
     return claims, ids
@@ -48,6 +49,7 @@ def test_the_audit_counts_supported_claims_and_says_why_the_others_fail(tmp_path
     with store.reader(db_path) as con:
         totals, misses = audit_demo.audit_claims(con, planted)
     assert totals["claims"] == 3 and totals["claims_supported"] == 1
+    assert totals["shown"] == 2 and totals["shown_supported"] == 1
     quotes = sum(len(q) for _, _, q in claims)
     assert totals["quotes"] == quotes and totals["quotes_supported"] == len(claims[0][2])
     assert totals["why"] == {audit_demo.WHY_OK: len(claims[0][2]), audit_demo.WHY_SIDE: len(claims[1][2]),
