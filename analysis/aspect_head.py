@@ -88,11 +88,11 @@ def trained_on_packaged_encoder(path: str | Path) -> bool:
 
 
 def set_offline() -> None:
-    """Never reach for a model hub: there is none here, and the encoder is packaged."""
-    import os
+    """Never reach for a model hub: there is none here, and the encoder is packaged
+    (:func:`analysis.models.set_offline`)."""
+    from analysis.models import set_offline as offline
 
-    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
-        os.environ.setdefault(key, value)
+    offline()
 
 
 def encoder_path() -> Path:

@@ -35,11 +35,39 @@ class ModelNotFound(ModelError):
     """The model is neither a local folder nor in the Hugging Face cache."""
 
 
+# Whether TOKENIZERS_PARALLELISM was left to us (unset by the user): then tokenizer_threads_for
+# chooses it by device.
+_CHOICES = {"tokenizer_threads": False}
+
+
 def set_offline() -> None:
-    """Tell transformers / huggingface_hub never to reach for the network (we have none)."""
+    """Tell transformers / huggingface_hub never to reach for the network (we have none), and
+    keep the fast tokenizer on one thread unless the user set ``TOKENIZERS_PARALLELISM``
+    (:func:`tokenizer_threads_for` may give it every core on a GPU)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if "TOKENIZERS_PARALLELISM" not in os.environ:
+        os.environ["TOKENIZERS_PARALLELISM"] = "false"
+        _CHOICES["tokenizer_threads"] = True
+
+
+def tokenizer_threads_for(device: str) -> str:
+    """Let the fast tokenizer use every core when the models run on a GPU, and one thread on the
+    CPU, unless the user set ``TOKENIZERS_PARALLELISM`` (kept as it is); returns the setting.
+
+    On the GPU the CPU is otherwise idle and tokenizing is the bare pass's largest part (H100,
+    12,000 demo reviews: 719 -> 804 sentences/s end to end, bare pass 3.54 -> 2.17 s). On the
+    CPU, where torch's threads take the cores, the setting stays as it was: on 2 cores, 60 demo
+    reviews per product, four alternating runs showed no difference beyond the machine's noise
+    (the job 13.2 / 15.9 s one thread, 11.2 / 13.3 s every core). Example::
+
+        >>> tokenizer_threads_for("cpu") in ("true", "false")
+        True
+    """
+    set_offline()
+    if _CHOICES["tokenizer_threads"]:
+        os.environ["TOKENIZERS_PARALLELISM"] = "true" if str(device).startswith("cuda") else "false"
+    return os.environ["TOKENIZERS_PARALLELISM"]
 
 
 def default_encoder_path() -> Path:

@@ -107,12 +107,13 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
     """
     from analysis import aspects, needs
     from analysis.embeddings import load_encoder
-    from analysis.models import pick_device, set_offline
+    from analysis.models import pick_device, set_offline, tokenizer_threads_for
     from analysis.sentiment import ensure_default_model, load_sentiment
     from analysis.shared_pass import SharedPass
 
     set_offline()
     device = pick_device(device)
+    tokenizer_threads_for(device)
     if sentiment_model is None:
         ensure_default_model(db)
     # One encoder pass per sentence serves sentiment and aspects: the aspect head reads the

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# TOKENIZERS_PARALLELISM is left to the job (analysis.models.tokenizer_threads_for), as users run it
 
 
 def tokenized_batches(sentiment, texts: list[str], batch_size: int):

@@ -77,6 +77,18 @@ def test_default_encoder_and_device():
         models.pick_device("tpu")
 
 
+def test_the_tokenizer_gets_every_core_on_a_gpu_and_one_thread_on_the_cpu(monkeypatch):
+    """Left unset by the user, TOKENIZERS_PARALLELISM follows the device; set, it is kept."""
+    monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
+    monkeypatch.setitem(models._CHOICES, "tokenizer_threads", False)
+    assert models.tokenizer_threads_for("cuda") == "true"
+    assert models.tokenizer_threads_for("cpu") == "false"
+    assert models.tokenizer_threads_for("cuda:1") == "true"
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
+    monkeypatch.setitem(models._CHOICES, "tokenizer_threads", False)
+    assert models.tokenizer_threads_for("cuda") == "false"
+
+
 def test_cuda_asked_for_without_one_is_a_clear_error():
     import torch
 
