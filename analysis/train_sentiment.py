@@ -261,11 +261,7 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
         log(f"head fitted on the encoder's features: loss {probe_loss:.4f} ({time.monotonic() - started:.0f}s)")
     model.eval()
 
-    from analysis.sentiment import LABELS as OUR_LABELS, SentimentModel
-
-    assert tuple(OUR_LABELS) == LABELS
-    scorer = SentimentModel(model, tokenizer, "cpu", MODEL_NAME, "training", list(LABELS))
-    predicted = [label for label, _ in scorer.predict([r["text"] for r in heldout_rows])]
+    predicted = [label for label, _ in _scorer(model, tokenizer).predict([r["text"] for r in heldout_rows])]
     heldout_metrics = classification_metrics([r["label"] for r in heldout_rows], predicted)
     seconds = time.monotonic() - started
     log(f"held-out accuracy {heldout_metrics['accuracy']:.3f}, macro-F1 {heldout_metrics['macro_f1']:.3f}")
@@ -354,6 +350,14 @@ def agreeing(scorer, rows: list[dict]) -> list[dict]:
     return [r for r, p in zip(rows, probs) if p.get(r["label"], 0.0) > 0.5]
 
 
+def _scorer(model, tokenizer):
+    """The model being trained, read as the job reads a sentiment model (:class:`SentimentModel`)."""
+    from analysis.sentiment import LABELS as OUR_LABELS, SentimentModel
+
+    assert tuple(OUR_LABELS) == LABELS
+    return SentimentModel(model, tokenizer, "cpu", MODEL_NAME, "training", list(LABELS))
+
+
 def _tune_on_agreeing(model, tokenizer, distant: list[dict], seed_rows: list[dict], *, max_length: int,
                       batch_size: int, lr: float, rng: random.Random, log, started: float) -> int:
     """A second, short fine-tuning pass on the store's distant labels that the model trained on the
@@ -365,10 +369,8 @@ def _tune_on_agreeing(model, tokenizer, distant: list[dict], seed_rows: list[dic
     whose label the seed-trained model already gives (more than even odds) keep the store's own
     words without teaching the model to praise complaints.
     """
-    from analysis.sentiment import SentimentModel
-
     model.eval()   # no dropout while it reads them; _fine_tune sets training mode again
-    kept = agreeing(SentimentModel(model, tokenizer, "cpu", MODEL_NAME, "training", list(LABELS)), distant)
+    kept = agreeing(_scorer(model, tokenizer), distant)
     log(f"distant labels the seed-trained model agrees with: {len(kept)} of {len(distant)}")
     if not kept:
         return 0

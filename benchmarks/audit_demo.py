@@ -108,11 +108,12 @@ def audit_claims(con, planted: dict[str, dict]) -> tuple[dict, list[tuple]]:
             good += verdict == WHY_OK
             if verdict != WHY_OK:
                 misses.append((pid, kind, rank, name, target, verdict, quote["text"]))
+        claim_supported = good * 2 > len(quotes)
         claims += 1
-        supported += good * 2 > len(quotes)
+        supported += claim_supported
         if rank <= SHOWN:
             shown += 1
-            shown_supported += good * 2 > len(quotes)
+            shown_supported += claim_supported
     return {"claims": claims, "claims_supported": supported, "quotes": sum(why.values()),
             "quotes_supported": why[WHY_OK], "why": dict(why),
             "shown": shown, "shown_supported": shown_supported}, misses

@@ -447,6 +447,12 @@ def test_blending_moves_the_encoder_back_toward_the_packaged_weights():
     assert torch.allclose(blended, original + 0.75, atol=1e-5)
 
 
+def _probe_rows(name: str) -> list[list[str]]:
+    """``[label, sentence]`` rows of a probe file in tests/data (``#`` lines are comments)."""
+    return [line.split("\t") for line in (Path(__file__).parent / "data" / name).read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
 def test_the_trained_default_model_reads_a_denied_judgement_as_its_opposite():
     """"Can't say I'm impressed with the sound" is a complaint, "Can't say I'm disappointed with
     the headphones" praise: 18 such sentences, written apart from the seed templates
@@ -456,8 +462,7 @@ def test_the_trained_default_model_reads_a_denied_judgement_as_its_opposite():
 
     if not default_model_ready():
         pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
-    rows = [line.rstrip("\n").split("\t") for line in
-            (Path(__file__).parent / "data" / "negated_judgements.tsv").read_text().splitlines() if line.strip()]
+    rows = _probe_rows("negated_judgements.tsv")
     assert len(rows) == 18 and {label for label, _ in rows} == {"positive", "negative"}
     predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
     wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
@@ -475,9 +480,7 @@ def test_the_trained_default_model_reads_a_judgement_by_its_context():
 
     if not default_model_ready():
         pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
-    rows = [line.split("\t") for line in
-            (Path(__file__).parent / "data" / "judged_by_context.tsv").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    rows = _probe_rows("judged_by_context.tsv")
     assert len(rows) == 19 and {label for label, _ in rows} == {"positive", "negative", "neutral"}
     predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
     wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
@@ -499,9 +502,7 @@ def test_the_trained_default_model_reads_a_lukewarm_verdict_as_neutral_and_faint
 
     if not default_model_ready():
         pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
-    rows = [line.split("\t") for line in
-            (Path(__file__).parent / "data" / "lukewarm.tsv").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    rows = _probe_rows("lukewarm.tsv")
     assert len(rows) == 20 and {label for label, _ in rows} == {"neutral", "negative"}
     probs = load_sentiment().predict_proba([text for _, text in rows])
     lukewarm = [p["neutral"] for (label, _), p in zip(rows, probs) if label == "neutral"]
@@ -524,9 +525,7 @@ def test_the_trained_default_model_reads_the_customers_own_situation_as_neutral(
 
     if not default_model_ready():
         pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
-    rows = [line.split("\t") for line in
-            (Path(__file__).parent / "data" / "own_situation.tsv").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    rows = _probe_rows("own_situation.tsv")
     assert len(rows) == 30 and {label for label, _ in rows} == {"neutral"}
     predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
     wrong = [(text, got) for (_, text), got in zip(rows, predicted) if got != "neutral"]
