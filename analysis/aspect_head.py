@@ -681,6 +681,25 @@ class HeadAspectExtractor:
         self.tags_head = tags_head
         self.polarity_head = polarity_head
         self.version = version
+        self.device = "cpu"   # where the heads run (:meth:`to`)
+
+    def to(self, device: str) -> "HeadAspectExtractor":
+        """Run the heads on ``device`` (full precision). On a GPU the heads' matrix products
+        (the tagger over every piece, the attention head over each term's window) leave the
+        CPU, and an encoder that runs a pass of its own (:class:`analysis.shared_pass.SharedPass`)
+        applies the tagger to the features while they are still on the device.
+
+        Example::
+
+            ex = HeadAspectExtractor.load("data/models/aspects", encoder=shared).to("cuda")
+        """
+        self.device = str(device)
+        for head in (self.tags_head, self.polarity_head, self.attention_head):
+            if head is not None:
+                head.to(self.device)
+        if hasattr(self.encoder, "piece_head"):
+            self.encoder.piece_head = self.tags_head if self.device.startswith("cuda") else None
+        return self
 
     @classmethod
     def load(cls, path: str | Path, device: str = "cpu", encoder=None,
@@ -724,8 +743,9 @@ class HeadAspectExtractor:
         attention_head.eval()
         # with a shared pass the sentence's sentiment joins each term's polarity: another output
         version = card.get("version", "unknown") + (SENTENCE_READING if hasattr(encoder, "read") else "")
-        return cls(encoder, tags_head, polarity_head, version=version,
-                   term_prob=float(saved.get("term_prob", 0.5)), attention_head=attention_head)
+        extractor = cls(encoder, tags_head, polarity_head, version=version,
+                        term_prob=float(saved.get("term_prob", 0.5)), attention_head=attention_head)
+        return extractor.to(device) if str(device).startswith("cuda") else extractor
 
     def _polarity_of(self, items: list, clauses: list[str] | None = None, known: dict | None = None,
                      sentence: list | None = None, contexts: list | None = None):
@@ -742,16 +762,18 @@ class HeadAspectExtractor:
         if not items:
             return []
         means = np.stack(items).astype("float32")
+        device = self.device
         with torch.inference_mode():
-            probs = self.polarity_head(torch.from_numpy(means)).softmax(-1).numpy()
+            probs = self.polarity_head(torch.from_numpy(means).to(device)).softmax(-1).cpu().numpy()
             if self.attention_head is not None and contexts is not None:
                 # batches of similar window length: padding would cost more than the head itself
                 order = sorted(range(len(contexts)), key=lambda i: len(contexts[i][0]))
                 pooled = np.zeros_like(probs)
-                for b in range(0, len(order), 64):
-                    idx = order[b:b + 64]
-                    pooled[idx] = self.attention_head(*_context_batch([contexts[i] for i in idx], means[idx])) \
-                        .softmax(-1).numpy()
+                size = 64 if device == "cpu" else 1024
+                for b in range(0, len(order), size):
+                    idx = order[b:b + size]
+                    batch = [t.to(device) for t in _context_batch([contexts[i] for i in idx], means[idx])]
+                    pooled[idx] = self.attention_head(*batch).softmax(-1).cpu().numpy()
                 probs = (probs + pooled) / 2
         if sentence is not None:
             probs = probs + SENTENCE_WEIGHT * np.array([[p.get(label, 0.0) for label in POLARITIES] if p
@@ -779,8 +801,19 @@ class HeadAspectExtractor:
         if not feats_list:
             return []
         with torch.inference_mode():
-            probs = self.tags_head(torch.from_numpy(np.concatenate(feats_list))).softmax(-1).numpy()
+            pieces = torch.from_numpy(np.concatenate(feats_list)).to(self.device)
+            probs = self.tags_head(pieces).softmax(-1).cpu().numpy()
         return np.split(probs, np.cumsum([len(f) for f in feats_list])[:-1])
+
+    def _window_tag_probs(self, windows: list) -> list:
+        """:meth:`_tag_probs` for windows ``(offsets, features)``, taking the probabilities an
+        encoder's pass already computed with this extractor's tagger (:class:`analysis.shared_pass.Window`)."""
+        ours = getattr(self.encoder, "piece_head", None) is self.tags_head
+        probs = [getattr(window, "tag_probs", None) if ours else None for window in windows]
+        missing = [k for k, p in enumerate(probs) if p is None]
+        for k, p in zip(missing, self._tag_probs([windows[k][1] for k in missing])):
+            probs[k] = p
+        return probs
 
     def _spans(self, text: str, windows, term_prob: float | None = None,
                probs_list: list | None = None, tags_list: list | None = None) -> tuple[list[tuple[int, int]], float]:
@@ -795,7 +828,7 @@ class HeadAspectExtractor:
         """
         term_prob = self.term_prob if term_prob is None else term_prob
         if probs_list is None:
-            probs_list = self._tag_probs([feats for _, feats in windows])
+            probs_list = self._window_tag_probs(list(windows))
         if tags_list is None:
             tags_list = best_tags_many(probs_list, term_prob, [_special_pieces(offsets) for offsets, _ in windows])
         spans, confidence = set(), 1.0
@@ -822,7 +855,7 @@ class HeadAspectExtractor:
                 read_probs = list(sentence_probs[k:k + self.chunk])
             spans_per_text = []
             with one_thread():   # the encoder pass above used every thread; the heads need one
-                probs_all = self._tag_probs([f for windows in windows_per_text for _, f in windows])
+                probs_all = self._window_tag_probs([w for windows in windows_per_text for w in windows])
                 tags_all = best_tags_many(probs_all, self.term_prob,
                                           [_special_pieces(offsets) for windows in windows_per_text for offsets, _ in windows])
                 probs_flat, tags_flat = iter(probs_all), iter(tags_all)

@@ -272,14 +272,14 @@ class Worker:
         return rows, marked
 
     def start_embeddings(self, sents: list[dict]):
-        """Start encoding the sentences themes cluster (complaints and needs) on the idle core
-        while the one-core aspect stage runs (:class:`analysis.embeddings.EncodeAlongside`);
-        :meth:`embeddings` takes the result. None when the encoder has no such interface, or
-        is on a GPU (there it encodes in its own large batches after the aspect stage)."""
+        """Start encoding the sentences themes cluster (complaints and needs) on the idle core,
+        or on the GPU, while the aspect stage's Python runs on one core
+        (:class:`analysis.embeddings.EncodeAlongside`); :meth:`embeddings` takes the result.
+        None when the encoder has no such interface."""
         from analysis.embeddings import EncodeAlongside, SentenceEncoder
 
         encoder = self.models.encoder
-        if not isinstance(encoder, SentenceEncoder) or encoder.device.startswith("cuda"):
+        if not isinstance(encoder, SentenceEncoder):
             return None
         return EncodeAlongside(encoder, _distinct_texts(_to_embed(sents)))
 
@@ -564,7 +564,7 @@ def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=
     sents = stage("sentences", worker.sentences, reviews)
     sents = stage("sentiment", worker.sentiment, sents)
     need_rows, sents = stage("needs", worker.needs, sents)
-    # the aspect heads run on one core: the theme embeddings begin on the other meanwhile
+    # the aspect stage runs on one core: the theme embeddings begin on the other (or the GPU) meanwhile
     started = worker.start_embeddings(sents)
     try:
         mentions = stage("aspects", worker.aspects, sents)

@@ -125,6 +125,9 @@ class Speller:
         self.english = frozenset(w for w in known if w) | frozenset(exceptions)
         self.rules = tuple((s, r) for s, r in rules if s)
         self._fixes: dict[str, str | None] = {}
+        # whole texts read already (the job reads each sentence for sentiment, then the
+        # complaints and needs again for theme keywords; reviews repeat sentences), up to _TEXTS_KEPT
+        self._read: dict[str, Corrected] = {}
 
     def is_known(self, word: str) -> bool:
         """True for a real word: in the vocabulary or the known words, or an inflection of one
@@ -221,7 +224,20 @@ class Speller:
 
             [c.text for c in Speller(["the"]).correct_all(["teh", "fine"])]   # ['the', 'fine']
         """
-        return [self.correct(t) for t in texts]
+        out = []
+        for text in texts:
+            read = self._read.get(text) if isinstance(text, str) else None
+            if read is None:
+                read = self.correct(text)
+                if isinstance(text, str):
+                    if len(self._read) >= _TEXTS_KEPT:
+                        self._read.clear()
+                    self._read[text] = read
+            out.append(read)
+        return out
+
+
+_TEXTS_KEPT = 200_000
 
 
 def _swaps(word: str) -> set[str]:

@@ -173,7 +173,7 @@ def _insert(con, table: str, columns: list[str], rows: list[dict]) -> None:
 def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -> None:
     """Run the store-wide steps (see the module text) and record their durations in ``state``."""
     from analysis.insights import compute_insights
-    from analysis.themes import build_themes
+    from analysis.themes import build_themes_of
 
     def step(name, func, *args):
         if progress is not None:
@@ -190,15 +190,10 @@ def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -
     model = getattr(models.encoder, "name", "encoder")
 
     def make_themes():
-        themes, members = [], []
-        for kind in ("complaint", "need"):
-            with store.reader(db, wait=60.0) as con:
-                sentences, vectors = theme_inputs(con, kind, model)
-            found, in_theme = build_themes(sentences, vectors, kind, run_id, seed=seed,
-                                           speller=getattr(models.sentiment, "speller", None))
-            themes += found
-            members += in_theme
-        return themes, members
+        with store.reader(db, wait=60.0) as con:
+            kinds = [(kind, *theme_inputs(con, kind, model)) for kind in ("complaint", "need")]
+        # both kinds' scopes on one pool of threads (analysis.themes.build_themes_of)
+        return build_themes_of(kinds, run_id, seed=seed, speller=getattr(models.sentiment, "speller", None))
     themes, members = step("themes", make_themes)
 
     def make_insights():

@@ -34,6 +34,7 @@ MIN_SENTENCES = 5          # fewer complaint (or need) sentences than this make 
 UMAP_FROM = 300            # from this many sentences on, UMAP + HDBSCAN; below, PCA + KMeans
 EXACT_NEIGHBOURS_UP_TO = 20_000   # UMAP gets exact neighbours up to here (20,000 points: ~10 s on 2 cores)
 REPRESENTATIVES = 3
+NEIGHBOURS = 15            # UMAP's n_neighbors
 ASPECT_SHARE = 0.25        # a theme is named after an aspect that a quarter of its sentences mention
 
 
@@ -95,7 +96,7 @@ def _parts(embeddings: np.ndarray, seed: int):
     # compiles in every new process (77 s of the 100 s themes stage on 12,000 demo reviews, 8,142
     # complaint sentences, 2 cores). The exact neighbours from matrix products are the same
     # neighbours (distances equal to 1e-7) in seconds, up to EXACT_NEIGHBOURS_UP_TO points.
-    neighbours = exact_neighbours(embeddings, 15) if n <= EXACT_NEIGHBOURS_UP_TO else (None, None, None)
+    neighbours = exact_neighbours(embeddings, NEIGHBOURS) if n <= EXACT_NEIGHBOURS_UP_TO else (None, None, None)
     # The layout starts from the vectors' principal components, not from UMAP's spectral start:
     # repeated sentences split the neighbour graph into pieces, whose eigenvectors followed BLAS
     # rounding, so the same sentences got different themes from one call to the next. From the
@@ -104,7 +105,7 @@ def _parts(embeddings: np.ndarray, seed: int):
     # of 951 sentences with the default seed (NMI against the shop's true aspects 0.43; PCA
     # 0.60-0.61 over 3 seeds, spectral 0.61); public restaurant sentences against their
     # annotated categories, 5 seeds, spectral / PCA: negative 0.458 / 0.442, positive 0.352 / 0.350.
-    return (UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=100, init="pca",
+    return (UMAP(n_neighbors=NEIGHBOURS, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=100, init="pca",
                  random_state=seed, precomputed_knn=neighbours),
             HDBSCAN(min_cluster_size=max(10, n // 100), metric="euclidean",
                     cluster_selection_method="eom", prediction_data=True))
@@ -164,13 +165,16 @@ def _layout_releases_the_interpreter() -> bool:
     return True
 
 
+_GRID = float(2 ** 30)
+
+
 def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` nearest rows of each row by euclidean distance, itself first (UMAP's
     ``precomputed_knn``): indexes and distances, each ``(n, k)``.
 
     Rows are compared ``chunk`` at a time (one ``chunk x n`` distance block in memory). Among
     equal distances (repeated sentences) the lower row comes first, as a stable sort of each
-    row would give.
+    row would give. The result does not depend on ``chunk`` or on the threads BLAS has.
 
     Example::
 
@@ -185,22 +189,32 @@ def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np
     distances = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
-        block = np.sqrt(np.maximum(squares[rows, None] + squares[None, :] - 2.0 * (x[rows] @ x.T), 0.0))
+        # squared distances, in place (temporaries of chunk x n cost more than the product)
+        block = x[rows] @ x.T
+        block *= -2.0
+        block += squares[rows, None]
+        block += squares[None, :]
+        np.maximum(block, 0.0, out=block)
+        # ... counted on a grid of 2**-30, far coarser than the products' rounding (about 1e-16),
+        # which follows how BLAS split the work: the threads it had, the rows per block.
+        # Unrounded, one thread and two gave 14 other neighbours among 6,999 demo complaints
+        # (ties: repeated sentences), so other themes on a machine with more cores. The ranking
+        # is the distances' ranking; only the k kept are turned into distances.
+        block *= _GRID
+        np.rint(block, out=block)
         block[rows - start, rows] = 0.0
-        if n <= chunk:   # one block: a stable sort of each row is cheap
-            order = np.argsort(block, axis=1, kind="stable")[:, :k]
-        else:            # the k smallest of each row, ordered by (distance, column)
-            part = np.argpartition(block, k - 1, axis=1)[:, :k]
-            near = np.take_along_axis(block, part, axis=1)
-            order = np.take_along_axis(part, np.lexsort((part, near), axis=1), axis=1)
-            # a row whose k-th distance is shared by a column left out (repeated sentences):
-            # every column up to that distance, so the lower ones win, as in a stable sort
-            kth = np.take_along_axis(block, order[:, -1:], axis=1)
-            for r in np.flatnonzero((block <= kth).sum(axis=1) > k):
-                near_r = np.flatnonzero(block[r] <= kth[r, 0])   # ascending columns
-                order[r] = near_r[np.argsort(block[r, near_r], kind="stable")[:k]]
+        # the k smallest of each row, ordered by (distance, column)
+        part = np.argpartition(block, k - 1, axis=1)[:, :k]
+        near = np.take_along_axis(block, part, axis=1)
+        order = np.take_along_axis(part, np.lexsort((part, near), axis=1), axis=1)
+        # a row whose k-th distance is shared by a column left out (repeated sentences):
+        # every column up to that distance, so the lower ones win, as in a stable sort
+        kth = np.take_along_axis(block, order[:, -1:], axis=1)
+        for r in np.flatnonzero((block <= kth).sum(axis=1) > k):
+            near_r = np.flatnonzero(block[r] <= kth[r, 0])   # ascending columns
+            order[r] = near_r[np.argsort(block[r, near_r], kind="stable")[:k]]
         indexes[rows] = order
-        distances[rows] = np.take_along_axis(block, order, axis=1)
+        distances[rows] = np.sqrt(np.take_along_axis(block, order, axis=1) / _GRID)
     return indexes, distances
 
 
@@ -425,30 +439,54 @@ def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_i
 
         themes, members = build_themes(rows, vectors, "complaint", run_id=3)
     """
-    texts = [row["text"] for row in sentences]
-    if speller is not None:
-        texts = [read.text for read in speller.correct_all(texts)]
-    scopes: dict[str, list[int]] = {"all": list(range(len(sentences)))}
-    for i, row in enumerate(sentences):
-        if row.get("category"):
-            scopes.setdefault(f"category:{row['category']}", []).append(i)
-    order = sorted(scopes)   # "all", the largest, first
+    return build_themes_of([(kind, sentences, embeddings)], run_id, seed=seed, speller=speller)
 
-    def themes_of(scope: str) -> list[Theme] | ValueError:
-        picked = scopes[scope]
+
+def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int, seed: int = 0,
+                    speller=None) -> tuple[list[dict], list[dict]]:
+    """:func:`build_themes` for several kinds ``(kind, sentences, embeddings)`` at once: the
+    rows of each kind in turn, as separate calls would give them, but every scope of every
+    kind is clustered on one pool of threads, largest first, so a many-core machine is not left
+    waiting on the complaints before the needs begin (the 12,000-review demo on the H100
+    machine's 16 cores: complaints 'all' about 9 s, needs 'all' about 5 s, one after the other).
+
+    Example::
+
+        themes, members = build_themes_of([("complaint", rows, vectors), ("need", need_rows, need_vectors)], 3)
+    """
+    plans = []
+    for kind, sentences, embeddings in kinds:
+        texts = [row["text"] for row in sentences]
+        if speller is not None:
+            texts = [read.text for read in speller.correct_all(texts)]
+        scopes: dict[str, list[int]] = {"all": list(range(len(sentences)))}
+        for i, row in enumerate(sentences):
+            if row.get("category"):
+                scopes.setdefault(f"category:{row['category']}", []).append(i)
+        plans.append((kind, sentences, np.asarray(embeddings, dtype=np.float32), texts, scopes))
+    tasks = [(k, scope) for k, plan in enumerate(plans) for scope in sorted(plan[4])]   # "all" first
+
+    def size(task) -> int:
+        return len(plans[task[0]][4][task[1]])
+
+    def themes_of(task) -> list[Theme] | ValueError:
+        _, _, embeddings, texts, scopes = plans[task[0]]
+        picked = scopes[task[1]]
         try:
             return find_themes([texts[i] for i in picked], embeddings[picked], seed=seed)
         except ValueError as exc:  # one scope without themes must not cost the others
             return exc
 
-    found_per_scope = in_parallel(themes_of, order)
+    largest_first = sorted(tasks, key=lambda task: (-size(task), task))
+    found = dict(zip(largest_first, in_parallel(themes_of, largest_first)))
     theme_rows, member_rows = [], []
-    for scope, found in zip(order, found_per_scope):
-        picked = scopes[scope]
-        if isinstance(found, ValueError):
-            print(f"themes: no {kind} themes for {scope}: {found}", file=sys.stderr)
+    for task in tasks:
+        kind, sentences, _, _, scopes = plans[task[0]]
+        scope, picked = task[1], scopes[task[1]]
+        if isinstance(found[task], ValueError):
+            print(f"themes: no {kind} themes for {scope}: {found[task]}", file=sys.stderr)
             continue
-        for number, theme in enumerate(found):
+        for number, theme in enumerate(found[task]):
             ids = [picked[i] for i in theme.members]
             aspects = Counter(a for i in ids for a in set(sentences[i].get("aspects") or []))
             text, aspect = label(theme.keywords, aspects, size=len(ids))

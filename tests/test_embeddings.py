@@ -91,19 +91,36 @@ def test_the_background_thread_keeps_one_torch_thread_when_the_caller_leaves_one
     assert torch.get_num_threads() == 2                  # the caller's own setting is untouched
 
 
-def test_the_job_encodes_alongside_only_on_a_cpu_sentence_encoder():
-    """A GPU encodes in its own large batches after the aspect stage; the unit tests' stand-in
-    encoder has no background path; nothing to encode gives an empty result."""
+def test_the_job_encodes_alongside_on_a_sentence_encoder_on_either_device():
+    """On a GPU the background thread feeds the GPU while the aspect stage's Python runs (in
+    chunks of 512); the unit tests' stand-in encoder has no background path; nothing to encode
+    gives an empty result."""
     from dataclasses import replace
 
     from analysis.pipeline import Worker
     from pipeline_fakes import fake_models
 
+    class OnGpu(SentenceEncoder):   # CI has no GPU: the encoder's device says cuda, the numbers are made up
+        def __init__(self):
+            super().__init__(None, "all-MiniLM-L6-v2", "cuda:0")
+            self.calls = []
+
+        def encode(self, texts, batch_size=None):
+            self.calls.append((threading.current_thread().name, len(texts)))
+            return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
     sents = [{"sentence_id": "r1:0", "text": "The lid sticks.", "sentiment": "negative", "is_need": False}]
     models = fake_models()
     assert Worker(models, run_id=1).start_embeddings(sents) is None
-    gpu = replace(models, encoder=SentenceEncoder(None, "all-MiniLM-L6-v2", "cuda:0"))
-    assert Worker(gpu, run_id=1).start_embeddings(sents) is None
+    gpu = OnGpu()
+    pending = Worker(replace(models, encoder=gpu), run_id=1).start_embeddings(sents)
+    assert isinstance(pending, EncodeAlongside) and len(pending.chunks) == 1
+    deadline = time.monotonic() + 10
+    while pending.in_background < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pending.result().tolist() == [[15.0, 1.0]]
+    assert gpu.calls == [("encode-alongside", 1)]          # encoded on the background thread
+    assert [len(c) for c in EncodeAlongside(gpu, [f"s{i}" for i in range(1100)]).chunks] == [512, 512, 76]
     cpu = Worker(replace(models, encoder=load_encoder("cpu")), run_id=1)
     assert isinstance(cpu.start_embeddings(sents), EncodeAlongside)
     assert EncodeAlongside(load_encoder("cpu"), []).result().shape == (0, 384)

@@ -143,6 +143,27 @@ def test_the_heads_run_on_one_thread_and_the_encoder_pass_on_all(shared, head, m
         torch.set_num_threads(before)
 
 
+def test_the_tagger_inside_the_pass_gives_the_aspect_stages_own_terms(shared, head):
+    """On a GPU the tagger runs in the encoder pass, on the features while they are on the device
+    (HeadAspectExtractor.to sets SharedPass.piece_head): the same probabilities and terms as when
+    the aspect stage applies it afterwards. Both on the CPU here (CI has no GPU)."""
+    from analysis import aspect_head
+
+    extractor = aspect_head.HeadAspectExtractor.load(head, encoder=shared, encoder_version=shared.version)
+    assert extractor.to("cpu").device == "cpu" and shared.piece_head is None   # the CPU keeps the stage's own
+    plain = extractor.extract(TEXTS)
+    shared.piece_head = extractor.tags_head
+    try:
+        windows = [w for text_windows in shared.encode(TEXTS) for w in text_windows]
+        inside = extractor.extract(TEXTS)
+    finally:
+        shared.piece_head = None
+    assert windows and all(w.tag_probs is not None for w in windows)
+    for window, own in zip(windows, extractor._tag_probs([feats for _, feats in windows])):
+        assert window.tag_probs.shape == own.shape and np.abs(window.tag_probs - own).max() < 1e-4
+    assert any(plain) and inside == plain
+
+
 def test_sentence_sentiment_from_the_same_pass_joins_each_terms_polarity(shared, head):
     from analysis import aspect_head
 
