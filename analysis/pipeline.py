@@ -3,12 +3,9 @@
 It reads only the reviews that are new or changed since they were last read with the current
 models (``review_analysis`` holds each review's ``content_hash`` and ``models_key``), in batches:
 
-    read a batch (read-only, closed again)  ->  language  ->  sentences  ->  needs
-    ->  sentiment  ->  aspects (embeddings begun alongside, on the idle core)  ->  embeddings
+    read a batch (read-only, closed again)  ->  language  ->  sentences  ->  sentiment
+    ->  needs  ->  aspects (embeddings begun alongside, on the idle core)  ->  embeddings
     ->  review summary  ->  write the batch
-
-With four or more cores the first three stages (:func:`first_stages`) of the next batch run in a
-second process meanwhile (:mod:`analysis.prepare_ahead`).
 
 Every stage is a method of :class:`Worker`, a function from a batch of rows (dicts) to a batch of
 rows, with the models loaded once per worker; so the same code can run on a distributed engine.
@@ -29,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import json
-import pickle
 import random
 import sys
 import time
@@ -184,78 +180,6 @@ def once_per_text(read, texts: list[str]) -> list:
     return [list(found[t]) if isinstance(found[t], list) else found[t] for t in texts]
 
 
-# --- the first stages: CPU only, no model state (analysis.prepare_ahead runs them elsewhere) ---
-
-def detect_languages(reviews: list[dict]) -> list[dict]:
-    """Adds ``language`` (stored, else detected) and ``skipped_reason`` (empty, non_english).
-
-    >>> [r["skipped_reason"] for r in detect_languages([{"body": " "}, {"body": "Gut.", "language": "de"}])]
-    ['empty', 'non_english']
-    """
-    from crawler.normalize import clean_text, detect_language
-
-    out = []
-    for row in reviews:
-        body = row.get("body") or ""
-        language = row.get("language")
-        reason = None
-        if not body.strip():
-            reason = "empty"
-        else:
-            if not language:
-                language = detect_language(clean_text(body))
-            if language and language.lower().replace("_", "-").split("-")[0] != "en":  # en-US is English
-                reason = "non_english"
-        out.append({**row, "language": language, "skipped_reason": reason})
-    return out
-
-
-def split_sentences(reviews: list[dict]) -> list[dict]:
-    """One row per sentence of every review that is not skipped (``_sentence`` maps its
-    offsets into the review body)."""
-    todo = [r for r in reviews if not r["skipped_reason"]]
-    rows = []
-    for review, found in zip(todo, sentence_splitter.split_reviews([r["body"] for r in todo])):
-        for s in found:
-            rows.append({"sentence_id": f"{review['review_id']}:{s.idx}", "review_id": review["review_id"],
-                         "product_id": review["product_id"], "idx": s.idx, "start_char": s.start,
-                         "end_char": s.end, "text": s.text, "_sentence": s})
-    return rows
-
-
-def mark_needs(sents: list[dict], find_needs: Callable, run_id: int) -> tuple[list[dict], list[dict]]:
-    """Need rows found by ``find_needs`` (``need`` is the phrase until the store-wide grouping)
-    and the sentences with ``is_need`` and ``_need_phrases`` set."""
-    found = once_per_text(find_needs, [s["text"] for s in sents])
-    rows, marked = [], []
-    for s, needs in zip(sents, found):
-        for need in needs:
-            start, end = s["_sentence"].to_body(need.start, need.end)
-            rows.append({"sentence_id": s["sentence_id"], "review_id": s["review_id"],
-                         "product_id": s["product_id"], "phrase": need.phrase,
-                         "need": need.phrase.lower().strip(), "aspect": None,
-                         "start_char": start, "end_char": end, "run_id": run_id})
-        marked.append({**s, "is_need": bool(needs), "_need_phrases": [n.phrase for n in needs]})
-    return rows, marked
-
-
-def first_stages(reviews: list[dict], find_needs: Callable, run_id: int) -> tuple[list, list, list, dict]:
-    """language -> sentences -> needs for one batch: ``(reviews, sentences, need rows,
-    seconds per stage)``. Needs read the text only, so they may come before sentiment."""
-    seconds = {}
-
-    def timed(name, func, *args):
-        started = time.perf_counter()
-        try:
-            return func(*args)
-        finally:
-            seconds[name] = time.perf_counter() - started
-    reviews = timed("language", detect_languages, reviews)
-    sents = timed("sentences", split_sentences, reviews)
-    need_rows, sents = timed("needs", mark_needs, sents, find_needs, run_id)
-    return reviews, sents, need_rows, seconds
-
-
 # --- the per-review stages --------------------------------------------------------------------
 
 class Worker:
@@ -282,11 +206,33 @@ class Worker:
 
     def language(self, reviews: list[dict]) -> list[dict]:
         """Adds ``language`` (stored, else detected) and ``skipped_reason`` (empty, non_english)."""
-        return detect_languages(reviews)
+        from crawler.normalize import clean_text, detect_language
+
+        out = []
+        for row in reviews:
+            body = row.get("body") or ""
+            language = row.get("language")
+            reason = None
+            if not body.strip():
+                reason = "empty"
+            else:
+                if not language:
+                    language = detect_language(clean_text(body))
+                if language and language.lower().replace("_", "-").split("-")[0] != "en":  # en-US is English
+                    reason = "non_english"
+            out.append({**row, "language": language, "skipped_reason": reason})
+        return out
 
     def sentences(self, reviews: list[dict]) -> list[dict]:
         """One row per sentence of every review that is not skipped."""
-        return split_sentences(reviews)
+        todo = [r for r in reviews if not r["skipped_reason"]]
+        rows = []
+        for review, found in zip(todo, sentence_splitter.split_reviews([r["body"] for r in todo])):
+            for s in found:
+                rows.append({"sentence_id": f"{review['review_id']}:{s.idx}", "review_id": review["review_id"],
+                             "product_id": review["product_id"], "idx": s.idx, "start_char": s.start,
+                             "end_char": s.end, "text": s.text, "_sentence": s})
+        return rows
 
     def sentiment(self, sents: list[dict]) -> list[dict]:
         """Adds ``sentiment`` and ``score`` (the probability of that label)."""
@@ -313,7 +259,17 @@ class Worker:
     def needs(self, sents: list[dict]) -> tuple[list[dict], list[dict]]:
         """Need rows (``need`` is the phrase until the store-wide grouping) and the sentences with
         ``is_need`` set."""
-        return mark_needs(sents, self.models.find_needs, self.run_id)
+        found = once_per_text(self.models.find_needs, [s["text"] for s in sents])
+        rows, marked = [], []
+        for s, needs in zip(sents, found):
+            for need in needs:
+                start, end = s["_sentence"].to_body(need.start, need.end)
+                rows.append({"sentence_id": s["sentence_id"], "review_id": s["review_id"],
+                             "product_id": s["product_id"], "phrase": need.phrase,
+                             "need": need.phrase.lower().strip(), "aspect": None,
+                             "start_char": start, "end_char": end, "run_id": self.run_id})
+            marked.append({**s, "is_need": bool(needs), "_need_phrases": [n.phrase for n in needs]})
+        return rows, marked
 
     def start_embeddings(self, sents: list[dict]):
         """Start encoding the sentences themes cluster (complaints and needs) on the idle core,
@@ -577,30 +533,16 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
     state.durations["load_models"] = load_seconds
     worker = Worker(models, run_id)
     status = "failed"
-    batches = list(store.chunks(todo, batch_size))
-    ahead = _prepare_ahead(models, run_id, len(batches))
     try:
         with _progress(len(todo), progress, "analyze") as bar:
-            if ahead is None:
-                for ids in batches:
-                    process_batch(db, worker, ids, state, bar)
-            else:
-                # the first stages of batch k+1 run in the worker process while this one runs
-                # the models on batch k and writes it (analysis.prepare_ahead)
-                pending = ahead.submit(state.timed("read", read_reviews, db, batches[0]))
-                for k, ids in enumerate(batches):
-                    following = (ahead.submit(state.timed("read", read_reviews, db, batches[k + 1]))
-                                 if k + 1 < len(batches) else None)
-                    process_batch(db, worker, ids, state, bar, prepared=pending)
-                    pending = following
+            for ids in store.chunks(todo, batch_size):
+                process_batch(db, worker, ids, state, bar)
             bar.set_description("analyze: store-wide", refresh=False)
             from analysis.store_wide import refresh
 
             refresh(db, models, run_id, state, seed=seed, progress=bar)
         status = "ok"
     finally:
-        if ahead is not None:
-            ahead.close()
         state.durations["total"] = time.perf_counter() - started
         with store.writer(db) as con:
             con.execute("UPDATE analysis_runs SET status = ?, finished_at = ?, counts = ?, durations = ? "
@@ -610,38 +552,18 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
             "counts": dict(state.counts), "durations": _rounded(state.durations)}
 
 
-def _prepare_ahead(models: Models, run_id: int, batches: int):
-    """A :class:`analysis.prepare_ahead.PrepareAhead` when the job should use one and its need
-    finder can go to another process, else None (the stages then run in this process)."""
-    from analysis import prepare_ahead
-
-    if not prepare_ahead.wanted(batches):
-        return None
-    try:
-        return prepare_ahead.PrepareAhead(models.find_needs, run_id)
-    except (TypeError, AttributeError, pickle.PicklingError):
-        return None
-
-
-def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None,
-                  prepared=None) -> dict[str, list[dict]]:
-    """Read, compute and write one batch of reviews; return the rows written. ``prepared``: a
-    future of :func:`first_stages` for these reviews (read and begun elsewhere)."""
+def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None) -> dict[str, list[dict]]:
+    """Read, compute and write one batch of reviews; return the rows written."""
     def stage(name, func, *args):
         if bar is not None:
             bar.set_description(f"analyze: {name}", refresh=False)
         return state.timed(name, func, *args)
 
-    if prepared is None:
-        reviews = stage("read", read_reviews, db, ids)
-        reviews = stage("language", worker.language, reviews)
-        sents = stage("sentences", worker.sentences, reviews)
-        need_rows, sents = stage("needs", worker.needs, sents)
-    else:
-        reviews, sents, need_rows, seconds = stage("first stages (waiting)", prepared.result)
-        for name, took in seconds.items():     # spent in the worker process, beside this one
-            state.durations[f"{name} (ahead)"] += took
+    reviews = stage("read", read_reviews, db, ids)
+    reviews = stage("language", worker.language, reviews)
+    sents = stage("sentences", worker.sentences, reviews)
     sents = stage("sentiment", worker.sentiment, sents)
+    need_rows, sents = stage("needs", worker.needs, sents)
     # the aspect stage runs on one core: the theme embeddings begin on the other (or the GPU) meanwhile
     started = worker.start_embeddings(sents)
     try:

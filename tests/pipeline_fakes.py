@@ -95,14 +95,6 @@ def find_needs(texts):
     return out
 
 
-def exploding_find_needs(texts):
-    """:func:`find_needs` that fails on a text holding "explode" (a need finder that breaks in
-    the worker process of analysis.prepare_ahead)."""
-    if any("explode" in text for text in texts):
-        raise RuntimeError("the need finder broke on purpose")
-    return find_needs(texts)
-
-
 def group_aspects(terms, category=None):
     return {t: ASPECTS.get(t.lower(), t.lower()) for t in terms}
 

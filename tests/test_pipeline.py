@@ -176,45 +176,6 @@ def test_same_input_and_seed_give_the_same_output(db_path, tmp_path):
     assert snapshot(db_path) == snapshot(other)
 
 
-def test_the_first_stages_run_ahead_in_a_worker_process_with_the_same_results(db_path, tmp_path, monkeypatch):
-    """With four or more cores (forced here: CI has two) language, sentences and needs of the
-    next batch run in a second process while this one runs the models (analysis.prepare_ahead):
-    the same rows as in one process; a need finder that cannot go to another process (a lambda)
-    runs here as before."""
-    from dataclasses import replace
-
-    other, third = str(tmp_path / "other.duckdb"), str(tmp_path / "third.duckdb")
-    for db in (db_path, other, third):
-        make_store(db, reviews())
-    monkeypatch.setenv("REVIEWLENS_PREPARE_AHEAD", "0")
-    serial = run_analysis(db_path, models=fake_models(), progress=False, batch_size=3)
-    monkeypatch.setenv("REVIEWLENS_PREPARE_AHEAD", "1")
-    ahead = run_analysis(other, models=fake_models(), progress=False, batch_size=3)
-    assert ahead["status"] == "ok" and ahead["counts"] == serial["counts"]
-    assert ahead["durations"]["sentences (ahead)"] >= 0 and "sentences (ahead)" not in serial["durations"]
-    assert snapshot(other) == snapshot(db_path)
-    from pipeline_fakes import find_needs
-    local = run_analysis(third, models=replace(fake_models(), find_needs=lambda texts: find_needs(texts)),
-                         progress=False, batch_size=3)
-    assert "sentences (ahead)" not in local["durations"] and snapshot(third) == snapshot(db_path)
-
-
-def test_a_failure_in_the_worker_process_fails_the_run_and_keeps_the_batches_written(db_path, monkeypatch):
-    from dataclasses import replace
-
-    from pipeline_fakes import exploding_find_needs
-
-    make_store(db_path, reviews(extra=[("p2", 3, "2024-09-18", "Then it began to explode at night.")]))
-    monkeypatch.setenv("REVIEWLENS_PREPARE_AHEAD", "1")
-    with pytest.raises(RuntimeError, match="broke on purpose"):
-        run_analysis(db_path, models=replace(fake_models(), find_needs=exploding_find_needs), progress=False,
-                     batch_size=3)
-    run = store.query(db_path, "SELECT status, counts FROM analysis_runs ORDER BY run_id DESC LIMIT 1").first()
-    assert run["status"] == "failed"
-    written = store.query(db_path, "SELECT count(*) FROM review_analysis").scalar()
-    assert written == json.loads(run["counts"])["reviews"] and 0 < written < 9   # whole batches before it
-
-
 def test_the_run_is_recorded_with_config_models_device_counts_and_durations(db_path):
     make_store(db_path, reviews())
     result = run_analysis(db_path, models=fake_models(), progress=False, batch_size=4)
