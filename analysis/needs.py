@@ -267,12 +267,15 @@ def find_needs(texts: Sequence[str], speller=None) -> list[list[Need]]:
     """
     if speller is None:
         return [find_needs_in(t) for t in texts]
+    # correct_all: the job's sentiment stage has just read the same sentences, and the speller
+    # keeps what it read
+    reads = iter(speller.correct_all([t for t in texts if isinstance(t, str)]))
     out = []
     for text in texts:
         if not isinstance(text, str):
             out.append([])
             continue
-        read = speller.correct(text)
+        read = next(reads)
         needs = find_needs_in(read.text)
         if read.fixes and needs:
             spans = read.to_original([(n.start, n.end) for n in needs])
