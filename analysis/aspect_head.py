@@ -200,25 +200,26 @@ POSITION_BUCKETS = 9
 
 def _context_batch(contexts: list, means) -> tuple:
     """Tensors for the attention head from term contexts ``(pieces, t0, t1, c0, c1, real)``: the
-    window's piece features, the term's and its clause's piece ranges, which pieces are text."""
+    window's piece features, the term's and its clause's piece ranges, which pieces are text.
+    The positions are worked out for the whole batch at once (one array op each, not one per term)."""
     import numpy as np
     import torch
 
-    width = max(len(c[0]) for c in contexts)
+    lengths = np.array([len(c[0]) for c in contexts], dtype=np.int64)
+    width = int(lengths.max())
     pieces = np.zeros((len(contexts), width, contexts[0][0].shape[1]), dtype=np.float32)
-    place = np.zeros((len(contexts), width), dtype=np.int64)
-    in_clause = np.zeros((len(contexts), width), dtype=np.int64)
     mask = np.zeros((len(contexts), width), dtype=bool)
-    for k, (feats, t0, t1, c0, c1, real) in enumerate(contexts):
-        n = len(feats)
-        pieces[k, :n] = feats
-        i = np.arange(n)
-        rel = np.where(i < t0, i - t0, np.where(i >= t1, i - t1 + 1, 0))
-        far = np.abs(rel)
-        bucket = np.where(far <= 1, 1, np.where(far == 2, 2, np.where(far <= 4, 3, 4)))
-        place[k, :n] = np.where(rel == 0, 0, np.where(rel < 0, bucket, bucket + 4))
-        in_clause[k, :n] = (i >= c0) & (i < c1)
-        mask[k, :n] = real
+    for k, (feats, _, _, _, _, real) in enumerate(contexts):
+        pieces[k, :len(feats)] = feats
+        mask[k, :len(feats)] = real
+    t0, t1, c0, c1 = (np.array([c[j] for c in contexts], dtype=np.int64)[:, None] for j in range(1, 5))
+    i = np.arange(width)[None, :]
+    inside = i < lengths[:, None]
+    rel = np.where(i < t0, i - t0, np.where(i >= t1, i - t1 + 1, 0))
+    far = np.abs(rel)
+    bucket = np.where(far <= 1, 1, np.where(far == 2, 2, np.where(far <= 4, 3, 4)))
+    place = np.where(inside, np.where(rel == 0, 0, np.where(rel < 0, bucket, bucket + 4)), 0)
+    in_clause = (inside & (i >= c0) & (i < c1)).astype(np.int64)
     return (torch.from_numpy(pieces), torch.from_numpy(place), torch.from_numpy(in_clause), torch.from_numpy(mask),
             torch.from_numpy(np.asarray(means, dtype=np.float32)))
 
