@@ -52,7 +52,10 @@ def cpu_threads() -> int:
     """Torch threads for this machine: every core when it is idle, fewer when other work is running.
 
     On a busy shared CPU, extra threads spin-wait on each other and a step gets several times
-    slower, so the load average is taken off the core count. ``REVIEWLENS_THREADS`` overrides.
+    slower, so the load average is taken off the core count, less this process's own share
+    (:func:`own_load`): right after this process trained a model on every core, the load average
+    is that training's, and the analysis that follows (the first `make demo`) ran on one thread
+    of two. ``REVIEWLENS_THREADS`` overrides.
     """
     cores = os.cpu_count() or 1
     if os.environ.get("REVIEWLENS_THREADS"):
@@ -61,7 +64,24 @@ def cpu_threads() -> int:
         busy = os.getloadavg()[0]
     except OSError:
         busy = 0.0
+    busy = max(0.0, busy - own_load())
     return max(1, min(cores, int(cores - busy + 0.5)))
+
+
+_SINCE = (time.monotonic(), time.process_time())   # when this module was first imported
+
+
+def own_load(since: tuple[float, float] | None = None) -> float:
+    """Cores this process kept busy on average since ``since`` (``(monotonic, process_time)``;
+    by default the first import of this module), or 0 over less than 5 seconds: its own part of
+    the load average.
+
+    >>> own_load((time.monotonic(), time.process_time()))
+    0.0
+    """
+    started, cpu = since or _SINCE
+    wall = time.monotonic() - started
+    return max(0.0, (time.process_time() - cpu) / wall) if wall >= 5 else 0.0
 
 
 def seed_hash(seed_dir: str | os.PathLike | None = None) -> str:

@@ -532,3 +532,22 @@ def test_the_trained_default_model_reads_the_customers_own_situation_as_neutral(
     # seed set alone: 27/30 (26/30 with training seed 1); before the own-situation lines in
     # sentiment_written.txt 12/30 (10/30), and 10/30 as `make demo` trained it
     assert len(wrong) <= 8, wrong
+
+
+def test_torch_threads_leave_out_the_load_of_this_process_itself(monkeypatch):
+    """Right after this process trained a model on both cores, the load average is its own: the
+    analysis that follows still gets every core. Another process's load still counts."""
+    import time
+
+    from analysis import train_sentiment
+
+    # 15 CPU-seconds in the last 10 s: 1.5 cores; under 5 s nothing is said
+    assert train_sentiment.own_load((time.monotonic() - 10.0, time.process_time() - 15.0)) == pytest.approx(1.5, abs=0.1)
+    assert train_sentiment.own_load((time.monotonic() - 1.0, time.process_time() - 2.0)) == 0.0
+    monkeypatch.delenv("REVIEWLENS_THREADS", raising=False)
+    monkeypatch.setattr(train_sentiment.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(train_sentiment.os, "getloadavg", lambda: (2.0, 2.0, 2.0))
+    monkeypatch.setattr(train_sentiment, "own_load", lambda since=None: 1.9)   # this process trained
+    assert train_sentiment.cpu_threads() == 2
+    monkeypatch.setattr(train_sentiment, "own_load", lambda since=None: 0.0)   # others are busy
+    assert train_sentiment.cpu_threads() == 1
