@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from analysis.models import one_thread
+from analysis.models import one_thread, padded_ids
 
 TAGS = ("O", "B", "I")
 POLARITIES = ("positive", "negative", "neutral")
@@ -255,12 +255,7 @@ class FrozenEncoder:
         out: list[list] = [[] for _ in texts]
         with torch.inference_mode():
             for batch in _batches(len(lengths), self.batch_size, lengths, None):
-                width = max(lengths[i] for i in batch)
-                ids = torch.zeros((len(batch), width), dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for k, i in enumerate(batch):
-                    ids[k, :lengths[i]] = torch.tensor(enc["input_ids"][i])
-                    mask[k, :lengths[i]] = 1
+                ids, mask = padded_ids([enc["input_ids"][i] for i in batch])
                 states = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device),
                                     output_hidden_states=True).hidden_states
                 feats = torch.cat([states[layer] for layer in FEATURE_LAYERS], -1).float().cpu().numpy()

@@ -235,3 +235,23 @@ def files_hash(path: str | os.PathLike, length: int = 12) -> str:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)
     return digest.hexdigest()[:length]
+
+
+def padded_ids(rows: list[list[int]], pad: int = 0):
+    """``(input_ids, attention_mask)`` tensors for rows of piece ids, padded on the right with
+    ``pad``: filled through one boolean mask (a tensor per row cost 0.4 s per 38,000 sentences
+    in the analysis job's shared pass).
+
+    >>> [t.tolist() for t in padded_ids([[5, 6, 7], [8]], 0)]
+    [[[5, 6, 7], [8, 0, 0]], [[1, 1, 1], [1, 0, 0]]]
+    """
+    import itertools
+
+    import numpy as np
+    import torch
+
+    lengths = np.array([len(row) for row in rows], dtype=np.int64)
+    real = np.arange(int(lengths.max()))[None, :] < lengths[:, None]
+    ids = np.full(real.shape, pad, dtype=np.int64)
+    ids[real] = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
+    return torch.from_numpy(ids), torch.from_numpy(real.astype(np.int64))
