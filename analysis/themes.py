@@ -26,7 +26,7 @@ import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -442,6 +442,16 @@ def build_themes(sentences: list[dict], embeddings: np.ndarray, kind: str, run_i
     return build_themes_of([(kind, sentences, embeddings)], run_id, seed=seed, speller=speller)
 
 
+class _Plan(NamedTuple):
+    """One kind's input to :func:`build_themes_of`: its sentences, their vectors, the texts the
+    keywords read, and the sentence indexes of each scope."""
+    kind: str
+    sentences: list[dict]
+    embeddings: np.ndarray
+    texts: list[str]
+    scopes: dict[str, list[int]]
+
+
 def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int, seed: int = 0,
                     speller=None) -> tuple[list[dict], list[dict]]:
     """:func:`build_themes` for several kinds ``(kind, sentences, embeddings)`` at once: the
@@ -454,7 +464,7 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
 
         themes, members = build_themes_of([("complaint", rows, vectors), ("need", need_rows, need_vectors)], 3)
     """
-    plans = []
+    plans: list[_Plan] = []
     for kind, sentences, embeddings in kinds:
         texts = [row["text"] for row in sentences]
         if speller is not None:
@@ -463,17 +473,18 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
         for i, row in enumerate(sentences):
             if row.get("category"):
                 scopes.setdefault(f"category:{row['category']}", []).append(i)
-        plans.append((kind, sentences, np.asarray(embeddings, dtype=np.float32), texts, scopes))
-    tasks = [(k, scope) for k, plan in enumerate(plans) for scope in sorted(plan[4])]   # "all" first
+        plans.append(_Plan(kind, sentences, np.asarray(embeddings, dtype=np.float32), texts, scopes))
+    # a task is (which plan, scope); "all" first within each plan
+    tasks = [(k, scope) for k, plan in enumerate(plans) for scope in sorted(plan.scopes)]
 
     def size(task) -> int:
-        return len(plans[task[0]][4][task[1]])
+        return len(plans[task[0]].scopes[task[1]])
 
     def themes_of(task) -> list[Theme] | ValueError:
-        _, _, embeddings, texts, scopes = plans[task[0]]
-        picked = scopes[task[1]]
+        plan = plans[task[0]]
+        picked = plan.scopes[task[1]]
         try:
-            return find_themes([texts[i] for i in picked], embeddings[picked], seed=seed)
+            return find_themes([plan.texts[i] for i in picked], plan.embeddings[picked], seed=seed)
         except ValueError as exc:  # one scope without themes must not cost the others
             return exc
 
@@ -481,7 +492,7 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
     found = dict(zip(largest_first, in_parallel(themes_of, largest_first)))
     theme_rows, member_rows = [], []
     for task in tasks:
-        kind, sentences, _, _, scopes = plans[task[0]]
+        kind, sentences, scopes = plans[task[0]].kind, plans[task[0]].sentences, plans[task[0]].scopes
         scope, picked = task[1], scopes[task[1]]
         if isinstance(found[task], ValueError):
             print(f"themes: no {kind} themes for {scope}: {found[task]}", file=sys.stderr)
