@@ -133,7 +133,7 @@ class SharedPass(SentimentModel):
                 logits, states = self.fitting(lambda b: _forward(self.model, b["input_ids"], b["attention_mask"]),
                                               {"input_ids": ids, "attention_mask": mask})
                 feats = torch.cat([states[layer] for layer in FEATURE_LAYERS], -1).float()
-                tag_probs = (self.piece_head(feats).softmax(-1).cpu().numpy()
+                tag_probs = (self.piece_head(feats, mask.bool()).softmax(-1).cpu().numpy()
                              if self.piece_head is not None else None)
                 feats = feats.cpu().numpy()
                 rows = [k for k, i in enumerate(batch) if first[owners[i]] == i] if with_sentiment else []

@@ -128,8 +128,8 @@ def test_the_heads_run_on_one_thread_and_the_encoder_pass_on_all(shared, head, m
     real_forward, real_tags = shared_pass._forward, extractor.tags_head.forward
     monkeypatch.setattr(shared_pass, "_forward", lambda *a: seen["encoder"].add(torch.get_num_threads())
                         or real_forward(*a))
-    monkeypatch.setattr(extractor.tags_head, "forward", lambda x: seen["tags"].add(torch.get_num_threads())
-                        or real_tags(x))
+    monkeypatch.setattr(extractor.tags_head, "forward", lambda *a: seen["tags"].add(torch.get_num_threads())
+                        or real_tags(*a))
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
