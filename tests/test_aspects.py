@@ -195,6 +195,27 @@ def tiny_head(tmp_path_factory):
 
 
 @pytest.mark.slow
+def test_self_training_refits_the_tagger_on_store_sentences(tmp_path, monkeypatch):
+    # With store sentences, the tagger is fitted again on the seed windows plus the sentences the
+    # first model is sure of (chosen by _self_training_rows with the parser; fixed here so the
+    # refit always has rows): the card counts them and the refit's loss is a number.
+    import math
+
+    from analysis import aspect_head
+
+    store = ["The hinge feels loose after a month.", "Lovely crust on the pizza.", "It arrived on Monday."]
+    chosen = [{"text": store[0], "aspects": [{"start": 4, "end": 9}]},
+              {"text": store[1], "aspects": [{"start": 7, "end": 12}]}]
+    monkeypatch.setattr(aspect_head, "_self_training_rows", lambda extractor, texts: chosen)
+    card = aspect_head.train(tmp_path, limit=60, tag_epochs=2, polarity_epochs=2, attention_epochs=1,
+                             store_texts=store, log=lambda message: None)
+    assert card["data"]["store_sentences"] == 3 and card["data"]["added"] == 2
+    assert math.isfinite(card["training"]["tag_loss"])
+    found = aspect_head.HeadAspectExtractor.load(tmp_path).extract(store)
+    assert len(found) == 3 and all(t.start < t.end for terms in found for t in terms)
+
+
+@pytest.mark.slow
 def test_head_trains_saves_a_card_and_loads(tiny_head):
     from analysis.aspects import load_aspect_extractor
 
