@@ -495,6 +495,20 @@ def _fit_head(head, x, y, epochs: int, lr: float, seed: int, batch_size: int = 5
     return _fit(head, epochs, lr, epoch_batches)
 
 
+def _mixed_length_batches(rng, order, lengths, batch_size: int, run_batches: int) -> list:
+    """Index batches for one epoch from ``order`` (already shuffled by ``rng``): sorted by
+    ``lengths`` within runs of ``run_batches`` batches (little padding), the batches then shuffled
+    (still a fresh mix each epoch)."""
+    import numpy as np
+
+    run = run_batches * batch_size
+    order = np.concatenate([part[np.argsort(lengths[part], kind="stable")]
+                            for part in (order[i:i + run] for i in range(0, len(order), run))])
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def _fit_tagger(head, windows: list, weights: Sequence[int], epochs: int, lr: float, seed: int,
                 batch_size: int = 32) -> float:
     """AdamW for the tag head over tag windows (:func:`_training_arrays`), each counted
@@ -510,14 +524,7 @@ def _fit_tagger(head, windows: list, weights: Sequence[int], epochs: int, lr: fl
     lengths = np.array([len(f) for f, _ in windows])
 
     def epoch_batches():
-        order = rng.permutation(index)
-        # sort within runs of 64 batches: little padding, still a fresh mix each epoch
-        run = 64 * batch_size
-        order = np.concatenate([part[np.argsort(lengths[part], kind="stable")]
-                                for part in (order[i:i + run] for i in range(0, len(order), run))])
-        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        rng.shuffle(batches)
-        for idx in batches:
+        for idx in _mixed_length_batches(rng, rng.permutation(index), lengths, batch_size, 64):
             x, mask, y = _padded_windows([windows[i][0] for i in idx], [windows[i][1] for i in idx])
             yield (x, mask), y
     return _fit(head, epochs, lr, epoch_batches, steps=epochs * -(-len(index) // batch_size))
@@ -536,14 +543,7 @@ def _fit_attention(head, contexts: list, means, y, epochs: int, lr: float, seed:
     y = torch.from_numpy(np.asarray(y, dtype=np.int64))
 
     def epoch_batches():
-        order = rng.permutation(len(y))
-        # sort within runs of 32 batches: little padding, still a fresh mix each epoch
-        run = 32 * batch_size
-        order = np.concatenate([part[np.argsort(lengths[part], kind="stable")]
-                                for part in (order[i:i + run] for i in range(0, len(order), run))])
-        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        rng.shuffle(batches)
-        for idx in batches:
+        for idx in _mixed_length_batches(rng, rng.permutation(len(y)), lengths, batch_size, 32):
             yield _context_batch([contexts[i] for i in idx], means[idx]), y[idx]
     return _fit(head, epochs, lr, epoch_batches)
 
