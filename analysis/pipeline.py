@@ -36,6 +36,7 @@ from typing import Any, Callable, Sequence
 from data import store
 
 from analysis import sentences as sentence_splitter
+from analysis.batch_pool import BatchPool, default_workers
 from analysis import spelling
 
 BATCH_REVIEWS = 256        # reviews read, analysed and written together on a CPU
@@ -494,11 +495,15 @@ def _progress(total: int, enabled: bool, desc: str):
 
 def run_analysis(db: str | None = None, device: str = "auto", full: bool = False,
                  sentiment_model: str | None = None, progress: bool = True, *,
-                 models: Models | None = None, batch_size: int | None = None, seed: int = SEED) -> dict:
+                 models: Models | None = None, batch_size: int | None = None, seed: int = SEED,
+                 workers: int | None = None, pool=None) -> dict:
     """Analyse the new and changed reviews of ``db`` (all of them with ``full``), then refresh the
     store-wide results; return ``{"run_id", "status", "counts", "durations", "device", "models"}``.
 
     ``models`` replaces the real models (tests); ``sentiment_model`` names another classifier.
+    ``workers``: processes for the per-review stages (:mod:`analysis.batch_pool`; default: 1 on
+    the CPU, a few on CUDA); ``pool``: a :class:`analysis.batch_pool.BatchPool` already started
+    (its workers' models must be ``models``).
 
     Example::
 
@@ -507,6 +512,7 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
     db = str(db or store.default_path())
     _seed_everything(seed)
     started = time.perf_counter()
+    loaded_here = models is None
     if models is None:
         models = load_models(db, device=device, sentiment_model=sentiment_model)
     load_seconds = time.perf_counter() - started
@@ -529,20 +535,40 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
         for table in DERIVED_BY_REVIEW:
             con.execute(f"DELETE FROM {table} WHERE review_id NOT IN (SELECT review_id FROM reviews)").fetchall()
         todo = pending_reviews(con, models.key(), full)
+        batches = list(store.chunks(todo, batch_size))
+        if pool is None:
+            if workers is None:   # models given (tests, the benchmark) run here unless a pool is given
+                workers = default_workers(models.device, len(batches)) if loaded_here else 1
+            if workers > 1 and not loaded_here:
+                raise ValueError("workers > 1 with models given: pass a BatchPool whose workers load the same models")
+        config["workers"] = pool.workers if pool is not None else workers
+        con.execute("UPDATE analysis_runs SET config = ? WHERE run_id = ?", [json.dumps(config), run_id]).fetchall()
     state = RunState(run_id)
     state.durations["load_models"] = load_seconds
-    worker = Worker(models, run_id)
+    own_pool = None
+    if pool is None and workers > 1:
+        own_pool = pool = BatchPool(workers, functools.partial(load_models, db, models.device, sentiment_model),
+                                    seed=seed)
     status = "failed"
     try:
         with _progress(len(todo), progress, "analyze") as bar:
-            for ids in store.chunks(todo, batch_size):
-                process_batch(db, worker, ids, state, bar)
+            if pool is not None:
+                process_in_pool(db, pool, run_id, batches, state, bar)
+            else:
+                worker = Worker(models, run_id)
+                for ids in batches:
+                    process_batch(db, worker, ids, state, bar)
+            if own_pool is not None:
+                own_pool.close()
+                own_pool = None
             bar.set_description("analyze: store-wide", refresh=False)
             from analysis.store_wide import refresh
 
             refresh(db, models, run_id, state, seed=seed, progress=bar)
         status = "ok"
     finally:
+        if own_pool is not None:
+            own_pool.close(cancel=True)
         state.durations["total"] = time.perf_counter() - started
         with store.writer(db) as con:
             con.execute("UPDATE analysis_runs SET status = ?, finished_at = ?, counts = ?, durations = ? "
@@ -552,14 +578,10 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
             "counts": dict(state.counts), "durations": _rounded(state.durations)}
 
 
-def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None) -> dict[str, list[dict]]:
-    """Read, compute and write one batch of reviews; return the rows written."""
-    def stage(name, func, *args):
-        if bar is not None:
-            bar.set_description(f"analyze: {name}", refresh=False)
-        return state.timed(name, func, *args)
-
-    reviews = stage("read", read_reviews, db, ids)
+def analyse_batch(worker: Worker, reviews: list[dict], stage: Callable) -> dict[str, list[dict]]:
+    """The derived rows of one batch of review rows, by table: every per-review stage from
+    language to summary, each timed by ``stage(name, func, *args)``. Reads and writes nothing,
+    so it runs the same in the job's process and in a worker (:mod:`analysis.batch_pool`)."""
     reviews = stage("language", worker.language, reviews)
     sents = stage("sentences", worker.sentences, reviews)
     sents = stage("sentiment", worker.sentiment, sents)
@@ -577,21 +599,68 @@ def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=
     summaries = stage("summarize", worker.summarize, reviews, sents)
     for s in sents:
         s["run_id"] = worker.run_id
-    derived = {"review_analysis": summaries, "sentences": sents, "aspect_mentions": mentions,
-               "needs": need_rows, "sentence_embeddings": vectors}
+    return {"review_analysis": summaries, "sentences": sents, "aspect_mentions": mentions,
+            "needs": need_rows, "sentence_embeddings": vectors}
 
-    def write():
-        with store.writer(db) as con:
-            write_batch(con, [r["review_id"] for r in reviews], derived)
-            state.counts.update(_batch_counts(summaries, sents, mentions, need_rows, vectors))
-            con.execute("UPDATE analysis_runs SET counts = ?, durations = ? WHERE run_id = ?",
-                        [json.dumps(dict(state.counts)), json.dumps(_rounded(state.durations)),
-                         worker.run_id]).fetchall()
-    stage("write", write)
-    if bar is not None:
-        bar.update(len(ids))
-        bar.set_postfix(sentences=state.counts["sentences"], refresh=False)
+
+def write_derived(db: str, run_id: int, ids: list[str], derived: dict[str, list[dict]], state: RunState) -> None:
+    """Replace the rows derived from the reviews ``ids`` in one transaction, and record the
+    run's counts and durations so far."""
+    with store.writer(db) as con:
+        write_batch(con, ids, derived)
+        state.counts.update(_batch_counts(derived["review_analysis"], derived["sentences"],
+                                          derived["aspect_mentions"], derived["needs"],
+                                          derived["sentence_embeddings"]))
+        con.execute("UPDATE analysis_runs SET counts = ?, durations = ? WHERE run_id = ?",
+                    [json.dumps(dict(state.counts)), json.dumps(_rounded(state.durations)), run_id]).fetchall()
+
+
+def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None) -> dict[str, list[dict]]:
+    """Read, compute and write one batch of reviews; return the rows written."""
+    def stage(name, func, *args):
+        if bar is not None:
+            bar.set_description(f"analyze: {name}", refresh=False)
+        return state.timed(name, func, *args)
+
+    reviews = stage("read", read_reviews, db, ids)
+    derived = analyse_batch(worker, reviews, stage)
+    stage("write", write_derived, db, worker.run_id, [r["review_id"] for r in reviews], derived, state)
+    _advance(bar, len(ids), state)
     return derived
+
+
+def _advance(bar, done: int, state: RunState) -> None:
+    if bar is not None:
+        bar.update(done)
+        bar.set_postfix(sentences=state.counts["sentences"], refresh=False)
+
+
+def process_in_pool(db: str, pool, run_id: int, batches: list[list[str]], state: RunState, bar=None) -> None:
+    """:func:`process_batch` for every batch, the per-review stages in ``pool``'s workers
+    (:class:`analysis.batch_pool.BatchPool`): this process reads each batch and writes the
+    results, oldest batch first, with at most one batch per worker waiting beyond those running.
+    The stage seconds recorded are the workers' summed, so they can add up to more than the run."""
+    waiting: list[tuple[list[str], list[str], object]] = []
+    began = time.perf_counter()
+
+    def write_oldest() -> None:
+        ids, read_ids, future = waiting.pop(0)
+        derived, seconds = future.result()
+        for name, value in seconds.items():
+            state.durations[name] += value
+        if bar is not None:
+            bar.set_description("analyze: write", refresh=False)
+        state.timed("write", write_derived, db, run_id, read_ids, derived, state)
+        _advance(bar, len(ids), state)
+
+    for ids in batches:
+        reviews = state.timed("read", read_reviews, db, ids)
+        waiting.append((ids, [r["review_id"] for r in reviews], pool.analyse(reviews, run_id)))
+        if len(waiting) > 2 * pool.workers:
+            write_oldest()
+    while waiting:
+        write_oldest()
+    state.durations["batches_wall"] += time.perf_counter() - began
 
 
 def _batch_counts(summaries, sents, mentions, need_rows, vectors) -> Counter:

@@ -13,6 +13,7 @@ loaded and warmed up (UMAP's JIT compile included) before either clock starts. G
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -87,13 +88,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parser-aspects", action="store_true",
                         help="the spaCy aspect extractor instead of the learned aspect head")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes for the per-review stages (default: the job's own choice, "
+                             "1 on the CPU, a few on CUDA); started and warmed before the clock, like the models")
     parser.add_argument("--profile", metavar="FILE",
                         help="also write a cProfile of the timed job to FILE (its timings then include the profiler's cost)")
     args = parser.parse_args(argv)
 
     import torch
 
-    from analysis.pipeline import load_models, run_analysis
+    from analysis.batch_pool import BatchPool, default_workers
+    from analysis.pipeline import BATCH_REVIEWS, BATCH_REVIEWS_GPU, load_models, run_analysis
     from data import store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,6 +113,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"device: {device} ({name})")
         run_analysis(warm_db, models=models, full=True, progress=False)   # imports, caches
         warm_umap(args.seed)                                               # numba compiles UMAP once per process
+        batches = -(-n_reviews // (BATCH_REVIEWS_GPU if device.startswith("cuda") else BATCH_REVIEWS))
+        workers = default_workers(device, batches) if args.workers is None else args.workers
+        pool = None
+        if workers > 1:
+            began = time.perf_counter()
+            pool = BatchPool(workers, functools.partial(load_models, db, device, args.sentiment_model,
+                                                        args.parser_aspects), seed=args.seed)
+            pool.wait_ready()
+            print(f"workers: {workers}, started with their models and warmed in {time.perf_counter() - began:.1f} s"
+                  " (not counted)")
+        else:
+            print("workers: 1 (the per-review stages in this process)")
 
         profiler = None
         if args.profile:
@@ -116,8 +133,12 @@ def main(argv: list[str] | None = None) -> int:
             profiler = cProfile.Profile()
             profiler.enable()
         started = time.perf_counter()
-        summary = run_analysis(db, models=models, full=True, progress=False)
-        job_seconds = time.perf_counter() - started
+        try:
+            summary = run_analysis(db, models=models, full=True, progress=False, pool=pool)
+            job_seconds = time.perf_counter() - started
+        finally:
+            if pool is not None:
+                pool.close()
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
@@ -138,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"profiled: the job's timings include cProfile's cost; stats in {args.profile}")
     print(f"ratio job/bare: {job_rate / bare_rate:.2f} (goal >= 0.50)")
     stages = {k: v for k, v in summary["durations"].items() if k not in ("total", "load_models")}
-    print("stage seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])))
+    summed = f" (the per-review stages summed over {workers} workers)" if workers > 1 else ""
+    print(f"stage seconds{summed}: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])))
     return 0
 
 

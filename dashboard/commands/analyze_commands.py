@@ -11,22 +11,28 @@ from dashboard.commands.common import db_option, read_texts
 @click.option("--full", is_flag=True, help="Recompute everything, not only new or changed reviews.")
 @click.option("--sentiment-model", "sentiment_model", metavar="NAME_OR_PATH", default=None,
               help="Another sentiment classifier (folder or cached hub name) instead of the trained default.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes for the per-review stages, each with its own models "
+                   "[default: 1 on the CPU; on CUDA one per 4 cores, at most 4].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @db_option
-def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None, quiet: bool = False) -> None:
+def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None, quiet: bool = False,
+            workers: int | None = None) -> None:
     """Run the incremental batch job: sentences, sentiment, aspects, needs, themes, insights.
 
     \b
     Examples:
       reviewlens analyze                  # only new or changed reviews
       reviewlens analyze --full --device cpu
+      reviewlens analyze --device cuda --workers 4
     """
     from analysis.models import ModelError  # heavy stages are imported only here
     from analysis.pipeline import run_analysis
     from data.store import StoreError
 
     try:
-        summary = run_analysis(db, device=device, full=full, sentiment_model=sentiment_model, progress=not quiet)
+        summary = run_analysis(db, device=device, full=full, sentiment_model=sentiment_model, progress=not quiet,
+                               workers=workers)
     except (ModelError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
     counts = summary["counts"]

@@ -1,0 +1,129 @@
+"""The per-review stages of the job in several processes at once, each with its own models.
+
+On a GPU machine the job's per-batch work is mostly Python on one core (sentence splitting, the
+aspect terms' decoding and polarity, the need rules) while the GPU waits: one process cannot use
+the other cores, because Python runs one thread at a time. A :class:`BatchPool` starts a few
+processes, each loading the models once onto the same device, and hands each a batch of review
+rows; the job's own process reads the batches and writes the results, one batch per
+transaction, in the order the batches were read (:func:`analysis.pipeline.run_analysis`).
+
+The workers never open the store: the rows go in and the derived rows come back. A batch is the
+same computation in a worker as in the job's own process (:func:`analysis.pipeline.analyse_batch`),
+so the stored results do not depend on the number of workers.
+
+Example::
+
+    with BatchPool(2, functools.partial(load_models, "shop.duckdb", "cuda")) as pool:
+        derived, seconds = pool.analyse(reviews, run_id=7).result()
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future
+from typing import Callable
+
+# At most this many workers: each holds its own copy of the models (about 1 GB of host memory
+# and 0.5 GB on the GPU with its CUDA context), and four already keep one GPU fed.
+MAX_WORKERS = 4
+# Cores per worker: the worker's own Python, its tokenizer and BLAS threads, and the threads the
+# stages start alongside (theme vectors while the aspect stage runs).
+CORES_PER_WORKER = 4
+
+_MODELS = None   # in a worker process: the models its initializer loaded
+_READY = None    # in a worker process: the barrier that wait_ready's tasks meet at
+
+
+def default_workers(device: str, batches: int, cores: int | None = None) -> int:
+    """How many worker processes a run should use: 1 (the job's own process) on the CPU, where
+    torch already spreads each model batch over every core; on CUDA one per
+    :data:`CORES_PER_WORKER` cores, at most :data:`MAX_WORKERS` and never more than there are
+    batches (a worker costs seconds to start).
+
+    >>> default_workers("cpu", 40, cores=16), default_workers("cuda", 40, cores=16), default_workers("cuda", 2, cores=16)
+    (1, 4, 2)
+    >>> default_workers("cuda:0", 40, cores=2)
+    1
+    """
+    if not str(device).startswith("cuda"):
+        return 1
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores // CORES_PER_WORKER, batches))
+
+
+def _start(loader: Callable, seed: int, threads: int, ready) -> None:
+    """A worker's initializer: limit its threads to its share of the cores, load the models."""
+    global _MODELS, _READY
+    _READY = ready
+    os.environ["RAYON_NUM_THREADS"] = str(threads)      # the fast tokenizer's pool (read once, at first use)
+    os.environ.setdefault("REVIEWLENS_THREADS", str(threads))   # torch's, as the models set it on loading
+    import torch
+
+    torch.set_num_threads(threads)
+    from analysis.pipeline import _seed_everything
+
+    _seed_everything(seed)
+    _MODELS = loader()
+    _analyse([dict(_WARM_REVIEW)], run_id=0)    # first-call costs (CUDA kernels, caches) before real work
+    _seed_everything(seed)
+
+
+# one made-up review that every worker reads once after loading its models
+_WARM_REVIEW = {"review_id": "warm-up", "product_id": "warm-up", "title": "", "rating": 3, "language": "en",
+                "content_hash": "", "url": "", "body": "The battery lasts all day, but I wish the lid did not stick."}
+
+
+def _ready() -> int:
+    """Wait until every worker runs this task (a worker runs one task at a time, so each holds
+    one): :meth:`BatchPool.wait_ready` then knows that all of them have loaded their models."""
+    _READY.wait(timeout=_READY_SECONDS)
+    return os.getpid()
+
+
+_READY_SECONDS = 900   # a worker that has not loaded its models by then has failed
+
+
+def _analyse(reviews: list[dict], run_id: int) -> tuple[dict[str, list[dict]], dict[str, float]]:
+    """In a worker: the batch's derived rows (their private keys dropped: nothing after the
+    write reads them) and the seconds each stage took."""
+    from analysis.pipeline import RunState, Worker, analyse_batch
+
+    state = RunState(run_id)
+    derived = analyse_batch(Worker(_MODELS, run_id), reviews, state.timed)
+    derived["sentences"] = [{k: v for k, v in s.items() if not k.startswith("_")} for s in derived["sentences"]]
+    return derived, dict(state.durations)
+
+
+class BatchPool:
+    """``workers`` processes (started with ``spawn``, which CUDA needs), each running ``loader()``
+    once (a picklable callable returning :class:`analysis.pipeline.Models`), then one batch at a
+    time. Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, workers: int, loader: Callable, seed: int = 0, cores: int | None = None):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        self.workers = workers
+        threads = max(1, (cores or os.cpu_count() or 1) // workers)
+        spawn = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(workers, mp_context=spawn, initializer=_start,
+                                         initargs=(loader, seed, threads, spawn.Barrier(workers)))
+
+    def wait_ready(self) -> list[int]:
+        """Start every worker and wait until each has loaded its models; their process ids."""
+        return sorted({f.result() for f in [self._pool.submit(_ready) for _ in range(self.workers)]})
+
+    def analyse(self, reviews: list[dict], run_id: int) -> Future:
+        """A future of ``(derived rows by table, seconds by stage)`` for one batch of review rows."""
+        return self._pool.submit(_analyse, reviews, run_id)
+
+    def close(self, cancel: bool = False) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+    def __enter__(self) -> "BatchPool":
+        return self
+
+    def __exit__(self, kind, value, tb) -> None:
+        self.close(cancel=kind is not None)

@@ -1,0 +1,112 @@
+"""The job's per-review stages in worker processes (analysis.batch_pool): the same stored results
+as in the job's own process, the batches really in other processes, a failing batch fails the
+run and keeps what was written before it, and the real models give the same rows there."""
+from __future__ import annotations
+
+import functools
+import os
+
+import pytest
+
+from analysis.batch_pool import BatchPool, default_workers
+from analysis.pipeline import run_analysis
+from data import store
+from pipeline_fakes import FakeSentiment, fake_models, label_of, make_store
+from test_pipeline import reviews, snapshot
+
+
+class PidSentiment(FakeSentiment):
+    """The fake classifier, noting which process read each batch in ``marker``."""
+
+    def predict(self, texts, batch_size=None):
+        with open(self.marker, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return [label_of(t) for t in texts]
+
+
+class FailingSentiment(FakeSentiment):
+    def predict(self, texts, batch_size=None):
+        if any("explode" in t for t in texts):
+            raise RuntimeError("the classifier failed on this batch")
+        return super().predict(texts)
+
+
+def pid_models(marker: str):
+    models = fake_models()
+    models.sentiment = PidSentiment(marker=marker)
+    return models
+
+
+def failing_models():
+    models = fake_models()
+    models.sentiment = FailingSentiment()
+    return models
+
+
+def test_a_pool_of_workers_stores_what_one_process_stores(db_path, tmp_path):
+    alone = str(tmp_path / "alone.duckdb")
+    make_store(db_path, reviews())
+    make_store(alone, reviews())
+    run_analysis(alone, models=fake_models(), progress=False, batch_size=2)
+    marker = tmp_path / "pids.txt"
+    with BatchPool(2, functools.partial(pid_models, str(marker))) as pool:
+        assert len(pool.wait_ready()) == 2
+        result = run_analysis(db_path, models=fake_models(), progress=False, batch_size=2, pool=pool)
+    assert result["status"] == "ok" and result["counts"]["reviews"] == len(reviews())
+    assert snapshot(db_path) == snapshot(alone)
+    pids = marker.read_text().split()
+    # each worker read its warm-up review, then the 4 batches were read there, none here
+    assert len(pids) == 2 + 4 and len(set(pids)) == 2 and str(os.getpid()) not in pids
+    config = store.query(db_path, "SELECT config FROM analysis_runs").scalar()
+    assert '"workers": 2' in config
+    # each worker's stage seconds are added up in the run's record
+    assert result["durations"]["sentiment"] > 0 and result["durations"]["write"] > 0
+
+
+def test_a_batch_that_fails_in_a_worker_fails_the_run_and_keeps_the_batches_written(db_path):
+    bad = [("p3", 1, "2024-09-01", "This one will explode the classifier.")]
+    make_store(db_path, reviews(bad))
+    order = [r[0] for r in store.query(db_path, "SELECT review_id FROM reviews ORDER BY review_id").rows]
+    with BatchPool(2, failing_models) as pool:
+        with pytest.raises(RuntimeError, match="failed on this batch"):
+            run_analysis(db_path, models=fake_models(), progress=False, batch_size=3, pool=pool)
+    assert store.query(db_path, "SELECT status FROM analysis_runs").scalar() == "failed"
+    bad_id = store.query(db_path, "SELECT review_id FROM reviews WHERE body LIKE '%explode%'").scalar()
+    kept = {r[0] for r in store.query(db_path, "SELECT review_id FROM review_analysis").rows}
+    assert bad_id not in kept
+    assert set(order[:order.index(bad_id) // 3 * 3]) <= kept     # the batches before the bad one
+
+
+def test_models_given_without_a_pool_run_in_this_process_unless_workers_are_asked(db_path):
+    make_store(db_path, reviews())
+    with pytest.raises(ValueError, match="BatchPool"):
+        run_analysis(db_path, models=fake_models(), progress=False, workers=2)
+    assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
+
+
+def test_default_workers_by_device_cores_and_batches():
+    assert default_workers("cpu", 100, cores=64) == 1
+    assert default_workers("cuda", 100, cores=16) == 4
+    assert default_workers("cuda", 100, cores=8) == 2
+    assert default_workers("cuda", 1, cores=16) == 1
+
+
+@pytest.mark.slow
+def test_real_models_in_workers_give_the_rows_of_one_process(db_path, tmp_path, sentiment_model_path):
+    from analysis.pipeline import load_models
+    from crawler.demo_shop.shop import generate, store_manifest
+
+    alone = str(tmp_path / "alone.duckdb")
+    shop = generate(tmp_path / "shop", seed=3, reviews_per_product=(6, 6), products=3)
+    store_manifest(db_path, shop)
+    store_manifest(alone, shop)
+    loader = functools.partial(load_models, db_path, "cpu", str(sentiment_model_path), True)
+    models = loader()
+    run_analysis(alone, models=models, progress=False, batch_size=6)
+    with BatchPool(2, loader) as pool:
+        run_analysis(db_path, models=models, progress=False, batch_size=6, pool=pool)
+    ours, theirs = snapshot(db_path), snapshot(alone)
+    assert len(ours["sentences"]) > 30 and len(ours["aspect_mentions"]) > 10
+    for table in ("review_analysis", "sentences", "aspect_mentions", "needs"):
+        assert ours[table] == theirs[table], table
+    assert [r[:2] for r in ours["sentence_embeddings"]] == [r[:2] for r in theirs["sentence_embeddings"]]
