@@ -93,6 +93,10 @@ def _analyse(reviews: list[dict], run_id: int) -> tuple[dict[str, list[dict]], d
     return derived, dict(state.durations)
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended without finishing its batch."""
+
+
 class BatchPool:
     """``workers`` processes (started with ``spawn``, which CUDA needs), each running ``loader()``
     once (a picklable callable returning :class:`analysis.pipeline.Models`), then one batch at a
@@ -118,6 +122,18 @@ class BatchPool:
     def analyse(self, reviews: list[dict], run_id: int) -> Future:
         """A future of ``(derived rows by table, seconds by stage)`` for one batch of review rows."""
         return self._pool.submit(_analyse, reviews, run_id)
+
+    @staticmethod
+    def result(future: Future):
+        """``future.result()``, with a worker that died (out of memory, killed) said plainly."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise WorkerDied("a worker process of the analysis job stopped without finishing its batch "
+                             "(out of memory, or killed). The batches written before it are kept; run "
+                             "`reviewlens analyze` again, with fewer workers (--workers 1) if it happens again.") from exc
 
     def close(self, cancel: bool = False) -> None:
         self._pool.shutdown(wait=True, cancel_futures=cancel)

@@ -645,7 +645,7 @@ def process_in_pool(db: str, pool, run_id: int, batches: list[list[str]], state:
 
     def write_oldest() -> None:
         ids, read_ids, future = waiting.pop(0)
-        derived, seconds = future.result()
+        derived, seconds = pool.result(future)
         for name, value in seconds.items():
             state.durations[name] += value
         if bar is not None:

@@ -110,3 +110,26 @@ def test_real_models_in_workers_give_the_rows_of_one_process(db_path, tmp_path, 
     for table in ("review_analysis", "sentences", "aspect_mentions", "needs"):
         assert ours[table] == theirs[table], table
     assert [r[:2] for r in ours["sentence_embeddings"]] == [r[:2] for r in theirs["sentence_embeddings"]]
+
+
+class DyingSentiment(FakeSentiment):
+    def predict(self, texts, batch_size=None):
+        if any("explode" in t for t in texts):
+            os._exit(1)        # the process ends as if killed (out of memory)
+        return super().predict(texts)
+
+
+def dying_models():
+    models = fake_models()
+    models.sentiment = DyingSentiment()
+    return models
+
+
+def test_a_worker_that_dies_is_said_plainly_and_the_run_is_failed(db_path):
+    from analysis.batch_pool import WorkerDied
+
+    make_store(db_path, reviews([("p3", 1, "2024-09-01", "This one will explode the classifier.")]))
+    with BatchPool(2, dying_models) as pool:
+        with pytest.raises(WorkerDied, match="--workers 1"):
+            run_analysis(db_path, models=fake_models(), progress=False, batch_size=3, pool=pool)
+    assert store.query(db_path, "SELECT status FROM analysis_runs").scalar() == "failed"

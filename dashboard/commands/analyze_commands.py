@@ -26,6 +26,7 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
       reviewlens analyze --full --device cpu
       reviewlens analyze --device cuda --workers 4
     """
+    from analysis.batch_pool import WorkerDied
     from analysis.models import ModelError  # heavy stages are imported only here
     from analysis.pipeline import run_analysis
     from data.store import StoreError
@@ -33,7 +34,7 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
     try:
         summary = run_analysis(db, device=device, full=full, sentiment_model=sentiment_model, progress=not quiet,
                                workers=workers)
-    except (ModelError, StoreError) as exc:
+    except (ModelError, StoreError, WorkerDied) as exc:
         raise click.ClickException(str(exc)) from exc
     counts = summary["counts"]
     click.echo(f"analysis run {summary['run_id']} {summary['status']} on {summary['device']}: "
