@@ -28,6 +28,10 @@ MAX_WORKERS = 4
 # Cores per worker: the worker's own Python, its tokenizer and BLAS threads, and the threads the
 # stages start alongside (theme vectors while the aspect stage runs).
 CORES_PER_WORKER = 4
+# Fewer batches than this are analysed in the job's own process: the workers take about 20 s
+# to load their models (measured on an H100 machine), about as long as 10 batches of 1,024
+# reviews there, and they would load only to be ended.
+MIN_BATCHES = 10
 
 _MODELS = None   # in a worker process: the models its initializer loaded
 _READY = None    # in a worker process: the barrier that wait_ready's tasks meet at
@@ -36,15 +40,15 @@ _READY = None    # in a worker process: the barrier that wait_ready's tasks meet
 def default_workers(device: str, batches: int, cores: int | None = None) -> int:
     """How many worker processes a run should use: 1 (the job's own process) on the CPU, where
     torch already spreads each model batch over every core; on CUDA one per
-    :data:`CORES_PER_WORKER` cores, at most :data:`MAX_WORKERS` and never more than there are
-    batches (a worker costs seconds to start).
+    :data:`CORES_PER_WORKER` cores, at most :data:`MAX_WORKERS`, and only for a run of at least
+    :data:`MIN_BATCHES` batches (a worker takes seconds to start).
 
-    >>> default_workers("cpu", 40, cores=16), default_workers("cuda", 40, cores=16), default_workers("cuda", 2, cores=16)
-    (1, 4, 2)
+    >>> default_workers("cpu", 40, cores=16), default_workers("cuda", 40, cores=16), default_workers("cuda", 9, cores=16)
+    (1, 4, 1)
     >>> default_workers("cuda:0", 40, cores=2)
     1
     """
-    if not str(device).startswith("cuda"):
+    if not str(device).startswith("cuda") or batches < MIN_BATCHES:
         return 1
     cores = cores or os.cpu_count() or 1
     return max(1, min(MAX_WORKERS, cores // CORES_PER_WORKER, batches))
@@ -100,7 +104,9 @@ class WorkerDied(RuntimeError):
 class BatchPool:
     """``workers`` processes (started with ``spawn``, which CUDA needs), each running ``loader()``
     once (a picklable callable returning :class:`analysis.pipeline.Models`), then one batch at a
-    time. Use it as a context manager, or call :meth:`close`.
+    time. They start at once, in the background: :meth:`ready` says whether all have loaded
+    their models (the job analyses batches in its own process until then). Use it as a context
+    manager, or call :meth:`close`.
     """
 
     def __init__(self, workers: int, loader: Callable, seed: int = 0, cores: int | None = None):
@@ -114,10 +120,19 @@ class BatchPool:
         spawn = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(workers, mp_context=spawn, initializer=_start,
                                          initargs=(loader, seed, threads, spawn.Barrier(workers)))
+        # one task per worker that ends when all have loaded: each task starts its own process
+        self._started = [self._pool.submit(_ready) for _ in range(workers)]
+
+    def ready(self) -> bool:
+        """True once every worker has loaded its models (a worker that failed to start raises)."""
+        if not all(f.done() for f in self._started):
+            return False
+        self.wait_ready()
+        return True
 
     def wait_ready(self) -> list[int]:
-        """Start every worker and wait until each has loaded its models; their process ids."""
-        return sorted({f.result() for f in [self._pool.submit(_ready) for _ in range(self.workers)]})
+        """Wait until every worker has loaded its models; their process ids."""
+        return sorted({self.result(f) for f in self._started})
 
     def analyse(self, reviews: list[dict], run_id: int) -> Future:
         """A future of ``(derived rows by table, seconds by stage)`` for one batch of review rows."""
@@ -136,7 +151,17 @@ class BatchPool:
                              "`reviewlens analyze` again, with fewer workers (--workers 1) if it happens again.") from exc
 
     def close(self, cancel: bool = False) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        """Let the workers finish and exit; with ``cancel``, or while they are still loading
+        their models (a run that ended first), end them at once instead of waiting."""
+        if cancel or not all(f.done() for f in self._started):
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            # ProcessPoolExecutor has no public way to end its workers before Python 3.14
+            for process in list(getattr(self._pool, "_processes", None) or {}.values()):
+                process.terminate()
+            for process in list(getattr(self._pool, "_processes", None) or {}.values()):
+                process.join(timeout=10)
+            return
+        self._pool.shutdown(wait=True)
 
     def __enter__(self) -> "BatchPool":
         return self

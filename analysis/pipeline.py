@@ -552,10 +552,10 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
     status = "failed"
     try:
         with _progress(len(todo), progress, "analyze") as bar:
+            worker = Worker(models, run_id)
             if pool is not None:
-                process_in_pool(db, pool, run_id, batches, state, bar)
+                process_in_pool(db, pool, run_id, batches, state, bar, worker)
             else:
-                worker = Worker(models, run_id)
                 for ids in batches:
                     process_batch(db, worker, ids, state, bar)
             if own_pool is not None:
@@ -635,16 +635,21 @@ def _advance(bar, done: int, state: RunState) -> None:
         bar.set_postfix(sentences=state.counts["sentences"], refresh=False)
 
 
-def process_in_pool(db: str, pool, run_id: int, batches: list[list[str]], state: RunState, bar=None) -> None:
+def process_in_pool(db: str, pool, run_id: int, batches: list[list[str]], state: RunState, bar=None,
+                    worker: Worker | None = None) -> None:
     """:func:`process_batch` for every batch, the per-review stages in ``pool``'s workers
     (:class:`analysis.batch_pool.BatchPool`): this process reads each batch and writes the
     results, oldest batch first, with at most one batch per worker waiting beyond those running.
-    The stage seconds recorded are the workers' summed, so they can add up to more than the run."""
-    waiting: list[tuple[list[str], list[str], object]] = []
+    Until the workers have loaded their models, ``worker`` (this process's own) analyses the
+    batches here, so starting them costs the run no time. The stage seconds recorded are summed
+    over the processes, so they can add up to more than the run."""
+    from collections import deque
+
+    todo, waiting = deque(batches), deque()
     began = time.perf_counter()
 
     def write_oldest() -> None:
-        ids, read_ids, future = waiting.pop(0)
+        ids, read_ids, future = waiting.popleft()
         derived, seconds = pool.result(future)
         for name, value in seconds.items():
             state.durations[name] += value
@@ -653,12 +658,15 @@ def process_in_pool(db: str, pool, run_id: int, batches: list[list[str]], state:
         state.timed("write", write_derived, db, run_id, read_ids, derived, state)
         _advance(bar, len(ids), state)
 
-    for ids in batches:
-        reviews = state.timed("read", read_reviews, db, ids)
-        waiting.append((ids, [r["review_id"] for r in reviews], pool.analyse(reviews, run_id)))
-        if len(waiting) > 2 * pool.workers:
-            write_oldest()
-    while waiting:
+    while todo or waiting:
+        if worker is not None and todo and not pool.ready():
+            process_batch(db, worker, todo.popleft(), state, bar)
+            state.counts["batches_before_workers_ready"] += 1
+            continue
+        while todo and len(waiting) < 2 * pool.workers:
+            ids = todo.popleft()
+            reviews = state.timed("read", read_reviews, db, ids)
+            waiting.append((ids, [r["review_id"] for r in reviews], pool.analyse(reviews, run_id)))
         write_oldest()
     state.durations["batches_wall"] += time.perf_counter() - began
 

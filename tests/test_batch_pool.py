@@ -19,8 +19,11 @@ class PidSentiment(FakeSentiment):
     """The fake classifier, noting which process read each batch in ``marker``."""
 
     def predict(self, texts, batch_size=None):
+        import time
+
         with open(self.marker, "a") as fh:
             fh.write(f"{os.getpid()}\n")
+        time.sleep(self.sleep)
         return [label_of(t) for t in texts]
 
 
@@ -31,9 +34,9 @@ class FailingSentiment(FakeSentiment):
         return super().predict(texts)
 
 
-def pid_models(marker: str):
+def pid_models(marker: str, sleep: float = 0.0):
     models = fake_models()
-    models.sentiment = PidSentiment(marker=marker)
+    models.sentiment = PidSentiment(sleep=sleep, marker=marker)
     return models
 
 
@@ -68,6 +71,7 @@ def test_a_batch_that_fails_in_a_worker_fails_the_run_and_keeps_the_batches_writ
     make_store(db_path, reviews(bad))
     order = [r[0] for r in store.query(db_path, "SELECT review_id FROM reviews ORDER BY review_id").rows]
     with BatchPool(2, failing_models) as pool:
+        pool.wait_ready()
         with pytest.raises(RuntimeError, match="failed on this batch"):
             run_analysis(db_path, models=fake_models(), progress=False, batch_size=3, pool=pool)
     assert store.query(db_path, "SELECT status FROM analysis_runs").scalar() == "failed"
@@ -88,7 +92,44 @@ def test_default_workers_by_device_cores_and_batches():
     assert default_workers("cpu", 100, cores=64) == 1
     assert default_workers("cuda", 100, cores=16) == 4
     assert default_workers("cuda", 100, cores=8) == 2
-    assert default_workers("cuda", 1, cores=16) == 1
+    assert default_workers("cuda", 9, cores=16) == 1          # too few batches to wait for workers
+
+
+def slow_models(seconds: float, marker: str):
+    import time
+
+    time.sleep(seconds)
+    return pid_models(marker)
+
+
+def test_batches_are_analysed_here_until_the_workers_have_loaded_their_models(db_path, tmp_path):
+    alone = str(tmp_path / "alone.duckdb")
+    more = [("p3", 1 + i % 5, f"2024-10-{1 + i:02d}", f"Review {i}: the lid broke.") for i in range(22)]
+    make_store(db_path, reviews(more))
+    make_store(alone, reviews(more))
+    run_analysis(alone, models=fake_models(), progress=False, batch_size=1)
+    marker = tmp_path / "pids.txt"
+    # this process's models note their pid too, and take a second a batch (30 s for all 30)
+    here = pid_models(str(marker), sleep=1.0)
+    with BatchPool(2, functools.partial(slow_models, 2.0, str(marker))) as pool:
+        result = run_analysis(db_path, models=here, progress=False, batch_size=1, pool=pool)
+    assert snapshot(db_path) == snapshot(alone)
+    pids = marker.read_text().split()
+    before = result["counts"]["batches_before_workers_ready"]
+    assert 1 <= before < 30 and pids.count(str(os.getpid())) == before
+    # the rest went to the two workers once they were ready (each read its warm-up review first)
+    assert len(pids) == 30 + 2 and len(set(pids) - {str(os.getpid())}) == 2
+
+
+def test_a_run_that_ends_before_the_workers_are_ready_does_not_wait_for_them(db_path, tmp_path):
+    import time
+
+    make_store(db_path, reviews())
+    started = time.perf_counter()
+    with BatchPool(2, functools.partial(slow_models, 120.0, str(tmp_path / "pids.txt"))) as pool:
+        result = run_analysis(db_path, models=fake_models(), progress=False, batch_size=4, pool=pool)
+    assert result["counts"]["batches_before_workers_ready"] == 2
+    assert time.perf_counter() - started < 60                 # the loading workers were ended
 
 
 @pytest.mark.slow
@@ -130,6 +171,7 @@ def test_a_worker_that_dies_is_said_plainly_and_the_run_is_failed(db_path):
 
     make_store(db_path, reviews([("p3", 1, "2024-09-01", "This one will explode the classifier.")]))
     with BatchPool(2, dying_models) as pool:
+        pool.wait_ready()
         with pytest.raises(WorkerDied, match="--workers 1"):
             run_analysis(db_path, models=fake_models(), progress=False, batch_size=3, pool=pool)
     assert store.query(db_path, "SELECT status FROM analysis_runs").scalar() == "failed"
