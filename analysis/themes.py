@@ -35,6 +35,10 @@ UMAP_FROM = 300            # from this many sentences on, UMAP + HDBSCAN; below,
 EXACT_NEIGHBOURS_UP_TO = 20_000   # UMAP gets exact neighbours up to here (20,000 points: ~10 s on 2 cores)
 REPRESENTATIVES = 3
 NEIGHBOURS = 15            # UMAP's n_neighbors
+# build_themes_of finds the neighbours of scopes this large first, with every core for the
+# products, on machines of this many cores (on 2 the pool keeps both busy anyway)
+NEIGHBOURS_FIRST_FROM = 2_000
+NEIGHBOURS_FIRST_CORES = 4
 ASPECT_SHARE = 0.25        # a theme is named after an aspect that a quarter of its sentences mention
 
 
@@ -68,7 +72,7 @@ def _cluster_count(embeddings: np.ndarray, seed: int) -> int:
     return best
 
 
-def _parts(embeddings: np.ndarray, seed: int):
+def _parts(embeddings: np.ndarray, seed: int, neighbours=None):
     n, dims = embeddings.shape
     if n < UMAP_FROM:
         from sklearn.cluster import KMeans
@@ -96,7 +100,8 @@ def _parts(embeddings: np.ndarray, seed: int):
     # compiles in every new process (77 s of the 100 s themes stage on 12,000 demo reviews, 8,142
     # complaint sentences, 2 cores). The exact neighbours from matrix products are the same
     # neighbours (distances equal to 1e-7) in seconds, up to EXACT_NEIGHBOURS_UP_TO points.
-    neighbours = exact_neighbours(embeddings, NEIGHBOURS) if n <= EXACT_NEIGHBOURS_UP_TO else (None, None, None)
+    if neighbours is None:
+        neighbours = exact_neighbours(embeddings, NEIGHBOURS) if n <= EXACT_NEIGHBOURS_UP_TO else (None, None, None)
     # The layout starts from the vectors' principal components, not from UMAP's spectral start:
     # repeated sentences split the neighbour graph into pieces, whose eigenvectors followed BLAS
     # rounding, so the same sentences got different themes from one call to the next. From the
@@ -184,14 +189,17 @@ def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np
     x = np.asarray(vectors, dtype=np.float64)
     n = len(x)
     k = min(k, n)
-    squares = (x * x).sum(axis=1)
+    # Every term is scaled by the grid (2**30) before it is summed: scaling by a power of two
+    # scales each rounding with it, so these are the same numbers as summing and then scaling,
+    # one pass over each block fewer.
+    squares = (x * x).sum(axis=1) * _GRID
     indexes = np.empty((n, k), dtype=np.int64)
     distances = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
         # squared distances, in place (temporaries of chunk x n cost more than the product)
         block = x[rows] @ x.T
-        block *= -2.0
+        block *= -2.0 * _GRID
         block += squares[rows, None]
         block += squares[None, :]
         np.maximum(block, 0.0, out=block)
@@ -200,18 +208,20 @@ def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np
         # Unrounded, one thread and two gave 14 other neighbours among 6,999 demo complaints
         # (ties: repeated sentences), so other themes on a machine with more cores. The ranking
         # is the distances' ranking; only the k kept are turned into distances.
-        block *= _GRID
         np.rint(block, out=block)
         block[rows - start, rows] = 0.0
-        # the k smallest of each row, ordered by (distance, column)
-        part = np.argpartition(block, k - 1, axis=1)[:, :k]
+        # the k + 1 smallest of each row, ordered by (distance, column)
+        kept = min(k + 1, n)
+        part = np.argpartition(block, kept - 1, axis=1)[:, :kept]
         near = np.take_along_axis(block, part, axis=1)
         order = np.take_along_axis(part, np.lexsort((part, near), axis=1), axis=1)
-        # a row whose k-th distance is shared by a column left out (repeated sentences):
-        # every column up to that distance, so the lower ones win, as in a stable sort
-        kth = np.take_along_axis(block, order[:, -1:], axis=1)
-        for r in np.flatnonzero((block <= kth).sum(axis=1) > k):
-            near_r = np.flatnonzero(block[r] <= kth[r, 0])   # ascending columns
+        # a row whose k-th distance is shared by the next (repeated sentences): every column up
+        # to that distance, so the lower ones win, as in a stable sort of the row
+        tied = np.flatnonzero(near.max(axis=1) == np.take_along_axis(block, order[:, k - 1:k], axis=1)[:, 0]) \
+            if kept > k else np.zeros(0, dtype=np.int64)
+        order = order[:, :k].copy()
+        for r in tied:
+            near_r = np.flatnonzero(block[r] <= block[r, order[r, -1]])   # ascending columns
             order[r] = near_r[np.argsort(block[r, near_r], kind="stable")[:k]]
         indexes[rows] = order
         distances[rows] = np.sqrt(np.take_along_axis(block, order, axis=1) / _GRID)
@@ -280,9 +290,10 @@ def _vectorizer(n: int, stop_words: str | None = "english"):
     return CountVectorizer(stop_words=words, ngram_range=(1, 2), min_df=1)
 
 
-def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0) -> list[Theme]:
+def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0, neighbours=None) -> list[Theme]:
     """Cluster ``texts`` (with their precomputed ``embeddings``) into themes; ``[]`` when there are
-    fewer than :data:`MIN_SENTENCES`.
+    fewer than :data:`MIN_SENTENCES`. ``neighbours``: what :func:`exact_neighbours` gives for
+    ``embeddings`` with :data:`NEIGHBOURS`, when the caller computed it already.
 
     Example::
 
@@ -298,10 +309,10 @@ def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0) -> 
 
     # a theme's data is a few hundred points: one thread (see one_thread)
     with one_thread():
-        return _find_themes(texts, embeddings, seed)
+        return _find_themes(texts, embeddings, seed, neighbours)
 
 
-def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int) -> list[Theme]:
+def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int, neighbours=None) -> list[Theme]:
     import logging
 
     from bertopic import BERTopic
@@ -309,7 +320,7 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int) -> list[Th
     n = len(texts)
     last_error = None
     for stop_words in ("english", None):  # all-stop-word texts leave no vocabulary with the list
-        reducer, clusterer = _parts(embeddings, seed)
+        reducer, clusterer = _parts(embeddings, seed, neighbours)
         model = BERTopic(umap_model=reducer, hdbscan_model=clusterer, vectorizer_model=_vectorizer(n, stop_words),
                          calculate_probabilities=False, verbose=False)
         # BERTopic's own representative documents (c-TF-IDF similarity of 500 sampled documents per
@@ -453,12 +464,16 @@ class _Plan(NamedTuple):
 
 
 def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int, seed: int = 0,
-                    speller=None) -> tuple[list[dict], list[dict]]:
+                    speller=None, neighbours_first: bool | None = None) -> tuple[list[dict], list[dict]]:
     """:func:`build_themes` for several kinds ``(kind, sentences, embeddings)`` at once: the
     rows of each kind in turn, as separate calls would give them, but every scope of every
     kind is clustered on one pool of threads, largest first, so a many-core machine is not left
     waiting on the complaints before the needs begin (the 12,000-review demo on the H100
     machine's 16 cores: complaints 'all' about 9 s, needs 'all' about 5 s, one after the other).
+    On a machine of at least :data:`NEIGHBOURS_FIRST_CORES` cores (``neighbours_first``
+    overrides), the exact neighbours of the scopes of :data:`NEIGHBOURS_FIRST_FROM` sentences or
+    more are found first, their products on every core, instead of on the scope's one thread
+    in the pool: the largest scope sets the pace there. They are the same neighbours either way.
 
     Example::
 
@@ -484,11 +499,17 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
         plan = plans[task[0]]
         picked = plan.scopes[task[1]]
         try:
-            return find_themes([plan.texts[i] for i in picked], plan.embeddings[picked], seed=seed)
+            return find_themes([plan.texts[i] for i in picked], plan.embeddings[picked], seed=seed,
+                               neighbours=known.get(task))
         except ValueError as exc:  # one scope without themes must not cost the others
             return exc
 
     largest_first = sorted(tasks, key=lambda task: (-size(task), task))
+    if neighbours_first is None:
+        neighbours_first = (os.cpu_count() or 1) >= NEIGHBOURS_FIRST_CORES
+    known = {task: exact_neighbours(plans[task[0]].embeddings[plans[task[0]].scopes[task[1]]], NEIGHBOURS)
+             for task in largest_first
+             if neighbours_first and NEIGHBOURS_FIRST_FROM <= size(task) <= EXACT_NEIGHBOURS_UP_TO}
     found = dict(zip(largest_first, in_parallel(themes_of, largest_first)))
     theme_rows, member_rows = [], []
     for task in tasks:

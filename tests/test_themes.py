@@ -261,6 +261,44 @@ def test_scopes_on_threads_give_the_themes_they_give_one_after_another(monkeypat
     assert {r["scope"] for r in alone[0]} == {"all", "category:Kitchen", "category:Audio", "category:Garden"}
 
 
+def test_large_scopes_get_their_neighbours_first_and_the_same_themes(monkeypatch):
+    """On a machine of many cores the largest scopes' exact neighbours are found before the pool
+    (every core for the products), not on the scope's own thread: the same theme rows."""
+    import threading
+
+    import analysis.themes as themes
+
+    texts, vectors, _ = blobs(320)
+    categories = ["Kitchen", "Audio", "Garden"]
+    rows = [{"sentence_id": f"s{i}", "text": t, "category": categories[i % 3], "aspects": []}
+            for i, t in enumerate(texts)]
+    where = []
+    real = themes.exact_neighbours
+    monkeypatch.setattr(themes, "exact_neighbours",
+                        lambda *a, **k: where.append(threading.current_thread().name) or real(*a, **k))
+    monkeypatch.setattr(themes, "NEIGHBOURS_FIRST_FROM", 500)     # the store scope (960), not a category (320)
+    later = themes.build_themes_of([("complaint", rows, vectors)], run_id=1, neighbours_first=False)
+    assert len(where) == 4 and all(name.startswith("themes") for name in where)
+    where.clear()
+    first = themes.build_themes_of([("complaint", rows, vectors)], run_id=1, neighbours_first=True)
+    assert where.count(threading.current_thread().name) == 1 and len(where) == 4
+    assert first == later
+
+
+def test_exact_neighbours_are_a_stable_sort_of_each_rows_distances():
+    from analysis.themes import _GRID, exact_neighbours
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(60, 8))
+    x = np.concatenate([x, x[:10], x[:3]]).astype("float32")      # repeats: exact ties
+    found, _ = exact_neighbours(x, 6, chunk=16)
+    y = x.astype(np.float64)
+    for r in range(len(x)):
+        d = np.rint(np.maximum(((y - y[r]) ** 2).sum(axis=1), 0.0) * _GRID)
+        d[r] = 0.0
+        assert found[r].tolist() == np.argsort(d, kind="stable")[:6].tolist(), r
+
+
 def test_themes_on_threads_print_no_library_warnings():
     """BERTopic's import switches UserWarnings off for the process; imported first on a thread
     (or inside saved-and-restored filters) that was undone and every scope printed UMAP's
