@@ -58,6 +58,7 @@ def _start(loader: Callable, seed: int, threads: int, ready) -> None:
     """A worker's initializer: limit its threads to its share of the cores, load the models."""
     global _MODELS, _READY
     _READY = ready
+    _leave_with_the_parent()
     os.environ["RAYON_NUM_THREADS"] = str(threads)      # the fast tokenizer's pool (read once, at first use)
     os.environ.setdefault("REVIEWLENS_THREADS", str(threads))   # torch's, as the models set it on loading
     import torch
@@ -74,6 +75,24 @@ def _start(loader: Callable, seed: int, threads: int, ready) -> None:
 # one made-up review that every worker reads once after loading its models
 _WARM_REVIEW = {"review_id": "warm-up", "product_id": "warm-up", "title": "", "rating": 3, "language": "en",
                 "content_hash": "", "url": "", "body": "The battery lasts all day, but I wish the lid did not stick."}
+
+
+def _leave_with_the_parent(every: float = 1.0) -> None:
+    """End this worker when the job's process is gone (killed, say): a worker waiting for its
+    next batch would otherwise wait forever, holding its models and its share of the GPU,
+    since its siblings keep the task queue open."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="leave-with-the-parent", daemon=True).start()
 
 
 def _ready() -> int:

@@ -175,3 +175,39 @@ def test_a_worker_that_dies_is_said_plainly_and_the_run_is_failed(db_path):
         with pytest.raises(WorkerDied, match="--workers 1"):
             run_analysis(db_path, models=fake_models(), progress=False, batch_size=3, pool=pool)
     assert store.query(db_path, "SELECT status FROM analysis_runs").scalar() == "failed"
+
+
+def test_workers_end_when_the_jobs_process_is_killed(tmp_path):
+    """A killed job leaves no worker behind holding its models (and, on a GPU, its memory)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    script = tmp_path / "job.py"
+    script.write_text(
+        "import functools, os, sys, time\n"
+        f"sys.path.insert(0, {str(here)!r})\n"
+        "from analysis.batch_pool import BatchPool\n"
+        "from test_batch_pool import pid_models\n"
+        "if __name__ == '__main__':\n"
+        f"    pool = BatchPool(2, functools.partial(pid_models, {str(tmp_path / 'pids.txt')!r}))\n"
+        "    print(' '.join(map(str, pool.wait_ready())), flush=True)\n"
+        "    time.sleep(600)\n")
+    job = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=str(here.parent))
+    try:
+        workers = [int(pid) for pid in job.stdout.readline().split()]
+        assert len(workers) == 2
+        job.send_signal(signal.SIGKILL)
+        job.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+            time.sleep(0.2)
+        left = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+        assert not left, f"workers {left} outlived the job"
+    finally:
+        if job.poll() is None:
+            job.kill()
