@@ -41,6 +41,15 @@ from analysis import spelling
 
 BATCH_REVIEWS = 256        # reviews read, analysed and written together on a CPU
 BATCH_REVIEWS_GPU = 1024   # on a GPU: fuller model batches, and a quarter of the store opens per review
+
+
+def batch_reviews(device: str) -> int:
+    """Reviews read, analysed and written together on ``device``.
+
+    >>> batch_reviews("cuda:0"), batch_reviews("cpu")
+    (1024, 256)
+    """
+    return BATCH_REVIEWS_GPU if str(device).startswith("cuda") else BATCH_REVIEWS
 SEED = 0
 # A review reads as clearly negative (or positive) when its polar sentences lean that way by at
 # least this net share and the model is sure of them on average.
@@ -518,7 +527,7 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
     load_seconds = time.perf_counter() - started
     _seed_everything(seed)
     if batch_size is None:
-        batch_size = BATCH_REVIEWS_GPU if str(models.device).startswith("cuda") else BATCH_REVIEWS
+        batch_size = batch_reviews(models.device)
     config = {"full": full, "batch_size": batch_size, "seed": seed, "device_asked": device,
               "sentiment_model": sentiment_model}
     with store.writer(db) as con:
@@ -554,7 +563,7 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
         with _progress(len(todo), progress, "analyze") as bar:
             worker = Worker(models, run_id)
             if pool is not None:
-                process_in_pool(db, pool, run_id, batches, state, bar, worker)
+                process_in_pool(db, pool, worker, batches, state, bar)
             else:
                 for ids in batches:
                     process_batch(db, worker, ids, state, bar)
@@ -615,13 +624,16 @@ def write_derived(db: str, run_id: int, ids: list[str], derived: dict[str, list[
                     [json.dumps(dict(state.counts)), json.dumps(_rounded(state.durations)), run_id]).fetchall()
 
 
+def _stage(state: RunState, bar, name: str, func, *args):
+    """``func(*args)``, timed as stage ``name`` and shown on the progress bar."""
+    if bar is not None:
+        bar.set_description(f"analyze: {name}", refresh=False)
+    return state.timed(name, func, *args)
+
+
 def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None) -> dict[str, list[dict]]:
     """Read, compute and write one batch of reviews; return the rows written."""
-    def stage(name, func, *args):
-        if bar is not None:
-            bar.set_description(f"analyze: {name}", refresh=False)
-        return state.timed(name, func, *args)
-
+    stage = functools.partial(_stage, state, bar)
     reviews = stage("read", read_reviews, db, ids)
     derived = analyse_batch(worker, reviews, stage)
     stage("write", write_derived, db, worker.run_id, [r["review_id"] for r in reviews], derived, state)
@@ -635,8 +647,7 @@ def _advance(bar, done: int, state: RunState) -> None:
         bar.set_postfix(sentences=state.counts["sentences"], refresh=False)
 
 
-def process_in_pool(db: str, pool, run_id: int, batches: list[list[str]], state: RunState, bar=None,
-                    worker: Worker | None = None) -> None:
+def process_in_pool(db: str, pool, worker: Worker, batches: list[list[str]], state: RunState, bar=None) -> None:
     """:func:`process_batch` for every batch, the per-review stages in ``pool``'s workers
     (:class:`analysis.batch_pool.BatchPool`): this process reads each batch and writes the
     results, oldest batch first, with at most one batch per worker waiting beyond those running.
@@ -653,20 +664,18 @@ def process_in_pool(db: str, pool, run_id: int, batches: list[list[str]], state:
         derived, seconds = pool.result(future)
         for name, value in seconds.items():
             state.durations[name] += value
-        if bar is not None:
-            bar.set_description("analyze: write", refresh=False)
-        state.timed("write", write_derived, db, run_id, read_ids, derived, state)
+        _stage(state, bar, "write", write_derived, db, worker.run_id, read_ids, derived, state)
         _advance(bar, len(ids), state)
 
     while todo or waiting:
-        if worker is not None and todo and not pool.ready():
+        if todo and not pool.ready():
             process_batch(db, worker, todo.popleft(), state, bar)
             state.counts["batches_before_workers_ready"] += 1
             continue
         while todo and len(waiting) < 2 * pool.workers:
             ids = todo.popleft()
             reviews = state.timed("read", read_reviews, db, ids)
-            waiting.append((ids, [r["review_id"] for r in reviews], pool.analyse(reviews, run_id)))
+            waiting.append((ids, [r["review_id"] for r in reviews], pool.analyse(reviews, worker.run_id)))
         write_oldest()
     state.durations["batches_wall"] += time.perf_counter() - began
 

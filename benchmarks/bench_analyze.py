@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from analysis.batch_pool import BatchPool, default_workers
-    from analysis.pipeline import BATCH_REVIEWS, BATCH_REVIEWS_GPU, load_models, run_analysis
+    from analysis.pipeline import batch_reviews, load_models, run_analysis
     from data import store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"device: {device} ({name})")
         run_analysis(warm_db, models=models, full=True, progress=False)   # imports, caches
         warm_umap(args.seed)                                               # numba compiles UMAP once per process
-        batches = -(-n_reviews // (BATCH_REVIEWS_GPU if device.startswith("cuda") else BATCH_REVIEWS))
+        batches = -(-n_reviews // batch_reviews(device))
         workers = default_workers(device, batches) if args.workers is None else args.workers
         pool = None
         if workers > 1:
