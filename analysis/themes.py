@@ -40,6 +40,11 @@ NEIGHBOURS = 15            # UMAP's n_neighbors
 NEIGHBOURS_FIRST_FROM = 2_000
 NEIGHBOURS_FIRST_CORES = 4
 ASPECT_SHARE = 0.25        # a theme is named after an aspect that a quarter of its sentences mention
+# A scope of more sentences than this is clustered on a seeded sample of this many; every other
+# sentence then joins the theme its nearest sampled sentences are in (:func:`join_nearest`).
+# UMAP's layout and the neighbour search grow with the sentences clustered; this keeps a large
+# store's themes to a few seconds. FIT_AT_MOST: see the README (themes) for what it was measured at.
+FIT_AT_MOST = 3_000
 
 
 @dataclass
@@ -112,7 +117,12 @@ def _parts(embeddings: np.ndarray, seed: int, neighbours=None):
     # annotated categories, 5 seeds, spectral / PCA: negative 0.458 / 0.442, positive 0.352 / 0.350.
     return (UMAP(n_neighbors=NEIGHBOURS, n_components=5, min_dist=0.0, metric="euclidean", n_epochs=100, init="pca",
                  random_state=seed, precomputed_knn=neighbours),
-            HDBSCAN(min_cluster_size=max(10, n // 100), metric="euclidean",
+            # max_cluster_size: HDBSCAN's "excess of mass" choice sometimes takes one cluster of
+            # nearly everything (public restaurant sentences, 2,465 with one annotated category:
+            # 3 of 10 seeds gave 2 themes, 98% in one, NMI 0.003 against the categories). No
+            # theme over half of the scope: those seeds 0.28-0.29 like the rest, the other 7 the
+            # same themes as before (see the README, themes).
+            HDBSCAN(min_cluster_size=max(10, n // 100), max_cluster_size=n // 2, metric="euclidean",
                     cluster_selection_method="eom", prediction_data=True))
 
 
@@ -228,6 +238,47 @@ def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np
     return indexes, distances
 
 
+def fitted_rows(n: int, seed: int) -> np.ndarray | None:
+    """The rows of a scope of ``n`` sentences that its themes are fitted on: None (all of them) up
+    to :data:`FIT_AT_MOST`, else a sample of that many drawn with ``seed``, in ascending order.
+
+    Example::
+
+        >>> fitted_rows(10, 0) is None, len(fitted_rows(FIT_AT_MOST + 1, 0))
+        (True, 3000)
+    """
+    if n <= FIT_AT_MOST:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(n, FIT_AT_MOST, replace=False))
+
+
+def join_nearest(vectors: np.ndarray, fitted: np.ndarray, topics: Sequence[int], k: int = NEIGHBOURS) -> list[int]:
+    """The topic of each of ``vectors``: of its ``k`` nearest ``fitted`` vectors (cosine; the
+    vectors are unit length), the topic whose members among them are the most similar in sum,
+    the lower topic on a tie. ``topics``: the topic of each fitted vector.
+
+    Example::
+
+        >>> fitted = np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype="float32")
+        >>> join_nearest(np.array([[0.1, 1], [1, 0.2]], dtype="float32"), fitted, [4, 4, 7], k=2)
+        [7, 4]
+    """
+    topics = np.asarray(topics)
+    names, codes = np.unique(topics, return_inverse=True)
+    k = min(k, len(fitted))
+    fitted = np.asarray(fitted, dtype=np.float64)
+    joined = []
+    for start in range(0, len(vectors), 2048):
+        block = np.asarray(vectors[start:start + 2048], dtype=np.float64) @ fitted.T
+        # on the grid of exact_neighbours: the same picks whatever threads BLAS had
+        block = np.rint(block * _GRID) / _GRID
+        near = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        votes = np.zeros((len(block), len(names)))
+        np.add.at(votes, (np.arange(len(block))[:, None], codes[near]), np.take_along_axis(block, near, axis=1))
+        joined.extend(int(names[c]) for c in votes.argmax(axis=1))   # argmax: the first (lower) on a tie
+    return joined
+
+
 def _no_representative_docs(documents) -> None:
     """Stands in for BERTopic's ``_save_representative_docs`` (see :func:`_find_themes`)."""
     return None
@@ -292,8 +343,10 @@ def _vectorizer(n: int, stop_words: str | None = "english"):
 
 def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0, neighbours=None) -> list[Theme]:
     """Cluster ``texts`` (with their precomputed ``embeddings``) into themes; ``[]`` when there are
-    fewer than :data:`MIN_SENTENCES`. ``neighbours``: what :func:`exact_neighbours` gives for
-    ``embeddings`` with :data:`NEIGHBOURS`, when the caller computed it already.
+    fewer than :data:`MIN_SENTENCES`. More than :data:`FIT_AT_MOST` are clustered on a seeded
+    sample (:func:`fitted_rows`) that the others then join (:func:`join_nearest`); keywords and
+    representatives read every member. ``neighbours``: what :func:`exact_neighbours` gives with
+    :data:`NEIGHBOURS` for the clustered rows' ``embeddings``, when the caller computed it already.
 
     Example::
 
@@ -318,9 +371,16 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int, neighbours
     from bertopic import BERTopic
 
     n = len(texts)
+    rows = fitted_rows(n, seed)
+    # the clustered sentences first, then the ones that join them: update_topics keeps the
+    # fitted topics' vectors when the first rows' topics are the fitted ones
+    order = np.arange(n) if rows is None else np.concatenate([rows, np.setdiff1d(np.arange(n), rows)])
+    fit = n if rows is None else len(rows)
+    ordered_texts = [texts[i] for i in order]
+    ordered = embeddings[order]
     last_error = None
     for stop_words in ("english", None):  # all-stop-word texts leave no vocabulary with the list
-        reducer, clusterer = _parts(embeddings, seed, neighbours)
+        reducer, clusterer = _parts(ordered[:fit], seed, neighbours)
         model = BERTopic(umap_model=reducer, hdbscan_model=clusterer, vectorizer_model=_vectorizer(n, stop_words),
                          calculate_probabilities=False, verbose=False)
         # BERTopic's own representative documents (c-TF-IDF similarity of 500 sampled documents per
@@ -334,16 +394,20 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int, neighbours
             with warnings.catch_warnings():
                 # with our own neighbours UMAP cannot place new points later; nothing here asks it to
                 warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
-                topics, _ = model.fit_transform(texts, embeddings)
+                topics, _ = model.fit_transform(ordered_texts[:fit], ordered[:fit])
             if -1 in topics:
-                topics = model.reduce_outliers(texts, topics, strategy="embeddings", embeddings=embeddings)
-                model.update_topics(texts, topics=topics, vectorizer_model=_vectorizer(n, stop_words))
+                topics = model.reduce_outliers(ordered_texts[:fit], topics, strategy="embeddings",
+                                               embeddings=ordered[:fit])
+            if fit < n:
+                topics = list(topics) + join_nearest(ordered[fit:], ordered[:fit], topics)
+            if fit < n or -1 in model.topics_:
+                model.update_topics(ordered_texts, topics=topics, vectorizer_model=_vectorizer(n, stop_words))
             break
         except ValueError as exc:  # "empty vocabulary"
             last_error = exc
     else:
         raise ValueError(f"cannot find themes in {n} sentences: {last_error}")
-    topics = [int(t) for t in topics]
+    topics = [int(t) for t in np.asarray(topics)[np.argsort(order)]]   # back in input order
     themes = []
     for topic in sorted(set(topics)):
         members = [i for i, t in enumerate(topics) if t == topic]
@@ -495,6 +559,12 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
     def size(task) -> int:
         return len(plans[task[0]].scopes[task[1]])
 
+    def clustered(task) -> np.ndarray:
+        """The vectors find_themes clusters for the task (its fitted rows)."""
+        vectors = plans[task[0]].embeddings[plans[task[0]].scopes[task[1]]]
+        rows = fitted_rows(len(vectors), seed)
+        return vectors if rows is None else vectors[rows]
+
     def themes_of(task) -> list[Theme] | ValueError:
         plan = plans[task[0]]
         picked = plan.scopes[task[1]]
@@ -507,9 +577,8 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
     largest_first = sorted(tasks, key=lambda task: (-size(task), task))
     if neighbours_first is None:
         neighbours_first = (os.cpu_count() or 1) >= NEIGHBOURS_FIRST_CORES
-    known = {task: exact_neighbours(plans[task[0]].embeddings[plans[task[0]].scopes[task[1]]], NEIGHBOURS)
-             for task in largest_first
-             if neighbours_first and NEIGHBOURS_FIRST_FROM <= size(task) <= EXACT_NEIGHBOURS_UP_TO}
+    known = {task: exact_neighbours(clustered(task), NEIGHBOURS) for task in largest_first
+             if neighbours_first and NEIGHBOURS_FIRST_FROM <= min(size(task), FIT_AT_MOST) <= EXACT_NEIGHBOURS_UP_TO}
     found = dict(zip(largest_first, in_parallel(themes_of, largest_first)))
     theme_rows, member_rows = [], []
     for task in tasks:

@@ -111,6 +111,50 @@ def test_large_sets_use_umap_and_hdbscan_reproducibly_with_outliers_reduced():
         assert len({truth[i] for i in t.members}) == 1
 
 
+@pytest.mark.slow
+def test_a_scope_over_the_fitting_cap_is_clustered_on_a_seeded_sample_that_the_rest_joins(monkeypatch):
+    """A large scope's UMAP and HDBSCAN see FIT_AT_MOST sentences; every other sentence joins
+    the theme of its nearest clustered ones, and keywords and quotes read every member."""
+    import analysis.themes as themes
+
+    texts, vectors, truth = blobs(200, spread=0.25)           # 600 sentences
+    monkeypatch.setattr(themes, "FIT_AT_MOST", 400)
+    clustered = []
+    real_parts = themes._parts
+    monkeypatch.setattr(themes, "_parts", lambda emb, *a, **k: clustered.append(len(emb)) or real_parts(emb, *a, **k))
+    first = themes.find_themes(texts, vectors, seed=0)
+    assert clustered == [400]
+    assert sorted(i for t in first for i in t.members) == list(range(600))
+    assert as_groups(first, truth) and all(len(group) == 1 for group in as_groups(first, truth))
+    sampled = set(themes.fitted_rows(600, 0).tolist())
+    joined = [i for t in first for i in t.members if i not in sampled]
+    assert len(joined) == 200
+    for t in first:
+        assert set(t.representatives) <= set(t.members)
+        assert truth[t.members[0]] in " ".join(t.keywords) or truth[t.members[0]] == "shipping"
+    assert [(t.members, t.keywords, t.representatives) for t in themes.find_themes(texts, vectors, seed=0)] == \
+           [(t.members, t.keywords, t.representatives) for t in first]
+    assert themes.fitted_rows(600, 1).tolist() != themes.fitted_rows(600, 0).tolist()
+
+
+def test_join_nearest_votes_by_similarity_and_ties_go_to_the_lower_topic():
+    from analysis.themes import join_nearest
+
+    fitted = np.array([[1, 0], [1, 0], [0, 1]], dtype=np.float32)
+    assert join_nearest(np.array([[0.6, 0.8]], dtype=np.float32), fitted, [5, 5, 2], k=3) == [5]   # 1.2 > 0.8
+    assert join_nearest(np.array([[0.6, 0.8]], dtype=np.float32), fitted, [5, 5, 2], k=1) == [2]
+    assert join_nearest(np.array([[1, 1]], dtype=np.float32) / np.sqrt(2), fitted[1:], [9, 3], k=2) == [3]
+
+
+def test_hdbscan_may_not_take_more_than_half_of_a_scope_as_one_theme():
+    """HDBSCAN's excess-of-mass choice sometimes took one cluster of nearly everything (3 of 10
+    seeds on 2,465 public restaurant sentences); a cluster of over half the scope is not chosen."""
+    from analysis.themes import _parts
+
+    _, clusterer = _parts(blobs(120)[1], seed=0)
+    assert clusterer.max_cluster_size == 180 and clusterer.cluster_selection_method == "eom"
+
+
 def test_build_themes_writes_store_and_category_scopes_with_labels():
     texts, vectors, truth = blobs(6)
     rows = [{"sentence_id": f"r{i}:0", "text": t, "category": "Kitchen" if g != "battery" else "Phones",
@@ -283,6 +327,12 @@ def test_large_scopes_get_their_neighbours_first_and_the_same_themes(monkeypatch
     first = themes.build_themes_of([("complaint", rows, vectors)], run_id=1, neighbours_first=True)
     assert where.count(threading.current_thread().name) == 1 and len(where) == 4
     assert first == later
+    # a store scope over the fitting cap: its neighbours first are those of its sample
+    monkeypatch.setattr(themes, "FIT_AT_MOST", 600)
+    where.clear()
+    sampled = themes.build_themes_of([("complaint", rows, vectors)], run_id=1, neighbours_first=True)
+    assert where.count(threading.current_thread().name) == 1
+    assert sampled == themes.build_themes_of([("complaint", rows, vectors)], run_id=1, neighbours_first=False)
 
 
 def test_exact_neighbours_are_a_stable_sort_of_each_rows_distances():
