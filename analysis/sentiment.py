@@ -27,6 +27,19 @@ from analysis.spelling import speller_for
 LABELS = ("negative", "neutral", "positive")
 MAX_TOKENS = 128          # review sentences are short; a longer one is read up to here
 _MAX_CHARS = 4000         # never hand the tokenizer a 20k-char blob to read only 128 tokens of
+# Texts per model forward. On an H100, the job's shared pass over 37,957 sentences (chunks of
+# 3,200, one process) took 3.5-3.9 s at 256, 2.1 s at 512 and 2.8 s at 1024.
+GPU_BATCH = 512
+CPU_BATCH = 64
+
+
+def model_batch(device: str) -> int:
+    """Texts per model forward on ``device``.
+
+    >>> model_batch("cuda:0"), model_batch("cpu")
+    (512, 64)
+    """
+    return GPU_BATCH if str(device).startswith("cuda") else CPU_BATCH
 
 
 def default_model_dir() -> Path:
@@ -212,7 +225,7 @@ class SentimentModel:
         import torch
 
         texts = ["" if t is None else str(t) for t in texts]
-        batch_size = batch_size or (256 if self.device.startswith("cuda") else 64)
+        batch_size = batch_size or model_batch(self.device)
         out: list[dict[str, float] | None] = [None] * len(texts)
         todo = []
         for i, text in enumerate(texts):

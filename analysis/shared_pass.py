@@ -29,7 +29,7 @@ from typing import Sequence
 
 from analysis.aspect_head import FEATURE_LAYERS, MAX_TOKENS as WINDOW_TOKENS, STRIDE
 from analysis.models import padded_ids
-from analysis.sentiment import _MAX_CHARS, MAX_TOKENS, SentimentModel
+from analysis.sentiment import _MAX_CHARS, MAX_TOKENS, SentimentModel, model_batch
 
 _BLANK = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
 
@@ -54,7 +54,7 @@ class SharedPass(SentimentModel):
         super().__init__(sentiment.model, sentiment.tokenizer, sentiment.device, sentiment.name,
                          sentiment.version, sentiment.labels)
         self.sentiment = sentiment
-        self.batch_size = batch_size or (256 if self.device.startswith("cuda") else 64)
+        self.batch_size = batch_size or model_batch(self.device)
         self.dim = self.model.config.hidden_size * len(FEATURE_LAYERS)
         # The sentiment reads the first MAX_TOKENS pieces of a text, which is its first window
         # only when the windows are at least that long.

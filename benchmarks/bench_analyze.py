@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from analysis.batch_pool import BatchPool, default_workers
     from analysis.pipeline import batch_reviews, load_models, run_analysis
+    from analysis.sentiment import model_batch
     from data import store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler.disable()
             profiler.dump_stats(args.profile)
         texts = [r[0] for r in store.query(db, "SELECT text FROM sentences ORDER BY sentence_id").rows]
-        batch = 256 if device.startswith("cuda") else 64
+        batch = model_batch(device)      # the job's own model batch
         bare_forward(models.sentiment, texts[:batch], batch)              # warm-up
         bare_seconds = bare_forward(models.sentiment, texts, batch)
         tokenizer_seconds = tokenizer_alone(models.sentiment, texts, batch)

@@ -41,13 +41,13 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     args = parser.parse_args()
 
-    from analysis.sentiment import load_sentiment
+    from analysis.sentiment import load_sentiment, model_batch
     from analysis.train_sentiment import load_seed
 
     model = load_sentiment(args.model, device=args.device)
     pool = [r["text"] for r in load_seed("heldout")]
     texts = (pool * (args.n // len(pool) + 1))[:args.n]
-    batch_size = args.batch_size or (256 if model.device.startswith("cuda") else 64)
+    batch_size = args.batch_size or model_batch(model.device)
     model.predict(texts[:batch_size], batch_size)  # warm-up
     started = time.perf_counter()
     model.predict(texts, batch_size)
