@@ -44,7 +44,7 @@ ASPECT_SHARE = 0.25        # a theme is named after an aspect that a quarter of 
 # sentence then joins the theme its nearest sampled sentences are in (:func:`join_nearest`).
 # UMAP's layout and the neighbour search grow with the sentences clustered; this keeps a large
 # store's themes to a few seconds. FIT_AT_MOST: see the README (themes) for what it was measured at.
-FIT_AT_MOST = 3_000
+FIT_AT_MOST = 2_000
 
 
 @dataclass
@@ -245,7 +245,7 @@ def fitted_rows(n: int, seed: int) -> np.ndarray | None:
     Example::
 
         >>> fitted_rows(10, 0) is None, len(fitted_rows(FIT_AT_MOST + 1, 0))
-        (True, 3000)
+        (True, 2000)
     """
     if n <= FIT_AT_MOST:
         return None
