@@ -394,3 +394,45 @@ def test_theme_keywords_are_read_with_spelling_slips_corrected():
     assert not any("batery" in t["keywords"] for t in read)
     assert any("battery" in t["keywords"] for t in read)
     assert plain_members == read_members
+
+
+@pytest.mark.slow
+def test_a_new_process_loads_umaps_compiled_code_instead_of_compiling_it(tmp_path):
+    """The first themes of a process compiled UMAP's numba code again every run (8 s on the
+    build machine); numba now keeps it on disk (here in NUMBA_CACHE_DIR), and a second process
+    loads the layout and the neighbour-graph functions from there instead of compiling them
+    (a few tiny helpers that UMAP compiles on import, before the job can ask, still compile)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = """
+import json, numpy as np
+from umap import layouts, umap_
+from analysis.themes import find_themes
+rng = np.random.default_rng(0)
+centres = np.eye(3, 24) * 3
+vectors = np.vstack([c + rng.normal(0, 0.2, (110, 24)) for c in centres]).astype("float32")
+vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+themes = find_themes([f"word{i % 3} thing{i}" for i in range(330)], vectors, seed=0)
+used = {"layout": layouts._get_optimize_layout_euclidean_single_epoch_fn(False),
+        "smooth_knn_dist": umap_.smooth_knn_dist, "membership": umap_.compute_membership_strengths}
+print(json.dumps({"themes": len(themes), **{name: [sum(d.stats.cache_hits.values()), sum(d.stats.cache_misses.values())]
+                                             for name, d in used.items()}}))
+"""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    root = Path(__file__).resolve().parents[1]
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first, second = runs
+    assert first["themes"] == second["themes"] >= 2
+    for name in ("layout", "smooth_knn_dist", "membership"):
+        assert first[name] == [0, 1], (name, first)       # compiled (a miss), and written
+        assert second[name] == [1, 0], (name, second)     # loaded (a hit), nothing compiled
+    assert any((tmp_path / "numba").rglob("*.nbi"))
