@@ -45,6 +45,7 @@ ASPECT_SHARE = 0.25        # a theme is named after an aspect that a quarter of 
 # UMAP's layout and the neighbour search grow with the sentences clustered; this keeps a large
 # store's themes to a few seconds. FIT_AT_MOST: see the README (themes) for what it was measured at.
 FIT_AT_MOST = 2_000
+COPIES = 15                # copies of one vector that are clustered (fitted_rows); = NEIGHBOURS
 
 
 @dataclass
@@ -273,18 +274,34 @@ def exact_neighbours(vectors: np.ndarray, k: int, chunk: int = 4096) -> tuple[np
     return indexes, distances
 
 
-def fitted_rows(n: int, seed: int) -> np.ndarray | None:
-    """The rows of a scope of ``n`` sentences that its themes are fitted on: None (all of them) up
-    to :data:`FIT_AT_MOST`, else a sample of that many drawn with ``seed``, in ascending order.
+def fitted_rows(embeddings: np.ndarray, seed: int) -> np.ndarray | None:
+    """The rows of a scope that its themes are fitted on, ascending; None for all of them.
+
+    Of the copies of one vector (a sentence or need phrase written word for word many times),
+    the first :data:`COPIES` in input order: with UMAP's :data:`NEIGHBOURS` neighbours, further
+    copies only repeat a neighbourhood that is full of copies already, and every edge between
+    copies has the full weight, so UMAP draws it in every layout epoch. Of what is left, at
+    most :data:`FIT_AT_MOST`, drawn with ``seed``. The rows left out join the themes later
+    (:func:`join_nearest`): a copy joins its copies' theme.
 
     Example::
 
-        >>> fitted_rows(10, 0) is None, len(fitted_rows(FIT_AT_MOST + 1, 0))
-        (True, 2000)
+        >>> fitted_rows(np.eye(10, dtype="float32"), 0) is None
+        True
+        >>> fitted_rows(np.ones((COPIES + 3, 2), dtype="float32"), 0).tolist() == list(range(COPIES))
+        True
     """
-    if n <= FIT_AT_MOST:
-        return None
-    return np.sort(np.random.default_rng(seed).choice(n, FIT_AT_MOST, replace=False))
+    n = len(embeddings)
+    _, group = np.unique(np.asarray(embeddings), axis=0, return_inverse=True)
+    group = np.asarray(group).ravel()
+    by_group = np.argsort(group, kind="stable")          # each group's rows in input order
+    starts = np.flatnonzero(np.r_[True, np.diff(group[by_group]) != 0])
+    copy = np.empty(n, dtype=np.int64)
+    copy[by_group] = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+    rows = np.flatnonzero(copy < COPIES)
+    if len(rows) > FIT_AT_MOST:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, FIT_AT_MOST, replace=False))
+    return None if len(rows) == n else rows
 
 
 def join_nearest(vectors: np.ndarray, fitted: np.ndarray, topics: Sequence[int], k: int = NEIGHBOURS) -> list[int]:
@@ -378,9 +395,9 @@ def _vectorizer(n: int, stop_words: str | None = "english"):
 
 def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0, neighbours=None) -> list[Theme]:
     """Cluster ``texts`` (with their precomputed ``embeddings``) into themes; ``[]`` when there are
-    fewer than :data:`MIN_SENTENCES`. More than :data:`FIT_AT_MOST` are clustered on a seeded
-    sample (:func:`fitted_rows`) that the others then join (:func:`join_nearest`); keywords and
-    representatives read every member. ``neighbours``: what :func:`exact_neighbours` gives with
+    fewer than :data:`MIN_SENTENCES`. Many copies of one vector, or more than
+    :data:`FIT_AT_MOST` sentences, are clustered on some of them (:func:`fitted_rows`) that the
+    others then join (:func:`join_nearest`); keywords and representatives read every member. ``neighbours``: what :func:`exact_neighbours` gives with
     :data:`NEIGHBOURS` for the clustered rows' ``embeddings``, when the caller computed it already.
 
     Example::
@@ -406,7 +423,7 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int, neighbours
     from bertopic import BERTopic
 
     n = len(texts)
-    rows = fitted_rows(n, seed)
+    rows = fitted_rows(embeddings, seed)
     # the clustered sentences first, then the ones that join them: update_topics keeps the
     # fitted topics' vectors when the first rows' topics are the fitted ones
     order = np.arange(n) if rows is None else np.concatenate([rows, np.setdiff1d(np.arange(n), rows)])
@@ -597,7 +614,7 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
     def clustered(task) -> np.ndarray:
         """The vectors find_themes clusters for the task (its fitted rows)."""
         vectors = plans[task[0]].embeddings[plans[task[0]].scopes[task[1]]]
-        rows = fitted_rows(len(vectors), seed)
+        rows = fitted_rows(vectors, seed)
         return vectors if rows is None else vectors[rows]
 
     def themes_of(task) -> list[Theme] | ValueError:
@@ -612,8 +629,12 @@ def build_themes_of(kinds: list[tuple[str, list[dict], np.ndarray]], run_id: int
     largest_first = sorted(tasks, key=lambda task: (-size(task), task))
     if neighbours_first is None:
         neighbours_first = (os.cpu_count() or 1) >= NEIGHBOURS_FIRST_CORES
-    known = {task: exact_neighbours(clustered(task), NEIGHBOURS) for task in largest_first
-             if neighbours_first and NEIGHBOURS_FIRST_FROM <= min(size(task), FIT_AT_MOST) <= EXACT_NEIGHBOURS_UP_TO}
+    known = {}
+    for task in largest_first if neighbours_first else []:
+        if size(task) >= NEIGHBOURS_FIRST_FROM:
+            vectors = clustered(task)
+            if NEIGHBOURS_FIRST_FROM <= len(vectors) <= EXACT_NEIGHBOURS_UP_TO:
+                known[task] = exact_neighbours(vectors, NEIGHBOURS)
     found = dict(zip(largest_first, in_parallel(themes_of, largest_first)))
     theme_rows, member_rows = [], []
     for task in tasks:

@@ -126,7 +126,7 @@ def test_a_scope_over_the_fitting_cap_is_clustered_on_a_seeded_sample_that_the_r
     assert clustered == [400]
     assert sorted(i for t in first for i in t.members) == list(range(600))
     assert as_groups(first, truth) and all(len(group) == 1 for group in as_groups(first, truth))
-    sampled = set(themes.fitted_rows(600, 0).tolist())
+    sampled = set(themes.fitted_rows(vectors, 0).tolist())
     joined = [i for t in first for i in t.members if i not in sampled]
     assert len(joined) == 200
     for t in first:
@@ -134,7 +134,28 @@ def test_a_scope_over_the_fitting_cap_is_clustered_on_a_seeded_sample_that_the_r
         assert truth[t.members[0]] in " ".join(t.keywords) or truth[t.members[0]] == "shipping"
     assert [(t.members, t.keywords, t.representatives) for t in themes.find_themes(texts, vectors, seed=0)] == \
            [(t.members, t.keywords, t.representatives) for t in first]
-    assert themes.fitted_rows(600, 1).tolist() != themes.fitted_rows(600, 0).tolist()
+    assert themes.fitted_rows(vectors, 1).tolist() != themes.fitted_rows(vectors, 0).tolist()
+
+
+def test_copies_beyond_the_neighbourhood_are_not_clustered_but_join_their_copies_theme():
+    """A need phrase written 100 times is clustered as COPIES copies (more would only repeat a
+    full neighbourhood and cost layout time); the other copies join the theme of theirs."""
+    import analysis.themes as themes
+
+    texts, vectors, truth = blobs(110, spread=0.25)           # 330 distinct sentences
+    copies = [0] * 100 + [110] * 60                            # a battery and a lid sentence, many times
+    texts = texts + [texts[i] for i in copies]
+    vectors = np.vstack([vectors, vectors[copies]])
+    truth = truth + [truth[i] for i in copies]
+    rows = themes.fitted_rows(vectors, seed=0)
+    assert len(rows) == 330 + 2 * (themes.COPIES - 1)          # each vector at most COPIES times
+    assert rows.tolist() == sorted(rows.tolist()) and set(range(330)) <= set(rows.tolist())
+    found = themes.find_themes(texts, vectors, seed=0)
+    topic = {i: t.topic for t in found for i in t.members}
+    assert len(topic) == len(texts)
+    assert {topic[i] for i in [0] + list(range(330, 430))} == {topic[0]}
+    assert {topic[i] for i in [110] + list(range(430, 490))} == {topic[110]}
+    assert all(len({truth[i] for i in t.members}) == 1 for t in found)
 
 
 def test_join_nearest_votes_by_similarity_and_ties_go_to_the_lower_topic():
