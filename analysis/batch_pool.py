@@ -29,9 +29,11 @@ MAX_WORKERS = 4
 # stages start alongside (theme vectors while the aspect stage runs).
 CORES_PER_WORKER = 4
 # Fewer batches than this are analysed in the job's own process: the workers take about 20 s
-# to load their models (measured on an H100 machine), about as long as 10 batches of 1,024
-# reviews there, and they would load only to be ended.
-MIN_BATCHES = 10
+# to load their models, and the job's own process goes on meanwhile. Measured on an H100
+# machine (stop 25, `reviewlens analyze` of 12,000 reviews, 12 batches of 1,024, cold): the job's
+# process had done 11 batches when the 4 workers were ready, and the run took 55.3 s against
+# 53.9 s with --workers 1. From about 16 batches the workers have a share worth their start.
+MIN_BATCHES = 16
 
 _MODELS = None   # in a worker process: the models its initializer loaded
 _READY = None    # in a worker process: the barrier that wait_ready's tasks meet at
@@ -43,7 +45,7 @@ def default_workers(device: str, batches: int, cores: int | None = None) -> int:
     :data:`CORES_PER_WORKER` cores, at most :data:`MAX_WORKERS`, and only for a run of at least
     :data:`MIN_BATCHES` batches (a worker takes seconds to start).
 
-    >>> default_workers("cpu", 40, cores=16), default_workers("cuda", 40, cores=16), default_workers("cuda", 9, cores=16)
+    >>> default_workers("cpu", 40, cores=16), default_workers("cuda", 40, cores=16), default_workers("cuda", 12, cores=16)
     (1, 4, 1)
     >>> default_workers("cuda:0", 40, cores=2)
     1

@@ -93,6 +93,7 @@ def test_default_workers_by_device_cores_and_batches():
     assert default_workers("cuda", 100, cores=16) == 4
     assert default_workers("cuda", 100, cores=8) == 2
     assert default_workers("cuda", 9, cores=16) == 1          # too few batches to wait for workers
+    assert default_workers("cuda", 12, cores=16) == 1 and default_workers("cuda", 16, cores=16) == 4
 
 
 def slow_models(seconds: float, marker: str):
