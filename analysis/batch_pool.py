@@ -175,11 +175,13 @@ class BatchPool:
         """Let the workers finish and exit; with ``cancel``, or while they are still loading
         their models (a run that ended first), end them at once instead of waiting."""
         if cancel or not all(f.done() for f in self._started):
+            # ProcessPoolExecutor has no public way to end its workers before Python 3.14; its
+            # pid -> process map is gone once it is shut down, so it is read first
+            processes = list((getattr(self._pool, "_processes", None) or {}).values())
             self._pool.shutdown(wait=False, cancel_futures=True)
-            # ProcessPoolExecutor has no public way to end its workers before Python 3.14
-            for process in list(getattr(self._pool, "_processes", None) or {}.values()):
+            for process in processes:
                 process.terminate()
-            for process in list(getattr(self._pool, "_processes", None) or {}.values()):
+            for process in processes:
                 process.join(timeout=10)
             return
         self._pool.shutdown(wait=True)

@@ -129,8 +129,13 @@ def test_a_run_that_ends_before_the_workers_are_ready_does_not_wait_for_them(db_
     started = time.perf_counter()
     with BatchPool(2, functools.partial(slow_models, 120.0, str(tmp_path / "pids.txt"))) as pool:
         result = run_analysis(db_path, models=fake_models(), progress=False, batch_size=4, pool=pool)
+        loading = list(pool._pool._processes or {})             # the workers' pids, still loading
     assert result["counts"]["batches_before_workers_ready"] == 2
-    assert time.perf_counter() - started < 60                 # the loading workers were ended
+    assert time.perf_counter() - started < 60                 # the run did not wait for them
+    assert len(loading) == 2
+    for pid in loading:                                       # and they were ended, not left loading
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 @pytest.mark.slow
