@@ -50,6 +50,8 @@ def batch_reviews(device: str) -> int:
     (1024, 256)
     """
     return BATCH_REVIEWS_GPU if str(device).startswith("cuda") else BATCH_REVIEWS
+
+
 SEED = 0
 # A review reads as clearly negative (or positive) when its polar sentences lean that way by at
 # least this net share and the model is sure of them on average.

@@ -188,8 +188,10 @@ def _layout_releases_the_interpreter() -> bool:
 def _keep_compiled_code() -> int:
     """Have numba keep UMAP's compiled functions on disk (numba's own cache: beside UMAP's source,
     or in the user's cache folder when that is read-only), so a new process loads them instead
-    of compiling them again. Every ``reviewlens analyze`` paid that on its first themes: 8.2 s
-    of a first ``find_themes`` on 400 sentences on the build machine, 1.7 s with the cache.
+    of compiling them again. Every ``reviewlens analyze`` paid that on its first themes: the
+    first ``find_themes`` of a new process (400 sentences, build machine) took 5.8-7.7 s, and
+    0.2-0.3 s once the cache is written (with the layout's own copy, cached in
+    :func:`_layout_releases_the_interpreter`).
 
     Left out: a function that two of UMAP's compiled functions share (such as its layout epoch,
     compiled with and without ``parallel``), because numba names its cache files after the
@@ -399,8 +401,9 @@ def find_themes(texts: Sequence[str], embeddings: np.ndarray, seed: int = 0, nei
     """Cluster ``texts`` (with their precomputed ``embeddings``) into themes; ``[]`` when there are
     fewer than :data:`MIN_SENTENCES`. Many copies of one vector, or more than
     :data:`FIT_AT_MOST` sentences, are clustered on some of them (:func:`fitted_rows`) that the
-    others then join (:func:`join_nearest`); keywords and representatives read every member. ``neighbours``: what :func:`exact_neighbours` gives with
-    :data:`NEIGHBOURS` for the clustered rows' ``embeddings``, when the caller computed it already.
+    others then join (:func:`join_nearest`); keywords and representatives read every member.
+    ``neighbours``: what :func:`exact_neighbours` gives with :data:`NEIGHBOURS` for the clustered
+    rows' ``embeddings``, when the caller computed it already.
 
     Example::
 
@@ -430,8 +433,8 @@ def _find_themes(texts: list[str], embeddings: np.ndarray, seed: int, neighbours
     # fitted topics' vectors when the first rows' topics are the fitted ones
     order = np.arange(n) if rows is None else np.concatenate([rows, np.setdiff1d(np.arange(n), rows)])
     fit = n if rows is None else len(rows)
-    ordered_texts = [texts[i] for i in order]
-    ordered = embeddings[order]
+    ordered_texts = texts if rows is None else [texts[i] for i in order]
+    ordered = embeddings if rows is None else embeddings[order]
     last_error = None
     for stop_words in ("english", None):  # all-stop-word texts leave no vocabulary with the list
         reducer, clusterer = _parts(ordered[:fit], seed, neighbours)

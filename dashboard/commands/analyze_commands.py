@@ -13,7 +13,7 @@ from dashboard.commands.common import db_option, read_texts
               help="Another sentiment classifier (folder or cached hub name) instead of the trained default.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes for the per-review stages, each with its own models "
-                   "[default: 1 on the CPU; on CUDA one per 4 cores, at most 4, from 10 batches on].")
+                   "[default: 1 on the CPU; on CUDA one per 4 cores, at most 4, from 16 batches on].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @db_option
 def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None, quiet: bool = False,
