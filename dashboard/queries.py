@@ -514,9 +514,21 @@ def product_themes(db: str, stamp: float, product_id: str) -> pd.DataFrame:
 
 # --- themes -----------------------------------------------------------------------------------
 
+def theme_scopes(f: Filters) -> list[str]:
+    """The theme scopes the filters ask for: the store's, or the picked categories'.
+
+    >>> theme_scopes(Filters()), theme_scopes(Filters(categories=("Kitchen",)))
+    (['all'], ['category:Kitchen'])
+    """
+    return [f"category:{c}" for c in f.categories] or ["all"]
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def themes(db: str, stamp: float, kind: str, f: Filters, last: date | None) -> pd.DataFrame:
-    """Themes of one kind (complaint / need) with size, keywords and trend.
+    """Themes of one kind (complaint / need) with size, keywords and trend: those of the whole
+    store when no category is picked, else those of the picked categories (the job clusters the
+    store and each category apart, so a sentence is in a store theme and in a category theme,
+    and the two lists side by side would count it twice).
 
     Trend is the theme's sentences in the current period minus the previous one, from the
     review dates of its sentences.
@@ -529,8 +541,9 @@ def themes(db: str, stamp: float, kind: str, f: Filters, last: date | None) -> p
         FROM theme_days GROUP BY theme_id
     """, [cur_start, end, prev_start, cur_start])
     table = _df(db, f"""
-        SELECT theme_id, label, scope, aspect, size, keywords FROM ({CURRENT_THEMES}) WHERE kind = ?
-    """, [kind]).merge(trend, on="theme_id", how="left")
+        SELECT theme_id, label, scope, aspect, size, keywords FROM ({CURRENT_THEMES})
+        WHERE kind = ? AND list_contains(?::VARCHAR[], scope)
+    """, [kind, theme_scopes(f)]).merge(trend, on="theme_id", how="left")
     for column in ("sentences_now", "sentences_before"):
         table[column] = table[column].fillna(0).astype("int64")
     return table.sort_values(["size", "label"], ascending=[False, True]).reset_index(drop=True)

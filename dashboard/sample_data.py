@@ -221,12 +221,18 @@ def _derive(con) -> None:
                count(*) FILTER (WHERE sentiment = 'neutral'), 1
         FROM sent WHERE a_at >= 0 AND aspect IS NOT NULL GROUP BY ALL
     """)
-    # Themes: one complaint theme per aspect (its negative sentences), one need theme per aspect.
+    # Themes: one complaint theme per aspect (its negative sentences) across the store and per
+    # category, as the job makes them; one need theme per aspect.
     con.execute("""
         INSERT INTO themes
         SELECT 'all:complaint:' || aspect, 'all', 'complaint', aspect || ' problems',
                [aspect, 'broke', 'disappointed'], aspect, count(*), 1
         FROM sent WHERE sentiment = 'negative' AND aspect IS NOT NULL GROUP BY aspect
+        UNION ALL
+        SELECT 'category:' || p.category || ':complaint:' || aspect, 'category:' || p.category, 'complaint',
+               aspect || ' problems in ' || p.category, [aspect, 'broke'], aspect, count(*), 1
+        FROM sent JOIN products p USING (product_id)
+        WHERE sentiment = 'negative' AND aspect IS NOT NULL GROUP BY p.category, aspect
         UNION ALL
         SELECT 'all:need:' || a2, 'all', 'need', 'better ' || a2, [a2, 'wish', 'better'], a2, count(*), 1
         FROM g WHERE s2 = 'need' GROUP BY a2
@@ -236,6 +242,10 @@ def _derive(con) -> None:
         SELECT 'all:complaint:' || aspect, sentence_id,
                row_number() OVER (PARTITION BY aspect ORDER BY sentence_id) <= 3
         FROM sent WHERE sentiment = 'negative' AND aspect IS NOT NULL
+        UNION ALL
+        SELECT 'category:' || p.category || ':complaint:' || aspect, sentence_id,
+               row_number() OVER (PARTITION BY p.category, aspect ORDER BY sentence_id) <= 3
+        FROM sent JOIN products p USING (product_id) WHERE sentiment = 'negative' AND aspect IS NOT NULL
         UNION ALL
         SELECT 'all:need:' || a2, review_id || ':1',
                row_number() OVER (PARTITION BY a2 ORDER BY review_id) <= 3

@@ -175,14 +175,24 @@ def test_themes_page(shop, monkeypatch):
     at.switch_page("views/themes.py").run()
     _no_exception(at)
     table = at.dataframe[0].value
-    sizes = dict(sql(shop, "SELECT label, size FROM themes WHERE kind = 'complaint'").rows)
-    assert dict(zip(table["Theme"], table["Size"])) == sizes
+    # no category picked: the store's themes only (each sentence is also in its category's)
+    sizes = dict(sql(shop, "SELECT label, size FROM themes WHERE kind = 'complaint' AND scope = 'all'").rows)
+    assert dict(zip(table["Theme"], table["Size"])) == sizes and set(table["Scope"]) == {"all"}
     biggest = max(sizes, key=sizes.get)
     assert any(biggest in e.label for e in at.expander)
     at.segmented_control(key="theme_kind").set_value("need").run()
     _no_exception(at)
-    needs = dict(sql(shop, "SELECT label, size FROM themes WHERE kind = 'need'").rows)
+    needs = dict(sql(shop, "SELECT label, size FROM themes WHERE kind = 'need' AND scope = 'all'").rows)
     assert dict(zip(at.dataframe[0].value["Theme"], at.dataframe[0].value["Size"])) == needs
+    # a category picked in the sidebar: that category's themes
+    category = sql(shop, "SELECT min(category) FROM products").scalar()
+    at = app(shop, monkeypatch, f_cat=category).run()
+    at.switch_page("views/themes.py").run()
+    _no_exception(at)
+    picked = dict(sql(shop, "SELECT label, size FROM themes WHERE kind = 'complaint' AND scope = ?",
+                      [f"category:{category}"]).rows)
+    assert picked and dict(zip(at.dataframe[0].value["Theme"], at.dataframe[0].value["Size"])) == picked
+    assert f"in {category}" in " ".join(c.value for c in at.caption)
 
 
 def test_reviews_explorer_filters_and_pages(shop, monkeypatch):

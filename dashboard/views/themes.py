@@ -12,8 +12,10 @@ prev_start, cur_start, end = queries.period_bounds(f, ctx.last)
 
 st.title("Themes")
 st.caption("Topics the analysis found among complaint sentences and among need sentences "
-           f"(BERTopic). Trend = sentences in the last {f.period_days} days against the "
-           f"{f.period_days} days before.")
+           "(BERTopic), "
+           + (f"in {', '.join(render.plain_label(c) for c in f.categories)}" if f.categories
+              else "across the whole store (pick categories in the sidebar for theirs)")
+           + f". Trend = sentences in the last {f.period_days} days against the {f.period_days} days before.")
 frame.from_url("theme_kind", "complaint")
 kind = st.segmented_control("Kind", ["complaint", "need"], key="theme_kind",
                             format_func={"complaint": "Complaints", "need": "Unmet needs"}.get)
