@@ -161,6 +161,45 @@ ATTENTION_DIM = 128    # the attention polarity head's piece projection
 ATTENTION_EPOCHS = 4
 
 
+def _dropout(p: float):
+    """``nn.Dropout(p)`` for the heads, with cheaper random draws on the CPU.
+
+    Each value is zeroed with probability ``round(256 p) / 256`` (0.1992 for 0.2) and the others
+    scaled to keep the mean, as ``nn.Dropout`` does, but the draws are bytes cut from 64-bit
+    random integers, eight values a draw. ``nn.Dropout`` draws one float a value: on two CPU cores
+    it took 115 s of 389 s of training the heads (cProfile), most of it on the 1,152-wide piece
+    features. On a GPU, and when not training, it is ``nn.Dropout``'s own path.
+
+    Example::
+
+        drop = _dropout(0.2).train()
+        (drop(torch.ones(10_000)) == 0).float().mean()   # about 0.2
+    """
+    import torch
+    from torch import nn
+
+    class ByteDropout(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.p = p
+            self.cut = round(256 * p)      # a value stays when its byte is >= cut
+
+        def forward(self, x):
+            if not self.training or self.cut == 0:
+                return x
+            if x.device.type != "cpu":
+                return nn.functional.dropout(x, self.p, True)
+            n = x.numel()
+            draws = torch.empty(-(-n // 8), dtype=torch.int64).random_(-2 ** 63, 2 ** 63 - 1)
+            keep = draws.view(torch.uint8)[:n].view(x.shape) >= self.cut
+            return torch.mul(x, keep).mul_(256 / (256 - self.cut))
+
+        def extra_repr(self) -> str:
+            return f"p={self.cut / 256:.4f}"
+
+    return ByteDropout()
+
+
 def _tagger(dim: int):
     """The tag head: each piece's features projected, a BiLSTM over the window's pieces in order,
     and the tags read from both (so "battery" after "the" and before "life" is read as part of
@@ -175,9 +214,9 @@ def _tagger(dim: int):
     class SequenceTagger(nn.Module):
         def __init__(self):
             super().__init__()
-            self.project = nn.Sequential(nn.Dropout(0.2), nn.Linear(dim, TAGGER_WIDTH), nn.GELU())
+            self.project = nn.Sequential(_dropout(0.2), nn.Linear(dim, TAGGER_WIDTH), nn.GELU())
             self.context = nn.LSTM(TAGGER_WIDTH, TAGGER_WIDTH // 2, batch_first=True, bidirectional=True)
-            self.out = nn.Sequential(nn.Dropout(0.2), nn.Linear(2 * TAGGER_WIDTH, len(TAGS)))
+            self.out = nn.Sequential(_dropout(0.2), nn.Linear(2 * TAGGER_WIDTH, len(TAGS)))
 
         def forward(self, pieces, mask):
             projected = self.project(pieces)
@@ -198,7 +237,7 @@ def _heads(dim: int):
     tags = _tagger(dim)
     # polarity sees the term, its clause and the whole sentence: "great screen, but the battery..." is
     # judged on "but the battery ..." while the sentence still tells irony and contrast apart
-    polarity = nn.Sequential(nn.Dropout(0.2), nn.Linear(3 * dim, HIDDEN), nn.GELU(), nn.Dropout(0.2),
+    polarity = nn.Sequential(_dropout(0.2), nn.Linear(3 * dim, HIDDEN), nn.GELU(), _dropout(0.2),
                              nn.Linear(HIDDEN, len(POLARITIES)))
     return tags, polarity
 
@@ -213,11 +252,11 @@ def _attention_head(dim: int):
     class AttentionPolarity(nn.Module):
         def __init__(self):
             super().__init__()
-            self.project = nn.Sequential(nn.Dropout(0.2), nn.Linear(dim, ATTENTION_DIM))
+            self.project = nn.Sequential(_dropout(0.2), nn.Linear(dim, ATTENTION_DIM))
             self.place = nn.Embedding(POSITION_BUCKETS, ATTENTION_DIM)   # in the term, 1, 2, 3-4, 5+ pieces left / right
             self.in_clause = nn.Embedding(2, ATTENTION_DIM)
             self.score = nn.Sequential(nn.Tanh(), nn.Linear(ATTENTION_DIM, 2))   # two pools
-            self.out = nn.Sequential(nn.Dropout(0.2), nn.Linear(5 * dim, HIDDEN), nn.GELU(), nn.Dropout(0.2),
+            self.out = nn.Sequential(_dropout(0.2), nn.Linear(5 * dim, HIDDEN), nn.GELU(), _dropout(0.2),
                                      nn.Linear(HIDDEN, len(POLARITIES)))
 
         def forward(self, pieces, place, in_clause, mask, means):

@@ -472,6 +472,34 @@ def test_attention_view_marks_the_term_its_neighbours_and_its_clause():
     assert mask[0].tolist() == real.tolist()
 
 
+def test_heads_dropout_zeroes_a_fifth_keeps_the_mean_and_is_off_in_eval():
+    import torch
+
+    from analysis.aspect_head import _dropout, _heads
+
+    drop = _dropout(0.2).train()
+    torch.manual_seed(0)
+    x = torch.ones(200_000, requires_grad=True)
+    y = drop(x)
+    zeroed = (y == 0).float().mean().item()
+    # 51/256 of the values, within five standard deviations of a binomial draw
+    assert abs(zeroed - 51 / 256) < 5 * (0.2 * 0.8 / 200_000) ** 0.5
+    kept = torch.tensor(256 / 205).item()            # the scale, as float32
+    assert set(y.unique().tolist()) == {0.0, kept}
+    assert abs(y.mean().item() - 1.0) < 0.01
+    y.sum().backward()
+    assert torch.equal(x.grad, y.detach())           # the gradient passes where the value stays
+    torch.manual_seed(0)
+    assert torch.equal(drop(torch.ones(200_000)), y.detach())   # seeded: the same draws
+    odd = drop(torch.ones(3, 5, 7))                  # any shape, sizes not a multiple of 8
+    assert odd.shape == (3, 5, 7) and set(odd.unique().tolist()) <= {0.0, kept}
+    assert torch.equal(drop.eval()(torch.ones(9)), torch.ones(9))
+    # no weights of its own: heads saved with nn.Dropout load by the same names
+    tags, polarity = _heads(12)
+    assert not list(drop.state_dict()) and "project.1.weight" in tags.state_dict()
+    assert [k for k in polarity.state_dict()] == ["1.weight", "1.bias", "4.weight", "4.bias"]
+
+
 @pytest.mark.slow
 def test_polarity_averages_both_heads_and_adds_the_sentence(tiny_head):
     import math
