@@ -532,9 +532,22 @@ def label(keywords: list[str], aspects: Counter, size: int | None = None) -> tup
         aspect, count = sorted(aspects.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         if size and count < ASPECT_SHARE * size:
             aspect = None
-    words = [w for w in keywords if w != aspect][:3]
+    words = [w for w in _unsaid(keywords) if w != aspect][:3]
     text = ", ".join(words) if words else "(no keywords)"
     return (f"{aspect}: {text}" if aspect else text), aspect
+
+
+def _unsaid(keywords: list[str]) -> list[str]:
+    """The keywords less those a longer keyword of the list already says: c-TF-IDF lists a
+    phrase and its words side by side, which read as a stutter in a label.
+
+    Example::
+
+        >>> _unsaid(["old", "cheap old", "cheap", "rusty"])
+        ['cheap old', 'rusty']
+    """
+    phrases = [set(k.split()) for k in keywords if len(k.split()) > 1]
+    return [k for k in keywords if not any(len(set(k.split())) < len(p) and set(k.split()) <= p for p in phrases)]
 
 
 def need_label(needs: Counter, size: int, most: int = 2) -> str | None:
