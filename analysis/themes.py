@@ -538,16 +538,24 @@ def label(keywords: list[str], aspects: Counter, size: int | None = None) -> tup
 
 
 def _unsaid(keywords: list[str]) -> list[str]:
-    """The keywords less those a longer keyword of the list already says: c-TF-IDF lists a
-    phrase and its words side by side, which read as a stutter in a label.
+    """The keywords less those another one already says: c-TF-IDF lists a phrase beside its
+    own words and beside its words the other way round, which read as a stutter in a label.
+    A keyword goes when a longer one holds all its words, or an earlier one has the same words.
 
     Example::
 
-        >>> _unsaid(["old", "cheap old", "cheap", "rusty"])
+        >>> _unsaid(["old", "cheap old", "old cheap", "cheap", "rusty"])
         ['cheap old', 'rusty']
     """
     phrases = [set(k.split()) for k in keywords if len(k.split()) > 1]
-    return [k for k in keywords if not any(len(set(k.split())) < len(p) and set(k.split()) <= p for p in phrases)]
+    kept, said = [], []
+    for keyword in keywords:
+        words = set(keyword.split())
+        if words in said or any(len(words) < len(p) and words <= p for p in phrases):
+            continue
+        kept.append(keyword)
+        said.append(words)
+    return kept
 
 
 def need_label(needs: Counter, size: int, most: int = 2) -> str | None:

@@ -198,7 +198,9 @@ def test_label_reads_aspect_then_keywords():
     assert label(["lid", "sticks", "opens", "close"], Counter({"lid": 3, "hinge": 3})) == (
         "hinge: lid, sticks, opens", "hinge")
     # a phrase and its own words are said once: "old, cheap old, cheap" read as a stutter
-    assert label(["old", "cheap old", "cheap", "rusty", "thin"], Counter()) == ("cheap old, rusty, thin", None)
+    assert label(["old", "cheap old", "old cheap", "cheap", "rusty", "thin"], Counter()) == (
+        "cheap old, rusty, thin", None)
+    assert label(["mixed feelings", "feelings mixed"], Counter()) == ("mixed feelings", None)
     assert label(["speed", "charging speed", "charge"], Counter({"charging": 5}), size=10) == (
         "charging: charging speed, charge", "charging")
 
