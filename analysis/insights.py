@@ -2,6 +2,9 @@
 
 Rules (all computed from the derived tables, so a test can recompute them in SQL):
 
+- a **mention** is one sentence's word on an aspect: terms grouped into one aspect ("battery
+  life", "charge") or said twice in a sentence count once, with the sentence's majority polarity
+  (a tie, praise and complaint in one sentence, counts as neutral);
 - an aspect is a **strength** of a product when its positive mentions outnumber the negative
   ones, a **weakness** when the negative ones are at least as many (and there is one);
   ``share`` is the positive (strength) or negative (weakness) share of its mentions and
@@ -10,16 +13,23 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   that confidence, then mentions. Terms inside a need phrase are needs, not strengths or weaknesses.
 - an **unmet need** is a need label; ``share`` is the share of the product's analysed reviews
   that voice it, ``confidence`` its Wilson lower bound.
-- ``trend`` is the share in the last 90 days minus the share before (None without data on
-  both sides). "Now" is the newest review date in the store, so a rerun gives the same answer.
+- ``trend`` is the share in the last 90 days (now and the 89 days before) minus the share before
+  (None without data on both sides). "Now" is the newest review date in the store, so a rerun
+  gives the same answer; a date after the newest collection (a typo, "2062") is no "now". Reviews
+  without a date count in the totals but in neither window: when they were written is unknown
+  (the day they were collected is not it: an old page crawled today is not a recent complaint).
 - an **emerging complaint** is an aspect whose negative share in the last 90 days is higher
-  than in the product's history before, by a one-sided two-proportion z-test at p < 0.05,
+  than in the product's history before, by a one-sided Fisher exact test at p < 0.05 (exact at
+  the small counts a product has; a z-test called 5 of 5 against 0 of 1 significant, p 0.007
+  against the exact 0.17),
   with at least 5 recent mentions, 3 of them complaints, and one before (so a new defect counts).
   A product has many aspects, and one in twenty unchanged ones would pass a test at p < 0.05 by
   chance, so the p-values are corrected by Holm's method over all the product's aspects with
   enough mentions to be tested (5 recent, 1 before): the smallest p times that number must stay
   under 0.05, the next times one less, and so on.
-- each finding carries 2-3 quotes from different reviews: the model's surest sentences.
+- each finding carries 2-3 quotes from different reviews: sentences whose own sentiment is the
+  finding's side first ("Love it, even the lid" can hold a negative lid mention but is no quote
+  for a lid weakness), the model's surest first.
 - a name in :data:`NOT_FINDINGS` (the product as a whole, "top marks", "the competition") is
   no strength, weakness or emerging complaint: nothing a merchant could improve is named.
 
@@ -67,6 +77,25 @@ def wilson_lower(k: int, n: int, z: float = 1.96) -> float:
     return max(0.0, (centre - margin) / (1 + z * z / n))
 
 
+def fisher_greater(k1: int, n1: int, k2: int, n2: int) -> float:
+    """p of Fisher's exact one-sided test that proportion 1 is greater than proportion 2: the
+    chance that, with ``k1 + k2`` hits spread over the ``n1 + n2`` trials at random, the first
+    ``n1`` get ``k1`` or more (the hypergeometric tail).
+
+    Example::
+
+        >>> round(fisher_greater(5, 5, 0, 1), 4)       # five of five against none of one
+        0.1667
+        >>> fisher_greater(14, 14, 0, 2) < 0.01
+        True
+    """
+    if n1 <= 0 or n2 <= 0:
+        return 1.0
+    hits, total = k1 + k2, n1 + n2
+    tail = sum(math.comb(hits, x) * math.comb(total - hits, n1 - x) for x in range(k1, min(hits, n1) + 1))
+    return min(1.0, tail / math.comb(total, n1))
+
+
 def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float]:
     """``(z, p)`` of the one-sided test that proportion 1 is greater than proportion 2.
 
@@ -86,15 +115,21 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, floa
 
 
 def reference_date(con) -> date | None:
-    """The newest review date in the store: the "now" of trends and emerging complaints."""
-    row = con.execute("SELECT max(coalesce(published_at, CAST(collected_at AS DATE))) FROM reviews").fetchall()
+    """The "now" of trends and emerging complaints: the newest review date in the store that is
+    not after the newest collection (else the newest collection day; None for an empty store)."""
+    row = con.execute("""
+        WITH collected AS (SELECT CAST(max(collected_at) AS DATE) AS day FROM reviews)
+        SELECT coalesce(max(r.published_at) FILTER (WHERE r.published_at <= collected.day), collected.day)
+        FROM reviews r, collected GROUP BY collected.day""").fetchall()
     return row[0][0] if row and row[0][0] else None
 
 
-_MENTIONS = """
-    SELECT m.product_id, m.aspect, m.polarity, m.sentence_id, m.review_id, s.score, s.text,
-           s.start_char, s.end_char, r.url,
-           coalesce(r.published_at, CAST(r.collected_at AS DATE)) >= ? AS recent
+# Whether a review is in the last window: NULL for a review without a date (in neither window).
+_RECENT = "CASE WHEN r.published_at IS NULL THEN NULL ELSE r.published_at >= ? END"
+
+_MENTIONS = f"""
+    SELECT m.product_id, m.aspect, m.polarity, m.sentence_id, m.review_id, s.score, s.sentiment, s.text,
+           s.start_char, s.end_char, r.url, {_RECENT} AS recent
     FROM aspect_mentions m JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = m.review_id
     -- a term inside a need phrase ("I wish it had a thermal carafe") is asked for, not judged:
     -- it counts as an unmet need, never as a strength or weakness
@@ -130,9 +165,35 @@ def _quotes(rows: list[dict], limit: int = QUOTES) -> list[dict]:
     return [_quote(row) for row in (fresh + repeats)[:limit]]
 
 
+def _per_sentence(rows: list[dict]) -> list[dict]:
+    """One mention per sentence (rows of one product and aspect, surest first): the sentence's
+    first row, with the majority polarity of its rows (a tie of positive and negative: neutral).
+
+    >>> rows = [{"sentence_id": "s1", "polarity": p} for p in ("positive", "positive", "negative")]
+    >>> [r["polarity"] for r in _per_sentence(rows + [{"sentence_id": "s2", "polarity": "negative"}])]
+    ['positive', 'negative']
+    """
+    by_sentence: dict[str, list[dict]] = {}
+    for row in rows:
+        by_sentence.setdefault(row["sentence_id"], []).append(row)
+    out = []
+    for mine in by_sentence.values():
+        pos = sum(r["polarity"] == "positive" for r in mine)
+        neg = sum(r["polarity"] == "negative" for r in mine)
+        polarity = "positive" if pos > neg else "negative" if neg > pos else (
+            "neutral" if pos else mine[0]["polarity"])
+        out.append({**mine[0], "polarity": polarity})
+    return out
+
+
+def _sides_first(rows: list[dict], side: str) -> list[dict]:
+    """``rows`` (surest first) with the sentences whose own sentiment is ``side`` first."""
+    return sorted(rows, key=lambda r: r.get("sentiment", side) != side)
+
+
 def _share_trend(rows: list[dict], hit) -> float | None:
-    recent = [r for r in rows if r["recent"]]
-    before = [r for r in rows if not r["recent"]]
+    recent = [r for r in rows if r["recent"] is True]
+    before = [r for r in rows if r["recent"] is False]
     if not recent or not before:
         return None
     return sum(map(hit, recent)) / len(recent) - sum(map(hit, before)) / len(before)
@@ -145,19 +206,23 @@ def _dicts(cur) -> list[dict]:
 
 def is_emerging(k1: int, n1: int, k2: int, n2: int) -> tuple[bool, float, float]:
     """Whether ``k1`` negative of ``n1`` recent mentions is a significant rise over ``k2`` of ``n2``
-    before; returns ``(emerging, z, p)``.
+    before; returns ``(emerging, z, p)``: p of Fisher's exact test (:func:`fisher_greater`), z of
+    the two-proportion test for reading (how many standard errors the rise is).
 
     >>> is_emerging(14, 14, 0, 2)[0]      # a new defect: praised twice, then fourteen complaints
     True
     >>> is_emerging(3, 3, 0, 1)[0]        # three mentions are too few to call a trend
     False
-    >>> is_emerging(2, 7, 0, 14)[0]       # two complaints too (z-test: p = 0.02)
+    >>> is_emerging(5, 5, 0, 1)[0]        # nor is one mention before (exact p = 0.17)
+    False
+    >>> is_emerging(2, 7, 0, 14)[0]       # two complaints too
     False
     """
     if (n1 < EMERGING_MIN_RECENT or n2 < EMERGING_MIN_BEFORE or k1 < EMERGING_MIN_NEGATIVE
             or k1 / n1 <= k2 / n2):
         return False, 0.0, 1.0
-    z, p = two_proportion_test(k1, n1, k2, n2)
+    z = two_proportion_test(k1, n1, k2, n2)[0]
+    p = fisher_greater(k1, n1, k2, n2)
     return p < EMERGING_P, z, p
 
 
@@ -207,10 +272,11 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
     today = reference_date(con)
     if today is None:
         return [], []
-    since = today - timedelta(days=WINDOW_DAYS)
+    since = today - timedelta(days=WINDOW_DAYS - 1)   # WINDOW_DAYS days, today included
     by_aspect: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in _dicts(con.execute(_MENTIONS, [since])):
         by_aspect[(row["product_id"], row["aspect"])].append(row)
+    by_aspect = {key: _per_sentence(rows) for key, rows in by_aspect.items()}
 
     insights: dict[tuple[str, str], list[dict]] = defaultdict(list)
     emerging = []
@@ -231,19 +297,20 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
             insights[(product, kind)].append({
                 "product_id": product, "kind": kind, "name": aspect, "mentions": n, "share": k / n,
                 "confidence": wilson_lower(k, n), "trend": _share_trend(rows, lambda r, s=side: r["polarity"] == s),
-                "quotes": _quotes([r for r in rows if r["polarity"] == side])})
-        recent = [r for r in rows if r["recent"]]
-        before = [r for r in rows if not r["recent"]]
+                "quotes": _quotes(_sides_first([r for r in rows if r["polarity"] == side], side))})
+        recent = [r for r in rows if r["recent"] is True]
+        before = [r for r in rows if r["recent"] is False]
         k1, n1 = sum(r["polarity"] == "negative" for r in recent), len(recent)
         k2, n2 = sum(r["polarity"] == "negative" for r in before), len(before)
         if n1 >= EMERGING_MIN_RECENT and n2 >= EMERGING_MIN_BEFORE:
-            tested[product].append(two_proportion_test(k1, n1, k2, n2)[1] if k1 / n1 > k2 / n2 else 1.0)
+            tested[product].append(fisher_greater(k1, n1, k2, n2) if k1 / n1 > k2 / n2 else 1.0)
         emerging_now, z, p = is_emerging(k1, n1, k2, n2)
         if emerging_now:
             emerging.append({"product_id": product, "aspect": aspect, "recent_mentions": n1,
                              "recent_negative": k1, "before_mentions": n2, "before_negative": k2,
                              "recent_share": k1 / n1, "before_share": k2 / n2, "z": z, "p_value": p,
-                             "quotes": json.dumps(_quotes([r for r in recent if r["polarity"] == "negative"])),
+                             "quotes": json.dumps(_quotes(_sides_first(
+                                 [r for r in recent if r["polarity"] == "negative"], "negative"))),
                              "run_id": run_id})
 
     for row in _need_insights(con, since):
@@ -260,13 +327,14 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
 
 
 def _need_insights(con, since: date) -> list[dict]:
-    reviews = {row[0]: (row[1], row[2]) for row in con.execute("""
-        SELECT a.product_id, count(*), count(*) FILTER (WHERE coalesce(r.published_at, CAST(r.collected_at AS DATE)) >= ?)
+    reviews = {row[0]: (row[1], row[2], row[3]) for row in con.execute("""
+        SELECT a.product_id, count(*), count(*) FILTER (WHERE r.published_at >= ?),
+               count(*) FILTER (WHERE r.published_at < ?)
         FROM review_analysis a JOIN reviews r USING (review_id)
-        WHERE a.skipped_reason IS NULL GROUP BY a.product_id""", [since]).fetchall()}
-    rows = _dicts(con.execute("""
+        WHERE a.skipped_reason IS NULL GROUP BY a.product_id""", [since, since]).fetchall()}
+    rows = _dicts(con.execute(f"""
         SELECT n.product_id, n.need, n.sentence_id, n.review_id, s.score, s.text, s.start_char, s.end_char, r.url,
-               coalesce(r.published_at, CAST(r.collected_at AS DATE)) >= ? AS recent
+               {_RECENT} AS recent
         FROM needs n JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = n.review_id
         ORDER BY n.product_id, n.need, s.score DESC, n.sentence_id""", [since]))
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -274,13 +342,13 @@ def _need_insights(con, since: date) -> list[dict]:
         grouped[(row["product_id"], row["need"])].append(row)
     out = []
     for (product, need), mine in grouped.items():
-        total, recent_total = reviews.get(product, (0, 0))
+        total, recent_total, before_total = reviews.get(product, (0, 0, 0))
         voicing = {r["review_id"] for r in mine}
-        recent_voicing = {r["review_id"] for r in mine if r["recent"]}
+        recent_voicing = {r["review_id"] for r in mine if r["recent"] is True}
+        before_voicing = {r["review_id"] for r in mine if r["recent"] is False}
         trend = None
-        if recent_total and total - recent_total:
-            trend = (len(recent_voicing) / recent_total
-                     - (len(voicing) - len(recent_voicing)) / (total - recent_total))
+        if recent_total and before_total:
+            trend = len(recent_voicing) / recent_total - len(before_voicing) / before_total
         out.append({"product_id": product, "kind": "need", "name": need, "mentions": len(mine),
                     "share": len(voicing) / total if total else 0.0,
                     "confidence": wilson_lower(len(voicing), total), "trend": trend, "quotes": _quotes(mine)})

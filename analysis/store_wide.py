@@ -148,6 +148,9 @@ _MONTHLY = """
            count(*) FILTER (WHERE m.polarity = 'positive'), count(*) FILTER (WHERE m.polarity = 'negative'),
            count(*) FILTER (WHERE m.polarity = 'neutral'), ?
     FROM aspect_mentions m JOIN reviews r ON r.review_id = m.review_id
+    -- names that are no finding (analysis.insights.NOT_FINDINGS: "product", "top marks") are no
+    -- trend either: the dashboard's store-wide emerging complaints read this table
+    WHERE lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))
     GROUP BY ALL ORDER BY ALL
 """
 _INSIGHT_COLUMNS = ["product_id", "kind", "name", "rank", "mentions", "share", "confidence", "trend", "quotes",
@@ -172,7 +175,7 @@ def _insert(con, table: str, columns: list[str], rows: list[dict]) -> None:
 
 def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -> None:
     """Run the store-wide steps (see the module text) and record their durations in ``state``."""
-    from analysis.insights import compute_insights
+    from analysis.insights import NOT_FINDINGS, compute_insights
     from analysis.themes import build_themes_of
 
     def step(name, func, *args):
@@ -205,7 +208,7 @@ def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -
         with store.writer(db) as con:
             for table in ("aspect_monthly", "theme_sentences", "themes", "product_insights", "emerging_complaints"):
                 con.execute(f"DELETE FROM {table}").fetchall()
-            con.execute(_MONTHLY, [run_id]).fetchall()
+            con.execute(_MONTHLY, [run_id, sorted(NOT_FINDINGS)]).fetchall()
             _insert(con, "themes", ["theme_id", "scope", "kind", "label", "keywords", "aspect", "size", "run_id"],
                     themes)
             _insert(con, "theme_sentences", ["theme_id", "sentence_id", "is_representative"], members)
