@@ -269,29 +269,41 @@ def neutralise(text: str) -> str:
 # --- internals --------------------------------------------------------------------------------
 
 def _cell(value: Any) -> Any:
+    """One value as a CSV cell: missing values empty, dates as YYYY-MM-DD, text made inert.
+
+    >>> import pandas as pd
+    >>> _cell(pd.NaT), _cell(pd.Timestamp("2024-07-03")), _cell(datetime(2024, 7, 3, 9, 30))
+    ('', '2024-07-03', '2024-07-03 09:30:00')
+    """
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()  # numpy scalar -> Python
-    if value is None:
+    if _missing(value):
         return ""
     if isinstance(value, float):
-        if value != value:  # NaN from pandas
-            return ""
         return repr(round(value, 4))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return value
     if isinstance(value, datetime):
+        # pandas reads a DATE column as midnight timestamps: write the day the store holds
+        if value.tzinfo is None and value.time() == datetime.min.time():
+            return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
+    return neutralise(str(value))
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, or pandas' NA / NaT (NaT is a datetime whose isoformat() is 'NaT')."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
     try:
         import pandas as pd
-        if value is pd.NA or value is pd.NaT:
-            return ""
     except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
-    return neutralise(str(value))
+        return False
+    return value is pd.NA or value is pd.NaT
 
 
 class _ignore_missing:

@@ -137,8 +137,10 @@ def _review_where(f: Filters, alias: str = "r") -> tuple[str, list]:
         conds.append(f"{alias}.published_at <= ?")
         params.append(f.end)
     if f.min_rating > 1 or f.max_rating < 5:
-        conds.append(f"{alias}.rating BETWEEN ? AND ?")
-        params += [f.min_rating - 0.5, f.max_rating + 0.49]
+        # the stars a review shows (round half up, as review_facts' ``stars``), so the explorer
+        # and the overview keep the same reviews
+        conds.append(f"round({alias}.rating) BETWEEN ? AND ?")
+        params += [f.min_rating, f.max_rating]
     if f.sources:
         conds.append(f"list_contains(?::VARCHAR[], {alias}.source)")
         params.append(list(f.sources))
@@ -187,7 +189,9 @@ def filter_choices(db: str, stamp: float) -> dict[str, Any]:
     """Values the sidebar offers: categories, sources, first and last review date."""
     cats = _query(db, "SELECT DISTINCT category FROM products WHERE category IS NOT NULL "
                            "ORDER BY 1").rows
-    srcs = _query(db, "SELECT DISTINCT source FROM products ORDER BY 1").rows
+    # The filter keeps reviews by their own source: one product can be imported from several
+    # files, and products.source names only the first.
+    srcs = _query(db, "SELECT DISTINCT source FROM reviews ORDER BY 1").rows
     span = _query(db, "SELECT min(published_at), max(published_at) FROM reviews").rows[0]
     return {"categories": [c[0] for c in cats], "sources": [s[0] for s in srcs],
             "first": span[0], "last": span[1]}
@@ -200,7 +204,7 @@ def products(db: str, stamp: float, categories: tuple[str, ...] = ()) -> pd.Data
         SELECT product_id, coalesce(title, product_id) AS name, brand, category, url, source
         FROM products
         WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], category)
-        ORDER BY name
+        ORDER BY name, product_id
     """, [list(categories), list(categories)])
 
 
@@ -385,14 +389,15 @@ def emerging_complaints(db: str, stamp: float, f: Filters, last: date | None,
                    AS negative_now,
                coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE)
                                                  AND m.month < date_trunc('month', ?::DATE)), 0) AS negative_before,
-               count(DISTINCT m.product_id) FILTER (WHERE m.negative > 0 AND m.month >= date_trunc('month', ?::DATE)) AS products
+               count(DISTINCT m.product_id) FILTER (WHERE m.negative > 0 AND m.month >= date_trunc('month', ?::DATE)
+                                                     AND m.month <= ?) AS products
         FROM aspect_monthly m
         WHERE {where}
         GROUP BY m.aspect
         HAVING negative_now > negative_before
         ORDER BY negative_now - negative_before DESC, m.aspect
         LIMIT ?
-    """, [cur_start, end, prev_start, cur_start, cur_start] + params + [limit])
+    """, [cur_start, end, prev_start, cur_start, cur_start, end] + params + [limit])
 
 
 # --- one product ------------------------------------------------------------------------------
@@ -503,13 +508,19 @@ def sentiment_over_time(db: str, stamp: float, product_id: str, f: Filters) -> p
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def product_themes(db: str, stamp: float, product_id: str) -> pd.DataFrame:
-    """The themes this product's sentences fall in, with how many of its sentences each holds."""
+def product_themes(db: str, stamp: float, product_id: str, f: Filters = Filters()) -> pd.DataFrame:
+    """The themes this product's sentences fall in, with how many of its sentences each holds.
+
+    Only the scopes of :func:`theme_scopes`, as on the Themes page: a sentence is in a store
+    theme and in its category's theme, and listing both would show each theme twice.
+    """
     mine = _in_memory(theme_facts(db, stamp), "SELECT theme_id, sum(sentences)::BIGINT AS sentences "
                       "FROM theme_days WHERE product_id = ? GROUP BY theme_id", [product_id])
-    current = _df(db, f"SELECT theme_id, kind, label, keywords, aspect, size FROM ({CURRENT_THEMES})")
+    current = _df(db, f"SELECT theme_id, kind, label, keywords, aspect, size FROM ({CURRENT_THEMES}) "
+                      "WHERE list_contains(?::VARCHAR[], scope)", [theme_scopes(f)])
     table = current.merge(mine, on="theme_id")
-    return table.sort_values(["sentences", "label"], ascending=[False, True]).reset_index(drop=True)
+    return table.sort_values(["sentences", "label", "theme_id"],
+                             ascending=[False, True, True]).reset_index(drop=True)
 
 
 # --- themes -----------------------------------------------------------------------------------
@@ -580,14 +591,15 @@ def theme_examples(db: str, stamp: float, theme_ids: tuple[str, ...], per_theme:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def theme_list(db: str, stamp: float) -> pd.DataFrame:
     """All themes (id, kind, label) for the explorer's filter."""
-    return _df(db, f"SELECT theme_id, kind, label FROM ({CURRENT_THEMES}) ORDER BY kind, size DESC")
+    return _df(db, f"SELECT theme_id, kind, label FROM ({CURRENT_THEMES}) "
+                   "ORDER BY kind, size DESC, label, theme_id")
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def aspect_list(db: str, stamp: float) -> list[str]:
     """Aspect names, most mentioned first (from the monthly table, cheap)."""
     rows = _query(db, "SELECT aspect FROM aspect_monthly GROUP BY aspect "
-                           "ORDER BY sum(positive + negative + neutral) DESC").rows
+                           "ORDER BY sum(positive + negative + neutral) DESC, aspect").rows
     return [r[0] for r in rows]
 
 

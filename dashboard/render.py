@@ -149,15 +149,30 @@ def review_body_html(body: str, sentences: Iterable[dict], aspects: Iterable[dic
 
 
 def stars(rating: float | None) -> str:
-    """Five-star text for a 1-5 rating.
+    """Five-star text for a 1-5 rating, rounded half up.
 
-    >>> stars(4)
-    '★★★★☆'
+    >>> stars(4), stars(4.5)
+    ('★★★★☆', '★★★★★')
     """
     if rating is None or (isinstance(rating, float) and math.isnan(rating)):
         return "no rating"
-    full = max(0, min(5, int(round(rating))))
+    # Half up, as DuckDB's round() that the star filters and counts use; Python's round()
+    # would show 4.5 as four stars on a review the "5 stars" filter found.
+    full = max(0, min(5, math.floor(rating + 0.5)))
     return "★" * full + "☆" * (5 - full)
+
+
+def product_labels(names: dict[str, str]) -> dict[str, str]:
+    """A label per product id that no other product shares: its name, with the id added
+    when another product has the same name (two shops can call different kettles alike).
+
+    >>> product_labels({"k1": "Kettle", "k2": "Kettle", "t1": "Toaster"})
+    {'k1': 'Kettle (k1)', 'k2': 'Kettle (k2)', 't1': 'Toaster'}
+    """
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {pid: f"{name} ({pid})" if seen[name] > 1 else name for pid, name in names.items()}
 
 
 def fmt_int(value) -> str:

@@ -346,3 +346,171 @@ def test_growing_complaints_count_an_aspect_new_this_period_from_zero(shop, tmp_
     assert not growing[["Complaints now", "Complaints before", "Growth"]].isna().any().any()
     row = growing.set_index("Aspect").loc["hinge squeak"]
     assert (row["Complaints now"], row["Complaints before"], row["Growth"]) == (9, 0, 9)
+
+
+def _copy(shop: str, tmp_path) -> str:
+    import shutil
+
+    db = str(tmp_path / "copy.duckdb")
+    shutil.copy(shop, db)
+    return db
+
+
+def test_compare_keeps_two_products_with_one_title_apart(shop, tmp_path, monkeypatch):
+    """Two shops can give different products one title: the page shows each on its own
+    (the id added to the name), never an average of both."""
+    db = _copy(shop, tmp_path)
+    with store.writer(db) as con:
+        con.execute("UPDATE products SET title = 'Kettle Pro' WHERE product_id IN ('p0000', 'p0002')")
+    at = app(db, monkeypatch, compare=["p0000", "p0002"]).run()
+    at.switch_page("views/compare.py").run()
+    _no_exception(at)
+    table = at.dataframe[0].value.set_index("Aspect")
+    rows = sql(db, """
+        SELECT product_id, aspect, count(*) AS n,
+               count(*) FILTER (WHERE polarity = 'positive') / count(*) AS pos
+        FROM aspect_mentions WHERE product_id IN ('p0000', 'p0002') GROUP BY ALL""").dicts()
+    checked = 0
+    for row in rows:
+        if row["aspect"] in table.index:
+            label = f"Kettle Pro ({row['product_id']})"
+            assert table.loc[row["aspect"], f"{label}: mentions"] == row["n"]
+            assert table.loc[row["aspect"], f"{label}: positive share"] == pytest.approx(row["pos"])
+            checked += 1
+    assert checked >= 10
+    assert set(table["Most praised"]) <= {"Kettle Pro (p0000)", "Kettle Pro (p0002)", "—"}
+
+
+def test_source_filter_offers_the_reviews_sources(tmp_path, monkeypatch):
+    """One product imported from two files: its reviews carry both sources, the product only
+    the first; the sidebar offers what the filter reads, the reviews' sources."""
+    from analysed_store import add_products_and_reviews, analyse
+
+    db = str(tmp_path / "two_files.duckdb")
+    add_products_and_reviews(db, "K1", 3)
+    with store.writer(db) as con:
+        store.insert_reviews(con, [{"product_id": "K1", "source": "feb.csv", "author": "Bob", "rating": 1,
+                                    "body": "Terrible kettle, the lid broke.", "published_at": "2024-07-20"}])
+    analyse(db)
+    at = app(db, monkeypatch).run()
+    _no_exception(at)
+    assert at.multiselect(key="f_src").options == ["feb.csv", "shop.test"]
+    at.multiselect(key="f_src").select("feb.csv").run()
+    _no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Reviews"] == "1"
+
+
+def test_growing_complaints_count_products_only_up_to_the_end_date(shop, tmp_path):
+    """"Products affected" counts complaints in the current period, not also those after the
+    end of the date filter."""
+    from datetime import timedelta
+
+    from dashboard import queries
+
+    db = _copy(shop, tmp_path)
+    last = sql(db, "SELECT max(published_at) FROM reviews").scalar()
+    end = last - timedelta(days=200)
+    with store.writer(db) as con:  # one product complains in the period, another only after it
+        con.execute("INSERT INTO aspect_monthly SELECT 'p0000', 'hinge squeak', date_trunc('month', ?::DATE), "
+                    "0, 9, 0, max(run_id) FROM aspect_monthly", [end])
+        con.execute("INSERT INTO aspect_monthly SELECT 'p0001', 'hinge squeak', date_trunc('month', ?::DATE), "
+                    "0, 4, 0, max(run_id) FROM aspect_monthly", [last])
+    f = queries.Filters(end=end, period_days=30)
+    growing = queries.emerging_complaints(db, queries.store_stamp(db), f, last, limit=100).set_index("aspect")
+    assert (growing.loc["hinge squeak", "negative_now"], growing.loc["hinge squeak", "products"]) == (9, 1)
+
+
+def _themes_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "This product's sentences" in d.value.columns)
+
+
+def test_product_page_lists_each_theme_once(shop, monkeypatch):
+    """A sentence is in a store theme and in its category's theme: the product page lists the
+    themes the Themes page does (the store's, or the picked category's), each sentence once."""
+    product_sentences = """
+        SELECT t.label, count(*) AS n FROM theme_sentences ts JOIN themes t USING (theme_id)
+        JOIN sentences s USING (sentence_id) WHERE s.product_id = 'p0001' AND t.scope = ?
+        GROUP BY t.label"""
+    at = app(shop, monkeypatch, product="p0001").run()
+    at.switch_page("views/product.py").run()
+    _no_exception(at)
+    table = _themes_table(at)
+    assert dict(zip(table["Theme"], table["This product's sentences"])) == dict(
+        sql(shop, product_sentences, ["all"]).rows)
+    assert table["This product's sentences"].sum() == sql(shop, """
+        SELECT count(DISTINCT ts.sentence_id) FROM theme_sentences ts JOIN sentences s USING (sentence_id)
+        WHERE s.product_id = 'p0001'""").scalar()
+    category = sql(shop, "SELECT category FROM products WHERE product_id = 'p0001'").scalar()
+    at = app(shop, monkeypatch, product="p0001", f_cat=category).run()
+    at.switch_page("views/product.py").run()
+    _no_exception(at)
+    table = _themes_table(at)
+    expected = dict(sql(shop, product_sentences, [f"category:{category}"]).rows)
+    assert expected and dict(zip(table["Theme"], table["This product's sentences"])) == expected
+
+
+def test_explorer_and_overview_keep_the_same_ratings(tmp_path):
+    """A 4.496 shows as four stars: the 1-4 star filter keeps it in the explorer as in the
+    overview's counts (both round the rating)."""
+    from analysed_store import add_products_and_reviews, analyse
+    from dashboard import queries
+
+    db = str(tmp_path / "edges.duckdb")
+    add_products_and_reviews(db, "P1", 5)
+    analyse(db)
+    with store.writer(db) as con:
+        con.execute("UPDATE reviews SET rating = 4.496 WHERE author = 'Buyer 4'")
+        con.execute("UPDATE reviews SET rating = 4.5 WHERE author = 'Buyer 3'")
+    stamp, f = queries.store_stamp(db), queries.Filters(min_rating=1, max_rating=4)
+    overview = queries.product_summary(db, stamp, "P1", f)["reviews"]
+    explorer = queries.count_reviews(db, stamp, queries.ReviewQuery(product_id="P1"), f)
+    assert overview == explorer == 4  # 1, 2, 3 and 4.496; 4.5 is five stars
+    assert queries.explore(db, stamp, queries.ReviewQuery(), f, 0)[0] == 4
+
+
+def test_review_report_download_holds_every_review(shop, monkeypatch):
+    """The button says "all reviews": it must not pass the sidebar's From date (the only
+    sidebar filter the report could take) and leave the others out."""
+    from dashboard import frame
+
+    calls = []
+    real = frame.download_report
+
+    def recording(db, kind, file_name, key, **options):
+        calls.append((key, options))
+        return real(db, kind, file_name, key, **options)
+
+    monkeypatch.setattr(frame, "download_report", recording)
+    at = app(shop, monkeypatch, f_from="2025-01-01", rv_product="p0000").run()
+    at.switch_page("views/reviews.py").run()
+    _no_exception(at)
+    options = dict(calls)["dl_reviews_report"]
+    assert options.get("since") is None and options["product"] == "p0000"
+    assert options["label"].startswith("Download all reviews of this product")
+
+
+def test_lists_have_a_fixed_order_on_ties(tmp_path):
+    """Products with one title, themes of one size and aspects with as many mentions come in
+    the same order on every run: by name, then id (not in whatever order a join left them)."""
+    from analysed_store import add_products_and_reviews, analyse
+    from dashboard import queries
+
+    db = str(tmp_path / "ties.duckdb")
+    for pid in ("P2", "P1"):
+        add_products_and_reviews(db, pid, 2)
+    run_id = analyse(db)
+    labels = ["lid breaks", "handle hot", "cable short", "smell", "noise", "price high"]
+    themes = [(f"all:complaint:{i}", labels[i % len(labels)]) for i in (7, 11, 0, 8, 5, 6, 3, 10, 4, 1, 9, 2)]
+    with store.writer(db) as con:
+        con.execute("UPDATE products SET title = 'Kettle'")
+        con.execute("DELETE FROM themes")
+        con.executemany("INSERT INTO themes VALUES (?, 'all', 'complaint', ?, ['x'], NULL, 3, ?)",
+                        [[theme_id, label, run_id] for theme_id, label in themes])
+        con.execute("DELETE FROM aspect_monthly")
+        con.executemany("INSERT INTO aspect_monthly VALUES ('P1', ?, DATE '2024-07-01', 1, 1, 1, ?)",
+                        [[label, run_id] for _, label in themes])
+    stamp = queries.store_stamp(db)
+    assert queries.products(db, stamp)["product_id"].tolist() == ["P1", "P2"]
+    assert queries.theme_list(db, stamp)["theme_id"].tolist() == [
+        theme_id for theme_id, _ in sorted(themes, key=lambda t: (t[1], t[0]))]
+    assert queries.aspect_list(db, stamp) == sorted(labels)

@@ -52,3 +52,20 @@ def test_number_formats():
     assert render.fmt_pct(0.256) == "25.6%" and render.fmt_pp(0.05) == "+5.0 pp"
     assert render.fmt_pct(float("nan")) == "–"
     assert render.confidence_note(1, 1.0, 0.2) == "low: only 1 mention"
+
+
+def test_stars_round_half_up_like_the_star_filters():
+    """The star filters and counts use DuckDB's round(), half up: a 4.5 the "5 stars" filter
+    finds shows five stars, not Python's banker's four."""
+    import duckdb
+
+    for rating in (1.5, 2.5, 3.5, 4.5, 4.496, 2.0):
+        expected = duckdb.sql(f"SELECT round({rating}::DOUBLE)::INTEGER").fetchall()[0][0]
+        assert render.stars(rating).count("★") == expected, rating
+    assert render.stars(4.5) == "★★★★★" and render.stars(2.5) == "★★★☆☆"
+
+
+def test_product_labels_tell_products_with_one_name_apart():
+    labels = render.product_labels({"k1": "Kettle", "k2": "Kettle", "t1": "Toaster"})
+    assert labels == {"k1": "Kettle (k1)", "k2": "Kettle (k2)", "t1": "Toaster"}
+    assert len(set(labels.values())) == len(labels)

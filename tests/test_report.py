@@ -155,3 +155,15 @@ def test_write_all_writes_every_kind_and_says_which_failed(analysed_db, tmp_path
         report.write_all(analysed_db, tmp_path / "again")
     assert sorted(p.name for p in (tmp_path / "again").iterdir()) == [
         "aspects.csv", "needs.csv", "reviews.csv", "summary.csv"]
+
+
+def test_dates_are_written_as_days_and_missing_ones_empty():
+    """The dashboard's tables come from pandas: a DATE column is midnight timestamps and a
+    missing date is NaT; the CSV holds the day, or an empty cell, and keeps a real time."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"published_at": pd.to_datetime(["2024-07-03", None]),
+                          "collected_at": pd.to_datetime(["2024-07-05 09:30:12", None])})
+    assert frame["published_at"].dtype.kind == "M"
+    assert report.to_csv_bytes(frame) == (b"published_at,collected_at\r\n"
+                                          b"2024-07-03,2024-07-05 09:30:12\r\n,\r\n")

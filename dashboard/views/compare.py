@@ -12,7 +12,9 @@ f = ctx.filters
 st.title("Compare products")
 catalogue = queries.products(ctx.db, ctx.stamp, f.categories)
 ids = catalogue["product_id"].tolist()
-names = dict(zip(catalogue["product_id"], catalogue["name"]))
+# Products are told apart by id, and shown by a label no other product shares: two products
+# with one title would otherwise share a chart colour and be averaged in the table.
+names = render.product_labels(dict(zip(catalogue["product_id"], catalogue["name"])))
 if len(ids) < 2:
     st.info("Comparing needs at least two products; the category filter leaves "
             f"{len(ids)}. Clear it in the sidebar or collect another product's reviews.")
@@ -33,7 +35,8 @@ data = queries.aspect_sentiment(ctx.db, ctx.stamp, tuple(chosen), f)
 if data.empty:
     st.info("None of these products has aspect mentions in the selected dates.")
     st.stop()
-data = data.assign(positive_share=data["positive"] / data["mentions"],
+data = data.assign(product=data["product_id"].map(names),
+                   positive_share=data["positive"] / data["mentions"],
                    negative_share=data["negative"] / data["mentions"])
 # Keep aspects every chosen product has enough mentions of: a share of 2 mentions says little.
 enough = data[data["mentions"] >= min_mentions]
@@ -75,9 +78,9 @@ st.subheader("Side by side")
 praised = table[table["positive_share"] > 0]
 best = (praised.sort_values(["aspect", "positive_share", "mentions"], ascending=[True, False, False])
         .groupby("aspect").head(1).set_index("aspect")["product"])
-wide = table.pivot_table(index="aspect", columns="product",
+wide = table.pivot_table(index="aspect", columns="product_id",
                          values=["positive_share", "negative_share", "mentions"])
-wide.columns = [f"{product}: {measure.replace('_', ' ')}" for measure, product in wide.columns]
+wide.columns = [f"{names[pid]}: {measure.replace('_', ' ')}" for measure, pid in wide.columns]
 wide = wide[sorted(wide.columns)].reindex(order)
 wide.insert(0, "Most praised", [best.get(a, "—") for a in wide.index])
 wide = wide.reset_index().rename(columns={"aspect": "Aspect"})

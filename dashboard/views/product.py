@@ -151,13 +151,16 @@ if not monthly.empty:
     frame.download_table(monthly, f"sentiment_by_month_{product_id}.csv", key="dl_monthly")
 
 st.subheader("Themes in this product's reviews")
-product_themes = queries.product_themes(ctx.db, ctx.stamp, product_id)
+product_themes = queries.product_themes(ctx.db, ctx.stamp, product_id, f)
+# the same themes as the Themes page: the store's, or those of the categories picked
+theme_products = (f"products in {', '.join(render.plain_label(c) for c in f.categories)}"
+                  if f.categories else "all products")
 if product_themes.empty:
     st.write("None of this product's sentences fall in a complaint or need theme.")
 else:
     shown = product_themes.assign(keywords=[", ".join(k) for k in product_themes["keywords"]])
     st.dataframe(shown.drop(columns=["theme_id"]).rename(columns={
         "kind": "Kind", "label": "Theme", "keywords": "Keywords", "aspect": "Aspect",
-        "size": "Theme size (all products)", "sentences": "This product's sentences"}),
+        "size": f"Theme size ({theme_products})", "sentences": "This product's sentences"}),
         hide_index=True, width="stretch", key="product_themes_table")
     frame.download_table(shown, f"themes_{product_id}.csv", key="dl_product_themes")

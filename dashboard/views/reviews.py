@@ -115,7 +115,9 @@ with st.expander("This page as a table"):
     with d1:
         frame.download_table(table, f"reviews_page_{int(page)}.csv", key="dl_reviews_page")
     with d2:
+        # The report can cut only by product and start date, not by the other filters here:
+        # it holds every review (of the picked product), as its label says.
         frame.download_report(ctx.db, "reviews", "reviews.csv", key="dl_reviews_report",
-                              product=product_id or None, since=f.start,
+                              product=product_id or None,
                               label="Download all reviews of this product (reviews report)"
                               if product_id else "Download all reviews (reviews report)")
