@@ -130,25 +130,26 @@ def _run_row(db: str, run_id: int) -> dict[str, Any]:
 # --- the child process ----------------------------------------------------------------------
 
 def _begin_run(config: dict) -> tuple[int, bool]:
-    """Open the run record; after a crawl that was killed or stopped by errors, read everything.
+    """Open the run record; after a crawl of the same URLs that left a gap, read everything.
 
-    A killed crawl (still 'running') or one stopped by too many errors ('failed') stored the
-    newest pages of some products but not the older ones; stopping at the first known page
-    would leave that gap forever. So the next crawl is a full pass, once.
+    A killed crawl (still 'running'), one stopped by too many errors ('failed') or one that
+    missed pages ('partial': a review page that failed midway) stored the newest pages of some
+    products but not the older ones; stopping at the first known page would leave that gap
+    forever. So the next crawl of the same start URLs is a full pass, once. (Only the same
+    target's last run counts: a crawl of another shop in between neither spends that full
+    pass nor needs one.)
     """
     incremental = config["incremental"]
+    target = " ".join(config["urls"])
     # attach=True: the process keeps one in-memory DuckDB for all its writes (the pipeline's
     # batches too) and attaches the store file for each, instead of starting DuckDB each time.
     with store.writer(config["db"], attach=True) as con:
-        stale = con.execute("SELECT run_id FROM collect_runs WHERE kind = 'crawl' AND status = 'running'"
-                            ).fetchall()
-        if stale:
-            con.execute("UPDATE collect_runs SET status = 'failed', finished_at = ? "
-                        "WHERE kind = 'crawl' AND status = 'running'", [store.now()])
-        last = con.execute("SELECT status FROM collect_runs WHERE kind = 'crawl' "
-                           "ORDER BY run_id DESC LIMIT 1").fetchall()
-        interrupted = bool(stale) or (bool(last) and last[0][0] == "failed")
-        run_id = store.start_collect_run(con, "crawl", " ".join(config["urls"]))
+        con.execute("UPDATE collect_runs SET status = 'failed', finished_at = ? "
+                    "WHERE kind = 'crawl' AND status = 'running'", [store.now()])
+        last = con.execute("SELECT status FROM collect_runs WHERE kind = 'crawl' AND target = ? "
+                           "ORDER BY run_id DESC LIMIT 1", [target]).fetchall()
+        interrupted = bool(last) and last[0][0] in ("failed", "partial")
+        run_id = store.start_collect_run(con, "crawl", target)
         if interrupted and incremental:
             incremental = False
             store.add_to_collect_run(con, run_id, problems={"full_pass_after_interrupted_crawl": 1})

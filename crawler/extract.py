@@ -52,7 +52,8 @@ class PageExtract:
     """What one page holds: product facts, reviews, the next review page, problems by reason.
 
     ``product_links`` lists product pages a category/listing page points to (empty on product
-    pages); spiders follow them.
+    pages); spiders follow them. ``review_entries`` counts the review entries read on the page,
+    kept or not: a page of star-only reviews keeps none, yet its review list goes on.
     """
     products: list[dict[str, Any]]
     reviews: list[dict[str, Any]]
@@ -60,6 +61,7 @@ class PageExtract:
     problems: dict[str, int]
     product_links: list[str] = field(default_factory=list)
     profile: str | None = None
+    review_entries: int = 0
 
     def lines(self) -> Iterator[dict[str, Any]]:
         """Products then reviews, as JSON-ready dicts (dates as ISO text)."""
@@ -455,6 +457,15 @@ def _item_of(node, properties: dict[str, list], own_value) -> dict:
     return item
 
 
+def _join(base_url: str, href: str) -> str | None:
+    """``urljoin``, or None for an href no URL can be made of ("http://[oops": a broken IPv6
+    host raises ValueError). One bad link on a page is skipped, not the page's reviews."""
+    try:
+        return urljoin(base_url, href)
+    except ValueError:
+        return None
+
+
 def _anchor_url(href: str, base_url: str) -> str | None:
     """``base_url`` + ``href`` for an in-page anchor ("#r-1"), else None. Review links are mostly
     anchors on the page (<link itemprop="url" href="#r-1">): joining those needs no URL parse."""
@@ -487,11 +498,11 @@ def _microdata_value(node, seen: set, base_url: str, force: bool = False, contex
     elif tag == "meta":
         return attrib.get("content", "")
     elif tag in _MEDIA_TAGS:
-        return urljoin(base_url, attrib.get("src", "").strip(_HTML5_SPACE))
+        return _join(base_url, attrib.get("src", "").strip(_HTML5_SPACE)) or ""
     elif tag in ("a", "area", "link"):
-        return urljoin(base_url, attrib.get("href", "").strip(_HTML5_SPACE))
+        return _join(base_url, attrib.get("href", "").strip(_HTML5_SPACE)) or ""
     elif tag == "object":
-        return urljoin(base_url, attrib.get("data", "").strip(_HTML5_SPACE))
+        return _join(base_url, attrib.get("data", "").strip(_HTML5_SPACE)) or ""
     elif tag in ("data", "meter"):
         return attrib.get("value", "")
     elif tag == "time":
@@ -647,7 +658,7 @@ def _product_facts(node: dict, url: str, category: str | None) -> dict[str, Any]
     return {
         "type": "product",
         "product_id": sku,
-        "url": urljoin(url, product_url) if product_url else url,
+        "url": (_join(url, product_url) or url) if product_url else url,
         "title": _text(node.get("name")),
         "brand": _text(node.get("brand") or node.get("manufacturer")),
         "category": _text(node.get("category")) or category,
@@ -1110,17 +1121,18 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
     candidates = []
     if profile and profile.next_page:
         candidates.append(_select_one(sel.root, profile.next_page, page=page))
-    if may_contain("next"):
+    if may_contain("next") or may_contain("Next") or may_contain("NEXT"):
         for tag in ("link", "a"):  # the first <link rel=next href>, then the first <a ...>
+            # rel values are case-insensitive: rel="Next" is a next link too
             found = next((e.get("href") for e in sel.root.iter(tag)
-                          if e.get("href") is not None and "next" in _tokens(e.get("rel"))), None)
+                          if e.get("href") is not None and "next" in _tokens((e.get("rel") or "").lower())), None)
             if found is not None:
                 candidates.append(found)
     for href in candidates:
         if href and not href.strip().startswith(("#", "javascript:")):
-            target = urldefrag(urljoin(url, href.strip()))[0]
-            if target != urldefrag(url)[0]:
-                return target
+            target = _join(url, href.strip())
+            if target is not None and urldefrag(target)[0] != urldefrag(url)[0]:
+                return urldefrag(target)[0]
     # Numbered pagination without rel=next: follow ?page=N+1 when the page links to it.
     if not may_contain("page="):
         return None
@@ -1130,15 +1142,33 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
         href = link.get("href")
         if href is None or "page=" not in href:  # the next page's number can only come from the link itself
             continue
-        target = urlsplit(urljoin(url, href.strip()))
+        joined = _join(url, href.strip())
+        if joined is None:
+            continue
+        target = urlsplit(joined)
         if (target.path == wanted_parts.path and _page_of(urlunsplit(target)) == _page_of(wanted)
                 and target.netloc == wanted_parts.netloc):
             return urldefrag(urlunsplit(target))[0]
     return None
 
 
-def _product_links(sel: Selector, nodes: list[dict], url: str, profile: SiteProfile | None) -> list[str]:
-    """Product pages a listing page points to: ItemList markup, profile selectors, product cards."""
+def _same_page(one: str, other: str) -> bool:
+    # A product's canonical URL often drops the page's query (?utm=...) or adds a slash.
+    one, other = urlsplit(one), urlsplit(other)
+    return one.netloc == other.netloc and one.path.rstrip("/") == other.path.rstrip("/")
+
+
+def _listed_products(products: list[dict], url: str) -> list[str]:
+    """The products' URLs when every product found points to another page: product cards
+    marked up as schema.org Products on a category page, not the product of this page."""
+    targets = [p["url"] or url for p in products]
+    return targets if targets and not any(_same_page(t, url) for t in targets) else []
+
+
+def _product_links(sel: Selector, nodes: list[dict], url: str, profile: SiteProfile | None,
+                   listed: Iterable[str] = ()) -> list[str]:
+    """Product pages a listing page points to: ItemList markup, profile selectors, product cards,
+    and the ``listed`` products' own URLs."""
     links: list[str] = []
     for node in nodes:
         for inner in _walk(node):
@@ -1159,10 +1189,14 @@ def _product_links(sel: Selector, nodes: list[dict], url: str, profile: SiteProf
             "//*[contains(concat(' ', normalize-space(@class), ' '), ' product') or "
             "contains(@class, 'product-card') or contains(@class, 'product-item') or "
             "contains(@class, 'product-tile')]//a/@href | //a[contains(@class, 'product')]/@href").getall()
+    links.extend(listed)
     host = urlsplit(url).netloc
     out, seen = [], set()
     for href in links:
-        target = urldefrag(urljoin(url, href.strip()))[0]
+        joined = _join(url, href.strip())
+        if joined is None:
+            continue
+        target = urldefrag(joined)[0]
         if urlsplit(target).netloc == host and target not in seen and target != urldefrag(url)[0]:
             seen.add(target)
             out.append(target)
@@ -1260,7 +1294,7 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
         elif link.startswith(joined_prefix) and "/." not in link:  # already joined
             url = link
         else:
-            url = urljoin(page_url, link)
+            url = _join(page_url, link) or page_url
         helpful = raw["helpful_votes"]
         variant = raw["variant"]
         reviews.append({
@@ -1373,9 +1407,11 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
     reviews = _finish_reviews(raw_reviews, products, url, fetched_at, problems)
 
     next_url = _next_url(sel, url, chosen, html_text, page) if (reviews or raw_reviews) else None
-    links = [] if (products or raw_reviews) else _product_links(sel, nodes, url, chosen)
+    # A page of products without reviews is a listing when the products live on other pages.
+    listed = [] if raw_reviews else _listed_products(products, url)
+    links = [] if raw_reviews or (products and not listed) else _product_links(sel, nodes, url, chosen, listed)
     if not (products or raw_reviews) and not links:
         next_url = _next_url(sel, url, chosen, html_text, page)
     elif links:
         next_url = _next_url(sel, url, chosen, html_text, page)  # listing pages paginate too
-    return PageExtract(products, reviews, next_url, dict(problems), links, used_profile)
+    return PageExtract(products, reviews, next_url, dict(problems), links, used_profile, len(raw_reviews))

@@ -334,24 +334,36 @@ def parse_date(value: Any, now: Any = None) -> date | None:
 
 # --- text -----------------------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]*>")
-_BREAK = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li)\b[^>]*>", re.I)
+# A tag opens with "<" and a letter, "/" or "!" (as HTML reads it): "<5 mm" or "I <3 it" is text.
+_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+_BREAK = re.compile(r"<(?:br|/p|p|/div|div|/li|li)\b[^>]*>", re.I)
+
+
+def _untag(text: str) -> str:
+    # <br>, <p>, <div>, <li> part words, so they become a space; other tags go.
+    return _TAG.sub("", _BREAK.sub(" ", text))
 
 
 def clean_text(value: Any) -> str:
     """Plain text: HTML tags stripped, entities unescaped, whitespace collapsed; None gives "".
 
+    Tags are stripped again after unescaping: JSON-LD often carries escaped markup
+    ("&lt;br /&gt;"), which would otherwise reach the review as literal tags.
+
     >>> clean_text("  <p>Great&amp;cheap</p><br>kettle  ")
     'Great&cheap kettle'
+    >>> clean_text("Lid is <5 mm thick&lt;br /&gt;but >3 cups fit")
+    'Lid is <5 mm thick but >3 cups fit'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value)
     if "<" in text:
-        text = _BREAK.sub(" ", text)
-        text = _TAG.sub("", text)
+        text = _untag(text)
     if "&" in text:
         text = html.unescape(text)
+        if "<" in text:
+            text = _untag(text)
     return " ".join(text.split())
 
 

@@ -101,18 +101,18 @@ def safe_ranges(duckdb_lower) -> tuple[tuple[int, int], ...]:
 
 # --- cleaning in SQL ------------------------------------------------------------------------
 # crawler.normalize.clean_text in SQL, for texts where the two agree exactly: <br>/<p>/<div>/<li>
-# tags become a space and other tags go (their insides ASCII: case folding and \b are then the
-# same in RE2 and Python), the entities below are unescaped (a text with any other "&" goes to
-# Python), whitespace collapses, and the result is plain text (SAFE_TEXT_SQL). The importer
+# tags become a space and other tags ("<" and a letter, "/" or "!") go (their insides ASCII:
+# case folding and \b are then the same in RE2 and Python), the entities below are unescaped (a
+# text with any other "&", or with "&lt;", goes to Python), whitespace collapses, and the result
+# is plain text (SAFE_TEXT_SQL). The importer
 # applies these in steps, each text once (crawler.importer._clean_in_sql); tests/test_sql_text.py
 # runs those steps on generated messy texts against clean_text.
 
-# Python's str.split() whitespace within ASCII (RE2's \s lacks \v and \x1c-\x1f).
-_SPACE = "[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f ]"
-# The same characters as codes, for replace(): every one becomes a space.
+# Python's str.split() whitespace within ASCII (RE2's \s lacks \v and \x1c-\x1f), as codes
+# for replace(): every one becomes a space.
 _SPACE_CODES = (9, 10, 11, 12, 13, 28, 29, 30, 31)
-_BREAK_SQL = f"(?i)<{_SPACE}*(?:br|/p|p|/div|div|/li|li)(?:[^A-Za-z0-9_>][^>]*)?>"
-_TAG_SQL = "<[^>]*>"
+_BREAK_SQL = "(?i)<(?:br|/p|p|/div|div|/li|li)(?:[^A-Za-z0-9_>][^>]*)?>"
+_TAG_SQL = "<[A-Za-z/!][^>]*>"
 _NON_ASCII_TAG_SQL = "<[^>]*[^\\x00-\\x7f][^>]*>"
 # What html.unescape gives for each ("&nbsp;": a no-break space, which clean_text's split()
 # makes a space anyway); "&amp;" last, so "&amp;lt;" stays "&lt;" as in one pass.
@@ -160,9 +160,11 @@ def tags_ascii_sql(value: str) -> str:
 def entities_known_sql(untagged: str) -> str:
     """SQL: each "&" of an untagged text starts one of :data:`ENTITIES`, or is followed by
     what html.unescape leaves alone (a space, tab, new line, form feed, "<", "&" or the end).
-    Any other "&" goes to Python: html.unescape reads "&notice" as "¬ice"."""
-    return (f"CASE WHEN contains({untagged}, '&') THEN NOT regexp_matches(regexp_replace({untagged}, "
-            f"'{_ENTITY_SQL}', '', 'g'), '&[^\\t\\n\\x0c <&]') ELSE true END")
+    Any other "&" goes to Python: html.unescape reads "&notice" as "¬ice". So does "&lt;":
+    the "<" it gives may open a tag, which clean_text strips after unescaping."""
+    return (f"CASE WHEN contains({untagged}, '&') THEN NOT (contains({untagged}, '&lt;') OR "
+            f"regexp_matches(regexp_replace({untagged}, "
+            f"'{_ENTITY_SQL}', '', 'g'), '&[^\\t\\n\\x0c <&]')) ELSE true END")
 
 
 def unescape_sql(untagged: str) -> str:

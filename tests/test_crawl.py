@@ -119,7 +119,10 @@ def test_retries_robots_and_bad_pages_are_counted_not_fatal(tmp_path):
         shop.fail(blender, status=500, times=2)
         shop.respond("/big/", b"<html><body>" + b"x" * (MAX_PAGE_BYTES + 1024) + b"</body></html>")
         shop.respond("/broken/", broken)
-        start = [shop.url + u for u in (coffee, blender, fryer, "/big/", "/broken/", "/gone/", "/cart/")]
+        # The same server under another host name: a redirect there leaves the start hosts.
+        elsewhere = shop.url.replace("127.0.0.1", "localhost") + "/elsewhere/"
+        shop.respond("/moved/", b"", status=302, headers={"Location": elsewhere})
+        start = [shop.url + u for u in (coffee, blender, fryer, "/big/", "/broken/", "/gone/", "/cart/", "/moved/")]
         summary = run_crawl(db, start, polite=False, progress=False, incremental=False)
         statuses = [(p, s) for _, p, s in shop.requests]
         # `reviewlens extract URL` on a live page: JSON lines, and robots.txt obeyed there too.
@@ -136,6 +139,7 @@ def test_retries_robots_and_bad_pages_are_counted_not_fatal(tmp_path):
     assert [s for p, s in statuses if p == blender] == [500, 500, 200]
     # /cart/ is the seventh start URL: it waited for robots.txt with others (crawler/robots.py).
     assert not any(p.startswith("/cart") for p, _ in statuses)
+    assert [p for p, _ in statuses if p in ("/moved/", "/elsewhere/")] == ["/moved/"]
     assert summary["crawl_seconds"] >= 1.0  # waited for Retry-After
     # The good pages' reviews all arrived despite the faults around them.
     assert _stored_ids(db) == _manifest_ids(shop_dir) and len(manifest) == summary["reviews_new"]
@@ -144,9 +148,9 @@ def test_retries_robots_and_bad_pages_are_counted_not_fatal(tmp_path):
     assert problems["page_too_large"] == 1
     assert problems["http_404"] == 1
     assert problems["malformed_json_ld"] == 1 and problems["wrong_charset"] == 1
-    assert summary["errors"] == 2  # the oversize page and the 404
+    assert summary["errors"] == 1  # the oversize page; a page that is gone (404) is no error
     assert summary["status"] == "partial"
-    assert _run_row(db, summary["run_id"])["errors"] == 2
+    assert _run_row(db, summary["run_id"])["errors"] == 1
 
 
 def _progress_new(line: str) -> int:
@@ -195,6 +199,31 @@ def test_a_crawl_killed_with_sigkill_ends_complete_after_the_next_crawl(small_sh
 
 
 # --- fast unit tests ------------------------------------------------------------------------
+
+def test_a_full_pass_follows_a_broken_crawl_of_the_same_urls(tmp_path):
+    from crawler.crawl import _begin_run
+
+    db = str(tmp_path / "runs.duckdb")
+    with store.writer(db) as con:
+        store.migrate(con)
+
+    def crawl(url: str, status: str | None) -> bool:
+        """One crawl of ``url`` ending as ``status`` (None: killed); whether it was incremental."""
+        run_id, incremental = _begin_run({"db": db, "urls": [url], "incremental": True})
+        if status is not None:
+            with store.writer(db) as con:
+                store.finish_collect_run(con, run_id, status)
+        return incremental
+
+    a, b = "http://a.test/p/x", "http://b.test/p/y"
+    assert crawl(a, "failed") is True
+    assert crawl(b, "ok") is True  # another shop's crawl neither needs nor spends A's full pass
+    assert crawl(a, "partial") is False  # A's full pass; it missed a page again
+    assert crawl(a, "ok") is False  # a partial crawl leaves a gap too
+    assert crawl(a, "ok") is True
+    assert crawl(b, None) is True  # killed
+    assert crawl(a, "ok") is True and crawl(b, "ok") is False
+
 
 def test_settings_are_explicit_and_polite():
     settings = crawl_settings()

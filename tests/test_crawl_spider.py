@@ -64,6 +64,21 @@ def test_a_shop_repeating_the_same_page_does_not_loop():
     assert _run(spider, _page(f"{BASE}/k?page=2", [("1", "Same")], "?page=3", {"review_page": 2}))[1] == []
 
 
+def test_a_page_of_star_only_reviews_does_not_end_the_review_list():
+    # Reviews without text are counted and left out; the list goes on past them.
+    starred = _page(f"{BASE}/k?page=2", [("5", ""), ("6", "")], "?page=3", {"review_page": 2})
+    for spider in (ReviewSpider([BASE]), ReviewSpider([BASE], known_ids={"some-known-id"})):
+        items, requests = _run(spider, starred)
+        assert items[0]["reviews"] == [] and items[0]["problems"] == {"review_missing_text": 2}
+        assert [(r.url, r.meta["review_page"]) for r in requests] == [(f"{BASE}/k?page=3", 3)]
+    # Without ids to spot a repeated page, a run of such pages is capped.
+    from crawler.spiders.reviews import MAX_TEXTLESS_PAGES
+
+    endless = _page(f"{BASE}/k?page=40", [("5", "")], "?page=41",
+                    {"review_page": 40, "textless_pages": MAX_TEXTLESS_PAGES})
+    assert _run(ReviewSpider([BASE]), endless)[1] == []
+
+
 def test_listing_pages_follow_product_links_filtered_by_pattern_and_their_next_page():
     html = ('<html><body><div class="product-card"><a href="/products/a/">A</a></div>'
             '<div class="product-card"><a href="/gift-cards/">Gift</a></div>'
@@ -95,6 +110,25 @@ def test_sitemaps_and_sitemap_indexes():
     assert requests == [] and items[0]["problems"] == {"sitemap_unreadable": 1}
 
 
+def test_only_the_start_hosts_are_crawled():
+    spider = ReviewSpider([f"{BASE}/k", "http://Other.test:8080/sitemap.xml"])
+    assert spider.allowed_domains == ["other.test", "shop.test"]  # Scrapy's offsite filter: redirects
+    items, requests = _run(spider, _page(f"{BASE}/k", [("1", "Good kettle")], "https://tracker.example/next"))
+    assert requests == [] and items[0]["problems"] == {"offsite_link": 1}
+    urlset = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              b'<url><loc>http://elsewhere.example/p/1</loc></url><url><loc>http://shop.test/p/2</loc></url>'
+              b'<url><loc>http://www.shop.test/p/3</loc></url><url><loc>http://[oops/p/4</loc></url></urlset>')
+    response = XmlResponse(f"{BASE}/sitemap.xml", body=urlset, request=Request(f"{BASE}/sitemap.xml"))
+    items, requests = _run(spider, response)
+    assert [r.url for r in requests] == [f"{BASE}/p/2", "http://www.shop.test/p/3"]
+    assert items[0]["problems"] == {"offsite_link": 2}
+    listing = ('<html><body><div class="product-card"><a href="/p/a">A</a></div>'
+               '<a rel="next" href="http://elsewhere.example/c?page=2">next</a></body></html>')
+    response = HtmlResponse(f"{BASE}/c", body=listing.encode(), encoding="utf-8", request=Request(f"{BASE}/c"))
+    items, requests = _run(spider, response)
+    assert [r.url for r in requests] == [f"{BASE}/p/a"] and items[0]["problems"] == {"offsite_link": 1}
+
+
 def _failure(exc, url=f"{BASE}/x"):
     failure = Failure(exc)
     failure.request = Request(url)
@@ -103,20 +137,31 @@ def _failure(exc, url=f"{BASE}/x"):
 
 def test_failures_are_counted_by_reason_and_too_many_stop_the_crawl():
     not_found = Response(f"{BASE}/x", status=404, request=Request(f"{BASE}/x"))
-    assert failure_reason(_failure(HttpError(not_found, "Ignoring non-200 response"))) == ("http_404", True)
+    forbidden = Response(f"{BASE}/x", status=403, request=Request(f"{BASE}/x"))
+    assert failure_reason(_failure(HttpError(forbidden, "Ignoring non-200 response"))) == ("http_403", True)
     assert failure_reason(_failure(IgnoreRequest("Forbidden by robots.txt"))) == ("robots_disallowed", False)
     from scrapy.exceptions import DownloadCancelledError
 
     too_big = DownloadCancelledError("Expected to receive 11000000 bytes which is larger than download max size (10485760)")
     assert failure_reason(_failure(too_big)) == ("page_too_large", True)
     spider = ReviewSpider([BASE], max_errors=2)
-    (item,) = list(spider.failed(_failure(HttpError(not_found, "x"))))
-    assert item == {"type": "page", "url": f"{BASE}/x", "problems": {"http_404": 1}, "error": 1, "fetched": False}
+    (item,) = list(spider.failed(_failure(HttpError(forbidden, "x"))))
+    assert item == {"type": "page", "url": f"{BASE}/x", "problems": {"http_403": 1}, "error": 1, "fetched": False}
     with pytest.raises(CloseSpider) as stopped:
-        list(spider.failed(_failure(HttpError(not_found, "x"))))
+        list(spider.failed(_failure(HttpError(forbidden, "x"))))
     assert stopped.value.reason == "too_many_errors"
     robots = ReviewSpider([BASE], max_errors=1)
     assert list(robots.failed(_failure(IgnoreRequest("Forbidden by robots.txt"))))[0]["error"] == 0
+
+
+def test_pages_that_are_gone_are_counted_but_do_not_stop_the_crawl():
+    # A sitemap naming many sold-out products must not end a healthy shop's crawl as failed.
+    spider = ReviewSpider([BASE], max_errors=2)
+    for status in (404, 410, 404, 404):
+        gone = Response(f"{BASE}/x", status=status, request=Request(f"{BASE}/x"))
+        (item,) = list(spider.failed(_failure(HttpError(gone, "Ignoring non-200 response"))))
+        assert item["problems"] == {f"http_{status}": 1} and item["error"] == 0
+    assert spider.error_count == 0
 
 
 def test_a_page_the_extractor_fails_on_is_counted_and_the_crawl_goes_on(monkeypatch):
@@ -142,7 +187,8 @@ def test_no_spider_callback_returns_a_value_from_a_generator():
     from crawler.spiders.fetch_only import FetchOnlySpider
 
     assert crawl_settings()["WARN_ON_GENERATOR_RETURN_VALUE"] is False
-    callbacks = [ReviewSpider.parse, ReviewSpider.follow_review_pages, ReviewSpider.parse_sitemap,
+    callbacks = [ReviewSpider.parse, ReviewSpider.follow_review_pages, ReviewSpider.follow_listing,
+                 ReviewSpider.parse_sitemap,
                  ReviewSpider.failed, FetchOnlySpider.parse]
     assert [c.__name__ for c in callbacks if is_generator_with_return_value(c)] == []
 

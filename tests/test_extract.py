@@ -496,6 +496,47 @@ def test_listing_page_yields_product_links():
     assert extract(cards, "https://shop.test/c/all").product_links == ["https://shop.test/p/three"]
 
 
+def test_a_listing_of_microdata_product_cards_yields_product_links():
+    cards = "".join(f'<div class="tile" itemscope itemtype="https://schema.org/Product">'
+                    f'<a itemprop="url" href="/p/{n}"><span itemprop="name">{n}</span></a>'
+                    f'<div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">'
+                    f'<meta itemprop="ratingValue" content="4.2"><meta itemprop="reviewCount" content="12"></div></div>'
+                    for n in ("kettle", "toaster"))
+    page = extract(_page(cards + '<a rel="next" href="?page=2">next</a>'), "https://shop.test/c/kitchen")
+    assert len(page.products) == 2 and page.reviews == []
+    assert page.product_links == ["https://shop.test/p/kettle", "https://shop.test/p/toaster"]
+    assert page.next_url == "https://shop.test/c/kitchen?page=2"
+    # A product page without reviews (its canonical URL without the query) is no listing.
+    own = _ld({"@type": "Product", "name": "Kettle", "sku": "K1", "url": "https://shop.test/p/kettle/"})
+    alone = extract(_page(own + '<div class="product-card"><a href="/p/toaster">T</a></div>'), URL + "?utm=x")
+    assert alone.product_links == [] and alone.next_url is None
+
+
+def test_rel_next_is_read_in_any_case():
+    reviews = ('<div class="rv-list"><article class="rv-item" id="r-1"><span class="rv-stars" data-score="4">'
+               '</span><p class="rv-body">Good kettle</p></article></div>')
+    for rel in ("Next", "NEXT", "nofollow Next"):
+        page = extract(_page(reviews + f'<a rel="{rel}" href="/p/kettle/reviews-2">Page 2</a>'), URL)
+        assert page.next_url == "https://shop.test/p/kettle/reviews-2", rel
+
+
+def test_a_malformed_link_is_skipped_and_the_page_kept():
+    # urljoin raises ValueError on a broken IPv6 host: only that link may be lost.
+    reviews = ('<div class="rv-list"><article class="rv-item" id="r-1"><span class="rv-stars" data-score="4">'
+               '</span><p class="rv-body">Good kettle</p></article></div>')
+    bad = '<a href="http://[oops/x?page=2">share</a><a rel="next" href="http://[::1">n</a>'
+    page = extract(_page(reviews + bad + '<a href="?page=2">2</a>'), URL)
+    assert [r["body"] for r in page.reviews] == ["Good kettle"] and page.problems == {}
+    assert page.next_url == URL + "?page=2"
+    microdata = ('<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Kettle</h1>'
+                 '<a itemprop="url" href="http://[oops">x</a><div itemprop="review" itemscope '
+                 'itemtype="https://schema.org/Review"><span itemprop="author">Ann</span>'
+                 '<p itemprop="reviewBody">Boils fast.</p></div></div>')
+    assert [r["body"] for r in extract(_page(microdata), URL).reviews] == ["Boils fast."]
+    cards = _page('<div class="product-card"><a href="/p/1">1</a><a href="http://[::1">x</a></div>')
+    assert extract(cards, "https://shop.test/c/all").product_links == ["https://shop.test/p/1"]
+
+
 def test_relative_dates_do_not_change_a_review_id_from_one_day_to_the_next():
     monday = extract(_page(REVIEW_TABLE), "https://lamps.test/l4", fetched_at=datetime(2024, 7, 8), profile="review-table")
     tuesday = extract(_page(REVIEW_TABLE), "https://lamps.test/l4", fetched_at=datetime(2024, 7, 9), profile="review-table")

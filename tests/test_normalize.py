@@ -118,6 +118,15 @@ def test_clean_text():
     assert clean_text("3 < 5 &lt; 7") == "3 < 5 < 7"
 
 
+def test_clean_text_strips_only_real_tags_and_escaped_markup():
+    # "<" then a digit or a space is text, not a tag: the words up to the next ">" stay.
+    assert clean_text("Lid is <5 mm thick but >3 cups fit") == "Lid is <5 mm thick but >3 cups fit"
+    assert clean_text("I <3 it. Rated 5>4") == "I <3 it. Rated 5>4"
+    # JSON-LD often escapes the markup of a review: it goes once unescaped.
+    assert clean_text("Great kettle&lt;br /&gt;Boils fast&lt;b&gt;!&lt;/b&gt;") == "Great kettle Boils fast!"
+    assert clean_text("<p>Nice<!-- c --></p>") == "Nice"
+
+
 def test_language_detection():
     assert detect_language("The kettle boils fast and looks nice on the counter") == "en"
     assert detect_language("Der Wasserkocher ist sehr gut und kocht schnell") == "de"

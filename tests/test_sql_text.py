@@ -45,7 +45,8 @@ _PIECES = ["kettle", "Great", "ÉNORME", "naïve", "Чайник", "👍🏽", "
            "&#039;", "&#34;", "&nbsp;", "&rsquo;", "&#8217;", "&mdash;", "&amp;lt;", "&copy;", "&ampx",
            "AT&T", "&", "&#x27;", "&lt", "& ", "&&amp;", "&notice", "&amplifier", "&#", "&;", "&\t",
            "&\x0c", "&<br>", " " * 12, " ", "  ", "\t", "\n", "\r\n", "\x0b", "\x1c", "\x1f",
-           "\xa0", "\u2003", "\x07", "|", "'", '"']
+           "\xa0", "\u2003", "\x07", "|", "'", '"', "<5 mm", "I <3 it", "5>4", "<!-- c -->", "<<b>",
+           "&lt;br /&gt;", "&lt;b&gt;", "&lt;3", "<1"]
 
 
 def test_cleaning_in_sql_is_clean_text_wherever_it_is_taken(con):

@@ -5,7 +5,8 @@ review page (``rel=next``, the profile's next link, ``?page=N+1``) until the lis
 ``max_pages`` review pages of that product were read, or, in incremental mode, a page brings
 only reviews the store already had when the crawl started. A listing page follows its product
 links and its own next page; a sitemap follows its ``<loc>`` URLs (filtered by
-``product_pattern``) and nested sitemaps.
+``product_pattern``) and nested sitemaps. Only URLs on the start URLs' hosts (or their
+subdomains) are requested, redirects included; links elsewhere are counted as ``offsite_link``.
 
 Each fetched (or failed) page becomes one item of ``type: "page"`` carrying its products,
 reviews and problems, so the run record is written in the same flushes as the reviews.
@@ -30,16 +31,22 @@ from crawler.extract import extract
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 MAX_LISTING_PAGES = 200
+GONE_STATUSES = (404, 410)  # pages that no longer exist: counted, not errors (see failure_reason)
+MAX_TEXTLESS_PAGES = 20  # review pages in a row with no review text (see follow_review_pages)
 
 
 def failure_reason(failure) -> tuple[str, bool]:
     """A short reason for a failed request and whether it counts as an error.
 
-    Pages robots.txt forbids are skipped by choice, not errors.
+    Pages robots.txt forbids are skipped by choice, not errors. Nor are pages that are gone
+    (404, 410): a sitemap or listing that still names sold-out products is common, and
+    counting those as errors would stop the crawl of a healthy shop (``max_errors``) and mark
+    its run partial; the run's problems still show them.
     """
     exc = failure.value
     if isinstance(exc, HttpError):  # a subclass of IgnoreRequest: check it first
-        return f"http_{exc.response.status}", True
+        status = exc.response.status
+        return f"http_{status}", status not in GONE_STATUSES
     if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
         return "robots_disallowed", False
     name = type(exc).__name__
@@ -48,6 +55,14 @@ def failure_reason(failure) -> tuple[str, bool]:
     if isinstance(exc, IgnoreRequest):
         return "ignored_request", False
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower().replace("_error", "") or "download_failed", True
+
+
+def _host(url: str) -> str | None:
+    """The lower-cased host name of ``url``; None for a URL that has none or cannot be read."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # "http://[oops": a broken IPv6 host
+        return None
 
 
 def _is_sitemap(response) -> bool:
@@ -78,6 +93,9 @@ class ReviewSpider(scrapy.Spider):
         self.max_errors = max_errors
         self.error_count = 0
         self.listing_pages = 0
+        # Only the start URLs' hosts (and their subdomains) are crawled. Scrapy's offsite
+        # middleware reads allowed_domains and so also drops redirects to other hosts.
+        self.allowed_domains = sorted({host for host in map(_host, self.start_urls_given) if host})
 
     async def start(self):
         for url in self.start_urls_given:
@@ -102,34 +120,50 @@ class ReviewSpider(scrapy.Spider):
             return
         for review in page.reviews:
             review["collected_at"] = fetched_at
+        problems = dict(page.problems)  # links to other hosts are added to the page's problems
+        if page.reviews or page.review_entries:  # star-only reviews (none kept) still paginate
+            requests = list(self.follow_review_pages(response, page, problems))
+        else:
+            requests = list(self.follow_listing(response, page, problems))
         # One item per page (not one per review): Scrapy's per-item overhead is not small.
-        yield {"type": "page", "url": response.url, "problems": page.problems,
+        yield {"type": "page", "url": response.url, "problems": problems,
                "products": page.products, "reviews": page.reviews}
-        if page.reviews:
-            yield from self.follow_review_pages(response, page)
-        elif page.product_links:
-            for link in page.product_links:
-                if self.product_pattern is None or self.product_pattern.search(link):
-                    yield response.follow(link, callback=self.parse, errback=self.failed,
-                                          meta={"review_page": 1})
-            if page.next_url and self.listing_pages < MAX_LISTING_PAGES:
-                self.listing_pages += 1
-                yield response.follow(page.next_url, callback=self.parse, errback=self.failed,
-                                      meta={"review_page": 1})
+        yield from requests
 
-    def follow_review_pages(self, response, page):
+    def follow_listing(self, response, page, problems: dict):
+        """A listing page's product links (those ``product_pattern`` wants) and its next page."""
+        if not page.product_links:
+            return
+        for link in page.product_links:
+            if self._wanted(link) and self._on_site(link, problems):
+                yield response.follow(link, callback=self.parse, errback=self.failed,
+                                      meta={"review_page": 1})
+        if (page.next_url and self.listing_pages < MAX_LISTING_PAGES
+                and self._on_site(page.next_url, problems)):
+            self.listing_pages += 1
+            yield response.follow(page.next_url, callback=self.parse, errback=self.failed,
+                                  meta={"review_page": 1})
+
+    def follow_review_pages(self, response, page, problems: dict):
         ids = {review["review_id"] for review in page.reviews}
         fresh = ids - self.seen_ids
         self.seen_ids |= ids
         number = response.meta.get("review_page", 1)
-        if not page.next_url or not fresh:  # the list ended, or the shop repeats a page
+        # A page whose reviews all lack text has no ids to tell a repeated page by, nor to
+        # compare with the store: such pages are followed, but only so many in a row.
+        textless = 0 if ids else response.meta.get("textless_pages", 0) + 1
+        if not page.next_url or (ids and not fresh):  # the list ended, or the shop repeats a page
+            return
+        if textless > MAX_TEXTLESS_PAGES:
             return
         if self.max_pages and number >= self.max_pages:
             return
-        if self.incremental and ids <= self.known_ids:  # nothing on this page is new: stop here
+        if self.incremental and ids and ids <= self.known_ids:  # nothing on this page is new: stop here
+            return
+        if not self._on_site(page.next_url, problems):
             return
         yield response.follow(page.next_url, callback=self.parse, errback=self.failed,
-                              meta={"review_page": number + 1})
+                              meta={"review_page": number + 1, "textless_pages": textless})
 
     def parse_sitemap(self, response):
         body = response.body
@@ -145,16 +179,20 @@ class ReviewSpider(scrapy.Spider):
         except Exception:  # lxml raises assorted errors on broken XML
             yield {"type": "page", "url": response.url, "problems": {"sitemap_unreadable": 1}}
             return
-        yield {"type": "page", "url": response.url, "problems": {}}
+        problems: dict = {}
+        requests = []
         for entry in entries:
             loc = entry.get("loc")
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(loc, callback=self.parse, errback=self.failed)
-            elif self.product_pattern is None or self.product_pattern.search(loc):
-                yield scrapy.Request(loc, callback=self.parse, errback=self.failed,
-                                     meta={"review_page": 1})
+                if self._on_site(loc, problems):
+                    requests.append(scrapy.Request(loc, callback=self.parse, errback=self.failed))
+            elif self._wanted(loc) and self._on_site(loc, problems):
+                requests.append(scrapy.Request(loc, callback=self.parse, errback=self.failed,
+                                               meta={"review_page": 1}))
+        yield {"type": "page", "url": response.url, "problems": problems}
+        yield from requests
 
     def failed(self, failure):
         reason, is_error = failure_reason(failure)
@@ -163,6 +201,18 @@ class ReviewSpider(scrapy.Spider):
                "fetched": False}
         if is_error:
             self._count_error()
+
+    def _wanted(self, url: str) -> bool:
+        return self.product_pattern is None or bool(self.product_pattern.search(url))
+
+    def _on_site(self, url: str, problems: dict) -> bool:
+        """Whether ``url`` is on a start URL's host (or a subdomain of one), as Scrapy's offsite
+        filter reads ``allowed_domains``; a link elsewhere is counted as ``offsite_link``."""
+        host = _host(url)
+        if host and any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains):
+            return True
+        problems["offsite_link"] = problems.get("offsite_link", 0) + 1
+        return False
 
     def _count_error(self) -> None:
         """One more error; the crawl stops (CloseSpider) when they reach ``max_errors``."""
