@@ -617,13 +617,14 @@ def analyse_batch(worker: Worker, reviews: list[dict], stage: Callable) -> dict[
 def write_derived(db: str, run_id: int, ids: list[str], derived: dict[str, list[dict]], state: RunState) -> None:
     """Replace the rows derived from the reviews ``ids`` in one transaction, and record the
     run's counts and durations so far."""
+    batch = _batch_counts(derived["review_analysis"], derived["sentences"], derived["aspect_mentions"],
+                          derived["needs"], derived["sentence_embeddings"])
+    counts = state.counts + batch   # the run's counts once this batch is written
     with store.writer(db) as con:
         write_batch(con, ids, derived)
-        state.counts.update(_batch_counts(derived["review_analysis"], derived["sentences"],
-                                          derived["aspect_mentions"], derived["needs"],
-                                          derived["sentence_embeddings"]))
         con.execute("UPDATE analysis_runs SET counts = ?, durations = ? WHERE run_id = ?",
-                    [json.dumps(dict(state.counts)), json.dumps(_rounded(state.durations)), run_id]).fetchall()
+                    [json.dumps(dict(counts)), json.dumps(_rounded(state.durations)), run_id]).fetchall()
+    state.counts.update(batch)   # only a batch that was committed counts
 
 
 def _stage(state: RunState, bar, name: str, func, *args):

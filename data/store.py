@@ -169,10 +169,12 @@ def writer(path: str | os.PathLike | None = None, wait: float = 60.0, *,
         con.execute("BEGIN")
         try:
             yield con
-            con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
+        # outside the try: an error at or after COMMIT (a full disk, a stop signal landing just
+        # after it) reaches the caller as it is, not as ROLLBACK's "no transaction is active"
+        con.execute("COMMIT")
     finally:
         try:
             if alias is not None:
@@ -303,6 +305,14 @@ def content_hash(title: Any, body: Any) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
+def _rollback(con) -> None:
+    """Roll the batch back; the error that led here is the one to report, not ROLLBACK's own."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
 # --- writing raw data -----------------------------------------------------------------------
 
 REVIEW_COLUMNS = [
@@ -409,15 +419,18 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews) -> tuple[int, int]:
         return 0, 0
     con.register("_incoming_reviews", frame)
     try:
-        # `reviews` has no key (migration 004): the first row of each id in the batch, and only
-        # ids not stored yet. One writer process holds the file at a time, so nothing can slip
-        # in between the check and the insert.
+        # `reviews` has no key (migration 004): the first row of each id in the batch (by its
+        # place: row_number() OVER () numbers a scan in its order), and only ids not stored yet.
+        # One writer process holds the file at a time, so nothing can slip in between the
+        # check and the insert.
         new = con.execute(f"""
             INSERT INTO reviews
-            SELECT * FROM ({_typed_select(con, "reviews", "_incoming_reviews")}) AS incoming
+            SELECT * EXCLUDE (_place) FROM (
+                SELECT *, row_number() OVER () AS _place
+                FROM ({_typed_select(con, "reviews", "_incoming_reviews")})) AS incoming
             WHERE NOT EXISTS (SELECT 1 FROM reviews AS stored
                               WHERE stored.review_id = incoming.review_id)
-            QUALIFY row_number() OVER (PARTITION BY review_id) = 1
+            QUALIFY row_number() OVER (PARTITION BY review_id ORDER BY _place) = 1
         """).fetchall()[0][0]
     finally:
         con.unregister("_incoming_reviews")

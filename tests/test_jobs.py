@@ -192,6 +192,23 @@ def test_a_failing_analysis_is_exit_1(db_path, tmp_path):
     assert result.steps[4].status == "skipped"
 
 
+def test_the_step_a_job_is_stopped_in_is_recorded(db_path, tmp_path):
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+    crawl = FakeCrawl()
+
+    def stopped_in_the_second(db, urls, **options):
+        if len(crawl.calls) == 1:
+            raise runner.JobStopped("stopped by signal 15")
+        return crawl(db, urls, **options)
+
+    with pytest.raises(runner.JobStopped):
+        run(db_path, config, tmp_path, crawl=stopped_in_the_second)
+    row = job_row(db_path)
+    steps = json.loads(row["steps"])
+    assert row["status"] == "stopped" and len(steps) == 2
+    assert (steps[1]["status"], steps[1]["error"]) == ("failed", "stopped")
+
+
 # --- the lock ------------------------------------------------------------------------------------
 
 HOLDER = """

@@ -99,26 +99,26 @@ def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyz
             total = len(config.sources) + 2
             for number, source in enumerate(config.sources, 1):
                 log(f"[{number}/{total}] crawl {source.name!r}: {len(source.start_urls)} start URL(s)")
-                step = _run_step(Step("crawl", source.name), lambda s=source: _crawl_source(db, s, crawl, progress), log)
-                steps.append(step)
+                # in the list before it runs: a step the job is stopped in is recorded too
+                steps.append(step := Step("crawl", source.name))
+                _run_step(step, lambda s=source: _crawl_source(db, s, crawl, progress), log)
                 record.update(steps)
             crawled = [s for s in steps if s.status in ("ok", "partial")]
             log(f"[{total - 1}/{total}] analyze")
             if crawled:
-                step = _run_step(Step("analyze", db), lambda: _analyze(db, config, analyze, prepare_model, progress), log)
+                steps.append(step := Step("analyze", db))
+                _run_step(step, lambda: _analyze(db, config, analyze, prepare_model, progress), log)
             else:
-                step = Step("analyze", db, status="skipped", error="no source was crawled")
+                steps.append(step := Step("analyze", db, status="skipped", error="no source was crawled"))
                 log("  skipped: no source was crawled")
-            steps.append(step)
             record.update(steps)
             log(f"[{total}/{total}] reports -> {reports_dir}")
             if step.status in ("ok", "partial"):
-                report_step = _run_step(Step("reports", str(reports_dir)),
-                                        lambda: write_reports(db, reports_dir, config.excel), log)
+                steps.append(report_step := Step("reports", str(reports_dir)))
+                _run_step(report_step, lambda: write_reports(db, reports_dir, config.excel), log)
             else:
-                report_step = Step("reports", str(reports_dir), status="skipped", error="the analysis did not run")
+                steps.append(Step("reports", str(reports_dir), status="skipped", error="the analysis did not run"))
                 log("  skipped: the analysis did not run")
-            steps.append(report_step)
             status, code = _outcome(steps)
         except (JobStopped, KeyboardInterrupt):
             status, code = "stopped", EXIT_FAILED
