@@ -209,6 +209,29 @@ def test_the_step_a_job_is_stopped_in_is_recorded(db_path, tmp_path):
     assert (steps[1]["status"], steps[1]["error"]) == ("failed", "stopped")
 
 
+def test_a_source_whose_side_changed_re_marks_the_products_it_saw_again(db_path, tmp_path):
+    """The second crawl brings no new review (the same page again), but its product is re-marked."""
+    def crawl(db, urls, **options):
+        with store.writer(db) as con:
+            run_id = store.start_collect_run(con, "crawl", urls[0])
+            store.upsert_products(con, [{"product_id": "P1", "source": "shop", "url": "https://shop.test/p1"}])
+            store.insert_reviews(con, [{"product_id": "P1", "source": "shop", "author": "Ann",
+                                        "published_at": "2024-01-01", "body": "Great kettle.",
+                                        "collect_run_id": run_id}])
+            store.finish_collect_run(con, run_id, "ok")
+        return {"run_id": run_id, "pages": 1, "reviews_new": 1, "errors": 0, "status": "ok"}
+
+    for side in ("ours", "competitor"):
+        config = load_sources(_sources(tmp_path, f"""
+            [[source]]
+            name = "shop"
+            sitemaps = ["https://shop.test/sitemap.xml"]
+            side = "{side}"
+            """))
+        run(db_path, config, tmp_path, crawl=crawl)
+        assert store.query(db_path, "SELECT product_id, side FROM product_sides").rows == [("P1", side)]
+
+
 # --- the lock ------------------------------------------------------------------------------------
 
 HOLDER = """

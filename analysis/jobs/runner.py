@@ -181,12 +181,17 @@ def _crawl_source(db: str, source: Source, crawl: Callable, progress: bool) -> d
 
 
 def _record_sides(db: str, source: Source, run_id: Any) -> None:
-    """Mark the source's products as ours or competitor (per-product overrides win)."""
+    """Mark the source's products as ours or competitor (per-product overrides win): those with
+    new reviews, and those the crawl saw again (``last_seen`` from its start on), so a source
+    whose side changed in the sources file re-marks the products it had collected before."""
     with store.writer(db) as con:
         ids: set[str] = set()
         if run_id is not None:
             ids |= {r[0] for r in con.execute(
                 "SELECT DISTINCT product_id FROM reviews WHERE collect_run_id = ?", [run_id]).fetchall()}
+            ids |= {r[0] for r in con.execute(
+                "SELECT product_id FROM products WHERE last_seen >= "
+                "(SELECT started_at FROM collect_runs WHERE run_id = ?)", [run_id]).fetchall()}
         if source.urls:
             marks = ",".join("?" for _ in source.urls)
             ids |= {r[0] for r in con.execute(
