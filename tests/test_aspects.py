@@ -94,6 +94,24 @@ def test_category_seed_names_win():
     assert groups["bass"] == "bass"
 
 
+def test_plural_seed_synonyms_match_the_lemma_forms_of_the_terms(monkeypatch):
+    """Terms are grouped as lemma forms ("keys" -> "key"), so the seed synonyms are read the same way."""
+    import numpy as np
+
+    from analysis import aspect_groups
+
+    def apart(texts):   # one direction per distinct text: nothing merges by meaning
+        index = {t: i for i, t in enumerate(dict.fromkeys(texts))}
+        return np.eye(max(len(index), 2), dtype=np.float32)[[index[t] for t in texts]]
+
+    monkeypatch.setattr(aspect_groups, "embed", apart)
+    groups = group_aspects(["keys", "keyboard", "key", "screen"], category="laptops")
+    assert groups["keys"] == groups["key"] == groups["keyboard"] == "keyboard"
+    assert groups["screen"] == "screen"
+    groups = group_aspects(["speakers", "speaker", "sound"], category="electronics")
+    assert set(groups.values()) == {"sound"}
+
+
 def test_group_aspects_empty():
     assert group_aspects([]) == {}
 

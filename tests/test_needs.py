@@ -162,3 +162,102 @@ def test_each_trigger_is_paired_with_words_its_own_pattern_names():
     assert len(_TRIGGER_WORDS) == len(TRIGGERS)
     for words, pattern in zip(_TRIGGER_WORDS, TRIGGERS):
         assert words and all(w in pattern.lower() or (w == "nt" and "n[o']?t" in pattern) for w in words), pattern[:60]
+
+
+@pytest.mark.parametrize("text", [
+    "I don't have any complaints.",
+    "I didn't have any trouble setting it up.",
+    "It doesn't have any problems.",
+    "It doesn't have the issues my old one had.",
+    "We don't have a dishwasher, so this is great.",
+])
+def test_doesnt_have_needs_the_product_as_subject_and_no_trouble_after_it(text):
+    """'I don't have any complaints' is about the customer, and the absence of trouble is praise."""
+    assert find_needs([text]) == [[]]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("Shame it doesn't have a handle.", "a handle"),
+    ("Doesn't have a timer, sadly.", "a timer"),
+    ("The lid doesn't have a vent hole.", "a vent hole"),
+])
+def test_doesnt_have_still_finds_what_the_product_lacks(text, phrase):
+    [needs] = find_needs([text])
+    assert [n.phrase for n in needs] == [phrase]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("Doesn\u2019t come with a lid, which is odd.", "a lid"),
+    ("I\u2019d like to see a non-stick coating.", "a non-stick coating"),
+    ("What\u2019s missing is a night mode.", "a night mode"),
+    ("It doesn\u2019t include a wall adapter.", "a wall adapter"),
+])
+def test_curly_apostrophes_trigger_as_straight_ones(text, phrase):
+    """Phones write "doesn’t": same needs, and the phrase and offsets are those of the text as written."""
+    [needs] = find_needs([text])
+    assert [n.phrase for n in needs] == [phrase]
+    assert all(text[n.start:n.end] == n.phrase for n in needs)
+
+
+@pytest.mark.parametrize("text", [
+    "No way to beat this price.",
+    "There's no way to go wrong with this kettle.",
+    "There is no way to mess this up.",
+    "Still no leaks after six months.",
+    "After a year there's still no limescale on the element.",
+    "I love the lack of fan noise.",
+    "There's no bloatware at all.",
+    "Not missing any parts, everything arrived.",
+    "Arrived complete and wasn't missing a single screw.",
+    "Works without missing a beat.",
+    "This needs to be in every kitchen.",
+    "It needs to be said: this is the best kettle.",
+    "I don't know why no one mentioned how quiet it is.",
+    "Please make sure to read the manual first.",
+])
+def test_absence_of_something_bad_and_set_phrases_are_not_needs(text):
+    assert find_needs([text]) == [[]]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("There's no way to turn off the beep.", "way to turn off the beep"),
+    ("Still no firmware update after six months.", "firmware update after six months"),
+    ("The lack of noise cancelling is a letdown.", "noise cancelling is a letdown"),
+    ("It is missing a drip tray.", "a drip tray"),
+])
+def test_needs_next_to_the_exclusions_are_still_found(text, phrase):
+    [needs] = find_needs([text])
+    assert [n.phrase for n in needs] == [phrase]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("I wish it had a 3.5mm headphone jack.", "a 3.5mm headphone jack"),
+    ("I wish it came with a U.S. plug adapter.", "a U.S. plug adapter"),
+    ("It lacks a 1,000 mAh battery option.", "a 1,000 mAh battery option"),
+    ("I wish it had a lid, the steam goes everywhere.", "a lid"),
+    ("I wish it had a lid. Great otherwise.", "a lid"),
+    ("I wish it had a lid...but no.", "a lid"),
+])
+def test_a_phrase_keeps_numbers_and_initialisms_and_stops_at_the_clause_end(text, phrase):
+    [needs] = find_needs([text])
+    assert [n.phrase for n in needs] == [phrase]
+
+
+def test_two_things_listed_with_and_a_are_two_needs():
+    text = "I wish it had a longer cable and a bigger water tank."
+    [needs] = find_needs([text])
+    assert [n.phrase for n in needs] == ["a longer cable", "a bigger water tank"]
+    assert all(text[n.start:n.end] == n.phrase for n in needs)
+    [needs] = find_needs(["I wish it had a 2 and a half litre tank."])   # one thing
+    assert [n.phrase for n in needs] == ["a 2 and a half litre tank"]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("The price is great and I wish it was smaller.", "smaller"),
+    ("The handle is fine but the lid, I wish it was sturdier.", "sturdier"),
+    # a clause that says what is wrong with the thing is still the thing wished for
+    ("The cable is too short and I wish it was longer.", "cable is too short and I wish it was longer"),
+])
+def test_a_bare_comparison_reaches_back_only_to_its_own_clause(text, phrase):
+    [needs] = find_needs([text])
+    assert [n.phrase for n in needs] == [phrase]

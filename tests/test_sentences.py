@@ -88,3 +88,14 @@ def test_plain_text_skips_the_cleaning_loop_and_gives_what_the_loop_gives(monkey
     loop = [sentences.clean_with_offsets(b) for b in bodies]
     assert fast == loop
     assert sentences.clean_with_offsets("Great kettle.\nThe lid broke.")[1] == list(range(28))
+
+
+def test_a_less_than_sign_with_a_space_after_it_is_text_not_a_tag():
+    """'<' opens a tag only before a letter, '/' or '!' (as the crawler reads it)."""
+    body = "Battery life < advertised, screen > expected. I <3 it. <!DOCTYPE html>Fine</ b>done."
+    found = split_reviews([body])[0]
+    assert found[0].text == "Battery life < advertised, screen > expected."
+    assert body[found[0].start:found[0].end] == found[0].text
+    assert [s.text for s in found[1:]] == ["I <3 it.", "Fine done."]
+    text, starts, ends = clean_with_offsets(body)
+    assert [body[a:b] for a, b in zip(starts, ends)][text.index("done") - 1] == "</ b>"
