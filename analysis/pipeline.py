@@ -115,7 +115,7 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
     Example::
 
         models = load_models("shop.duckdb", device="cpu")
-        models.key()   # 'sentences=senter-1|sentiment=reviewlens-sentiment@...'
+        models.key()   # 'sentences=senter-2|sentiment=reviewlens-sentiment@...'
     """
     from analysis import aspects, needs
     from analysis.embeddings import load_encoder
