@@ -143,14 +143,26 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
 
 _MONTHLY = """
     INSERT INTO aspect_monthly
-    SELECT m.product_id, m.aspect,
+    -- one mention per sentence and aspect with its majority polarity (a tie: neutral), as
+    -- analysis.insights counts them, so the charts and the findings count the same sentences
+    WITH votes AS (
+        SELECT m.product_id, m.aspect, m.review_id,
+               CASE WHEN count(*) FILTER (WHERE m.polarity = 'positive') > count(*) FILTER (WHERE m.polarity = 'negative')
+                    THEN 'positive'
+                    WHEN count(*) FILTER (WHERE m.polarity = 'negative') > count(*) FILTER (WHERE m.polarity = 'positive')
+                    THEN 'negative'
+                    WHEN count(*) FILTER (WHERE m.polarity = 'positive') > 0 THEN 'neutral'
+                    ELSE any_value(m.polarity) END AS polarity
+        FROM aspect_mentions m
+        -- names that are no finding (analysis.insights.NOT_FINDINGS: "product", "top marks") are
+        -- no trend either: the dashboard's store-wide emerging complaints read this table
+        WHERE lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY m.product_id, m.aspect, m.review_id, m.sentence_id)
+    SELECT v.product_id, v.aspect,
            CAST(date_trunc('month', coalesce(r.published_at, CAST(r.collected_at AS DATE))) AS DATE) AS month,
-           count(*) FILTER (WHERE m.polarity = 'positive'), count(*) FILTER (WHERE m.polarity = 'negative'),
-           count(*) FILTER (WHERE m.polarity = 'neutral'), ?
-    FROM aspect_mentions m JOIN reviews r ON r.review_id = m.review_id
-    -- names that are no finding (analysis.insights.NOT_FINDINGS: "product", "top marks") are no
-    -- trend either: the dashboard's store-wide emerging complaints read this table
-    WHERE lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))
+           count(*) FILTER (WHERE v.polarity = 'positive'), count(*) FILTER (WHERE v.polarity = 'negative'),
+           count(*) FILTER (WHERE v.polarity = 'neutral'), ?
+    FROM votes v JOIN reviews r ON r.review_id = v.review_id
     GROUP BY ALL ORDER BY ALL
 """
 _INSIGHT_COLUMNS = ["product_id", "kind", "name", "rank", "mentions", "share", "confidence", "trend", "quotes",
@@ -208,7 +220,7 @@ def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -
         with store.writer(db) as con:
             for table in ("aspect_monthly", "theme_sentences", "themes", "product_insights", "emerging_complaints"):
                 con.execute(f"DELETE FROM {table}").fetchall()
-            con.execute(_MONTHLY, [run_id, sorted(NOT_FINDINGS)]).fetchall()
+            con.execute(_MONTHLY, [sorted(NOT_FINDINGS), run_id]).fetchall()
             _insert(con, "themes", ["theme_id", "scope", "kind", "label", "keywords", "aspect", "size", "run_id"],
                     themes)
             _insert(con, "theme_sentences", ["theme_id", "sentence_id", "is_representative"], members)

@@ -49,8 +49,9 @@ if table.empty:
     st.stop()
 order = table.groupby("aspect")["mentions"].sum().sort_values(ascending=False).index.tolist()
 
-st.caption("Share positive / negative = mentions of that polarity / all mentions of the aspect, "
-           "over the dates in the sidebar.")
+st.caption("Share positive / negative = mentions of that polarity / all mentions of the aspect (a "
+           "sentence is one mention), over the whole months the sidebar's dates touch, every rating "
+           "and source.")
 chart_data = table.assign(product=table["product"].map(render.chart_text),
                           aspect=table["aspect"].map(render.chart_text))
 chart_order = [render.chart_text(a) for a in order]
