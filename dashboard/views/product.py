@@ -125,6 +125,9 @@ with left:
                        labels={"mentions": "Mentions (sentences)", "aspect": "Aspect", "polarity": "Polarity"})
         chart.update_layout(height=420, margin=dict(t=50, b=40), legend_title_text="")
         st.plotly_chart(chart, width="stretch", key="aspect_chart")
+        # read from the monthly table: say so, the rating chart beside it follows every filter
+        st.caption("A sentence is one mention. Over the whole months the sidebar's dates touch, "
+                   "every rating and source.")
         frame.download_table(aspects, f"aspects_{product_id}.csv", key="dl_aspects")
 with right:
     ratings = queries.rating_distribution(ctx.db, ctx.stamp, product_id, f)
