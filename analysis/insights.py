@@ -127,15 +127,32 @@ def reference_date(con) -> date | None:
 # Whether a review is in the last window: NULL for a review without a date (in neither window).
 _RECENT = "CASE WHEN r.published_at IS NULL THEN NULL ELSE r.published_at >= ? END"
 
+# One mention per sentence and aspect: the majority polarity of the sentence's terms of it (a
+# tie: neutral). ``{where}`` filters the terms first. analysis.store_wide's monthly table counts
+# the same votes, so the charts and the findings count the same sentences.
+SENTENCE_VOTES = """
+    SELECT m.product_id, m.aspect, m.review_id, m.sentence_id,
+           CASE WHEN count(*) FILTER (WHERE m.polarity = 'positive') > count(*) FILTER (WHERE m.polarity = 'negative')
+                THEN 'positive'
+                WHEN count(*) FILTER (WHERE m.polarity = 'negative') > count(*) FILTER (WHERE m.polarity = 'positive')
+                THEN 'negative'
+                ELSE 'neutral' END AS polarity
+    FROM aspect_mentions m
+    WHERE {where}
+    GROUP BY m.product_id, m.aspect, m.review_id, m.sentence_id
+"""
+
+# a term inside a need phrase ("I wish it had a thermal carafe") is asked for, not judged: it
+# counts as an unmet need, never as a strength or weakness
+_JUDGED = """NOT EXISTS (SELECT 1 FROM needs n WHERE n.sentence_id = m.sentence_id
+                         AND n.start_char <= m.start_char AND m.end_char <= n.end_char)"""
+
 _MENTIONS = f"""
-    SELECT m.product_id, m.aspect, m.polarity, m.sentence_id, m.review_id, s.score, s.sentiment, s.text,
+    WITH votes AS ({SENTENCE_VOTES.format(where=_JUDGED)})
+    SELECT v.product_id, v.aspect, v.polarity, v.sentence_id, v.review_id, s.score, s.sentiment, s.text,
            s.start_char, s.end_char, r.url, {_RECENT} AS recent
-    FROM aspect_mentions m JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = m.review_id
-    -- a term inside a need phrase ("I wish it had a thermal carafe") is asked for, not judged:
-    -- it counts as an unmet need, never as a strength or weakness
-    WHERE NOT EXISTS (SELECT 1 FROM needs n WHERE n.sentence_id = m.sentence_id
-                      AND n.start_char <= m.start_char AND m.end_char <= n.end_char)
-    ORDER BY m.product_id, m.aspect, s.score DESC, m.sentence_id
+    FROM votes v JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = v.review_id
+    ORDER BY v.product_id, v.aspect, s.score DESC, v.sentence_id
 """
 
 
@@ -163,27 +180,6 @@ def _quotes(rows: list[dict], limit: int = QUOTES) -> list[dict]:
         (repeats if text in seen_texts else fresh).append(row)
         seen_texts.add(text)
     return [_quote(row) for row in (fresh + repeats)[:limit]]
-
-
-def _per_sentence(rows: list[dict]) -> list[dict]:
-    """One mention per sentence (rows of one product and aspect, surest first): the sentence's
-    first row, with the majority polarity of its rows (a tie of positive and negative: neutral).
-
-    >>> rows = [{"sentence_id": "s1", "polarity": p} for p in ("positive", "positive", "negative")]
-    >>> [r["polarity"] for r in _per_sentence(rows + [{"sentence_id": "s2", "polarity": "negative"}])]
-    ['positive', 'negative']
-    """
-    by_sentence: dict[str, list[dict]] = {}
-    for row in rows:
-        by_sentence.setdefault(row["sentence_id"], []).append(row)
-    out = []
-    for mine in by_sentence.values():
-        pos = sum(r["polarity"] == "positive" for r in mine)
-        neg = sum(r["polarity"] == "negative" for r in mine)
-        polarity = "positive" if pos > neg else "negative" if neg > pos else (
-            "neutral" if pos else mine[0]["polarity"])
-        out.append({**mine[0], "polarity": polarity})
-    return out
 
 
 def _sides_first(rows: list[dict], side: str) -> list[dict]:
@@ -276,7 +272,6 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
     by_aspect: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in _dicts(con.execute(_MENTIONS, [since])):
         by_aspect[(row["product_id"], row["aspect"])].append(row)
-    by_aspect = {key: _per_sentence(rows) for key, rows in by_aspect.items()}
 
     insights: dict[tuple[str, str], list[dict]] = defaultdict(list)
     emerging = []

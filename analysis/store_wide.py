@@ -19,6 +19,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from analysis.insights import NOT_FINDINGS, SENTENCE_VOTES, compute_insights
 from data import store
 
 
@@ -141,23 +142,12 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
     return sentences, vectors[keep]
 
 
-_MONTHLY = """
+_MONTHLY = f"""
     INSERT INTO aspect_monthly
-    -- one mention per sentence and aspect with its majority polarity (a tie: neutral), as
-    -- analysis.insights counts them, so the charts and the findings count the same sentences
-    WITH votes AS (
-        SELECT m.product_id, m.aspect, m.review_id,
-               CASE WHEN count(*) FILTER (WHERE m.polarity = 'positive') > count(*) FILTER (WHERE m.polarity = 'negative')
-                    THEN 'positive'
-                    WHEN count(*) FILTER (WHERE m.polarity = 'negative') > count(*) FILTER (WHERE m.polarity = 'positive')
-                    THEN 'negative'
-                    WHEN count(*) FILTER (WHERE m.polarity = 'positive') > 0 THEN 'neutral'
-                    ELSE any_value(m.polarity) END AS polarity
-        FROM aspect_mentions m
-        -- names that are no finding (analysis.insights.NOT_FINDINGS: "product", "top marks") are
-        -- no trend either: the dashboard's store-wide emerging complaints read this table
-        WHERE lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))
-        GROUP BY m.product_id, m.aspect, m.review_id, m.sentence_id)
+    -- a sentence is one mention of an aspect, as the findings count it (SENTENCE_VOTES); names
+    -- that are no finding (NOT_FINDINGS: "product", "top marks") are no trend either: the
+    -- dashboard's store-wide emerging complaints read this table
+    WITH votes AS ({SENTENCE_VOTES.format(where="lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))")})
     SELECT v.product_id, v.aspect,
            CAST(date_trunc('month', coalesce(r.published_at, CAST(r.collected_at AS DATE))) AS DATE) AS month,
            count(*) FILTER (WHERE v.polarity = 'positive'), count(*) FILTER (WHERE v.polarity = 'negative'),
@@ -187,7 +177,6 @@ def _insert(con, table: str, columns: list[str], rows: list[dict]) -> None:
 
 def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -> None:
     """Run the store-wide steps (see the module text) and record their durations in ``state``."""
-    from analysis.insights import NOT_FINDINGS, compute_insights
     from analysis.themes import build_themes_of
 
     def step(name, func, *args):
