@@ -41,6 +41,11 @@ from analysis.needs import find_needs, group_needs
     ("There's no way to connect to my laptop and phone at the same time.", "way to connect to my laptop and phone"),
 ])
 def test_needs_found_with_phrase(text, phrase):
+    assert_one_need(text, phrase)
+
+
+def assert_one_need(text: str, phrase: str) -> None:
+    """``text`` voices one need, ``phrase``, whose offsets slice back to it."""
     [needs] = find_needs([text])
     assert [n.phrase for n in needs] == [phrase]
     for need in needs:
@@ -182,8 +187,7 @@ def test_doesnt_have_needs_the_product_as_subject_and_no_trouble_after_it(text):
     ("The lid doesn't have a vent hole.", "a vent hole"),
 ])
 def test_doesnt_have_still_finds_what_the_product_lacks(text, phrase):
-    [needs] = find_needs([text])
-    assert [n.phrase for n in needs] == [phrase]
+    assert_one_need(text, phrase)
 
 
 @pytest.mark.parametrize("text, phrase", [
@@ -194,9 +198,7 @@ def test_doesnt_have_still_finds_what_the_product_lacks(text, phrase):
 ])
 def test_curly_apostrophes_trigger_as_straight_ones(text, phrase):
     """Phones write "doesn’t": same needs, and the phrase and offsets are those of the text as written."""
-    [needs] = find_needs([text])
-    assert [n.phrase for n in needs] == [phrase]
-    assert all(text[n.start:n.end] == n.phrase for n in needs)
+    assert_one_need(text, phrase)
 
 
 @pytest.mark.parametrize("text", [
@@ -226,8 +228,7 @@ def test_absence_of_something_bad_and_set_phrases_are_not_needs(text):
     ("It is missing a drip tray.", "a drip tray"),
 ])
 def test_needs_next_to_the_exclusions_are_still_found(text, phrase):
-    [needs] = find_needs([text])
-    assert [n.phrase for n in needs] == [phrase]
+    assert_one_need(text, phrase)
 
 
 @pytest.mark.parametrize("text, phrase", [
@@ -239,8 +240,7 @@ def test_needs_next_to_the_exclusions_are_still_found(text, phrase):
     ("I wish it had a lid...but no.", "a lid"),
 ])
 def test_a_phrase_keeps_numbers_and_initialisms_and_stops_at_the_clause_end(text, phrase):
-    [needs] = find_needs([text])
-    assert [n.phrase for n in needs] == [phrase]
+    assert_one_need(text, phrase)
 
 
 def test_two_things_listed_with_and_a_are_two_needs():
@@ -259,5 +259,4 @@ def test_two_things_listed_with_and_a_are_two_needs():
     ("The cable is too short and I wish it was longer.", "cable is too short and I wish it was longer"),
 ])
 def test_a_bare_comparison_reaches_back_only_to_its_own_clause(text, phrase):
-    [needs] = find_needs([text])
-    assert [n.phrase for n in needs] == [phrase]
+    assert_one_need(text, phrase)
