@@ -50,8 +50,8 @@ from crawler.import_readers import UnreadableFile, exact_line_numbers, read_into
 from crawler.sql_language import vote_languages
 from crawler.sql_text import (SAFE_TEXT_SQL, collapsed_sql, entities_known_sql, plain_sql,
                                tags_ascii_sql, unescape_sql, untag_sql)
-from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating,
-                               parse_date, quick_language, rating_scale_for)
+from crawler.normalize import (DateOrder, RatingError, clean_text, date_order_for, detect_language,
+                               normalize_rating, parse_date, quick_language, rating_scale_for)
 from data import store
 
 __all__ = ["ImportSummary", "import_files", "UnreadableFile", "MappingError"]
@@ -217,9 +217,11 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
     _stage(mem, mapping, "_line" if loaded.has_line_column else f"(rowid + {loaded.first_line})",
            fallback_product)
     _normalise_ratings(mem, "rating" in mapping, rating_scale)
-    _normalise_dates(mem, "date" in mapping, reference_time)
+    date_order = _normalise_dates(mem, "date" in mapping, reference_time)
     _normalise_variants(mem, "variant" in mapping)
     _step("ratings, dates, variants")
+    if (note := _date_order_note(path.name, date_order)):
+        summary.notes.append(note)
     _prepare(mem, set(mapping))
     # Everything later reads `ready`: free the file's copy before the writes.
     mem.execute("DROP VIEW staged").fetchall()
@@ -367,29 +369,55 @@ _FAST_DATE = """CASE
 _FAR_PAST = datetime(1999, 1, 1)
 
 
-def _normalise_dates(mem, has_date: bool, collected_at: datetime) -> None:
-    """``date_map``: each distinct date text -> its day (or NULL), and whether it is relative.
+def _normalise_dates(mem, has_date: bool, collected_at: datetime) -> DateOrder | None:
+    """``date_map``: each distinct date text -> its day (or NULL), and whether it is relative;
+    returns the file's day order of numeric dates (None when SQL read every date).
 
-    SQL reads ISO dates and unix times, once per distinct text; :func:`parse_date` the others.
+    SQL reads ISO dates and unix times, once per distinct text; :func:`parse_date` the others,
+    all numeric dates of the file in one order (:func:`date_order_for`), so "03/04/2024" is not
+    4 March in a file that also writes "13/04/2024".
     "3 days ago" names another day tomorrow, so, as in the crawler, such a date stays out of
     the review id and importing the file again later does not store it twice."""
     mem.execute("CREATE OR REPLACE TEMP TABLE date_map (raw VARCHAR, day DATE, relative BOOLEAN)"
                 ).fetchall()
     if not has_date:
-        return
+        return None
     mem.execute(f"""
         INSERT INTO date_map
         SELECT raw, {_FAST_DATE}, false FROM (SELECT DISTINCT date_raw AS raw FROM staged
                                                WHERE date_raw <> '')""").fetchall()
-    texts = mem.execute("SELECT raw FROM date_map WHERE day IS NULL").fetchall()
+    # Sorted: the summary's note names the same example dates on every run.
+    texts = [raw for (raw,) in mem.execute(
+        "SELECT raw FROM date_map WHERE day IS NULL ORDER BY raw").fetchall()]
     if not texts:
-        return
+        return None
+    order = date_order_for(texts)
     rows = []
-    for (raw,) in texts:
-        day = parse_date(raw, now=collected_at)
-        rows.append((raw, day, day is not None and parse_date(raw, now=_FAR_PAST) != day))
+    for raw in texts:
+        day = parse_date(raw, now=collected_at, day_first=order.day_first)
+        relative = day is not None and parse_date(raw, now=_FAR_PAST, day_first=order.day_first) != day
+        rows.append((raw, day, relative))
     mem.execute("DELETE FROM date_map WHERE day IS NULL").fetchall()
     _insert_rows(mem, "date_map", ["raw", "day", "relative"], rows)
+    return order
+
+
+def _date_order_note(file_name: str, order: DateOrder | None) -> str | None:
+    """The import summary's note when a file's numeric dates do not settle day or month first:
+    they are written both ways, or every one of them could be either."""
+    if order is None:
+        return None
+    if order.mixed:
+        return (f"{file_name}: dates are written both day first ({order.day_first_example}) and "
+                f"month first ({order.month_first_example}); each was read on its own")
+    if order.undecided:
+        example = order.ambiguous_example
+        day = parse_date(example)
+        read_as = f"{day.day} {day:%B} {day.year}" if day else "no date"
+        return (f"{file_name}: no date says whether the day or the month comes first (none has a "
+                f"number above 12); {example} was read as {read_as}. If the file puts them the "
+                f"other way, write its dates as YYYY-MM-DD and import it again into a new store")
+    return None
 
 
 def _normalise_variants(mem, has_variant: bool) -> None:

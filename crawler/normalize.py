@@ -18,10 +18,11 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterable
 
 __all__ = ["Rating", "RatingError", "normalize_rating", "parse_date", "clean_text",
-           "detect_language", "function_word_languages", "quick_language", "rating_scale_for"]
+           "detect_language", "function_word_languages", "quick_language", "rating_scale_for",
+           "DateOrder", "date_order_for"]
 
 
 # --- ratings --------------------------------------------------------------------------------
@@ -156,7 +157,9 @@ _DIGITS = re.compile(r"^-?\d+(?:\.\d+)?$")
 _M_D_Y = re.compile(r"^(\d{1,2}) (\d{1,2}), (\d{4})$")               # 09 1, 2016
 _D_MON_Y = re.compile(r"^(\d{1,2})[- .]([A-Za-z]{3,9})\.?[- ,.]+(\d{2}|\d{4})$")  # 31-Jul-18, 4 July 2024
 _MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$")  # July 4, 2024
-_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")  # 07/04/2024, 4.7.2024
+# 07/04/2024, 4.7.2024, 07-04-24, 07/04/2024 10:31 PM (the time is not needed, the day order is)
+_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{2}|\d{4})"
+                      r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?[AaPp][Mm])?)?$")
 _ON_PREFIX = re.compile(r"^.*?\bon\s+(?=\S)", re.I)                # Reviewed in ... on July 4, 2024
 _RELATIVE = re.compile(
     r"^(?:(\d+|an?|one)\s+(second|minute|hour|day|week|month|year)s?\s+ago|(yesterday|today|just now))$", re.I)
@@ -243,7 +246,7 @@ def _relative_day(text: str, now: Any) -> date | None:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _parse_text(text: str) -> date | None:
+def _parse_text(text: str, day_first: bool | None = None) -> date | None:
     """Absolute date forms only (cached: exports repeat the same date strings many times)."""
     if (m := _ISO.match(text)):
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -260,12 +263,12 @@ def _parse_text(text: str) -> date | None:
     if (m := _ISO_SLASH.match(text)):
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if (m := _NUMERIC.match(text)):
-        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        # Dots are the European day.month.year; with slashes US exports write the month
-        # first, and a first number above 12 can only be a day.
-        if "." in text or first > 12:
-            return _make(year, second, first)
-        return _make(year, first, second)
+        first, second, year = int(m.group(1)), int(m.group(3)), int(m.group(5))
+        if day_first is None:
+            # Dots are the European day.month.year; with slashes and dashes US exports write
+            # the month first, and a first number above 12 can only be a day.
+            day_first = "." in (m.group(2), m.group(4)) or first > 12
+        return _make(year, second, first) if day_first else _make(year, first, second)
     return _dateparser(text)
 
 
@@ -287,20 +290,26 @@ def _dateparser(text: str) -> date | None:
     return _plausible(parsed.date()) if parsed is not None else None
 
 
-def parse_date(value: Any, now: Any = None) -> date | None:
+def parse_date(value: Any, now: Any = None, day_first: bool | None = None) -> date | None:
     """The calendar day of a review date as exports and pages write it, or None.
 
     Reads ISO dates and timestamps, unix seconds or milliseconds, ``"09 1, 2016"``,
     ``"31-Jul-18"``, ``"July 4, 2024"``, ``"Reviewed in the United States on July 4, 2024"``,
-    ``"07/04/2024"`` (month first unless the first number is above 12), ``"04.07.2024"`` (day
-    first), and relative forms
+    numeric dates ``"07/04/2024"``, ``"07-04-2024"``, ``"04.07.2024"``, and relative forms
     (``"3 days ago"``, ``"a week ago"``, ``"yesterday"``) counted back from ``now`` (default:
     today, UTC). Anything else goes to ``dateparser``; what it cannot read gives None.
+
+    ``day_first`` says how the numeric dates put day and month: True day first, False month
+    first (a day that cannot exist that way gives None); None decides per date: dotted dates
+    day first, the others month first unless the first number is above 12. A file or page
+    writes all its dates one way: decide it once with :func:`date_order_for`.
 
     >>> parse_date("31-Jul-18")
     datetime.date(2018, 7, 31)
     >>> parse_date("3 days ago", now=date(2024, 7, 4))
     datetime.date(2024, 7, 1)
+    >>> parse_date("03/04/2024"), parse_date("03/04/2024", day_first=True)
+    (datetime.date(2024, 3, 4), datetime.date(2024, 4, 3))
     """
     if value is None:
         return None
@@ -318,7 +327,7 @@ def parse_date(value: Any, now: Any = None) -> date | None:
     if not text:
         return None
     if text[0].isdigit() and not text.endswith(("ago", "Ago", "AGO")):
-        found = _parse_text(text)
+        found = _parse_text(text, day_first)
         if found is not None:
             return found
     relative = _relative(text, now)
@@ -329,7 +338,79 @@ def parse_date(value: Any, now: Any = None) -> date | None:
         relative = _relative(stripped, now)
         if relative is not None:
             return relative
-    return _parse_text(stripped)
+    return _parse_text(stripped, day_first)
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How a column (or page) writes its numeric dates: day or month first.
+
+    ``day_first`` is what to hand to :func:`parse_date`: True or False when the dates decide it,
+    None when they do not (each date is then read on its own). The examples are a date that can
+    only be day first (``13/04/2024``), one that can only be month first (``04/13/2024``), and
+    one that reads as two different days (``03/04/2024``), or None where there is none.
+    """
+    day_first: bool | None
+    day_first_example: str | None = None
+    month_first_example: str | None = None
+    ambiguous_example: str | None = None
+
+    @property
+    def mixed(self) -> bool:
+        """Both orders are written: some dates can only be day first, others only month first."""
+        return self.day_first_example is not None and self.month_first_example is not None
+
+    @property
+    def undecided(self) -> bool:
+        """Every numeric date could be either order, and some read as two different days."""
+        return (self.day_first_example is None and self.month_first_example is None
+                and self.ambiguous_example is not None)
+
+
+def _numeric_date(value: Any) -> re.Match | None:
+    # The numeric date parse_date would read in this text, if any (after an "on" prefix too).
+    if value is None or isinstance(value, (int, float, date)):
+        return None
+    text = " ".join(str(value).split())
+    return _NUMERIC.match(text) or _NUMERIC.match(_ON_PREFIX.sub("", text, count=1))
+
+
+def date_order_for(texts: Iterable[Any]) -> DateOrder:
+    """Whether the numeric dates among ``texts`` (one file's date column, one page) put the day
+    or the month first, judged on all of them together.
+
+    A date with a first number above 12 can only be day first, one with a second number above 12
+    only month first. When some dates can only be one order and none only the other, the whole
+    column is read that way; when both kinds occur, or none (every date like ``03/04/2024``),
+    ``day_first`` is None and :func:`parse_date` reads each date on its own.
+
+    >>> date_order_for(["13/04/2024", "03/04/2024"]).day_first
+    True
+    >>> date_order_for(["04/13/2024", "03/04/2024", "2024-07-04"]).day_first
+    False
+    >>> order = date_order_for(["13/04/2024", "04/13/2024"])
+    >>> order.day_first, order.mixed
+    (None, True)
+    >>> order = date_order_for(["03/04/2024", "05/04/2024"])
+    >>> order.day_first, order.undecided, order.ambiguous_example
+    (None, True, '03/04/2024')
+    """
+    day_first = month_first = ambiguous = None
+    for value in texts:
+        m = _numeric_date(value)
+        if m is None:
+            continue
+        first, second = int(m.group(1)), int(m.group(3))
+        if first > 12 and second <= 12:
+            day_first = day_first or m.group(0)
+        elif second > 12 and first <= 12:
+            month_first = month_first or m.group(0)
+        elif first != second and 1 <= first <= 12 and 1 <= second <= 12:
+            ambiguous = ambiguous or m.group(0)
+        if day_first and month_first:
+            break
+    order = None if bool(day_first) == bool(month_first) else bool(day_first)
+    return DateOrder(order, day_first, month_first, ambiguous)
 
 
 # --- text -----------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from datetime import date, datetime
 
 import pytest
 
-from crawler.normalize import (Rating, RatingError, clean_text, detect_language, normalize_rating,
-                               parse_date, quick_language, rating_scale_for)
+from crawler.normalize import (DateOrder, Rating, RatingError, clean_text, date_order_for,
+                               detect_language, normalize_rating, parse_date, quick_language,
+                               rating_scale_for)
 
 NOW = date(2024, 7, 4)
 
@@ -109,6 +110,60 @@ def test_relative_dates_beyond_the_calendar_are_none_not_an_error(value):
 
 def test_other_languages_go_to_the_fallback_parser():
     assert parse_date("le 4 juillet 2024") == date(2024, 7, 4)
+
+
+@pytest.mark.parametrize("value, day_first, expected", [
+    ("03/04/2024", True, date(2024, 4, 3)),
+    ("03/04/2024", False, date(2024, 3, 4)),
+    ("03-04-2024", True, date(2024, 4, 3)),
+    ("03-04-24", False, date(2024, 3, 4)),
+    ("04.07.2024", False, date(2024, 4, 7)),
+    ("04.13.2024", False, date(2024, 4, 13)),
+    ("03/04/2024 10:31 PM", True, date(2024, 4, 3)),
+    ("Reviewed in Germany on 03.04.2024", True, date(2024, 4, 3)),
+    ("04/13/2024", True, None),          # no 13th month: the stated order is not second-guessed
+    ("13/04/2024", False, None),
+    ("July 4, 2024", True, date(2024, 7, 4)),   # only numeric dates have an order to choose
+    ("2024-07-04", True, date(2024, 7, 4)),
+])
+def test_stated_day_order_reads_numeric_dates_that_way(value, day_first, expected):
+    assert parse_date(value, day_first=day_first) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("03-04-2024", date(2024, 3, 4)),        # dashes as slashes: month first ...
+    ("13-04-2024", date(2024, 4, 13)),       # ... unless the first number is above 12
+    ("04.07.2024 10:31", date(2024, 7, 4)),  # dots are day first with a time too
+    ("04/07/2024 25:00", None),              # not a time: not a date either
+])
+def test_numeric_dates_without_a_stated_order_are_read_per_date(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (["13/04/2024", "03/04/2024", "05/04/2024"], DateOrder(True, "13/04/2024", None, "03/04/2024")),
+    (["03/04/2024", "04/13/2024"], DateOrder(False, None, "04/13/2024", "03/04/2024")),
+    (["13.04.2024", "03.04.2024"], DateOrder(True, "13.04.2024", None, "03.04.2024")),
+    (["04-13-2024", "03-04-2024"], DateOrder(False, None, "04-13-2024", "03-04-2024")),
+    (["Reviewed on 13/04/2024", "03/04/2024 10:31"], DateOrder(True, "13/04/2024", None, "03/04/2024 10:31")),
+    (["13/04/2024", "03/04/2024", "04/13/2024"], DateOrder(None, "13/04/2024", "04/13/2024", "03/04/2024")),
+    (["03/04/2024", "05/06/2024"], DateOrder(None, None, None, "03/04/2024")),
+    (["04/04/2024", "12/12/2024"], DateOrder(None)),   # read the same either way
+    (["2024-07-04", "July 4, 2024", "3 days ago", 1404432000, None, "", "32/13/2024"], DateOrder(None)),
+    ([], DateOrder(None)),
+])
+def test_day_order_is_decided_on_the_whole_column(texts, expected):
+    assert date_order_for(texts) == expected
+
+
+def test_day_order_tells_mixed_and_undecided_columns_apart():
+    mixed = date_order_for(["13/04/2024", "04/13/2024"])
+    assert (mixed.day_first, mixed.mixed, mixed.undecided) == (None, True, False)
+    undecided = date_order_for(["03/04/2024"])
+    assert (undecided.day_first, undecided.mixed, undecided.undecided) == (None, False, True)
+    decided = date_order_for(iter(["13/04/2024", "03/04/2024"]))   # any iterable, read once
+    assert (decided.day_first, decided.mixed, decided.undecided) == (True, False, False)
+    assert not date_order_for(["2024-07-04"]).undecided
 
 
 def test_clean_text():
