@@ -27,9 +27,10 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   chance, so the p-values are corrected by Holm's method over all the product's aspects with
   enough mentions to be tested (5 recent, 1 before): the smallest p times that number must stay
   under 0.05, the next times one less, and so on.
-- each finding carries 2-3 quotes from different reviews: sentences whose own sentiment is the
-  finding's side first ("Love it, even the lid" can hold a negative lid mention but is no quote
-  for a lid weakness), the model's surest first.
+- each finding carries up to 3 quotes, each from a different review and with different words
+  (a sentence several reviews share word for word is quoted once): sentences whose own
+  sentiment is the finding's side first ("Love it, even the lid" can hold a negative lid
+  mention but is no quote for a lid weakness), the model's surest first.
 - a name in :data:`NOT_FINDINGS` (the product as a whole, "top marks", "the competition") is
   no strength, weakness or emerging complaint: nothing a merchant could improve is named.
 
@@ -162,24 +163,32 @@ def _quote(row: dict) -> dict:
 
 
 def _quotes(rows: list[dict], limit: int = QUOTES) -> list[dict]:
-    """The first ``limit`` rows from different reviews (rows come surest first), sentences that
-    read differently before one that repeats a quote already picked (reviews often share a
-    sentence word for word, and the same quote three times tells a merchant little).
+    """Up to ``limit`` quotes (rows come surest first), each from a different review and each
+    reading differently: reviews often share a sentence word for word, and a finding showing
+    the same words twice looks like a bug to a merchant, so a repeated text counts once (case
+    and spacing aside). A finding backed by two distinct sentences gets two quotes, not three.
 
     >>> rows = [{"review_id": r, "sentence_id": r, "text": t, "start_char": 0, "end_char": 1, "url": None}
     ...         for r, t in [("a", "Too loud."), ("b", "too  loud."), ("c", "Hard to clean.")]]
     >>> [q["review_id"] for q in _quotes(rows, 2)], [q["review_id"] for q in _quotes(rows, 3)]
-    (['a', 'c'], ['a', 'c', 'b'])
+    (['a', 'c'], ['a', 'c'])
     """
-    by_review = {}
+    picked, seen_reviews, seen_texts = [], set(), set()
     for row in rows:
-        by_review.setdefault(row["review_id"], row)
-    seen_texts, fresh, repeats = set(), [], []
-    for row in by_review.values():
-        text = " ".join(str(row["text"]).lower().split())
-        (repeats if text in seen_texts else fresh).append(row)
+        text = _quote_key(row["text"])
+        if row["review_id"] in seen_reviews or text in seen_texts:
+            continue
+        seen_reviews.add(row["review_id"])
         seen_texts.add(text)
-    return [_quote(row) for row in (fresh + repeats)[:limit]]
+        picked.append(_quote(row))
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _quote_key(text) -> str:
+    """What makes two quotes the same to a reader: the words, whatever their case and spacing."""
+    return " ".join(str(text).casefold().split())
 
 
 def _sides_first(rows: list[dict], side: str) -> list[dict]:

@@ -179,8 +179,9 @@ def to_csv_bytes(frame, excel: bool = False) -> bytes:
     """The frame as CSV bytes: header first, formula-like text neutralised.
 
     Rows end with CRLF (RFC 4180; it also makes the writer quote any cell holding a CR or LF).
-    ``excel=True`` adds a UTF-8 byte order mark, which Excel needs to read accented letters
-    right; otherwise plain UTF-8.
+    ``excel=True`` adds a UTF-8 byte order mark, which Excel needs to read accented letters,
+    curly quotes and emoji right; otherwise plain UTF-8. The dashboard's downloads always ask
+    for it; `reviewlens report` and the scheduled job on ``--excel`` / ``excel = true``.
 
     >>> import pandas as pd
     >>> to_csv_bytes(pd.DataFrame({"quote": ["=1+1", "fine"]}))

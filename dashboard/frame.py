@@ -14,6 +14,7 @@ Example (inside a page)::
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -186,12 +187,21 @@ def sidebar_filters(db: str, stamp: float) -> Context:
 
 
 # --- downloads ----------------------------------------------------------------------------------
+# Downloads are UTF-8 with a byte order mark: Excel on Windows reads a CSV without one in the
+# local code page, and "é" shows as "Ã©". Other spreadsheets and pandas read the mark fine.
 
 def download_table(frame, file_name: str, key: str, label: str = "Download CSV") -> None:
-    """A CSV download of a table as shown, written by the report module's CSV writer."""
+    """A CSV download of a table as shown, written by the report module's CSV writer.
+
+    An empty table gives a note instead of a button: a file with a header and no rows only
+    makes the merchant wonder what went wrong.
+    """
     from analysis import report
 
-    st.download_button(label, data=report.to_csv_bytes(frame), file_name=file_name,
+    if frame.empty:
+        st.caption("Nothing to download: no rows match this selection.")
+        return
+    st.download_button(label, data=report.to_csv_bytes(frame, excel=True), file_name=file_name,
                        mime="text/csv", key=key, on_click="ignore", icon=":material/download:")
 
 
@@ -201,11 +211,35 @@ def download_report(db: str, kind: str, file_name: str, key: str, product: str |
     from analysis import report
 
     def build() -> bytes:
-        return report.to_csv_bytes(report.build(db, kind, product=product, since=since))
+        return report.to_csv_bytes(report.build(db, kind, product=product, since=since), excel=True)
 
     st.download_button(label or f"Download the {kind} report (CSV)", data=build,
                        file_name=file_name, mime="text/csv", key=key, on_click="ignore",
                        icon=":material/download:")
+
+
+def csv_name(*parts) -> str:
+    """A download's file name: the parts that are set, joined by "_", each made safe for a file
+    name on any system (a product id can hold "/" or ":"), then ".csv".
+
+    >>> csv_name("aspects", "SKU/12:3", None, "2025-01-01_to_2025-06-30")
+    'aspects_SKU-12-3_2025-01-01_to_2025-06-30.csv'
+    """
+    safe = [re.sub(r"[^\w.-]+", "-", str(part)).strip("-.") for part in parts if part not in (None, "")]
+    return "_".join(part for part in safe if part) + ".csv"
+
+
+def dates_name(ctx: Context) -> str:
+    """The sidebar's dates as part of a file name, ``FROM_to_TO``, for tables that follow them."""
+    start = ctx.filters.start or ctx.first
+    end = ctx.filters.end or ctx.last
+    return f"{start}_to_{end}" if start and end else ""
+
+
+def today_name() -> str:
+    """Today as part of a file name, for downloads that do not follow the sidebar's dates (the
+    analysis job's findings, whole reports): the day says how fresh the file is."""
+    return date.today().isoformat()
 
 
 def style() -> None:

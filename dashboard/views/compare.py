@@ -8,6 +8,7 @@ from dashboard import frame, queries, render
 
 ctx = frame.current()
 f = ctx.filters
+dates = frame.dates_name(ctx)  # for download file names
 
 st.title("Compare products")
 catalogue = queries.products(ctx.db, ctx.stamp, f.categories)
@@ -88,6 +89,6 @@ wide = wide.reset_index().rename(columns={"aspect": "Aspect"})
 st.dataframe(wide, hide_index=True, width="stretch", key="compare_table",
              column_config={c: st.column_config.NumberColumn(format="percent")
                             for c in wide.columns if c.endswith("share")})
-frame.download_table(wide, "compare.csv", key="dl_compare")
+frame.download_table(wide, frame.csv_name("compare", *chosen, dates), key="dl_compare")
 st.caption(f"{render.fmt_int(len(order))} aspects shown; a product “wins” an aspect when it has the "
            "highest share positive (none when no product's mentions of it are positive).")

@@ -8,6 +8,8 @@ from dashboard import frame, queries, render
 
 ctx = frame.current()
 f = ctx.filters
+# download names: the sidebar's dates for tables that follow them, else today
+dates, today = frame.dates_name(ctx), frame.today_name()
 prev_start, cur_start, end = queries.period_bounds(f, ctx.last)
 
 st.title("Catalogue overview")
@@ -41,9 +43,9 @@ st.dataframe(
     })
 d1, d2 = st.columns([1, 3])
 with d1:
-    frame.download_table(table, "overview.csv", key="dl_overview")
+    frame.download_table(table, frame.csv_name("overview", dates), key="dl_overview")
 with d2:
-    frame.download_report(ctx.db, "summary", "summary.csv", key="dl_summary",
+    frame.download_report(ctx.db, "summary", frame.csv_name("summary", today), key="dl_summary",
                           label="Download all findings (summary report)")
 
 chart = px.scatter(
@@ -82,7 +84,8 @@ else:
         column_config={"Negative share, last 90 days": st.column_config.NumberColumn(format="percent"),
                        "Negative share, before": st.column_config.NumberColumn(format="percent"),
                        "p-value": st.column_config.NumberColumn(format="%.4f")})
-    frame.download_table(table, "emerging_complaints_by_product.csv", key="dl_emerging_findings")
+    frame.download_table(table, frame.csv_name("emerging_complaints_by_product", today),
+                         key="dl_emerging_findings")
 
 st.subheader("Complaints growing across the catalogue")
 emerging = queries.emerging_complaints(ctx.db, ctx.stamp, f, ctx.last)
@@ -99,4 +102,4 @@ else:
                                  "products": "Products affected"}),
         hide_index=True, width="stretch", key="emerging_table",
         column_config={"Growth": st.column_config.NumberColumn(format="+%d")})
-    frame.download_table(emerging, "emerging_complaints.csv", key="dl_emerging")
+    frame.download_table(emerging, frame.csv_name("emerging_complaints", dates), key="dl_emerging")

@@ -9,6 +9,8 @@ from dashboard import frame, queries, render
 
 ctx = frame.current()
 f = ctx.filters
+# download names: the sidebar's dates for tables that follow them, else today
+dates, today = frame.dates_name(ctx), frame.today_name()
 
 catalogue = queries.products(ctx.db, ctx.stamp, f.categories)
 if catalogue.empty:
@@ -103,9 +105,10 @@ else:
                                     "trend": st.column_config.NumberColumn(format="%+.2f")})
         d1, d2 = st.columns(2)
         with d1:
-            frame.download_table(table, f"findings_{product_id}.csv", key="dl_findings")
+            frame.download_table(table, frame.csv_name("findings", product_id, today), key="dl_findings")
         with d2:
-            frame.download_report(ctx.db, "summary", f"summary_{product_id}.csv", key="dl_summary_product",
+            frame.download_report(ctx.db, "summary", frame.csv_name("summary", product_id, today),
+                                  key="dl_summary_product",
                                   product=product_id, label="Download with quotes (summary report)")
 
 left, right = st.columns([3, 2])
@@ -128,15 +131,18 @@ with left:
         # read from the monthly table: say so, the rating chart beside it follows every filter
         st.caption("A sentence is one mention. Over the whole months the sidebar's dates touch, "
                    "every rating and source.")
-        frame.download_table(aspects, f"aspects_{product_id}.csv", key="dl_aspects")
+        frame.download_table(aspects, frame.csv_name("aspects", product_id, dates), key="dl_aspects")
 with right:
     ratings = queries.rating_distribution(ctx.db, ctx.stamp, product_id, f)
-    chart = px.bar(ratings, x="stars", y="reviews", title="Rating distribution",
-                   labels={"stars": "Stars", "reviews": "Reviews"}, text_auto=",")
-    chart.update_traces(marker_color="#e0a800")
-    chart.update_layout(height=420, margin=dict(t=50, b=40), xaxis=dict(dtick=1))
-    st.plotly_chart(chart, width="stretch", key="rating_chart")
-    frame.download_table(ratings, f"ratings_{product_id}.csv", key="dl_ratings")
+    if not ratings["reviews"].any():  # five stars with no reviews: no chart, no file of zeros
+        st.info("No rated review of this product matches the filters in the sidebar.")
+    else:
+        chart = px.bar(ratings, x="stars", y="reviews", title="Rating distribution",
+                       labels={"stars": "Stars", "reviews": "Reviews"}, text_auto=",")
+        chart.update_traces(marker_color="#e0a800")
+        chart.update_layout(height=420, margin=dict(t=50, b=40), xaxis=dict(dtick=1))
+        st.plotly_chart(chart, width="stretch", key="rating_chart")
+        frame.download_table(ratings, frame.csv_name("ratings", product_id, dates), key="dl_ratings")
 
 monthly = queries.sentiment_over_time(ctx.db, ctx.stamp, product_id, f)
 if not monthly.empty:
@@ -151,7 +157,8 @@ if not monthly.empty:
         yaxis2=dict(title="Reviews per month", overlaying="y", side="right", showgrid=False),
         legend=dict(orientation="h", y=-0.2))
     st.plotly_chart(chart, width="stretch", key="time_chart")
-    frame.download_table(monthly, f"sentiment_by_month_{product_id}.csv", key="dl_monthly")
+    frame.download_table(monthly, frame.csv_name("sentiment_by_month", product_id, dates),
+                         key="dl_monthly")
 
 st.subheader("Themes in this product's reviews")
 product_themes = queries.product_themes(ctx.db, ctx.stamp, product_id, f)
@@ -166,4 +173,4 @@ else:
         "kind": "Kind", "label": "Theme", "keywords": "Keywords", "aspect": "Aspect",
         "size": f"Theme size ({theme_products})", "sentences": "This product's sentences"}),
         hide_index=True, width="stretch", key="product_themes_table")
-    frame.download_table(shown, f"themes_{product_id}.csv", key="dl_product_themes")
+    frame.download_table(shown, frame.csv_name("themes", product_id, dates), key="dl_product_themes")

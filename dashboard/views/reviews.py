@@ -9,6 +9,8 @@ from dashboard import frame, queries, render
 
 ctx = frame.current()
 f = ctx.filters
+# download names: the sidebar's dates for tables that follow them, else today
+dates, today = frame.dates_name(ctx), frame.today_name()
 
 st.title("Reviews")
 catalogue = queries.products(ctx.db, ctx.stamp, f.categories)
@@ -113,11 +115,13 @@ with st.expander("This page as a table"):
     st.dataframe(table, hide_index=True, width="stretch", key="reviews_table")
     d1, d2 = st.columns(2)
     with d1:
-        frame.download_table(table, f"reviews_page_{int(page)}.csv", key="dl_reviews_page")
+        frame.download_table(table, frame.csv_name("reviews", product_id, dates, f"page_{int(page)}"),
+                             key="dl_reviews_page")
     with d2:
         # The report can cut only by product and start date, not by the other filters here:
         # it holds every review (of the picked product), as its label says.
-        frame.download_report(ctx.db, "reviews", "reviews.csv", key="dl_reviews_report",
+        frame.download_report(ctx.db, "reviews", frame.csv_name("reviews", product_id, today),
+                              key="dl_reviews_report",
                               product=product_id or None,
                               label="Download all reviews of this product (reviews report)"
                               if product_id else "Download all reviews (reviews report)")

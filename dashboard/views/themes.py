@@ -8,6 +8,8 @@ from dashboard import frame, queries, render
 
 ctx = frame.current()
 f = ctx.filters
+# download names: the sidebar's dates for tables that follow them, else today
+dates, today = frame.dates_name(ctx), frame.today_name()
 prev_start, cur_start, end = queries.period_bounds(f, ctx.last)
 
 st.title("Themes")
@@ -48,9 +50,9 @@ st.dataframe(shown.drop(columns=["theme_id"]), hide_index=True, width="stretch",
                             "Trend": st.column_config.NumberColumn(format="%+d")})
 d1, d2 = st.columns([1, 3])
 with d1:
-    frame.download_table(table, f"themes_{kind}.csv", key="dl_themes")
+    frame.download_table(table, frame.csv_name("themes", kind, dates), key="dl_themes")
 with d2:
-    frame.download_report(ctx.db, "themes", "themes.csv", key="dl_themes_report",
+    frame.download_report(ctx.db, "themes", frame.csv_name("themes", today), key="dl_themes_report",
                           label="Download the themes report with quotes")
 
 st.subheader("Examples")
