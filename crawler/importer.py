@@ -121,14 +121,18 @@ class ImportSummary:
 def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str] | None = None,
                  source: str | None = None, batch_size: int = DEFAULT_BATCH,
                  product: str | None = None, rating_scale: float | None = None,
-                 progress: bool = True, now: datetime | None = None) -> ImportSummary:
+                 progress: bool = True, now: datetime | None = None,
+                 day_first: bool | None = None) -> ImportSummary:
     """Import review export files into the store at ``db`` and say what happened.
 
     ``column_map`` (field -> column, from ``--map``) overrides the columns found by name.
     ``source`` names where the reviews came from (default: the file name). ``product`` is the
     product id for files without a product column (default: the file name without suffixes).
     ``rating_scale`` is the best rating when a file's numbers are on a scale the values do not
-    show (e.g. 10). A file that cannot be read is recorded in ``file_errors`` and the others go on.
+    show (e.g. 10). ``day_first`` says how the files write numeric dates such as 03/04/2024
+    (True: day first; default None: decided per file from dates like 13/04/2024, see
+    :func:`crawler.normalize.date_order_for`). A file that cannot be read is recorded in
+    ``file_errors`` and the others go on.
 
     >>> summary = import_files("shop.duckdb", ["reviews.csv"])   # doctest: +SKIP
     >>> summary.imported, summary.rejected                       # doctest: +SKIP
@@ -149,7 +153,7 @@ def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str
         for path in paths:
             try:
                 _import_one(mem, db, path, summary, run_id, column_map or {}, source, batch_size,
-                            product, rating_scale, progress, collected_at)
+                            product, rating_scale, progress, collected_at, day_first)
             except (UnreadableFile, MappingError) as exc:
                 summary.file_errors[str(path)] = str(exc)
     finally:
@@ -188,7 +192,8 @@ def _say(progress: bool, message: str) -> None:
 
 def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column_map: dict,
                 source: str | None, batch_size: int, product: str | None,
-                rating_scale: float | None, progress: bool, collected_at: datetime) -> None:
+                rating_scale: float | None, progress: bool, collected_at: datetime,
+                day_first: bool | None = None) -> None:
     _say(progress, f"reading {path} ...")
     _step("start")
     # Relative dates ("3 days ago") count back from the run's time; each file gets its own
@@ -217,7 +222,7 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
     _stage(mem, mapping, "_line" if loaded.has_line_column else f"(rowid + {loaded.first_line})",
            fallback_product)
     _normalise_ratings(mem, "rating" in mapping, rating_scale)
-    date_order = _normalise_dates(mem, "date" in mapping, reference_time)
+    date_order = _normalise_dates(mem, "date" in mapping, reference_time, day_first)
     _normalise_variants(mem, "variant" in mapping)
     _step("ratings, dates, variants")
     if (note := _date_order_note(path.name, date_order)):
@@ -369,13 +374,15 @@ _FAST_DATE = """CASE
 _FAR_PAST = datetime(1999, 1, 1)
 
 
-def _normalise_dates(mem, has_date: bool, collected_at: datetime) -> DateOrder | None:
+def _normalise_dates(mem, has_date: bool, collected_at: datetime,
+                     day_first: bool | None = None) -> DateOrder | None:
     """``date_map``: each distinct date text -> its day (or NULL), and whether it is relative;
     returns the file's day order of numeric dates (None when SQL read every date).
 
     SQL reads ISO dates and unix times, once per distinct text; :func:`parse_date` the others,
     all numeric dates of the file in one order (:func:`date_order_for`), so "03/04/2024" is not
-    4 March in a file that also writes "13/04/2024".
+    4 March in a file that also writes "13/04/2024"; ``day_first`` (``--dates``) states the
+    order instead, and a date that cannot be read that way is counted as unparsed.
     "3 days ago" names another day tomorrow, so, as in the crawler, such a date stays out of
     the review id and importing the file again later does not store it twice."""
     mem.execute("CREATE OR REPLACE TEMP TABLE date_map (raw VARCHAR, day DATE, relative BOOLEAN)"
@@ -391,7 +398,7 @@ def _normalise_dates(mem, has_date: bool, collected_at: datetime) -> DateOrder |
         "SELECT raw FROM date_map WHERE day IS NULL ORDER BY raw").fetchall()]
     if not texts:
         return None
-    order = date_order_for(texts)
+    order = date_order_for(texts) if day_first is None else DateOrder(day_first)
     rows = []
     for raw in texts:
         day = parse_date(raw, now=collected_at, day_first=order.day_first)
@@ -414,9 +421,12 @@ def _date_order_note(file_name: str, order: DateOrder | None) -> str | None:
         example = order.ambiguous_example
         day = parse_date(example)
         read_as = f"{day.day} {day:%B} {day.year}" if day else "no date"
+        other = "month-first" if day == parse_date(example, day_first=True) else "day-first"
         return (f"{file_name}: no date says whether the day or the month comes first (none has a "
                 f"number above 12); {example} was read as {read_as}. If the file puts them the "
-                f"other way, write its dates as YYYY-MM-DD and import it again into a new store")
+                f"other way, import it into a new store with --dates {other} "
+                f"(a review's date is part of its identity: imported again here, its reviews "
+                f"would be stored twice)")
     return None
 
 

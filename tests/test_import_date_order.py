@@ -73,7 +73,7 @@ def test_file_where_no_date_decides_keeps_month_first_and_says_so(tmp_path, db_p
     assert stored_days(db_path) == [date(2024, 3, 4), date(2024, 5, 6), date(2024, 7, 4)]
     assert ("note: ambiguous.csv: no date says whether the day or the month comes first" in result.output
             and "03/04/2024 was read as 4 March 2024" in result.output
-            and "YYYY-MM-DD" in result.output), result.output
+            and "--dates day-first" in result.output), result.output
 
 
 def test_files_in_one_run_are_each_decided_on_their_own(tmp_path, db_path):
@@ -108,3 +108,15 @@ def test_iso_dates_get_no_day_order_note(tmp_path, db_path):
     path = write_dates(tmp_path / "iso.csv", ["2024-04-03", "1404432000", "July 4, 2024"])
     summary = import_files(db_path, [path], progress=False)
     assert summary.imported == 3 and date_notes(summary) == [], summary.text()
+
+
+def test_dates_option_states_the_order_and_counts_dates_that_cannot_be_read_that_way(tmp_path, db_path):
+    # --dates day-first: an all-ambiguous file is read day first with no note; a date that
+    # cannot be day first (04/13/2024) is kept without a date and counted.
+    path = write_dates(tmp_path / "eu.csv", ["03/04/2024", "05/06/2024", "04/13/2024"])
+    result = CliRunner().invoke(cli, ["import", "--db", db_path, "--quiet", "--dates", "day-first", str(path)])
+    assert result.exit_code == 0, result.output
+    got = {r["author"]: r["published_at"] for r in store.query(
+        db_path, "SELECT author, published_at FROM reviews").dicts()}
+    assert got == {"a0": date(2024, 4, 3), "a1": date(2024, 6, 5), "a2": None}
+    assert "dates unparsed 1" in result.output and "note:" not in result.output, result.output

@@ -106,13 +106,18 @@ def extract(page: str, url: str | None, profile: str | None, ignore_robots: bool
               help="Product id for files without a product column (default: the file name).")
 @click.option("--rating-scale", type=float, default=None, metavar="BEST",
               help="Best rating when the numbers do not show the scale, e.g. 10 or 100.")
+@click.option("--dates", "date_order", type=click.Choice(["auto", "day-first", "month-first"]),
+              default="auto", show_default=True,
+              help="How numeric dates like 03/04/2024 are written; auto decides per file from "
+                   "dates like 13/04/2024.")
 @click.option("--batch-size", type=int, default=500_000, show_default=True,
               help="Reviews written per short write to the store.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 @db_option
 @friendly_errors
 def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: str | None,
-            product: str | None, rating_scale: float | None, batch_size: int, quiet: bool) -> None:
+            product: str | None, rating_scale: float | None, date_order: str, batch_size: int,
+            quiet: bool) -> None:
     """Import review exports (CSV, TSV, JSON, JSONL, Parquet, plain or gzip).
 
     Columns are found by name (product_id or asin, rating or overall or stars, body or
@@ -125,6 +130,7 @@ def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: 
       reviewlens import reviews.csv
       reviewlens import export.jsonl.gz --map body=comment --map rating=stars
       reviewlens import amazon_alexa.tsv --product echo-dot
+      reviewlens import shop_export.csv --dates day-first
     """
     import sys
 
@@ -137,7 +143,8 @@ def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: 
     except MappingError as exc:
         raise UserError(str(exc)) from exc
     summary = import_files(db, files, column_map=column_map, source=source, batch_size=batch_size,
-                           product=product, rating_scale=rating_scale, progress=not quiet)
+                           product=product, rating_scale=rating_scale, progress=not quiet,
+                           day_first={"day-first": True, "month-first": False}.get(date_order))
     click.echo(summary.text())
     if summary.file_errors:
         sys.exit(1)
