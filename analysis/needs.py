@@ -31,8 +31,9 @@ NEED_SIMILARITY = 0.68
 # Bumped when the patterns change, so the pipeline reads needs again (rules-3 also stores the
 # vectors of need phrases that need themes cluster, and makes the aspect mentions inside a need
 # phrase neutral: analysis.pipeline.asked_not_judged; rules-4 keeps praise out, reads curly
-# apostrophes, keeps "3.5mm" whole and splits "a longer cable and a bigger tank" in two).
-VERSION = "rules-4"
+# apostrophes, keeps "3.5mm" whole and splits "a longer cable and a bigger tank" in two; rules-5
+# keeps out a lack whose own clause praises it: "the lack of buttons makes it so clean").
+VERSION = "rules-5"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,29 @@ _PRODUCT = r"(?:it|this|they|these|that|mine|the\s+[\w-]+(?:\s+[\w-]+)?|this\s+[
 # problems", "didn't come with a single flaw"), so these words, or one word before them, end it.
 _NO_TROUBLE = (r"(?!\s+(?:[\w-]+\s+)?(?:problems?|issues?|complaints?|trouble|flaws?|faults?|defects?|drawbacks?|"
                r"downsides?|bugs?|glitches|hiccups?|difficult(?:y|ies))\b)")
+# After "lack of X": the clause says the absence does good ("The lack of buttons makes it so clean",
+# "... is what I love", "... is a plus", "... keeps it simple"), so it is praise, not a need. Only
+# intensifiers may stand between the verb and the praise, so "is not great" and "makes it hard to
+# use" stay needs; the look stops where a new clause starts ("and the lid is great" is another thing).
+_PRAISE_ADVERBS = (r"(?:(?:so|very|really|honestly|actually|truly|just|absolutely|also|definitely|genuinely|quite|"
+                   r"super|much|way)\s+)*")
+_PRAISED_LACK = (
+    r"(?:(?!\b(?:but|so|because|since|though|although|while|which|and\s+(?:i|it|the|this|they|that|we|you|my))\b)"
+    r"[^.!?;,])*?"
+    r"\b(?:(?:is|was|are|were)\s+" + _PRAISE_ADVERBS +
+    r"(?:(?:a|an)\s+(?:(?:real|huge|big|definite|nice|welcome|great|major|massive|added|hidden|good)\s+)?"
+    r"(?:plus|bonus|blessing|relief|godsend|feature|selling\s+point|win|highlight|good\s+thing)|"
+    r"great|welcome|refreshing|nice|lovely|brilliant|perfect|fantastic|wonderful|amazing|awesome|excellent|ideal|"
+    r"fine|good|"
+    r"(?:exactly\s+)?what\s+(?:i|we)\s+(?:really\s+)?(?:love|loved|like|liked|wanted|appreciate)|"
+    r"why\s+(?:i|we)\s+(?:bought|chose|love|like))|"
+    r"(?:makes?|made|making|keeps?|kept|keeping)\s+(?:it|this|them|things|everything|the\s+[\w-]+|for\s+(?:a|an)?)?\s*"
+    + _PRAISE_ADVERBS + r"(?:nice\s+and\s+)?"
+    r"(?:clean|cleaner|simple|simpler|sleek|sleeker|minimal|tidy|tidier|quiet|quieter|light|lighter|elegant|"
+    r"uncluttered|intuitive|fool-?proof|streamlined|calm|neat|straightforward|a\s+joy|a\s+breeze|a\s+pleasure|"
+    r"(?:the\s+)?(?:price|cost|weight)\s+down|"
+    r"(?:easy|easier)(?!\s+to\s+(?:lose|break|knock|drop|spill|tip|miss|forget|damage|scratch|burn)\b)))\b"
+)
 # Each pattern marks where the need phrase starts with the named group "p"; the phrase runs to
 # the end of its clause (or names the whole phrase "w"). Order matters: the first match at a position wins.
 TRIGGERS = [
@@ -137,10 +161,12 @@ TRIGGERS = [
     r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s))no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|doubt\b|way\s+(?:i|you|we)\b|"
     r"" + _NOT_WANTED + r")\w)(?=[^.!?]*?(?:which\s+is\s+(?:a\s+|really\s+|very\s+|so\s+)?(?:shame|pain|annoying|disappointing|"
     r"frustrating|odd|strange|weird)|\?\?|come\s+on))",
-    # not "I love the lack of fan noise": a lack the customer enjoys, or of something unwanted
+    # not "I love the lack of fan noise" nor "the lack of buttons makes it so clean": a lack the
+    # customer enjoys, or of something unwanted
     r"(?<!\blove\sthe\s)(?<!\bloved\sthe\s)(?<!\blike\sthe\s)(?<!\bliked\sthe\s)(?<!\benjoy\sthe\s)"
     r"(?<!\benjoyed\sthe\s)(?<!\bappreciate\sthe\s)(?<!\bappreciated\sthe\s)(?<!\blove\s)(?<!\bappreciate\s)"
-    r"\black\s+of\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|(?:[\w-]+\s+)?" + _NOT_WANTED + r")\w)",
+    r"\black\s+of\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|(?:[\w-]+\s+)?" + _NOT_WANTED + r"|"
+    + _PRAISED_LACK + r")\w)",
     r"\bwhy\s+(?:does|did|do)\s*n[o']?t\s+(?:it|this|they|the\s+[\w-]+)\s+(?:have|come\s+with|include|offer|support)\s+(?P<p>\w)",
     r"\bwhy\s+no\s+(?P<p>(?!one\b)\w)",   # not "I don't know why no one mentioned ..."
     r"\b(?:it|this|they|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:really\s+|also\s+|sadly\s+|still\s+)?(?:lacks|lack|is\s+lacking|are\s+lacking|"

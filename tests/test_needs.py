@@ -260,3 +260,32 @@ def test_two_things_listed_with_and_a_are_two_needs():
 ])
 def test_a_bare_comparison_reaches_back_only_to_its_own_clause(text, phrase):
     assert_one_need(text, phrase)
+
+
+@pytest.mark.parametrize("text", [
+    "The lack of buttons makes it so clean.",
+    "The lack of clutter is what I love.",
+    "The lack of a screen is a plus.",
+    "The lack of settings keeps it simple.",
+    "The lack of a fan is great.",
+    "The lack of an app is honestly a huge plus.",
+    "The lack of physical buttons on the front makes for a cleaner look.",
+    "The lack of a display keeps the price down.",
+])
+def test_a_lack_its_own_clause_praises_is_not_a_need(text):
+    """'The lack of X makes it so clean / is a plus': the absence is what the customer likes."""
+    assert find_needs([text]) == [[]]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("The lack of a timer is annoying.", "a timer is annoying"),
+    ("My only complaint is the lack of a backlight.", "a backlight"),
+    ("The lack of buttons makes it hard to use.", "buttons makes it hard to use"),
+    # only intensifiers stand between the verb and the praise: a negation keeps the need
+    ("The lack of a timer is not great.", "a timer is not great"),
+    ("The lack of grip makes it easy to drop.", "grip makes it easy to drop"),
+    # the praise of another thing, in the next clause, does not hide this lack
+    ("The lack of a timer is annoying and the lid is great.", "a timer is annoying"),
+])
+def test_a_lack_the_clause_does_not_praise_is_still_a_need(text, phrase):
+    assert_one_need(text, phrase)
