@@ -5,7 +5,8 @@ Three steps, each reasoned on the terms a store actually has (no fixed aspect li
 1. the same lemma form merges ("batteries" = "battery");
 2. a compound whose head is the feature merges into that feature when the store has it
    ("laptop battery" -> battery; "battery life" -> battery, because "life", "quality", "size"...
-   name an attribute of the word before them);
+   name an attribute of the word before them, and "price tag" -> price: "tag", "point", "range"
+   are generic heads whose modifier is the aspect);
 3. groups whose names mean the same merge by all-MiniLM-L6-v2 embeddings (average-linkage
    clustering at cosine 0.645: screen ~ display, price ~ cost, battery ~ charge, while food and
    pizza, or screen and keyboard, stay apart).
@@ -30,9 +31,12 @@ from typing import Sequence
 SIMILARITY = 0.645
 
 # Nouns that name an attribute of the noun before them: "battery life" is about the battery.
+# Generic heads count too, whose modifier is the real aspect: "price tag", "price point" and
+# "price range" are about the price, not about a tag, a point or a range.
 ATTRIBUTE_NOUNS = frozenset("""
 life quality size level levels capacity resolution length time times speed performance
 settings setting options option function functions feature features design material materials
+tag tags point points range ranges
 """.split())
 
 # Optional seed names per product category: canonical name -> words that mean it. Written here.
@@ -255,6 +259,21 @@ def _best_name(group: Sequence[str], counts: Counter) -> str:
     """The member with the most mentions behind it (containing mentions count), shortest on ties."""
     def support(name: str) -> int:
         pattern = re.compile(r"\b" + re.escape(name) + r"\b")
-        return sum(n for other, n in counts.items() if other in group and pattern.search(other))
+        return sum(n for other, n in counts.items() if other in group and _counts_for(name, other, pattern))
 
     return max(group, key=lambda name: (support(name), -len(name.split()), -len(name)))  # first seen wins ties
+
+
+def _counts_for(name: str, other: str, pattern: re.Pattern) -> bool:
+    r"""Whether a mention of ``other`` also speaks of ``name``: it contains it, unless ``name`` is
+    only the attribute noun that ``other`` ends on (a "price tag" is about the price, not a tag).
+
+    Example::
+
+        _counts_for("battery", "battery life", re.compile(r"\bbattery\b"))  # True
+        _counts_for("tag", "price tag", re.compile(r"\btag\b"))             # False
+    """
+    if not pattern.search(other):
+        return False
+    attribute_only = all(word in ATTRIBUTE_NOUNS for word in name.split())
+    return other == name or not (attribute_only and other.endswith(" " + name))
