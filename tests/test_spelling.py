@@ -54,6 +54,53 @@ def test_real_words_names_and_unclear_slips_are_left_alone(speller, text):
     assert fixed.text == text and fixed.fixes == ()
 
 
+@pytest.mark.parametrize("word", ["saggy", "wobbly", "flimsy", "squeaky", "fiddly", "gritty", "laggy", "glitchy"])
+def test_rare_but_real_words_are_left_alone(speller, word):
+    """An adjective made with -y from a noun or verb ("saggy" of "sag") is a real word even where
+    WordNet does not list it: a rare word one slip away ("shaggy") is not the word meant."""
+    text = f"After a month the cushion is {word} and I'm not happy."
+    fixed = speller.correct(text)
+    assert fixed.text == text and fixed.fixes == ()
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("The batery died.", "The battery died."),
+    ("I recieved it on time.", "I received it on time."),
+    ("An exellent kettle.", "An excellent kettle."),
+    # slips that look like -y adjectives: "-ly" meant, an adjective's "-y", a frequent word near
+    ("It is realy good and mosty quiet.", "It is really good and mostly quiet."),
+    ("Friendy staff, carfully packed.", "Friendly staff, carefully packed."),
+    ("My faily uses it maily for tea.", "My family uses it mainly for tea."),
+])
+def test_real_slips_are_still_read_as_the_word_meant(speller, text, meant):
+    assert speller.correct(text).text == meant
+
+
+def test_a_y_adjective_is_read_only_as_a_frequent_word():
+    from analysis.spelling import FREQUENT, Speller
+
+    filler = [f"w{'abcdefghij'[i % 10]}{'abcdefghij'[i // 10 % 10]}{'abcdefghij'[i // 100 % 10]}"
+              f"{'abcdefghij'[i // 1000 % 10]}{'abcdefghij'[i // 10000 % 10]}" for i in range(FREQUENT)]
+    speller = Speller(["family", *filler, "shaggy"], known=["sag", "fail", "real", "shaggy", "family"],
+                      describing=["real"])
+    assert speller.y_adjective("saggy") and speller.y_adjective("faily")
+    assert not speller.y_adjective("realy")                     # an adjective takes -ly: a slip
+    assert speller.fix("saggy") is None                         # "shaggy" is past the FREQUENT words
+    assert speller.fix("faily") == "family"
+
+
+def test_describing_words_are_the_adjectives_and_adverbs_of_wordnet():
+    from spacy.strings import hash_string
+
+    from analysis.spelling import _ADJ, _ADV, describing_words, english_words
+
+    assert (_ADJ, _ADV) == (hash_string("adj"), hash_string("adv"))
+    describing = describing_words()
+    assert {"real", "most", "usual", "flimsy"} <= describing
+    assert not {"sag", "fiddle", "squeak"} & describing
+    assert describing < english_words()[0]
+
+
 def test_a_capitalised_word_inside_a_sentence_is_left_as_a_name(speller):
     assert speller.correct("We met Teh at the shop.").text == "We met Teh at the shop."
     assert speller.correct("Great. Teh lid fits.").text == "Great. The lid fits."
