@@ -115,7 +115,7 @@ def load_models(db: str | None = None, device: str = "auto", sentiment_model: st
     Example::
 
         models = load_models("shop.duckdb", device="cpu")
-        models.key()   # 'sentences=senter-2|sentiment=reviewlens-sentiment@...'
+        models.key()   # 'sentences=senter-3|sentiment=reviewlens-sentiment@...'
     """
     from analysis import aspects, needs
     from analysis.embeddings import load_encoder
@@ -507,7 +507,7 @@ def _progress(total: int, enabled: bool, desc: str):
 def run_analysis(db: str | None = None, device: str = "auto", full: bool = False,
                  sentiment_model: str | None = None, progress: bool = True, *,
                  models: Models | None = None, batch_size: int | None = None, seed: int = SEED,
-                 workers: int | None = None, pool=None) -> dict:
+                 workers: int | None = None, pool=None, log: Callable[[str], None] | None = None) -> dict:
     """Analyse the new and changed reviews of ``db`` (all of them with ``full``), then refresh the
     store-wide results; return ``{"run_id", "status", "counts", "durations", "device", "models"}``.
 
@@ -516,11 +516,31 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
     the CPU, a few on CUDA); ``pool``: a :class:`analysis.batch_pool.BatchPool` already started
     (its workers' models must be ``models``).
 
+    One run at a time per store: the run holds the store's job lock (:func:`analysis.jobs.lock.store_lock`)
+    from before the models load until its end, and raises :class:`analysis.jobs.lock.JobLocked` at
+    once when another run or job holds it. A lock left by a killed run is taken over (``log`` is
+    told; default: stderr). Inside a job that holds the lock already, the run goes on under it.
+
     Example::
 
         run_analysis("shop.duckdb", device="cpu", progress=False)["status"]    # 'ok'
     """
+    from analysis.jobs.lock import store_lock
+
     db = str(db or store.default_path())
+    with store_lock(db, "reviewlens analyze", log=log or _to_stderr) as lock:
+        return _run_locked(db, device, full, sentiment_model, progress, models=models, batch_size=batch_size,
+                           seed=seed, workers=workers, pool=pool, lock=lock)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _run_locked(db: str, device: str, full: bool, sentiment_model: str | None, progress: bool, *,
+                models: Models | None, batch_size: int | None, seed: int, workers: int | None, pool,
+                lock) -> dict:
+    """:func:`run_analysis` once the store's lock is held; the run id goes into the lock's note."""
     _seed_everything(seed)
     started = time.perf_counter()
     loaded_here = models is None
@@ -540,6 +560,7 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
                     "durations) VALUES (?, ?, 'running', ?, ?, ?, '{}', '{}')",
                     [run_id, store.now(), models.device, json.dumps(config), json.dumps(models.describe())]
                     ).fetchall()
+        lock.note(run_id=run_id)   # a second run's error names this one
         # reviews that left the store take their derived rows with them
         con.execute("DELETE FROM sentence_embeddings WHERE sentence_id IN (SELECT s.sentence_id FROM sentences s "
                     "ANTI JOIN reviews r USING (review_id))").fetchall()

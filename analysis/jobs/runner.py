@@ -10,7 +10,7 @@ Exit codes (the job's ``exit_code``; `reviewlens run` exits with it):
 - 3: some sources failed; the rest were crawled, analysed and reported.
 - 1: nothing useful: every source failed, or the analysis or the reports failed.
 - 2: the sources file is wrong (nothing was run).
-- 4: another job holds the lock (nothing was run).
+- 4: another job (or `reviewlens analyze`) holds the store's lock (nothing was run).
 
 The steps are passed in (``crawl``, ``analyze``, ``prepare_model``, ``write_reports``) and
 default to the real stages, so tests can swap any of them.
@@ -35,11 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from analysis.jobs.lock import JobLock, lock_path_for
+from analysis.jobs.lock import EXIT_LOCKED, JobLock, lock_path_for, took_over_line
 from analysis.jobs.sources import JobConfig, Source
 from data import store
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_SOURCES, EXIT_SOME_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_BAD_SOURCES, EXIT_SOME_FAILED = 0, 1, 2, 3
+# EXIT_LOCKED (4) is imported from analysis.jobs.lock: `reviewlens analyze` exits with it too
 
 
 class JobStopped(Exception):
@@ -80,19 +81,19 @@ def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyz
             log: Callable[[str], None] = print, progress: bool = False) -> JobResult:
     """Run the whole job under the lock; see the module docstring for the exit codes.
 
-    Raises :class:`analysis.jobs.lock.JobLocked` when another job is running.
+    Raises :class:`analysis.jobs.lock.JobLocked` when another job (or `reviewlens analyze`) is
+    running on ``db``. The analyze step runs under this job's lock (it does not take it again).
     """
     crawl = crawl or _real_crawl
     analyze = analyze or _real_analyze
     prepare_model = prepare_model or functools.partial(_real_prepare_model, log=log)
     write_reports = write_reports or _real_write_reports
     reports_dir = Path(reports_dir or config.reports_dir)
-    with JobLock(lock_path or lock_path_for(db)) as lock:
+    with JobLock(lock_path or lock_path_for(db), command="reviewlens run", target=f"the store {db}") as lock:
         if lock.took_over:
-            holder = lock.took_over
-            log(f"took over the lock left by a job that ended without releasing it "
-                f"(pid {holder.get('pid', '?')}, started {holder.get('started_at', '?')} UTC)")
+            log(took_over_line(lock.took_over))
         record = _Record(db, config, log)
+        lock.note(job_id=record.job_id)
         steps: list[Step] = []
         status, code = "failed", EXIT_FAILED
         try:

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import click
 
+from analysis.jobs.lock import EXIT_LOCKED  # the standard library only: `reviewlens --help` stays light
 from dashboard.commands.common import db_option, read_texts
+
+
+class Locked(click.ClickException):
+    """Another run holds the store (or the model folder): exit 4, like `reviewlens run`."""
+    exit_code = EXIT_LOCKED
 
 
 @click.command()
@@ -20,6 +26,12 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
             workers: int | None = None) -> None:
     """Run the incremental batch job: sentences, sentiment, aspects, needs, themes, insights.
 
+    One run at a time per store: while another `reviewlens analyze` or `reviewlens run` works on
+    the store, this one stops at once (exit 4) and names it. A run that was killed leaves a stale
+    lock that the next run takes over.
+
+    \b
+    Exit codes: 0 done, 1 error (models, store, a worker died), 4 another run holds the store.
     \b
     Examples:
       reviewlens analyze                  # only new or changed reviews
@@ -27,13 +39,16 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
       reviewlens analyze --device cuda --workers 4
     """
     from analysis.batch_pool import WorkerDied
+    from analysis.jobs.lock import JobLocked
     from analysis.models import ModelError  # heavy stages are imported only here
     from analysis.pipeline import run_analysis
     from data.store import StoreError
 
     try:
         summary = run_analysis(db, device=device, full=full, sentiment_model=sentiment_model, progress=not quiet,
-                               workers=workers)
+                               workers=workers, log=lambda line: click.echo(line, err=True))
+    except JobLocked as exc:
+        raise Locked(str(exc)) from exc
     except (ModelError, StoreError, WorkerDied) as exc:
         raise click.ClickException(str(exc)) from exc
     counts = summary["counts"]
@@ -107,15 +122,26 @@ def train_sentiment(db: str, quick: bool, epochs: int | None, out_dir: str | Non
     \b
     Fine-tunes the packaged all-MiniLM-L6-v2 encoder into a negative / neutral / positive
     classifier and saves it with a model card (README.md + card.json).
+    One training at a time per model folder: a second one stops at once (exit 4).
+    \b
     Example:
       reviewlens train-sentiment --db data/reviewlens.duckdb
     """
+    from pathlib import Path
+
+    from analysis.jobs.lock import JobLock, JobLocked
     from analysis.models import ModelError
+    from analysis.sentiment import default_model_dir
     from analysis.train_sentiment import train
 
+    folder = Path(out_dir) if out_dir else default_model_dir()
     try:
-        card = train(out_dir=out_dir, db=db, quick=quick, epochs=epochs, seed=seed,
-                     log=lambda message: click.echo(message, err=True))
+        # trainings into one folder share its staging folder (<out>.tmp): two at once mix their files
+        with JobLock(f"{folder}.lock", command="reviewlens train-sentiment", target=f"the model folder {folder}"):
+            card = train(out_dir=folder, db=db, quick=quick, epochs=epochs, seed=seed,
+                         log=lambda message: click.echo(message, err=True))
+    except JobLocked as exc:
+        raise Locked(str(exc)) from exc
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
     heldout = card["metrics"]["heldout"]
