@@ -133,13 +133,31 @@ def load_aspect_extractor(device: str = "cpu", *, parser_only: bool = False, mod
         else:
             print(f"aspects: no trained aspect model in {path}; training it from the seed set "
                   "(one time, a few minutes on CPU)...", file=sys.stderr)
-        aspect_head.train(path, encoder=encoder, encoder_version=version)
+        _train_once(path, encoder, version, device)
         return aspect_head.HeadAspectExtractor.load(path, device=device, encoder=encoder, encoder_version=version)
     except Exception as exc:  # noqa: BLE001 - any failure falls back to the parser, loudly
         print(f"aspects: cannot use the learned aspect model at {path} ({exc}); "
               "falling back to the spaCy parser extractor. Run `python -m analysis.aspect_head train` "
               "to build it.", file=sys.stderr)
         return ParserAspectExtractor(sentiment)
+
+
+def _train_once(path: Path, encoder, version: str | None, device: str) -> None:
+    """Train the heads into ``path`` under its folder's lock: a run that finds another one
+    training them waits, then uses those heads (when they are current) instead of training again."""
+    from analysis import aspect_head
+    from analysis.jobs.lock import waiting_lock
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with waiting_lock(f"{path}.lock", "training the aspect heads", f"the aspect model folder {path}",
+                      log=lambda line: print(f"aspects: {line}", file=sys.stderr, flush=True)):
+        if aspect_head.is_trained(path):
+            try:
+                aspect_head.HeadAspectExtractor.load(path, device=device, encoder=encoder, encoder_version=version)
+                return   # trained by another run while this one waited
+            except aspect_head.OutdatedHeads:
+                pass
+        aspect_head.train(path, encoder=encoder, encoder_version=version)
 
 
 def _folder_name(version: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Sequence
 
@@ -95,10 +96,21 @@ def ensure_default_model(db: str | None = None, log=None) -> Path:
     path = default_model_dir()
     if default_model_ready(path):
         return path
+    from analysis.jobs.lock import waiting_lock
     from analysis.train_sentiment import train
 
-    train(out_dir=path, db=db, log=log)
+    # Two runs that find it missing (two stores, or `train-sentiment` meanwhile) train it once:
+    # the second waits for the folder's lock, then finds the first one's model.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with waiting_lock(f"{path}.lock", "training the default sentiment model", f"the model folder {path}",
+                      log=log or _to_stderr):
+        if not default_model_ready(path):
+            train(out_dir=path, db=db, log=log)
     return path
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def label_map(id2label: dict) -> list[str]:

@@ -313,3 +313,85 @@ def test_second_train_sentiment_into_the_same_folder_stops_at_once(tmp_path, mon
     done = CliRunner().invoke(cli, ["train-sentiment", "--quick", "--out", str(folder)])  # the holder was killed
     assert done.exit_code == 0, done.output
     assert trained == [folder] and "saved fake@1" in done.output
+
+
+# A process that holds a lock file for a moment, like a run training a model on first use.
+HOLDER = """
+import sys, time
+from pathlib import Path
+from analysis.jobs.lock import JobLock
+path, ready, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+with JobLock(path, command="training the default sentiment model"):
+    Path(ready).touch()
+    time.sleep(seconds)
+"""
+
+
+def _hold(path: Path, tmp_path: Path, seconds: float, name: str = "holding") -> subprocess.Popen:
+    ready = tmp_path / name
+    child = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), str(ready), str(seconds)], cwd=REPO)
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert child.poll() is None and time.monotonic() < deadline, "the holder did not take the lock"
+        time.sleep(0.05)
+    return child
+
+
+def test_waiting_lock_waits_for_the_holder_and_says_so_once(tmp_path):
+    from analysis.jobs.lock import waiting_lock
+
+    path = tmp_path / "sentiment.lock"
+    child = _hold(path, tmp_path, 1.5)
+    said: list[str] = []
+    started = time.monotonic()
+    with waiting_lock(path, "training", "the model folder X", log=said.append, poll=0.1) as lock:
+        waited = time.monotonic() - started
+        assert lock.holder["pid"] == os.getpid()
+    child.wait(timeout=30)
+    assert waited >= 0.5, waited                       # it did wait for the holder
+    assert len(said) == 1 and f"pid {child.pid}" in said[0] and "the model folder X" in said[0], said
+    holder = _hold(path, tmp_path, 5, name="holding again")
+    try:
+        with pytest.raises(JobLocked):                 # and gives up after `wait`
+            with waiting_lock(path, "training", "X", wait=0.3, poll=0.1):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_default_model_missing_in_two_runs_is_trained_once(tmp_path, monkeypatch):
+    # A run that finds the default model missing while another process trains it waits for the
+    # folder's lock, then finds the model there and does not train it again.
+    from analysis import sentiment, train_sentiment
+
+    folder = tmp_path / "models" / "sentiment"
+    monkeypatch.setenv("REVIEWLENS_MODELS", str(folder.parent))
+    folder.parent.mkdir()
+    trained: list[Path] = []
+    monkeypatch.setattr(train_sentiment, "train", lambda out_dir, **kw: trained.append(out_dir))
+    child = _hold(Path(f"{folder}.lock"), tmp_path, 1.0)
+    ready = iter([False, True])     # missing when asked first; there once the holder is done
+    monkeypatch.setattr(sentiment, "default_model_ready", lambda path=None: next(ready))
+    assert sentiment.ensure_default_model(log=lambda line: None) == folder
+    child.wait(timeout=30)
+    assert trained == []
+
+
+def test_aspect_heads_trained_by_another_run_meanwhile_are_not_trained_again(tmp_path, monkeypatch):
+    from analysis import aspect_head, aspects
+
+    folder = tmp_path / "aspects" / "reviewlens-sentiment-x"
+    trained: list[Path] = []
+    monkeypatch.setattr(aspect_head, "train", lambda path, **kw: trained.append(path))
+    monkeypatch.setattr(aspect_head.HeadAspectExtractor, "load", classmethod(lambda cls, path, **kw: object()))
+    monkeypatch.setattr(aspect_head, "is_trained", lambda path: False)
+    aspects._train_once(folder, encoder=None, version="x", device="cpu")      # missing: trained here
+    assert trained == [folder]
+    child = _hold(Path(f"{folder}.lock"), tmp_path, 1.0)
+    monkeypatch.setattr(aspect_head, "is_trained", lambda path: True)       # the other run's heads
+    started = time.monotonic()
+    aspects._train_once(folder, encoder=None, version="x", device="cpu")
+    assert time.monotonic() - started >= 0.5        # it waited for the other run's lock
+    assert trained == [folder]                      # and used its heads
+    child.wait(timeout=30)

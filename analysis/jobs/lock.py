@@ -28,6 +28,7 @@ import json
 import os
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -209,6 +210,40 @@ def store_lock(db: str | os.PathLike, command: str,
         if lock.took_over and log is not None:
             log(took_over_line(lock.took_over))
         yield lock
+
+
+@contextmanager
+def waiting_lock(path: str | os.PathLike, command: str, target: str,
+                 log: Callable[[str], None] | None = None, wait: float = 7200.0,
+                 poll: float = 2.0) -> Iterator[JobLock]:
+    """Hold the lock at ``path``, waiting while another process holds it (up to ``wait`` seconds,
+    then :class:`JobLocked`); ``log`` is told once that this one waits, and for whom.
+
+    For work that the second comer should wait for rather than skip: a model trained on first
+    use. Two runs that both find it missing train it once; the second then uses the first's.
+
+    Example::
+
+        with waiting_lock("data/models/sentiment.lock", "training the sentiment model", "data/models/sentiment"):
+            ...   # check again whether it is there now, and train it only if not
+    """
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        try:
+            lock = JobLock(path, command=command, target=target).acquire()
+            break
+        except JobLocked as exc:
+            if time.monotonic() >= deadline:
+                raise
+            if not told and log is not None:
+                log(f"waiting for another process ({describe(exc.holder)}) that holds {target}")
+                told = True
+            time.sleep(poll)
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 def _key(path: Path) -> str:
