@@ -60,6 +60,9 @@ EMERGING_P = 0.05
 # general English. Their mentions stay in the store and the review explorer.
 NOT_FINDINGS = frozenset("""product products item items thing things stuff unit units purchase buy
 kudos competition competitor competitors""".split()) | {"top mark", "top marks", "full mark", "full marks"}
+# SQL on SENTENCE_VOTES' terms ``m``: the term names a finding; its parameter is sorted(NOT_FINDINGS)
+# (aspect_monthly and the dashboard's aspect charts count only these)
+A_FINDING = "lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))"
 
 
 def wilson_lower(k: int, n: int, z: float = 1.96) -> float:

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from analysis.insights import NOT_FINDINGS, SENTENCE_VOTES, compute_insights
+from analysis.insights import A_FINDING, NOT_FINDINGS, SENTENCE_VOTES, compute_insights
 from data import store
 
 
@@ -147,7 +147,7 @@ _MONTHLY = f"""
     -- a sentence is one mention of an aspect, as the findings count it (SENTENCE_VOTES); names
     -- that are no finding (NOT_FINDINGS: "product", "top marks") are no trend either: the
     -- dashboard's store-wide emerging complaints read this table
-    WITH votes AS ({SENTENCE_VOTES.format(where="lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))")})
+    WITH votes AS ({SENTENCE_VOTES.format(where=A_FINDING)})
     SELECT v.product_id, v.aspect,
            CAST(date_trunc('month', coalesce(r.published_at, CAST(r.collected_at AS DATE))) AS DATE) AS month,
            count(*) FILTER (WHERE v.polarity = 'positive'), count(*) FILTER (WHERE v.polarity = 'negative'),

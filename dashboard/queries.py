@@ -9,7 +9,8 @@ file's modification time, so a finished job invalidates the cache at once. Filte
 passed as plain tuples/strings/dates so they hash cheaply.
 
 The heavy work (reading sentences, insights, monthly aspect counts) is done by the batch job;
-these queries only sum and average the derived tables.
+these queries only sum and average the derived tables (or in-memory summaries of them, built
+once per store version).
 
 Example::
 
@@ -32,6 +33,7 @@ from typing import Any, Iterator
 import pandas as pd
 import streamlit as st
 
+from analysis.insights import A_FINDING, NOT_FINDINGS, SENTENCE_VOTES
 from data import store
 
 # An incremental job can leave findings of several runs; the newest run per product (per
@@ -264,16 +266,48 @@ def theme_facts(db: str, stamp: float):
     """)
 
 
+@st.cache_resource(ttl=TTL, max_entries=3, show_spinner="Summarising the aspect mentions…")
+def aspect_facts(db: str, stamp: float):
+    """An in-memory DuckDB holding table ``aspect_days``: sentences mentioning each aspect, per
+    product, review day, stars and source, sorted by product.
+
+    Columns: product_id, category, source, day, stars, aspect, positive, negative, neutral (as
+    ``facts``, so :func:`_facts_where` filters both). A sentence is one mention of an aspect, with
+    the majority polarity of its terms (a tie: neutral): the batch job's own rule,
+    ``analysis.insights.SENTENCE_VOTES``, over the terms ``aspect_monthly`` counts. So with no
+    filter these are the monthly table's numbers, and with filters the same sentences, fewer.
+    A review without a date counts only while no date filter is set, as in ``facts``.
+    """
+    return _memory_copy(db, "aspect_days", f"""
+        WITH votes AS ({SENTENCE_VOTES.format(where=A_FINDING)})
+        SELECT v.product_id, p.category, r.source, r.published_at AS day,
+               round(r.rating)::TINYINT AS stars, v.aspect,
+               count(*) FILTER (WHERE v.polarity = 'positive')::INTEGER AS positive,
+               count(*) FILTER (WHERE v.polarity = 'negative')::INTEGER AS negative,
+               count(*) FILTER (WHERE v.polarity = 'neutral')::INTEGER AS neutral
+        FROM votes v
+        JOIN store.reviews r ON r.review_id = v.review_id
+        LEFT JOIN store.products p ON p.product_id = v.product_id
+        GROUP BY ALL
+        ORDER BY v.product_id, day
+    """, [sorted(NOT_FINDINGS)])
+
+
 @atexit.register
 def _drop_summaries() -> None:
     # Close the in-memory databases before the interpreter tears DuckDB's bindings down.
     review_facts.clear()
     theme_facts.clear()
+    aspect_facts.clear()
 
 
-def _memory_copy(db: str, name: str, select: str):
+def _memory_copy(db: str, name: str, select: str, params: list | None = None):
     """A new in-memory DuckDB with the store attached read-only just long enough to copy
-    ``select`` into table ``name``; raises StoreBusy while a job holds the file."""
+    ``select`` (with ``params``) into table ``name``; raises StoreBusy while a job holds the file.
+
+    A table named without ``store.`` is looked up in the store too: SQL shared with the batch
+    job (``analysis.insights.SENTENCE_VOTES``) names the store's tables plainly.
+    """
     import duckdb
 
     mem = duckdb.connect()
@@ -292,8 +326,11 @@ def _memory_copy(db: str, name: str, select: str):
                                       f"has finished") from exc
             time.sleep(0.1)
     try:
-        mem.execute(f"CREATE TABLE {name} AS {select}")
+        mem.execute("SET search_path = 'memory.main,store.main'")
+        mem.execute(f"CREATE TABLE {name} AS {select}", params or [])
     finally:
+        # a search path naming a detached database would break every later query
+        mem.execute("RESET search_path")
         mem.execute("DETACH store")
     return mem
 
@@ -466,18 +503,28 @@ def emerging_findings(db: str, stamp: float, categories: tuple[str, ...] = (), l
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def aspect_sentiment(db: str, stamp: float, product_ids: tuple[str, ...], f: Filters) -> pd.DataFrame:
-    """Positive / negative / neutral mentions per product and aspect over the date filter."""
-    where, params = _month_where(Filters(start=f.start, end=f.end))
-    return _df(db, f"""
-        SELECT m.product_id, coalesce(p.title, m.product_id) AS product, m.aspect,
-               sum(m.positive)::BIGINT AS positive, sum(m.negative)::BIGINT AS negative,
-               sum(m.neutral)::BIGINT AS neutral,
-               sum(m.positive + m.negative + m.neutral)::BIGINT AS mentions
-        FROM aspect_monthly m JOIN products p ON p.product_id = m.product_id
-        WHERE list_contains(?::VARCHAR[], m.product_id) AND {where}
+    """Positive / negative / neutral mentions per product and aspect in the reviews every sidebar
+    filter keeps (days, stars, sources, categories); a sentence is one mention (:func:`aspect_facts`).
+
+    Columns: product_id, product (its name), aspect, positive, negative, neutral, mentions; most
+    mentioned first.
+    """
+    where, params = _facts_where(f)
+    counts = _in_memory(aspect_facts(db, stamp), f"""
+        SELECT product_id, aspect,
+               sum(positive)::BIGINT AS positive, sum(negative)::BIGINT AS negative,
+               sum(neutral)::BIGINT AS neutral,
+               sum(positive + negative + neutral)::BIGINT AS mentions
+        FROM aspect_days
+        WHERE list_contains(?::VARCHAR[], product_id) AND {where}
         GROUP BY ALL
-        ORDER BY mentions DESC, m.aspect
     """, [list(product_ids)] + params)
+    # names from the cached catalogue: asking the store would open the file on every filter change
+    names = products(db, stamp)[["product_id", "name"]].rename(columns={"name": "product"})
+    table = counts.merge(names, on="product_id")  # a product the store no longer has: no row
+    table = table.sort_values(["mentions", "aspect", "product_id"], ascending=[False, True, True])
+    return table[["product_id", "product", "aspect", "positive", "negative", "neutral",
+                  "mentions"]].reset_index(drop=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -249,3 +249,59 @@ def plain_label(text: object) -> str:
     '\\\\[x\\\\]\\\\(http\\\\://y\\\\)'
     """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text or ""))
+
+
+def aspect_count_note(filters) -> str:
+    """What an aspect chart counts, with the sidebar filters it follows, for a caption.
+
+    ``filters`` has the sidebar's ``start``, ``end``, ``min_rating``, ``max_rating``,
+    ``sources`` and ``categories`` (dashboard.queries.Filters). Names are shown as plain text.
+
+    >>> from types import SimpleNamespace as F
+    >>> aspect_count_note(F(start=None, end=None, min_rating=1, max_rating=2, sources=("shop",), categories=()))
+    'A mention is a sentence naming the aspect (one per sentence, with the polarity most of its terms have), in the reviews the sidebar keeps: all dates, 1–2 stars, source shop, all categories.'
+    """
+    return ("A mention is a sentence naming the aspect (one per sentence, with the polarity most of "
+            "its terms have), in the reviews the sidebar keeps: "
+            + ", ".join([_dates_words(filters.start, filters.end),
+                         _stars_words(filters.min_rating, filters.max_rating),
+                         _names_words("source", filters.sources),
+                         _names_words("category", filters.categories, "categories")]) + ".")
+
+
+def _dates_words(start, end) -> str:
+    """The date filter in words.
+
+    >>> _dates_words(None, "2024-07-31"), _dates_words("2024-07-01", "2024-07-31")
+    ('up to 2024-07-31', '2024-07-01 to 2024-07-31')
+    """
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"from {start}"
+    return f"up to {end}" if end else "all dates"
+
+
+def _stars_words(low: int, high: int) -> str:
+    """The rating filter in words.
+
+    >>> _stars_words(1, 5), _stars_words(1, 1), _stars_words(4, 5)
+    ('all ratings', '1 star', '4–5 stars')
+    """
+    if (low, high) == (1, 5):
+        return "all ratings"
+    if low == high:
+        return f"{low} star{'s' if low != 1 else ''}"
+    return f"{low}–{high} stars"
+
+
+def _names_words(one: str, names, many: str | None = None) -> str:
+    """A filter on names (sources, categories) in words, the names as plain text.
+
+    >>> _names_words("source", ()), _names_words("source", ("a", "b"))
+    ('all sources', 'sources a, b')
+    """
+    many = many or one + "s"
+    if not names:
+        return f"all {many}"
+    return f"{one if len(names) == 1 else many} {', '.join(plain_label(n) for n in names)}"

@@ -34,7 +34,8 @@ min_mentions = st.slider("Leave out aspects with fewer mentions per product than
                          key="compare_min")
 data = queries.aspect_sentiment(ctx.db, ctx.stamp, tuple(chosen), f)
 if data.empty:
-    st.info("None of these products has aspect mentions in the selected dates.")
+    st.info("No sentence of these products' reviews that the filters in the sidebar keep "
+            "mentions an aspect.")
     st.stop()
 data = data.assign(product=data["product_id"].map(names),
                    positive_share=data["positive"] / data["mentions"],
@@ -50,9 +51,8 @@ if table.empty:
     st.stop()
 order = table.groupby("aspect")["mentions"].sum().sort_values(ascending=False).index.tolist()
 
-st.caption("Share positive / negative = mentions of that polarity / all mentions of the aspect (a "
-           "sentence is one mention), over the whole months the sidebar's dates touch, every rating "
-           "and source.")
+st.caption("Share positive / negative = mentions of that polarity / all mentions of the aspect. "
+           + render.aspect_count_note(f))
 chart_data = table.assign(product=table["product"].map(render.chart_text),
                           aspect=table["aspect"].map(render.chart_text))
 chart_order = [render.chart_text(a) for a in order]

@@ -115,7 +115,8 @@ left, right = st.columns([3, 2])
 with left:
     aspects = queries.aspect_sentiment(ctx.db, ctx.stamp, (product_id,), f).head(15)
     if aspects.empty:
-        st.info("No aspect mentions in the selected dates.")
+        st.info("No sentence of this product's reviews that the filters in the sidebar keep "
+                "mentions an aspect.")
     else:
         long = aspects[["aspect", "positive", "neutral", "negative"]].assign(
             aspect=aspects["aspect"].map(render.chart_text)).melt(id_vars=["aspect"], value_vars=["positive", "neutral", "negative"],
@@ -128,9 +129,7 @@ with left:
                        labels={"mentions": "Mentions (sentences)", "aspect": "Aspect", "polarity": "Polarity"})
         chart.update_layout(height=420, margin=dict(t=50, b=40), legend_title_text="")
         st.plotly_chart(chart, width="stretch", key="aspect_chart")
-        # read from the monthly table: say so, the rating chart beside it follows every filter
-        st.caption("A sentence is one mention. Over the whole months the sidebar's dates touch, "
-                   "every rating and source.")
+        st.caption(render.aspect_count_note(f))
         frame.download_table(aspects, frame.csv_name("aspects", product_id, dates), key="dl_aspects")
 with right:
     ratings = queries.rating_distribution(ctx.db, ctx.stamp, product_id, f)
