@@ -118,6 +118,7 @@ def time_summaries(db: str) -> float:
     with q.page_run(db):
         q.review_facts(db, stamp)
         q.theme_facts(db, stamp)
+        q.aspect_facts(db, stamp)
     return (time.perf_counter() - started) * 1000
 
 
