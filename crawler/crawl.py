@@ -295,7 +295,17 @@ def crawl_here(config: dict) -> dict[str, Any]:
     for key in ("store_write_seconds", "store_write_cpu_seconds"):
         if f"reviewlens/{key}" in stats:
             summary[key] = round(stats[f"reviewlens/{key}"], 3)
+    unreadable_robots = robots_messages(stats)
+    if unreadable_robots:
+        summary["message"] = "; ".join(unreadable_robots)
     return summary
+
+
+def robots_messages(stats: dict) -> list[str]:
+    """What the crawl's stats say about sites whose robots.txt could not be read, one line each."""
+    from crawler.robots import UNREACHABLE_STATS_PREFIX
+
+    return [message for key, message in sorted(stats.items()) if key.startswith(UNREACHABLE_STATS_PREFIX)]
 
 
 def fetch_only_here(urls: list[str], polite: bool = False) -> dict[str, Any]:

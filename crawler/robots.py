@@ -1,4 +1,5 @@
-"""robots.txt obeyed for every request, also those that arrive while robots.txt is downloading.
+"""robots.txt obeyed for every request, also those that arrive while robots.txt is downloading,
+and a robots.txt that cannot be read taken as "disallow all".
 
 Scrapy 2.19's RobotsTxtMiddleware keeps one Deferred per site while robots.txt downloads and
 lets every waiting request await it. Under the asyncio reactor each await turns the Deferred's
@@ -7,6 +8,12 @@ that start together are let through unchecked: a crawl given three start URLs fe
 robots.txt forbids. Here each waiter gets its own Deferred, fed from the shared one without
 consuming its result.
 
+Scrapy also parses a robots.txt that answered 5xx (an error page: no rules) and lets everything
+through when robots.txt times out or the connection fails. RFC 9309 (section 2.3.1.4) says a
+robots.txt unreachable because of server or network errors means complete disallow: here such
+a site's requests are refused with :class:`RobotsUnreachable`, whose message says what
+happened and what to do. A 4xx robots.txt (404: none) still means no rules.
+
 Example (settings)::
 
     DOWNLOADER_MIDDLEWARES = {"scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -14,14 +21,41 @@ Example (settings)::
 """
 from __future__ import annotations
 
+import logging
+
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.fetch import robots_unreachable_message
+
+logger = logging.getLogger(__name__)
+
+# Where each unreadable robots.txt's message goes in the crawl's stats (one key per site),
+# for the crawl's summary (crawler.crawl).
+UNREACHABLE_STATS_PREFIX = "reviewlens/robots_unreachable/"
+
+
+class RobotsUnreachable(IgnoreRequest):
+    """A request not sent because its site's robots.txt could not be read (5xx, timeout, no
+    connection); the message names the site, what happened and what to do."""
+
+
+class DisallowAll:
+    """The rules of a site whose robots.txt could not be read: nothing is allowed."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def allowed(self, url, user_agent) -> bool:
+        return False
+
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """RobotsTxtMiddleware whose waiting requests all see the parsed robots.txt."""
+    """RobotsTxtMiddleware whose waiting requests all see the parsed robots.txt, and which
+    takes a robots.txt it cannot read (5xx, timeout, no connection) as disallow all."""
 
     async def robot_parser(self, request):
         netloc = urlparse_cached(request).netloc
@@ -36,3 +70,36 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             pending.addBoth(relay)
             return await maybe_deferred_to_future(waiter)
         return await super().robot_parser(request)
+
+    def process_request_2(self, rp, request) -> None:
+        if isinstance(rp, DisallowAll):
+            self._stats.inc_value("robotstxt/forbidden")
+            raise RobotsUnreachable(rp.reason)
+        super().process_request_2(rp, request)
+
+    async def _parse_robots(self, response, netloc: str, request) -> None:
+        if response.status < 500:
+            await super()._parse_robots(response, netloc, request)
+            return
+        # Retried already (crawler.retry): the server kept failing.
+        self._stats.inc_value("robotstxt/response_count")
+        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        self._disallow_all(netloc, f"answered HTTP {response.status}")
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest):  # dropped on our side (offsite, too many redirects)
+            super()._robots_error(exc, netloc)
+            return
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._disallow_all(netloc, f"could not be read ({str(exc).strip() or type(exc).__name__})")
+
+    def _disallow_all(self, netloc: str, cause: str) -> None:
+        """Settle ``netloc``'s rules as disallow all, telling the waiting requests and the log."""
+        message = robots_unreachable_message(netloc, cause)
+        logger.warning(message)
+        self._stats.set_value(UNREACHABLE_STATS_PREFIX + netloc, message)
+        rules = DisallowAll(message)
+        pending = self._parsers[netloc]
+        self._parsers[netloc] = rules
+        if isinstance(pending, Deferred):
+            pending.callback(rules)

@@ -28,6 +28,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.extract import extract
+from crawler.robots import RobotsUnreachable
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 MAX_LISTING_PAGES = 200
@@ -41,12 +42,16 @@ def failure_reason(failure) -> tuple[str, bool]:
     Pages robots.txt forbids are skipped by choice, not errors. Nor are pages that are gone
     (404, 410): a sitemap or listing that still names sold-out products is common, and
     counting those as errors would stop the crawl of a healthy shop (``max_errors``) and mark
-    its run partial; the run's problems still show them.
+    its run partial; the run's problems still show them. Pages skipped because their site's
+    robots.txt could not be read (5xx, timeout) are errors: the run did not get what it came
+    for, and a later crawl should try again.
     """
     exc = failure.value
     if isinstance(exc, HttpError):  # a subclass of IgnoreRequest: check it first
         status = exc.response.status
         return f"http_{status}", status not in GONE_STATUSES
+    if isinstance(exc, RobotsUnreachable):  # also an IgnoreRequest that names robots.txt
+        return "robots_unreachable", True
     if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
         return "robots_disallowed", False
     name = type(exc).__name__
