@@ -44,6 +44,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _RDFA_HINT = re.compile(r"""\s(?:typeof|vocab)\s*=""", re.I)
 _INT = re.compile(r"\d[\d,.]*")
 _FAR_PAST = date(1999, 1, 1)  # a `now` that tells relative dates from absolute ones
+SCHEMA_WORST_RATING = 1.0  # schema.org Rating: worstRating defaults to 1 (bestRating to 5)
 _WORD_NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -466,6 +467,29 @@ def _join(base_url: str, href: str) -> str | None:
         return None
 
 
+def document_base_url(root, url: str) -> str:
+    """The URL the page's relative links resolve against: its first ``<base href>``, itself
+    resolved against ``url`` (the HTML standard's document base URL), else ``url``.
+
+    A base that cannot be read or is not http(s) once resolved ("javascript:") leaves ``url``.
+
+    >>> page = parse_html('<base href="/shop/"><a href="kettle">Kettle</a>', "http://s.test/p")
+    >>> document_base_url(page.root, "http://s.test/p")
+    'http://s.test/shop/'
+    """
+    for base in root.iter("base") if root is not None else ():
+        href = base.get("href")
+        if href is None:
+            continue
+        joined = _join(url, href.strip(_HTML5_SPACE))
+        try:
+            usable = joined is not None and urlsplit(joined).scheme in ("http", "https")
+        except ValueError:
+            usable = False
+        return urldefrag(joined)[0] if usable else url
+    return url
+
+
 def _anchor_url(href: str, base_url: str) -> str | None:
     """``base_url`` + ``href`` for an in-page anchor ("#r-1"), else None. Review links are mostly
     anchors on the page (<link itemprop="url" href="#r-1">): joining those needs no URL parse."""
@@ -611,7 +635,9 @@ def _uniform_item(item: dict, context_of, top: bool = False) -> dict:
     return out
 
 
-def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) -> list[dict]:
+def _schema_nodes(sel: Selector, html_text: str, base_url: str, problems: Counter) -> list[dict]:
+    """schema.org nodes of JSON-LD, microdata and RDFa; microdata and RDFa URL values resolved
+    against ``base_url`` (the document's base URL)."""
     nodes: list[dict] = []
     for block in _json_ld_blocks(sel, problems):
         for item in _as_list(block):
@@ -621,7 +647,7 @@ def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) ->
                 nodes.append(item)
     if "itemscope" in html_text:
         try:
-            nodes.extend(_microdata(sel.root, url))
+            nodes.extend(_microdata(sel.root, base_url))
         except Exception:  # extruct raises many kinds on odd markup; count it, keep the page
             problems["microdata_unreadable"] += 1
     lowered = html_text.lower()  # the attribute names may be written in any case
@@ -629,14 +655,16 @@ def _schema_nodes(sel: Selector, html_text: str, url: str, problems: Counter) ->
         try:
             import extruct
 
-            data = extruct.extract(html_text, base_url=url, syntaxes=["rdfa"], errors="strict")
+            data = extruct.extract(html_text, base_url=base_url, syntaxes=["rdfa"], errors="strict")
             nodes.extend(_rdfa_to_nested(data.get("rdfa", [])))
         except Exception:  # pyrdfa/rdflib failures: count, keep the page
             problems["rdfa_unreadable"] += 1
     return nodes
 
 
-def _product_facts(node: dict, url: str, category: str | None) -> dict[str, Any]:
+def _product_facts(node: dict, url: str, category: str | None, base_url: str | None = None) -> dict[str, Any]:
+    """A product's facts; its own URL, when relative, resolved against ``base_url`` (the
+    document's base URL, default ``url``)."""
     sku = None
     for key in ("sku", "productID", "mpn", "gtin13", "gtin", "gtin12", "gtin14", "gtin8", "asin"):
         sku = _text(node.get(key))
@@ -646,9 +674,9 @@ def _product_facts(node: dict, url: str, category: str | None) -> dict[str, Any]
     rating = None
     if aggregate:
         try:
-            rating = normalize_rating(_text(aggregate.get("ratingValue")),
-                                      best=_number(aggregate.get("bestRating")),
-                                      worst=_number(aggregate.get("worstRating"))).value
+            value = _text(aggregate.get("ratingValue"))
+            best, worst = _rating_scale(aggregate, value)
+            rating = normalize_rating(value, best=best, worst=worst).value
         except RatingError:
             rating = None
     review_count = _count(aggregate.get("reviewCount")) if aggregate else None
@@ -658,7 +686,7 @@ def _product_facts(node: dict, url: str, category: str | None) -> dict[str, Any]
     return {
         "type": "product",
         "product_id": sku,
-        "url": (_join(url, product_url) or url) if product_url else url,
+        "url": (_join(base_url or url, product_url) or url) if product_url else url,
         "title": _text(node.get("name")),
         "brand": _text(node.get("brand") or node.get("manufacturer")),
         "category": _text(node.get("category")) or category,
@@ -668,7 +696,7 @@ def _product_facts(node: dict, url: str, category: str | None) -> dict[str, Any]
     }
 
 
-def _schema_records(nodes: list[dict], url: str, category: str | None
+def _schema_records(nodes: list[dict], url: str, category: str | None, base_url: str | None = None
                     ) -> tuple[list[dict], list[tuple[int | None, dict]]]:
     """Products (facts) and reviews paired with the index of the product they belong to."""
     products: list[dict] = []
@@ -691,7 +719,7 @@ def _schema_records(nodes: list[dict], url: str, category: str | None
     def add_product(node: dict) -> int:
         if id(node) not in seen_products:
             seen_products[id(node)] = len(products)
-            products.append(_product_facts(node, url, category))
+            products.append(_product_facts(node, url, category, base_url))
             product_nodes.append(node)
         return seen_products[id(node)]
 
@@ -743,14 +771,32 @@ def _match_product(target: dict, product_nodes: list[dict], products: list[dict]
     return None
 
 
+def _rating_scale(rating: dict, value: Any) -> tuple[float | None, float | None]:
+    """``(best, worst)`` of a schema.org Rating (or AggregateRating) whose value is ``value``.
+
+    schema.org's worstRating defaults to 1: a page that states bestRating 10 and no
+    worstRating rates on 1-10 (6 is 3.22 on 1-5; normalize_rating alone would read 0-10 and
+    give 3.4). A value below 1 is the page's evidence that its scale starts lower: then
+    worstRating stays unstated, as before.
+    """
+    best = _number(rating.get("bestRating"))
+    worst = _number(rating.get("worstRating"))
+    if best is not None and worst is None:
+        number = _number(value) if value is not None else None
+        if number is None or number >= SCHEMA_WORST_RATING:
+            worst = SCHEMA_WORST_RATING
+    return best, worst
+
+
 def _schema_review(node: dict) -> dict[str, Any]:
     rating_node = node.get("reviewRating") if isinstance(node.get("reviewRating"), dict) else {}
     rating_value = rating_node.get("ratingValue") if rating_node else node.get("ratingValue")
     link = _text(node.get("url")) or (str(node["@id"]) if "#" in str(node.get("@id", "")) else None)
+    best, worst = _rating_scale(rating_node, rating_value) if rating_node else (None, None)
     return {
         "rating_raw": _text(rating_value) if not isinstance(rating_value, (int, float)) else rating_value,
-        "best": _number(rating_node.get("bestRating")) if rating_node else None,
-        "worst": _number(rating_node.get("worstRating")) if rating_node else None,
+        "best": best,
+        "worst": worst,
         "title": node.get("name") or node.get("headline"),
         "body": node.get("reviewBody") or node.get("description") or node.get("text"),
         "author": node.get("author") or node.get("creator"),
@@ -1112,7 +1158,10 @@ def _profile_reviews(sel: Selector, profile: SiteProfile, selected: dict | None 
 # --- links ----------------------------------------------------------------------------------
 
 def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: str | None = None,
-              page: PageElements | None = None) -> str | None:
+              page: PageElements | None = None, base_url: str | None = None) -> str | None:
+    """The page's next page: a profile's next link, rel=next, then a ``?page=N+1`` link; links
+    resolved against ``base_url`` (the document's base URL, default ``url``)."""
+    base_url = base_url or url
     # Words the page must contain for a search to find anything (a page that does not say
     # "next" has no rel=next link) spare walks over the whole tree; None: search anyway.
     def may_contain(word: str) -> bool:
@@ -1130,7 +1179,7 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
                 candidates.append(found)
     for href in candidates:
         if href and not href.strip().startswith(("#", "javascript:")):
-            target = _join(url, href.strip())
+            target = _join(base_url, href.strip())
             if target is not None and urldefrag(target)[0] != urldefrag(url)[0]:
                 return urldefrag(target)[0]
     # Numbered pagination without rel=next: follow ?page=N+1 when the page links to it.
@@ -1142,7 +1191,7 @@ def _next_url(sel: Selector, url: str, profile: SiteProfile | None, html_text: s
         href = link.get("href")
         if href is None or "page=" not in href:  # the next page's number can only come from the link itself
             continue
-        joined = _join(url, href.strip())
+        joined = _join(base_url, href.strip())
         if joined is None:
             continue
         target = urlsplit(joined)
@@ -1166,9 +1215,10 @@ def _listed_products(products: list[dict], url: str) -> list[str]:
 
 
 def _product_links(sel: Selector, nodes: list[dict], url: str, profile: SiteProfile | None,
-                   listed: Iterable[str] = ()) -> list[str]:
+                   listed: Iterable[str] = (), base_url: str | None = None) -> list[str]:
     """Product pages a listing page points to: ItemList markup, profile selectors, product cards,
-    and the ``listed`` products' own URLs."""
+    and the ``listed`` products' own URLs; resolved against ``base_url`` (the document's base
+    URL, default ``url``)."""
     links: list[str] = []
     for node in nodes:
         for inner in _walk(node):
@@ -1193,7 +1243,7 @@ def _product_links(sel: Selector, nodes: list[dict], url: str, profile: SiteProf
     host = urlsplit(url).netloc
     out, seen = [], set()
     for href in links:
-        joined = _join(url, href.strip())
+        joined = _join(base_url or url, href.strip())
         if joined is None:
             continue
         target = urldefrag(joined)[0]
@@ -1248,14 +1298,17 @@ def _review_dates(value: Any, fetched_at: Any) -> tuple[date | None, str | None]
 
 
 def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[dict], page_url: str,
-                    fetched_at: Any, problems: Counter) -> list[dict]:
+                    fetched_at: Any, problems: Counter, link_base: str | None = None) -> list[dict]:
     """The page's raw reviews as contract records (reviews without text counted and left out).
 
-    What the reviews of one page share (the page's address, its host, the few dates they
-    name) is worked out once per page, not once per review.
+    A review's link resolves against ``link_base`` (the document's base URL for links the page
+    gives; default ``page_url``); a review without one gets ``page_url``. What the reviews of
+    one page share (the page's address, its host, the few dates they name) is worked out once
+    per page, not once per review.
     """
-    page_base = page_url.split("#", 1)[0]
-    joined_prefix = page_base + "#"
+    link_base = link_base or page_url
+    link_document = link_base.split("#", 1)[0]
+    joined_prefix = link_document + "#"
     source = _host(page_url)
     days: dict[str, tuple[date | None, str | None]] = {}
     reviews = []
@@ -1290,11 +1343,11 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
         if not link:
             url = page_url
         elif link.startswith("#"):  # the common case, without a full URL parse per review
-            url = page_base + link
+            url = link_document + link
         elif link.startswith(joined_prefix) and "/." not in link:  # already joined
             url = link
         else:
-            url = _join(page_url, link) or page_url
+            url = _join(link_base, link) or page_url
         helpful = raw["helpful_votes"]
         variant = raw["variant"]
         reviews.append({
@@ -1370,8 +1423,9 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
     if _html_is_broken(sel, html_text):
         problems["broken_html"] += 1
 
-    nodes = _schema_nodes(sel, html_text, url, problems)
-    products, schema_reviews = _schema_records(nodes, url, category)
+    base_url = document_base_url(sel.root, url)  # <base href>, when the page has one
+    nodes = _schema_nodes(sel, html_text, base_url, problems)
+    products, schema_reviews = _schema_records(nodes, url, category, base_url)
     used_profile = None
     page = None
     raw_reviews: list[tuple[int | None, dict]] = [(owner, _schema_review(node)) for owner, node in schema_reviews]
@@ -1404,14 +1458,17 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
                          "title": title or None, "brand": None, "category": category, "rating": None,
                          "review_count": None, "source": _host(url)})
 
-    reviews = _finish_reviews(raw_reviews, products, url, fetched_at, problems)
+    # A profile's review links are "#" + an element id of this page, not links the page gives.
+    reviews = _finish_reviews(raw_reviews, products, url, fetched_at, problems,
+                              link_base=url if used_profile else base_url)
 
-    next_url = _next_url(sel, url, chosen, html_text, page) if (reviews or raw_reviews) else None
+    next_url = _next_url(sel, url, chosen, html_text, page, base_url) if (reviews or raw_reviews) else None
     # A page of products without reviews is a listing when the products live on other pages.
     listed = [] if raw_reviews else _listed_products(products, url)
-    links = [] if raw_reviews or (products and not listed) else _product_links(sel, nodes, url, chosen, listed)
+    links = ([] if raw_reviews or (products and not listed)
+             else _product_links(sel, nodes, url, chosen, listed, base_url))
     if not (products or raw_reviews) and not links:
-        next_url = _next_url(sel, url, chosen, html_text, page)
+        next_url = _next_url(sel, url, chosen, html_text, page, base_url)
     elif links:
-        next_url = _next_url(sel, url, chosen, html_text, page)  # listing pages paginate too
+        next_url = _next_url(sel, url, chosen, html_text, page, base_url)  # listing pages paginate too
     return PageExtract(products, reviews, next_url, dict(problems), links, used_profile, len(raw_reviews))

@@ -198,6 +198,36 @@ def test_a_crawl_killed_with_sigkill_ends_complete_after_the_next_crawl(small_sh
     assert _run_row(db, killed[0]["run_id"])["status"] == "failed"
 
 
+def _product_page(head: str, reviews: list[tuple[str, str]], body: str = "") -> str:
+    """A page of the loopback shop: ``head`` (a <base>), the product K1 with ``reviews``
+    (author, relative review URL) in JSON-LD, and ``body``."""
+    data = {"@context": "https://schema.org", "@type": "Product", "name": "Kettle K1", "sku": "K1",
+            "review": [{"@type": "Review", "author": author, "url": link, "datePublished": "2024-07-04",
+                        "reviewBody": f"{author} says it boils water fast and pours well."}
+                       for author, link in reviews]}
+    return (f"<!doctype html><html><head><meta charset='utf-8'>{head}<script type='application/ld+json'>"
+            f"{json.dumps(data)}</script></head><body><h1>Kettle K1</h1>{body}</body></html>")
+
+
+@pytest.mark.slow
+def test_a_crawl_follows_links_from_the_pages_base_element(small_shop, tmp_path):
+    # A listing whose <base> names another folder, a product page whose <base> names the
+    # folder of its review pages: every link is taken from the base, not from the page's URL.
+    db = str(tmp_path / "base.duckdb")
+    with demo_shop.serve(small_shop) as shop:
+        shop.respond("/mirror/list/", '<html><head><base href="/catalog/"></head><body>'
+                                      '<div class="product-card"><a href="kettle/">Kettle</a></div></body></html>')
+        shop.respond("/catalog/kettle/", _product_page('<base href="/reviews/kettle/">', [("Ann", "r-1")],
+                                                       '<a rel="next" href="?page=2">Next</a>'))
+        shop.respond("/reviews/kettle/?page=2", _product_page("", [("Bob", "#r-2")]))
+        summary = run_crawl(db, [shop.url + "/mirror/list/"], polite=False, progress=False)
+        paths = [p for _, p, _ in shop.requests if p != "/robots.txt"]
+    assert paths == ["/mirror/list/", "/catalog/kettle/", "/reviews/kettle/?page=2"], paths
+    assert summary["status"] == "ok" and summary["reviews_new"] == 2, summary
+    urls = store.query(db, "SELECT author, url FROM reviews ORDER BY author").rows
+    assert urls == [("Ann", shop.url + "/reviews/kettle/r-1"), ("Bob", shop.url + "/reviews/kettle/?page=2#r-2")]
+
+
 # --- fast unit tests ------------------------------------------------------------------------
 
 def test_a_full_pass_follows_a_broken_crawl_of_the_same_urls(tmp_path):

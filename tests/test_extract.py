@@ -698,3 +698,82 @@ def test_language_words_of_ascii_text_without_apostrophes_split_in_c():
     assert quick_language("The lid is loose and the handle gets hot, but it boils fast") == "en"
     assert quick_language("THE-LID_IS 2loose AND the handle") == "en"
     assert quick_language("de kan is niet goed en het deksel") == "nl"
+
+
+# --- rating scales: schema.org's worstRating defaults to 1 -----------------------------------
+
+def _rated(value, best, worst=None) -> dict:
+    rating = {"@type": "Rating", "ratingValue": value, "bestRating": best}
+    if worst is not None:
+        rating["worstRating"] = worst
+    return rating
+
+
+def test_best_rating_without_worst_rating_rates_from_1_as_schema_org_says():
+    reviews = [{"@type": "Review", "author": f"A{n}", "reviewBody": f"Kettle review {n}.", "reviewRating": rating}
+               for n, rating in enumerate([_rated(3, 5), _rated(6, 10), _rated("6", "10"),
+                                           _rated(6, 10, worst=0), _rated(0, 10)])]
+    data = {"@type": "Product", "name": "Kettle", "sku": "K1", "review": reviews,
+            "aggregateRating": {"@type": "AggregateRating", "ratingValue": "6", "bestRating": "10",
+                                "reviewCount": 5}}
+    page = extract(_page(_ld(data)), URL)
+    assert [(r["rating"], r["rating_original"], r["rating_scale"]) for r in page.reviews] == [
+        (3.0, "3", "1-5"),
+        (3.222, "6", "1-10"),    # 1 + (6 - 1) * 4 / 9, not 0-10's 3.4
+        (3.222, "6", "1-10"),
+        (3.4, "6", "0-10"),      # a worstRating the page states is kept
+        (1.0, "0", "0-10"),      # a 0 shows this page's scale starts below 1
+    ]
+    assert page.products[0]["rating"] == 3.222 and page.problems == {}
+
+
+def test_microdata_best_rating_without_worst_rating_rates_from_1():
+    review = ('<div itemprop="review" itemscope itemtype="https://schema.org/Review">'
+              '<span itemprop="author">Ann</span><p itemprop="reviewBody">Boils fast.</p>'
+              '<div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">'
+              '<span itemprop="ratingValue">6</span> / <span itemprop="bestRating">10</span></div></div>')
+    page = extract(_page('<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Kettle</h1>'
+                         f'<meta itemprop="sku" content="K1">{review}</div>'), URL)
+    (only,) = page.reviews
+    assert (only["rating"], only["rating_original"], only["rating_scale"]) == (3.222, "6", "1-10")
+
+
+# --- <base href>: the document's base URL ----------------------------------------------------
+
+def test_links_resolve_against_the_first_base_element_with_an_href():
+    review = {"@type": "Review", "author": "Ann", "reviewBody": "Boils fast.", "url": "reviews/7"}
+    anchored = {"@type": "Review", "author": "Bob", "reviewBody": "Loud lid.", "url": "#r-8"}
+    head = ('<base target="_self"><base href="/shop/v2/"><base href="https://elsewhere.test/">'
+            + _ld({"@type": "Product", "name": "Kettle", "url": "kettle", "review": [review, anchored]}))
+    page = extract(_page('<a rel="next" href="kettle?page=2">Next</a>', head), URL)
+    assert page.next_url == "https://shop.test/shop/v2/kettle?page=2"
+    assert page.products[0]["url"] == "https://shop.test/shop/v2/kettle"
+    assert [r["url"] for r in page.reviews] == ["https://shop.test/shop/v2/reviews/7",
+                                                "https://shop.test/shop/v2/#r-8"]
+
+
+def test_microdata_urls_and_listing_links_resolve_against_the_base_element():
+    review = ('<div itemprop="review" itemscope itemtype="https://schema.org/Review">'
+              '<link itemprop="url" href="#r-1"><a itemprop="sameAs" href="r/1">r</a>'
+              '<p itemprop="reviewBody">Boils fast.</p></div>')
+    microdata = ('<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Kettle</h1>'
+                 f'<meta itemprop="sku" content="K1"><a itemprop="url" href="kettle">K</a>{review}</div>')
+    page = extract(_page(microdata, '<base href="https://shop.test/shop/v2/">'), URL)
+    assert page.products[0]["url"] == "https://shop.test/shop/v2/kettle"
+    assert page.reviews[0]["url"] == "https://shop.test/shop/v2/#r-1"
+    listing = _page('<div class="product-card"><a href="kettle">Kettle</a></div><a rel="next" href="?page=2">2</a>',
+                    '<base href="/catalog/">')
+    found = extract(listing, "https://shop.test/c/all")
+    assert found.product_links == ["https://shop.test/catalog/kettle"]
+    assert found.next_url == "https://shop.test/catalog/?page=2"
+
+
+def test_a_base_that_is_no_web_address_is_ignored_and_profile_anchors_stay_on_the_page():
+    reviews = ('<div class="rv-list"><article class="rv-item" id="r-1"><span class="rv-stars" data-score="4">'
+               '</span><p class="rv-body">Good kettle</p></article></div><a rel="next" href="?page=2">2</a>')
+    ignored = extract(_page(reviews, '<base href="javascript:void(0)">'), URL)
+    assert ignored.next_url == URL + "?page=2"
+    based = extract(_page(reviews, '<base href="/shop/">'), URL)
+    assert based.next_url == "https://shop.test/shop/?page=2"
+    # A profile's review link is the page's own element id, not a link the page gives.
+    assert based.reviews[0]["url"] == URL + "#r-1"
