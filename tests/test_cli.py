@@ -60,3 +60,22 @@ def test_start_up_loads_no_heavy_library():
             "'bertopic', 'spacy', 'scrapy', 'pandas', 'duckdb') if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
+
+
+def test_crawl_exits_1_when_no_page_could_be_read(db_path, monkeypatch):
+    # A partial crawl exits 0; one whose every request failed (here: robots.txt unreachable,
+    # as run_crawl reports it) read nothing and exits 1 with the reason on stderr.
+    from crawler import crawl
+
+    def crawled(pages, errors):
+        return lambda db, urls, **kw: {"run_id": 1, "status": "partial", "pages": pages, "errors": errors,
+                                       "problems": {"robots_unreachable": errors} if errors else {},
+                                       "message": "robots.txt of shop.test answered HTTP 503: ..." if errors else None}
+
+    for pages, errors, code in [(0, 2, 1), (3, 1, 0), (0, 0, 0)]:
+        monkeypatch.setattr(crawl, "run_crawl", crawled(pages, errors))
+        result = CliRunner().invoke(cli, ["crawl", "--db", db_path, "http://shop.test/p/1"])
+        assert result.exit_code == code, (pages, errors, result.output)
+    monkeypatch.setattr(crawl, "run_crawl", crawled(0, 2))
+    result = CliRunner().invoke(cli, ["crawl", "--db", db_path, "http://shop.test/p/1"])
+    assert "answered HTTP 503" in result.output and "robots_unreachable 2" in result.output

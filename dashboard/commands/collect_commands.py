@@ -23,6 +23,9 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
           url_pattern: str | None, no_delay: bool) -> None:
     """Crawl product, listing or sitemap URLs into the store.
 
+    Exits 1 when the crawl failed, or read no page because every request failed (the message
+    says why: robots.txt unreachable, the site down, ...); 0 otherwise, also for a partial crawl.
+
     \b
     Example:
       reviewlens crawl https://shop.example/sitemap.xml --url-pattern /products/
@@ -45,7 +48,8 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
         click.echo(f"problems: {problems}")
     if summary.get("message"):
         click.echo(summary["message"], err=True)
-    if summary.get("status") == "failed":
+    # failed, or nothing read at all because every page failed (robots.txt unreachable, ...)
+    if summary.get("status") == "failed" or (not summary.get("pages") and summary.get("errors")):
         raise SystemExit(1)
 
 
