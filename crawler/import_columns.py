@@ -35,6 +35,7 @@ KNOWN_NAMES: dict[str, list[str]] = {
              "time", "date_posted", "review_time", "posted_at"],
     "author": ["author", "reviewername", "reviewer_name", "user", "username", "user_name",
                "reviewer", "profilename", "profile_name", "reviews_username", "customer_name",
+               "author_name", "reviewer_nickname", "nickname",
                "reviewerid", "user_id", "userid", "customer_id"],
     "helpful": ["helpful_votes", "helpful_vote", "helpful", "vote", "votes",
                 "helpfulnessnumerator", "reviews_numhelpful", "helpful_count", "upvotes"],
@@ -45,8 +46,13 @@ KNOWN_NAMES: dict[str, list[str]] = {
 FIELDS = list(KNOWN_NAMES)
 
 
-def _key(name: str) -> str:
+def column_key(name: str) -> str:
+    """The name as columns are matched: lower case, letters and digits only (``Review.Text``
+    -> ``reviewtext``)."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_key = column_key
 
 
 class MappingError(ValueError):

@@ -7,7 +7,8 @@ cannot use (broken quoting, broken JSON) come back as ``(line, reason)`` pairs; 
 them are kept.
 
 CSV and TSV go through DuckDB's ``read_csv`` first (fast, strict); a file it refuses falls back
-to a line-by-line reader that rejects only the broken records.
+to a record-by-record reader that rejects only the broken records. Text is UTF-8, UTF-16 with a
+BOM, or cp1252 line by line where it is not UTF-8 (:func:`decode`), the same for both readers.
 
 Example::
 
@@ -18,14 +19,15 @@ Example::
 from __future__ import annotations
 
 import ast
-import csv
 import gzip
-import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from crawler.import_columns import KNOWN_NAMES, column_key
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl",
@@ -87,18 +89,75 @@ def _open_bytes(path: Path):
     return gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    """The whole file as text: UTF-8 (a BOM is dropped), else latin-1."""
+def _read_bytes(path: Path) -> bytes:
     try:
         with _open_bytes(path) as handle:
-            data = handle.read()
+            return handle.read()
     except (OSError, EOFError) as exc:
         raise UnreadableFile(f"cannot read {path}: {exc}; check the file is complete "
                              f"(a .gz file must be gzip)") from exc
+
+
+# cp1252 where it defines a byte (curly quotes, dashes, the euro sign), latin-1 for its five
+# undefined bytes (0x81, 0x8d, 0x8f, 0x90, 0x9d): latin-1 text translated.
+_CP1252 = {byte: bytes([byte]).decode("cp1252") for byte in range(0x80, 0xa0)
+           if byte not in (0x81, 0x8d, 0x8f, 0x90, 0x9d)}
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _cp1252(data: bytes) -> str:
+    """Bytes of a Windows export ("It\\x92s" -> "It’s"), any byte accepted."""
+    return data.decode("latin-1").translate(_CP1252)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the name of its encoding: UTF-8 (a BOM is dropped); UTF-16 with a BOM (Excel's
+    "Unicode text"); else line by line, UTF-8 where the line is UTF-8 and cp1252 where it is
+    not, so a UTF-8 file with a few Windows lines keeps its accents ("utf-8+cp1252"), and a
+    Windows file is read as cp1252.
+
+    >>> decode(b"It\\x92s caf\\xc3\\xa9")
+    ('It’s cafÃ©', 'cp1252')
+    >>> decode("café".encode() + b"\\n" + b"It\\x92s")
+    ('café\\nIt’s', 'utf-8+cp1252')
+    """
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: read below
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        pass
+    lines = data.split(b"\n")
+    if lines[0].startswith(b"\xef\xbb\xbf"):
+        lines[0] = lines[0][3:]
+    utf8_lines = 0
+    for position, line in enumerate(lines):
+        try:
+            text = line.decode("utf-8")
+            if not line.isascii():
+                utf8_lines += 1
+        except UnicodeDecodeError:
+            text = _cp1252(line)
+        lines[position] = text
+    return "\n".join(lines), "utf-8+cp1252" if utf8_lines else "cp1252"
+
+
+def _decode_line(line: bytes, encoding: str) -> str:
+    """One line of a file :func:`decode` read as ``encoding`` (not UTF-16), decoded the same way."""
+    if encoding == "utf-8":
+        return line.decode("utf-8", errors="replace")
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return _cp1252(line)
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    """The whole file as text, and its encoding (:func:`decode`)."""
+    return decode(_read_bytes(path))
 
 
 def read_into(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None) -> Loaded:
@@ -133,78 +192,173 @@ def _delimiter(path: Path) -> str:
 
 
 def _read_delimited(con, path: Path, delimiter: str, fmt: str) -> Loaded:
-    for encoding in ("utf-8", "latin-1"):
+    """DuckDB's ``read_csv`` for a well-formed file; the careful reader for the others.
+
+    A file that is not UTF-8 is decoded in Python (:func:`decode`) and, when it is well formed,
+    read by DuckDB from a UTF-8 copy, so both readers see the same text."""
+    if not _starts_with_utf16_bom(path):
         try:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(?, all_varchar = true, "
-                "header = true, delim = ?, quote = '\"', escape = '\"', strict_mode = true, "
-                "encoding = ?)", [str(path), delimiter, encoding]).fetchall()
-        except duckdb.Error as exc:
-            text = str(exc)
-            if "not utf-8 encoded" in text or "Invalid unicode" in text:
-                continue  # try latin-1
-            if "No such file" in text or "IO Error" in text and "gzip" not in text.lower():
-                raise UnreadableFile(f"cannot read {path}: {text.splitlines()[0]}") from exc
-            break  # broken rows: the careful reader rejects just those
-        rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
-        return Loaded(fmt, rows, has_line_column=False, first_line=2, unit="line",
-                      encoding=encoding, exact_lines=False, delimiter=delimiter)
-    return _read_delimited_carefully(con, path, delimiter, fmt)
-
-
-def _read_delimited_carefully(con, path: Path, delimiter: str, fmt: str) -> Loaded:
-    """Record by record, so that a broken quote costs only its own line."""
+            loaded = _read_csv_fast(con, path, path, delimiter, fmt, "utf-8")
+        except _NotUtf8:
+            pass
+        else:
+            if loaded is not None:
+                return loaded
+            return _read_delimited_carefully(con, path, delimiter, fmt, *_read_text(path))
     text, encoding = _read_text(path)
+    if encoding != "utf-8":
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="reviewlens-import-") as folder:
+            copy = Path(folder) / "utf8.csv"
+            copy.write_text(text, encoding="utf-8", newline="")
+            try:
+                loaded = _read_csv_fast(con, path, copy, delimiter, fmt, encoding)
+            except _NotUtf8:
+                loaded = None
+        if loaded is not None:
+            return loaded
+    return _read_delimited_carefully(con, path, delimiter, fmt, text, encoding)
+
+
+class _NotUtf8(Exception):
+    """DuckDB found bytes that are not UTF-8."""
+
+
+def _starts_with_utf16_bom(path: Path) -> bool:
+    with _open_bytes(path) as handle:
+        return handle.read(2) in _UTF16_BOMS
+
+
+def _read_csv_fast(con, path: Path, source: Path, delimiter: str, fmt: str,
+                   encoding: str) -> Loaded | None:
+    """``read_csv`` of ``source`` (``path`` or its UTF-8 copy) into ``raw``; None when DuckDB
+    refuses a row or may have misread the header (the careful reader's turn); raises
+    :class:`_NotUtf8`."""
+    try:
+        # skip = 0: otherwise DuckDB's sniffer may take a later line for the header (a last
+        # line with an extra field) and skip every row before it, without an error.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(?, all_varchar = true, "
+            "header = true, skip = 0, delim = ?, quote = '\"', escape = '\"', strict_mode = true, "
+            "encoding = 'utf-8')", [str(source), delimiter]).fetchall()
+    except duckdb.Error as exc:
+        text = str(exc)
+        if "not utf-8 encoded" in text or "Invalid unicode" in text:
+            raise _NotUtf8() from exc
+        if "No such file" in text or "IO Error" in text and "gzip" not in text.lower():
+            raise UnreadableFile(f"cannot read {path}: {text.splitlines()[0]}") from exc
+        return None  # broken rows: the careful reader rejects just those
+    columns = [row[0] for row in con.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()]
+    if columns != _first_line_names(source, delimiter):
+        return None
+    rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+    return Loaded(fmt, rows, has_line_column=False, first_line=2, unit="line",
+                  encoding=encoding, exact_lines=False, delimiter=delimiter)
+
+
+def _first_line_names(source: Path, delimiter: str) -> list[str] | None:
+    """The column names of the file's first line as DuckDB names them (trimmed, duplicates
+    numbered, blanks ``columnN``); None when the line cannot be read on its own."""
+    with _open_bytes(source) as handle:
+        line = handle.readline(1 << 20)
+    text = line.decode("utf-8-sig", errors="replace").rstrip("\n").rstrip("\r")
+    fields, problem = _split_record(text, delimiter)
+    if problem or not text.strip():
+        return None
+    return _unique_names(fields)
+
+
+def _read_delimited_carefully(con, path: Path, delimiter: str, fmt: str, text: str,
+                              encoding: str) -> Loaded:
+    """Record by record, so that a broken quote costs only its own line."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     lines = [line[:-1] if line.endswith("\r") else line for line in lines]
-    if not lines:
+    if not any(line.strip() for line in lines):
         raise UnreadableFile(f"{path} is empty: it needs a header line and one review per line")
-    header = _parse_record(lines[0], delimiter)
-    if header is None or not any(name.strip() for name in header):
+    header, problem = _split_record(lines[0], delimiter)
+    if problem or not any(name.strip() for name in header):
         raise UnreadableFile(f"cannot read the header line of {path}; the first line must name "
                              f"the columns, separated by {'tabs' if delimiter == chr(9) else 'commas'}")
     header = _unique_names(header)
     records: list[list[str]] = []
     line_numbers: list[int] = []
     rejects: list[tuple[int, str]] = []
-    i = 1
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
-            i += 1
-            continue
-        j, chunk = i, line
-        while chunk.count('"') % 2 == 1 and j + 1 < len(lines) and j - i < _MAX_LINES_PER_RECORD:
-            j += 1
-            chunk += "\n" + lines[j]
-        fields = None if chunk.count('"') % 2 == 1 else _parse_record(chunk, delimiter)
-        if fields is None:
-            rejects.append((i + 1, "broken quoting"))
-            i += 1
-            continue
-        if len(fields) != len(header):
-            reason = "broken quoting" if j > i else f"{len(fields)} fields where the header has {len(header)}"
-            rejects.append((i + 1, reason))
-            i += 1  # only this line: the next one may be a good record
+    for line, fields, problem in _records(lines, delimiter, first=1):
+        if problem is None and len(fields) != len(header):
+            problem = f"{len(fields)} fields where the header has {len(header)}"
+        if problem:
+            rejects.append((line, problem))
             continue
         records.append(fields)
-        line_numbers.append(i + 1)
-        i = j + 1
+        line_numbers.append(line)
     _load_columns(con, header, records, line_numbers)
     return Loaded(fmt, len(records), has_line_column=True, first_line=2, unit="line",
                   encoding=encoding, rejects=rejects, delimiter=delimiter)
 
 
-def _parse_record(chunk: str, delimiter: str) -> list[str] | None:
-    try:
-        rows = list(csv.reader(io.StringIO(chunk, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error:
-        return None
-    if len(rows) != 1:
-        return None
-    return rows[0]
+def _records(lines, delimiter: str, first: int = 0):
+    """``(line number, fields, problem)`` for each record of ``lines`` from index ``first``
+    (blank lines between records skipped; line numbers count from 1).
+
+    A record goes on over the next lines while a quoted field is open (at most
+    :data:`_MAX_LINES_PER_RECORD` lines). A record that cannot be read ("broken quoting")
+    costs only its first line: the next line may be a good record. A readable one, even with
+    the wrong number of fields, is one record, its lines included."""
+    i = first
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        j, chunk = i, lines[i]
+        fields, problem = _split_record(chunk, delimiter)
+        while problem == _OPEN and j + 1 < len(lines) and j - i < _MAX_LINES_PER_RECORD:
+            j += 1
+            chunk += "\n" + lines[j]
+            fields, problem = _split_record(chunk, delimiter)
+        if problem:
+            yield i + 1, None, "broken quoting"
+            i += 1
+            continue
+        yield i + 1, fields, None
+        i = j + 1
+
+
+_OPEN = "a quoted field is not closed"
+# Possessive: ``"a""`` is an open field holding ``a"``, not ``"a"`` and a stray quote.
+_QUOTED = re.compile(r'"[^"]*+(?:""[^"]*+)*+"')
+
+
+def _split_record(chunk: str, delimiter: str) -> tuple[list[str], str | None]:
+    """The fields of one record (CSV with double quotes: a quote opens a quoted field only at
+    the start of a field, ``""`` inside it is a quote; elsewhere a quote is a character, as in
+    ``the 17" screen``) and a problem: None, :data:`_OPEN` (the record may go on, on the next
+    line) or ``"broken quoting"`` (text after a closing quote).
+
+    >>> _split_record('p1,"Good, ""really"" good",the 17" screen', ",")
+    (['p1', 'Good, "really" good', 'the 17" screen'], None)
+    """
+    fields: list[str] = []
+    position, end = 0, len(chunk)
+    while True:
+        if position < end and chunk[position] == '"':
+            match = _QUOTED.match(chunk, position)
+            if match is None:
+                return fields, _OPEN
+            fields.append(match.group()[1:-1].replace('""', '"'))
+            position = match.end()
+            if position < end and chunk[position] != delimiter:
+                return fields, "broken quoting"
+        else:
+            stop = chunk.find(delimiter, position)
+            stop = end if stop < 0 else stop
+            fields.append(chunk[position:stop])
+            position = stop
+        if position >= end:
+            return fields, None
+        position += 1  # past the delimiter
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -262,6 +416,9 @@ def _read_parquet(con, path: Path) -> Loaded:
 
 def _read_json(con, path: Path, fmt: str) -> Loaded:
     text, encoding = _read_text(path)
+    if not text.strip():
+        raise UnreadableFile(f"{path} is empty; an export must be a JSON array of reviews, an "
+                             f"object holding one, or one review per line")
     records: list[dict] = []
     numbers: list[int] = []
     rejects: list[tuple[int, str]] = []
@@ -294,6 +451,7 @@ def _read_json(con, path: Path, fmt: str) -> Loaded:
                 numbers.append(number)
             else:
                 rejects.append((number, "broken JSON" if item is None else "not a JSON object"))
+    records = [_flatten(record) for record in records]
     names: dict[str, None] = {}
     for record in records:
         for key in record:
@@ -321,19 +479,59 @@ def _json_line(line: str):
     return None
 
 
+_VARIANT_KEYS = {column_key(name) for name in KNOWN_NAMES["variant"]}
+_LIST_KEYS = ("reviews", "data", "items", "results", "records", "rows")
+
+
 def _review_list(whole, path: Path) -> list:
+    """The reviews of a JSON document: the array itself, or the list of objects an object
+    holds (a known key such as ``reviews`` first, at the top, then in nested objects:
+    ``{"meta": ..., "data": {"reviews": [...]}}``), else the object as a single review."""
     if isinstance(whole, list):
         return whole
     if isinstance(whole, dict):
-        for key in ("reviews", "data", "items", "results", "records", "rows"):
-            if isinstance(whole.get(key), list):
-                return whole[key]
-        for value in whole.values():
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value[:10]):
-                return value
+        level = [whole]
+        for _ in range(4):  # wrappers go a few levels deep, not more
+            found = _list_in(level)
+            if found is not None:
+                return found
+            level = [value for holder in level for value in holder.values() if isinstance(value, dict)]
         return [whole]  # a single review
     raise UnreadableFile(f"{path} holds a JSON {type(whole).__name__}, not reviews; expected an "
                          f"array of review objects or an object with a list of them")
+
+
+def _list_in(holders: list[dict]) -> list | None:
+    """The list of reviews directly in one of ``holders`` (objects at one depth), or None:
+    under a known key first, else the first non-empty list of objects."""
+    for holder in holders:
+        for key in _LIST_KEYS:
+            if isinstance(holder.get(key), list):
+                return holder[key]
+    for holder in holders:
+        for value in holder.values():
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value[:10]):
+                return value
+    return None
+
+
+def _flatten(record: dict, prefix: str = "") -> dict:
+    """Nested objects as dotted columns: ``{"review": {"text": "..."}}`` -> ``review.text``
+    (matched as ``reviewtext``, :mod:`crawler.import_columns`). Lists, and a variant's object
+    (``"style": {"Color:": "Black"}``, read whole by the importer), stay JSON text.
+
+    >>> _flatten({"rating": 5, "user": {"name": "Ann", "id": {"n": 7}}, "style": {"Size:": "L"}})
+    {'rating': 5, 'user.name': 'Ann', 'user.id.n': 7, 'style': {'Size:': 'L'}}
+    """
+    flat: dict = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value and column_key(name) not in _VARIANT_KEYS:
+            for inner, inner_value in _flatten(value, f"{name}.").items():
+                flat.setdefault(inner, inner_value)
+        else:
+            flat.setdefault(name, value)
+    return flat
 
 
 def _as_text(value) -> str | None:
@@ -352,24 +550,37 @@ def exact_line_numbers(path: Path, delimiter: str, encoding: str, indexes: list[
     """Map row indexes (0-based, header excluded) to their first physical line in the file.
 
     DuckDB's reader skips blank lines and a quoted field can span lines, so ``index + 2`` is
-    only right for simple files; this pass (run only when rows were rejected) makes the line
-    numbers in messages exact.
+    only right for simple files; this pass (run only when rows were rejected, on a file DuckDB
+    read, so every record is well formed) makes the line numbers in messages exact.
     """
     wanted = set(indexes)
     found: dict[int, int] = {}
-    with _open_bytes(path) as raw_handle:
-        handle = io.TextIOWrapper(raw_handle, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
-                                  newline="")
-        reader = csv.reader(handle, delimiter=delimiter)
-        next(reader, None)
-        index = 0
-        start = reader.line_num + 1
-        for row in reader:
-            if row:
-                if index in wanted:
-                    found[index] = start
-                    if len(found) == len(wanted):
-                        break
-                index += 1
-            start = reader.line_num + 1
+    index, start, chunk = 0, 0, None
+    for number, line in enumerate(_text_lines(path, encoding), start=1):
+        if number == 1:
+            continue  # the header
+        if chunk is None:
+            if not line.strip():
+                continue
+            chunk, start = line, number
+        else:
+            chunk += "\n" + line
+        if ('"' in chunk and _split_record(chunk, delimiter)[1] == _OPEN
+                and number - start < _MAX_LINES_PER_RECORD):
+            continue
+        if index in wanted:
+            found[index] = start
+            if len(found) == len(wanted):
+                break
+        index, chunk = index + 1, None
     return found
+
+
+def _text_lines(path: Path, encoding: str):
+    """The file's lines (without their line ends), decoded as :func:`decode` decoded it."""
+    if encoding == "utf-16":
+        yield from _read_text(path)[0].split("\n")
+        return
+    with _open_bytes(path) as handle:
+        for line in handle:
+            yield _decode_line(line, encoding).rstrip("\n").rstrip("\r")

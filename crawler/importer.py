@@ -146,6 +146,8 @@ def import_files(db: str, paths: Iterable[str | Path], column_map: dict[str, str
     store.ensure(db)
     mem = duckdb.connect()
     mem.execute("SET enable_progress_bar = false")
+    # A Parquet TIMESTAMPTZ names the same day on every machine: its day in UTC.
+    mem.execute("SET TimeZone = 'UTC'")
     with _in_store(mem, db):
         run_id = store.start_collect_run(mem, "import", ", ".join(str(p) for p in paths))
     summary.run_id = run_id
@@ -204,6 +206,9 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
     _step("read")
     if loaded.rows >= 100_000:
         _say(progress, f"  {path.name}: {loaded.rows:,} rows read, checking them ...")
+    if loaded.rows == 0 and not loaded.rejects:
+        what = "only the header line" if loaded.fmt in ("csv", "tsv") else "no records"
+        raise UnreadableFile(f"{path} holds no reviews ({what}); check it is the export you meant")
     columns = [row[0] for row in mem.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()]
     mapping = find_columns(columns, column_map, file_name=str(path))
     if "body" not in mapping:
@@ -312,16 +317,13 @@ def _normalise_ratings(mem, has_rating: bool, rating_scale: float | None) -> Non
         return
     counts = mem.execute("SELECT rating_raw, count(*) FROM staged WHERE rating_raw <> '' "
                          "GROUP BY rating_raw").fetchall()
-    numbers: list[float] = []
-    for raw, count in counts:
-        number = _plain_number(raw)
-        if number is not None:
-            numbers.extend([number] * min(count, 1000))
+    numbers = [(_plain_number(raw), count) for raw, count in counts]
+    numbers = [(number, count) for number, count in numbers if number is not None]
     if rating_scale:
         best = float(rating_scale)
         worst = 1.0 if best == 5 else 0.0
     else:
-        worst, best = rating_scale_for(numbers)
+        worst, best = rating_scale_for([n for n, _ in numbers], counts=[c for _, c in numbers])
     rows = []
     for raw, _ in counts:
         try:
@@ -502,7 +504,10 @@ def _prepare(mem, fields: set[str]) -> None:
                    coalesce(date_map.relative, false) AS relative,
                    s.product_id, {field("url", "nullif(trim(s.url), '')")} AS url,
                    nullif(s.author, '') AS author,
-                   rating_map.value AS rating, nullif(s.rating_raw, '') AS rating_original,
+                   rating_map.value AS rating,
+                   -- (NULL for an empty or NaN rating: rating_map has no value and no problem)
+                   CASE WHEN rating_map.value IS NOT NULL OR rating_map.problem IS NOT NULL
+                        THEN s.rating_raw END AS rating_original,
                    rating_map.scale AS rating_scale, nullif(s.title, '') AS title, s.body,
                    date_map.day AS published_at,
                    {field("helpful", _HELPFUL_SQL, "INTEGER")} AS helpful_votes,
@@ -557,7 +562,9 @@ def _clean_in_sql(mem) -> None:
                reject, reject IS NULL AND NOT {_ENGLISH_BODY_SQL} AS lang_pending
         FROM (SELECT _n, _line, published_at, relative, product_id, nullif(author, '') AS author,
                      nullif(title, '') AS title, body,
-                     CASE WHEN body = '' THEN 'no review text' WHEN product_id = '' THEN 'no product id'
+                     -- coalesce: a missing body or product id is a reject, as in _prepare
+                     CASE WHEN coalesce(body, '') = '' THEN 'no review text'
+                          WHEN coalesce(product_id, '') = '' THEN 'no product id'
                           ELSE rating_problem END AS reject
               FROM messy WHERE {ok})""").fetchall()
     mem.execute("DROP TABLE messy").fetchall()
@@ -713,7 +720,7 @@ def _write_batch(mem, db: str, start: int, position: int, queued: int, total: in
             if one_thread:
                 mem.execute("RESET threads")
         if products:
-            _upsert_products(mem, file_source, collected_at)
+            _upsert_products(mem, file_source, collected_at, run_id)
         counts = dict(counts, reviews_read=counts.get("reviews_read", 0) + stop - start)
         store.add_to_collect_run(mem, run_id, reviews_new=int(new),
                                  duplicates=int(good) - int(new), **counts)
@@ -750,25 +757,59 @@ def _insert_batch(mem, language: str, lang_join: str, params: dict) -> int:
         params).fetchall()[0][0]
 
 
-def _upsert_products(mem, file_source: str, collected_at: datetime) -> None:
-    """The file's products (title, brand, category when the file has them) into the store."""
-    mem.execute("""
+_FILE_ROWS_SQL = """
+    SELECT _n, product_id, review_id, product_title, brand, category FROM ready
+    WHERE review_id IS NOT NULL
+    UNION ALL
+    SELECT p._n, p.product_id, p.review_id, r.product_title, r.brand, r.category
+    FROM py_rows p JOIN ready r USING (_n) WHERE p.reject IS NULL"""
+
+
+def _upsert_products(mem, file_source: str, collected_at: datetime, run_id: int) -> None:
+    """The file's products (title, brand, category when the file has them) into the store.
+
+    Only products that have reviews: not a row repeated in the file (``dropped``), nor a product
+    id that differs only in case from a stored one (review ids ignore case) whose reviews are
+    all stored already (:func:`_case_variants_without_reviews`)."""
+    skip = _case_variants_without_reviews(mem, collected_at, run_id)
+    mem.execute(f"""
         INSERT INTO reviewstore.main.products (product_id, source, url, title, brand, category,
             first_seen, last_seen)
         SELECT product_id, $source, NULL, max(product_title), max(brand), max(category),
                $at::TIMESTAMP, $at::TIMESTAMP
-        FROM (SELECT product_id, product_title, brand, category FROM ready
-              WHERE review_id IS NOT NULL
-              UNION ALL
-              SELECT p.product_id, r.product_title, r.brand, r.category
-              FROM py_rows p JOIN ready r USING (_n) WHERE p.reject IS NULL)
+        FROM ({_FILE_ROWS_SQL}) AS file_rows
+        WHERE _n NOT IN (SELECT _n FROM dropped) AND NOT list_contains($skip::VARCHAR[], product_id)
         GROUP BY product_id
         ON CONFLICT (product_id) DO UPDATE SET
             title = coalesce(excluded.title, products.title),
             brand = coalesce(excluded.brand, products.brand),
             category = coalesce(excluded.category, products.category),
             last_seen = greatest(excluded.last_seen, products.last_seen)""",
-        {"source": file_source, "at": collected_at}).fetchall()
+        {"source": file_source, "at": collected_at, "skip": skip}).fetchall()
+
+
+def _case_variants_without_reviews(mem, collected_at: datetime, run_id: int) -> list[str]:
+    """The file's product ids that are new to the store but differ only in case from a stored
+    product, and whose reviews the store already has (under the stored spelling): such a
+    product would be an empty row."""
+    variants = [product_id for (product_id,) in mem.execute(f"""
+        SELECT DISTINCT f.product_id
+        FROM (SELECT DISTINCT product_id FROM ({_FILE_ROWS_SQL})) AS f
+        JOIN reviewstore.main.products AS p ON lower(p.product_id) = lower(f.product_id)
+        WHERE f.product_id NOT IN (SELECT product_id FROM reviewstore.main.products)""").fetchall()]
+    if not variants:
+        return []
+    # A variant keeps its row when one of its reviews is new (this import stores it).
+    with_new = {product_id for (product_id,) in mem.execute(f"""
+        SELECT DISTINCT f.product_id FROM ({_FILE_ROWS_SQL}) AS f
+        WHERE list_contains($variants::VARCHAR[], f.product_id)
+          AND f._n NOT IN (SELECT _n FROM dropped)
+          AND NOT EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
+                          WHERE stored.review_id = f.review_id
+                            AND (stored.collect_run_id IS DISTINCT FROM $run
+                                 OR stored.collected_at <> $at::TIMESTAMP))""",
+        {"variants": variants, "run": run_id, "at": collected_at}).fetchall()}
+    return [product_id for product_id in variants if product_id not in with_new]
 
 
 @contextlib.contextmanager

@@ -56,24 +56,30 @@ def _scale_name(worst: float, best: float) -> str:
     return f"{fmt(worst)}-{fmt(best)}"
 
 
-def rating_scale_for(values) -> tuple[float, float]:
+def rating_scale_for(values, counts=None) -> tuple[float, float]:
     """The ``(worst, best)`` scale of a column of plain numbers, judged on the whole column.
 
     A larger scale is chosen only when enough values need it (at least 2 and 1% of them), so a
     single stray ``9`` in a 1-5 column is reported as out of range rather than turning every
-    other rating in the file into a 0-10 one.
+    other rating in the file into a 0-10 one. ``counts`` (optional, one per value) says how many
+    times each value occurs: a big file passes its distinct values and their counts.
 
     >>> rating_scale_for([1, 4, 5, 3])
     (1.0, 5.0)
     >>> rating_scale_for([7, 8, 10, 6])
     (0.0, 10.0)
+    >>> rating_scale_for([1, 5, 6], counts=[5000, 5000, 60])
+    (1.0, 5.0)
     """
-    numbers = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
-    if not numbers:
+    values = list(values)
+    weights = [1] * len(values) if counts is None else list(counts)
+    pairs = [(v, n) for v, n in zip(values, weights)
+             if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not pairs:
         return 1.0, 5.0
-    needed = max(2, math.ceil(0.01 * len(numbers)))
-    above_5 = sum(1 for v in numbers if v > 5)
-    above_10 = sum(1 for v in numbers if v > 10)
+    needed = max(2, math.ceil(0.01 * sum(n for _, n in pairs)))
+    above_5 = sum(n for v, n in pairs if v > 5)
+    above_10 = sum(n for v, n in pairs if v > 10)
     if above_10 >= needed:
         return 0.0, 100.0
     if above_5 >= needed:
@@ -100,7 +106,7 @@ def normalize_rating(value: Any, best: float | None = None, worst: float | None 
     if isinstance(value, bool):
         raise RatingError(f"rating {value!r} is a yes/no value, not a rating")
     original = str(value).strip()
-    if not original:
+    if not original or original.lower() == "nan":  # NaN: a missing rating (pandas, JSON, Parquet)
         return Rating(None, None, None)
     number: float | None = None
     if isinstance(value, (int, float)):
