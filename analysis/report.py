@@ -10,6 +10,8 @@ Kinds:
 - ``summary``: one row per product and finding (strength, weakness, need) with counts,
   shares, trend and up to three quotes with the URL of their review.
 - ``aspects``: one row per product and aspect: mentions by polarity, an example of each side.
+  A sentence is one mention (the majority polarity of its terms of the aspect, a tie neutral),
+  as on the dashboard; names that are no finding (``analysis.insights.NOT_FINDINGS``) are left out.
 - ``needs``: one row per product and unmet need: how often, in what words, one quote.
 - ``themes``: one row per theme (complaint or need topic) with keywords and quotes.
 - ``reviews``: one row per review with what the analysis read in it.
@@ -37,6 +39,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from analysis.insights import A_FINDING, NOT_FINDINGS, SENTENCE_VOTES
 from data import store
 
 KINDS = ("summary", "aspects", "needs", "themes", "reviews")
@@ -407,14 +410,19 @@ def _quotes(quotes_json: str | None, n: int) -> list[str | None]:
 
 
 def _aspects_rows(con, product, since) -> list[tuple]:
-    where, params = _filters("m", product, since)
+    """One row per product and aspect, counting sentences as the dashboard and the findings do:
+    a sentence is one mention, with the majority polarity of its terms of the aspect (a tie:
+    neutral), and names that are no finding ("product", "top marks") are left out, as in the
+    ``aspect_monthly`` table (``analysis.insights.SENTENCE_VOTES`` and ``A_FINDING``)."""
+    where, params = _filters("v", product, since)
     return [tuple(r) for r in con.execute(f"""
-        WITH m AS (
-            SELECT m.product_id, m.aspect, m.polarity, m.review_id, r.published_at, r.url, st.text,
-                   m.sentence_id
-            FROM aspect_mentions m
-            JOIN reviews r ON r.review_id = m.review_id
-            LEFT JOIN sentences st ON st.sentence_id = m.sentence_id
+        WITH votes AS ({SENTENCE_VOTES.format(where=A_FINDING)}),
+        m AS (
+            SELECT v.product_id, v.aspect, v.polarity, v.review_id, r.published_at, r.url, st.text,
+                   v.sentence_id
+            FROM votes v
+            JOIN reviews r ON r.review_id = v.review_id
+            LEFT JOIN sentences st ON st.sentence_id = v.sentence_id
             WHERE true {where}
         )
         SELECT m.product_id, {_PRODUCT_COLUMNS}, m.aspect, count(*) AS mentions,
@@ -432,7 +440,7 @@ def _aspects_rows(con, product, since) -> list[tuple]:
         {_PRODUCT_JOINS.format(a="m")}
         GROUP BY ALL
         ORDER BY m.product_id, mentions DESC, m.aspect
-    """, params).fetchall()]
+    """, [sorted(NOT_FINDINGS)] + params).fetchall()]
 
 
 def _needs_rows(con, product, since) -> list[tuple]:

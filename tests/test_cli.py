@@ -63,19 +63,28 @@ def test_start_up_loads_no_heavy_library():
 
 
 def test_crawl_exits_1_when_no_page_could_be_read(db_path, monkeypatch):
-    # A partial crawl exits 0; one whose every request failed (here: robots.txt unreachable,
-    # as run_crawl reports it) read nothing and exits 1 with the reason on stderr.
+    # A partial crawl that read pages exits 0; one that read no page at all exits 1 with the
+    # reason, whether its requests failed (robots.txt unreachable, as run_crawl reports it) or
+    # only found pages that are gone or forbidden, which are not errors: a mistyped URL.
     from crawler import crawl
 
-    def crawled(pages, errors):
-        return lambda db, urls, **kw: {"run_id": 1, "status": "partial", "pages": pages, "errors": errors,
-                                       "problems": {"robots_unreachable": errors} if errors else {},
+    def crawled(pages, errors, problems=None):
+        return lambda db, urls, **kw: {"run_id": 1, "status": "partial" if errors else "ok", "pages": pages,
+                                       "errors": errors,
+                                       "problems": problems or ({"robots_unreachable": errors} if errors else {}),
                                        "message": "robots.txt of shop.test answered HTTP 503: ..." if errors else None}
 
-    for pages, errors, code in [(0, 2, 1), (3, 1, 0), (0, 0, 0)]:
+    for pages, errors, code in [(0, 2, 1), (3, 1, 0), (0, 0, 1), (3, 0, 0)]:
         monkeypatch.setattr(crawl, "run_crawl", crawled(pages, errors))
         result = CliRunner().invoke(cli, ["crawl", "--db", db_path, "http://shop.test/p/1"])
         assert result.exit_code == code, (pages, errors, result.output)
     monkeypatch.setattr(crawl, "run_crawl", crawled(0, 2))
     result = CliRunner().invoke(cli, ["crawl", "--db", db_path, "http://shop.test/p/1"])
     assert "answered HTTP 503" in result.output and "robots_unreachable 2" in result.output
+    for problem in ("http_404", "robots_disallowed"):
+        monkeypatch.setattr(crawl, "run_crawl", crawled(0, 0, {problem: 1}))
+        result = CliRunner().invoke(cli, ["crawl", "--db", db_path, "http://shop.test/p/typo"])
+        assert result.exit_code == 1, result.output
+        assert f"no page could be read: {problem} 1" in result.output
+    monkeypatch.setattr(crawl, "run_crawl", crawled(2, 0, {"http_404": 5}))  # a sitemap with sold-out products
+    assert CliRunner().invoke(cli, ["crawl", "--db", db_path, "http://shop.test/sitemap.xml"]).exit_code == 0

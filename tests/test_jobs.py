@@ -181,6 +181,25 @@ def test_every_source_failing_is_exit_1_and_skips_analysis(db_path, tmp_path):
     assert job_row(db_path)["status"] == "failed"
 
 
+@pytest.mark.parametrize("problem", ["http_404", "robots_disallowed"])
+def test_a_source_that_read_no_page_failed_even_without_errors(db_path, tmp_path, problem):
+    """A mistyped URL (404) or a site whose robots.txt bars us reads nothing; neither is an error
+    to the crawler (a sitemap may name sold-out products), yet the source must not pass as ok."""
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+    crawl = FakeCrawl()
+
+    def rival_read_nothing(db, urls, **options):
+        if urls[0].endswith("/rival"):
+            return {"run_id": None, "status": "ok", "pages": 0, "errors": 0, "problems": {problem: 1}}
+        return crawl(db, urls, **options)
+
+    result, lines = run(db_path, config, tmp_path, crawl=rival_read_nothing)
+    assert (result.status, result.exit_code) == ("partial", 3)
+    assert result.failed_sources() == ["rival"]
+    assert result.steps[1].error.startswith(f"no page could be read: {problem} 1")
+    assert json.loads(job_row(db_path)["steps"])[1]["status"] == "failed"
+
+
 def test_a_failing_analysis_is_exit_1(db_path, tmp_path):
     config = load_sources(_sources(tmp_path, THREE_SOURCES))
 
@@ -290,6 +309,52 @@ def test_lock_left_by_a_killed_job_is_taken_over(db_path, tmp_path):
     assert path.read_text() == ""  # released cleanly this time
 
 
+def test_a_lock_file_that_cannot_be_made_is_a_store_error_naming_it(tmp_path):
+    # a path through a regular file fails for root too (chmod would not stop root)
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    for db in (a_file / "shop.duckdb", a_file / "deeper" / "shop.duckdb"):
+        with pytest.raises(store.StoreError) as caught:
+            JobLock(lock_path_for(db)).acquire()
+        assert str(caught.value) == (f"cannot create the lock file {lock_path_for(db)}: the folder of the store "
+                                     f"{os.path.realpath(db)} must be writable ({a_file} is a file, not a folder)")
+        assert isinstance(caught.value.__cause__, OSError)
+
+
+def _store_under_a_file(tmp_path: Path) -> str:
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    return str(a_file / "shop.duckdb")
+
+
+def test_run_and_analyze_say_in_one_line_when_the_lock_file_cannot_be_made(tmp_path):
+    db = _store_under_a_file(tmp_path)
+    sources = _sources(tmp_path, THREE_SOURCES)
+    result = CliRunner().invoke(cli, ["--db", db, "run", "--sources", str(sources), "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (f"error: cannot create the lock file {lock_path_for(db)}: the folder of the "
+                                     f"store {db} must be writable ({tmp_path / 'a_file'} is a file, not a folder)")
+    analysed = CliRunner().invoke(cli, ["--db", db, "analyze", "--quiet"])
+    assert analysed.exit_code == 1, analysed.output
+    assert analysed.output.startswith(f"Error: cannot create the lock file {lock_path_for(db)}: ")
+    assert len(analysed.output.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root creates files in a read-only folder anyway")
+def test_run_on_a_store_in_a_read_only_folder(db_path, tmp_path):
+    store.ensure(db_path)
+    folder = Path(db_path).parent
+    sources = _sources(tmp_path, THREE_SOURCES)  # read only: a read-only folder is fine for it
+    folder.chmod(0o555)
+    try:
+        result = CliRunner().invoke(cli, ["--db", db_path, "run", "--sources", str(sources), "--quiet"])
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (f"error: cannot create the lock file {lock_path_for(db_path)}: the folder of "
+                                     f"the store {db_path} must be writable (Permission denied)")
+
+
 def test_run_command_exit_codes_for_bad_sources(db_path, tmp_path):
     result = CliRunner().invoke(cli, ["--db", db_path, "run", "--sources", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2 and "no sources file" in result.output
@@ -331,7 +396,7 @@ def test_real_crawl_of_the_demo_shop_plus_a_dead_source_is_exit_3(db_path, tmp_p
         """))
         result, lines = run(db_path, config, tmp_path, crawl=None)
     assert (result.status, result.exit_code) == ("partial", 3), lines
-    assert result.failed_sources() == ["down"] and "no page could be fetched" in result.steps[1].error
+    assert result.failed_sources() == ["down"] and "no page could be read" in result.steps[1].error
     assert result.steps[0].counts["reviews_new"] == len(expected) + 1
     reviews = report.build(db_path, "reviews")
     assert len(reviews) == len(expected) + 1 and set(reviews["side"]) == {"ours"}

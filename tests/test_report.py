@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from analysed_store import HOSTILE, add_products_and_reviews, analyse
 from analysis import report
 from dashboard.cli import cli
+from data import store
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -114,6 +115,36 @@ def test_filters_by_product_and_since(analysed_db):
     assert aspects["mentions"].tolist() == [2]
 
 
+def test_aspects_count_one_mention_per_sentence_as_the_dashboard_does(analysed_db):
+    """A sentence naming the lid twice, praised and criticised, is one neutral mention (a tie),
+    not two; "product" names no finding and gets no row; every product's and aspect's numbers
+    are the dashboard's aspect chart's (dashboard.queries.aspect_sentiment, no filter)."""
+    from dashboard import queries
+
+    sid, rid, polarity, run_id = store.query(analysed_db, """
+        SELECT sentence_id, review_id, polarity, run_id FROM aspect_mentions
+        WHERE product_id = 'P2' AND polarity <> 'neutral' ORDER BY sentence_id LIMIT 1""").rows[0]
+    other = "negative" if polarity == "positive" else "positive"
+    with store.writer(analysed_db) as con:
+        con.execute("INSERT INTO aspect_mentions VALUES (?, ?, 'P2', 'lid hinge', 4, 13, 'lid', ?, ?)",
+                    [sid, rid, other, run_id])
+        con.execute("INSERT INTO aspect_mentions VALUES (?, ?, 'P2', 'product', 14, 21, 'product', 'positive', ?)",
+                    [sid, rid, run_id])
+    frame = report.build(analysed_db, "aspects")
+    counts = {(r.product_id, r.aspect): (r.mentions, r.positive, r.negative, r.neutral)
+              for r in frame.itertuples(index=False)}
+    terms = dict(store.query(analysed_db, """
+        SELECT polarity, count(*) FROM aspect_mentions
+        WHERE product_id = 'P2' AND aspect = 'lid' AND sentence_id <> ? GROUP BY polarity""", [sid]).rows)
+    assert counts[("P2", "lid")] == (4, terms.get("positive", 0), terms.get("negative", 0),
+                                     terms.get("neutral", 0) + 1)
+    assert not any(aspect == "product" for _, aspect in counts)
+    dashboard = queries.aspect_sentiment(analysed_db, os.path.getmtime(analysed_db), ("P1", "P2"),
+                                         queries.Filters())
+    assert counts == {(r.product_id, r.aspect): (r.mentions, r.positive, r.negative, r.neutral)
+                      for r in dashboard.itertuples(index=False)}
+
+
 def test_clear_errors(analysed_db, db_path, tmp_path):
     with pytest.raises(report.ReportError, match="no product 'nope'.*P1"):
         report.build(analysed_db, "summary", product="nope")
@@ -138,6 +169,33 @@ def test_report_command(analysed_db, tmp_path):
     assert "1 row" in result.output and str(out) in result.output
     bad = CliRunner().invoke(cli, ["report", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)])
     assert bad.exit_code == 1 and "no database" in bad.output
+
+
+def test_report_command_says_when_out_cannot_be_written(analysed_db, tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    for out in (a_file / "summary.csv", a_file / "deeper" / "summary.csv"):
+        result = CliRunner().invoke(cli, ["--db", analysed_db, "report", "--out", str(out)])
+        assert result.exit_code == 1, result.output
+        assert result.output.strip() == (f"Error: cannot write {out}: {a_file} is a file, not a folder; "
+                                         f"give --out a file in a folder you can write to")
+    if os.path.isdir("/proc/self"):  # Linux: no file can be made in /proc, not even by root
+        result = CliRunner().invoke(cli, ["--db", analysed_db, "report", "--out", "/proc/summary.csv"])
+        assert result.exit_code == 1 and result.output.startswith("Error: cannot write /proc/summary.csv: ")
+        assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway")
+def test_report_command_into_a_read_only_folder(analysed_db, tmp_path):
+    folder = tmp_path / "read_only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        result = CliRunner().invoke(cli, ["--db", analysed_db, "report", "--out", str(folder / "s.csv")])
+    finally:
+        folder.chmod(0o755)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot write {folder / 's.csv'}: Permission denied")
 
 
 def test_write_all_writes_every_kind_and_says_which_failed(analysed_db, tmp_path, monkeypatch):

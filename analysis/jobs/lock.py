@@ -125,9 +125,16 @@ class JobLock:
         self.holder: dict[str, Any] = {}
 
     def acquire(self) -> "JobLock":
-        """Take the lock or raise :class:`JobLocked` at once; record who holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock or raise :class:`JobLocked` at once; record who holds it.
+
+        A lock file that cannot be made (a read-only folder, a path through a file) raises
+        ``data.store.StoreError`` naming the file and its folder, which must be writable.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _cannot_create(self.path, self.target, exc) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -244,6 +251,26 @@ def waiting_lock(path: str | os.PathLike, command: str, target: str,
         yield lock
     finally:
         lock.release()
+
+
+def file_in_the_way(path: str | os.PathLike) -> Path | None:
+    """The file that stands where a folder above ``path`` should be (``notes.txt`` for
+    ``notes.txt/x.csv``), or None."""
+    folder = Path(path).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder if folder.exists() and not folder.is_dir() else None
+
+
+def _cannot_create(path: Path, target: str | None, exc: OSError) -> Exception:
+    """The error for a lock file that cannot be made: a ``data.store.StoreError``, which the
+    commands turn into one line."""
+    from data.store import StoreError  # imports duckdb: only on this path, so `reviewlens --help` stays light
+
+    in_the_way = file_in_the_way(path)  # mkdir says "File exists" or "Not a directory" for it
+    reason = f"{in_the_way} is a file, not a folder" if in_the_way else (exc.strerror or str(exc))
+    return StoreError(f"cannot create the lock file {path}: the folder of {target or f'the store {_store_of(path)}'} "
+                      f"must be writable ({reason})")
 
 
 def _key(path: Path) -> str:

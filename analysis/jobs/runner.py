@@ -172,13 +172,26 @@ def _crawl_source(db: str, source: Source, crawl: Callable, progress: bool) -> d
                    profile=source.profile, obey_robots=source.obey_robots, polite=source.polite,
                    category=source.category, progress=progress)
     result = dict(result or {})
-    if result.get("status") != "failed" and not result.get("pages") and result.get("errors"):
-        # nothing fetched, only errors (host down, refused): the source failed whatever it says
+    if result.get("status") != "failed" and not result.get("pages"):
+        # Nothing read from the start URLs, whatever the reason: host down, but also only 404s
+        # or pages robots.txt forbids, which are not errors (see crawler/spiders/reviews.py)
+        # yet here mean a mistyped URL or a site that bars us; the source failed.
         result["status"] = "failed"
-        result["error"] = f"no page could be fetched: {json.dumps(result.get('problems') or {})}"
+        result["error"] = no_page_read(result.get("problems"))
     if result.get("status") != "failed":
         _record_sides(db, source, result.get("run_id"))
     return result
+
+
+def no_page_read(problems: dict | None) -> str:
+    """Why a source failed that read no page at all, with the crawl's problems by name.
+
+    >>> no_page_read({"http_404": 1})
+    'no page could be read: http_404 1; check the URLs in the sources file (a typo gives http_404) and robots.txt'
+    """
+    found = ", ".join(f"{name} {count}" for name, count in sorted((problems or {}).items()))
+    return (f"no page could be read: {found or 'no problem was recorded'}; "
+            f"check the URLs in the sources file (a typo gives http_404) and robots.txt")
 
 
 def _record_sides(db: str, source: Source, run_id: Any) -> None:

@@ -23,8 +23,9 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
           url_pattern: str | None, no_delay: bool) -> None:
     """Crawl product, listing or sitemap URLs into the store.
 
-    Exits 1 when the crawl failed, or read no page because every request failed (the message
-    says why: robots.txt unreachable, the site down, ...); 0 otherwise, also for a partial crawl.
+    Exits 1 when the crawl failed, or read no page at all, whatever the reason (the message
+    says why: a URL that gives 404, robots.txt forbidding the pages or unreachable, the site
+    down, ...); 0 otherwise, also for a partial crawl that read some pages.
 
     \b
     Example:
@@ -48,8 +49,13 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
         click.echo(f"problems: {problems}")
     if summary.get("message"):
         click.echo(summary["message"], err=True)
-    # failed, or nothing read at all because every page failed (robots.txt unreachable, ...)
-    if summary.get("status") == "failed" or (not summary.get("pages") and summary.get("errors")):
+    if not summary.get("pages"):
+        # 404s and pages robots.txt forbids are not errors (a sitemap naming sold-out products),
+        # but a crawl that read nothing at all is a mistyped URL or a site that bars us
+        click.echo(f"no page could be read: {problems or 'no problem was recorded'}; check the URLs "
+                   f"(a typo gives http_404) and whether robots.txt forbids them (robots_disallowed)", err=True)
+        raise SystemExit(1)
+    if summary.get("status") == "failed":
         raise SystemExit(1)
 
 

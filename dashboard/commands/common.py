@@ -50,17 +50,33 @@ def friendly_errors(func):
 
 
 def read_texts(texts: tuple[str, ...], file: str | None) -> list[str]:
-    """The texts given as arguments, then one per non-empty line of ``file`` (``-`` is stdin).
+    """The texts given as arguments, then one per line of ``file`` (``-`` is stdin).
 
-    A call with neither is a usage error that says how to give them.
+    Every line is a text, a blank one too (it gets what an empty argument gets), so the n-th
+    line of the output answers the n-th line of the file. A file that cannot be read (missing,
+    a folder, not UTF-8) or a call with no text at all is a usage error that says what to give.
     """
     lines = list(texts)
     if file:
-        with click.open_file(file, encoding="utf-8") as handle:
-            lines += [line.rstrip("\r\n") for line in handle if line.strip()]
+        lines += _lines_of(file)
     if not lines:
-        raise click.UsageError("give texts as arguments or --file F (one text per line; - is stdin)")
+        raise click.UsageError("give texts as arguments or --file F (one text per line; - is stdin)"
+                               + (f"; {file} holds no line" if file else ""))
     return lines
+
+
+def _lines_of(file: str) -> list[str]:
+    """The lines of a UTF-8 text file or stdin (``-``), without their line ends."""
+    what = "stdin" if file == "-" else file
+    try:
+        with click.open_file(file, encoding="utf-8") as handle:
+            return [line.rstrip("\r\n") for line in handle]
+    except UnicodeDecodeError as exc:
+        reason = f"it is not UTF-8 text (it holds the byte 0x{exc.object[exc.start]:02x})"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    raise click.UsageError(f"cannot read --file {what}: {reason}; give a UTF-8 text file, "
+                           f"one text per line (- is stdin)")
 
 
 class UserError(Exception):

@@ -27,9 +27,22 @@ def report(db: str, out: str, kind: str, product: str | None, since: str | None,
     from analysis import report as reports
 
     frame = reports.build(db, kind, product=product, since=since)
-    path = reports.write(frame, out, excel=excel)
+    try:
+        path = reports.write(frame, out, excel=excel)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {_why_not_written(out, exc)}; "
+                                   f"give --out a file in a folder you can write to") from exc
     rows = len(frame)
     click.echo(f"wrote {rows:,} row{'s' if rows != 1 else ''} ({kind}) to {path}")
+
+
+def _why_not_written(out: str, exc: OSError) -> str:
+    """The reason a report could not be written, in words: for a folder on the way that is a
+    file, mkdir says "File exists" or "Not a directory", which would mislead."""
+    from analysis.jobs.lock import file_in_the_way
+
+    in_the_way = file_in_the_way(out)
+    return f"{in_the_way} is a file, not a folder" if in_the_way else (exc.strerror or str(exc))
 
 
 SOURCES_HELP = "Sources file (env REVIEWLENS_SOURCES, default reviewlens.toml)."
@@ -59,6 +72,7 @@ def run(db: str, sources_file: str | None, reports_dir: str | None, quiet: bool)
     from analysis.jobs import runner
     from analysis.jobs.lock import JobLocked
     from analysis.jobs.sources import SourcesError, load_sources
+    from data.store import StoreError
 
     try:
         config = load_sources(sources_file)
@@ -75,6 +89,9 @@ def run(db: str, sources_file: str | None, reports_dir: str | None, quiet: bool)
     except JobLocked as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(runner.EXIT_LOCKED)
+    except StoreError as exc:  # the store's lock file cannot be made (a read-only folder), ...
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(runner.EXIT_FAILED)
     except (runner.JobStopped, KeyboardInterrupt):
         click.echo("job stopped before the end; run it again to finish", err=True)
         sys.exit(runner.EXIT_FAILED)
