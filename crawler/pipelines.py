@@ -114,14 +114,17 @@ class StorePipeline:
         """Write what is buffered and close the run record with its status, in one transaction."""
         batch = self._take(force=True)
         errors = self.totals["errors"] + batch["counts"]["errors"]
-        status = self.final_status(finish_reason, errors)
+        pages = self.totals["pages"] + batch["counts"]["pages"]
+        status = self.final_status(finish_reason, errors, pages)
         self._record(batch, *self._write(batch, status=status))
         self.totals["status"] = status  # type: ignore[assignment]
         return status
 
-    def final_status(self, finish_reason: str | None, errors: int | None = None) -> str:
-        """ok: finished cleanly; partial: finished with errors; failed: stopped by errors."""
-        if finish_reason and finish_reason not in ("finished",):
+    def final_status(self, finish_reason: str | None, errors: int | None = None,
+                     pages: int | None = None) -> str:
+        """ok: finished cleanly; partial: finished with errors; failed: stopped by errors, or
+        no page read at all (a mistyped URL that answers 404, robots.txt forbidding it)."""
+        if finish_reason and finish_reason not in ("finished",) or pages == 0:
             return "failed"
         return "partial" if (self.totals["errors"] if errors is None else errors) else "ok"
 

@@ -95,7 +95,7 @@ def test_a_crawl_fetches_nothing_from_a_site_whose_robots_txt_answers_503(tiny_s
     assert len(paths) == 4
     assert summary["pages"] == 0 and summary["reviews_new"] == 0
     assert summary["problems"] == {"robots_unreachable": 2}
-    assert summary["status"] == "partial" and summary["errors"] == 2  # not a clean success
+    assert summary["status"] == "failed" and summary["errors"] == 2  # no page read: not a success
     assert summary["message"] == (f"robots.txt of {host} answered HTTP 503: taken as disallow all, per "
                                   f"RFC 9309; try again later or pass --ignore-robots if you own the site")
 

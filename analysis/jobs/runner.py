@@ -172,12 +172,15 @@ def _crawl_source(db: str, source: Source, crawl: Callable, progress: bool) -> d
                    profile=source.profile, obey_robots=source.obey_robots, polite=source.polite,
                    category=source.category, progress=progress)
     result = dict(result or {})
-    if result.get("status") != "failed" and not result.get("pages"):
+    if not result.get("pages") and result.get("exit_code") is None:
         # Nothing read from the start URLs, whatever the reason: host down, but also only 404s
         # or pages robots.txt forbids, which are not errors (see crawler/spiders/reviews.py)
-        # yet here mean a mistyped URL or a site that bars us; the source failed.
+        # yet here mean a mistyped URL or a site that bars us; the source failed (the crawl's
+        # own record says failed too: crawler.pipelines).
         result["status"] = "failed"
         result["error"] = no_page_read(result.get("problems"))
+    elif result.get("status") == "failed" and not result.get("error") and result.get("message"):
+        result["error"] = result["message"]   # the crawl process's own last words
     if result.get("status") != "failed":
         _record_sides(db, source, result.get("run_id"))
     return result
