@@ -200,6 +200,23 @@ def test_a_source_that_read_no_page_failed_even_without_errors(db_path, tmp_path
     assert json.loads(job_row(db_path)["steps"])[1]["status"] == "failed"
 
 
+def test_a_crawl_process_that_died_keeps_its_own_message(db_path, tmp_path):
+    # crawler.crawl.run_crawl reports a crashed child with its exit code and last words: the
+    # step's error is those words, not a generic "reported failure" or "no page could be read".
+    config = load_sources(_sources(tmp_path, THREE_SOURCES))
+    crawl = FakeCrawl()
+
+    def rival_crashed(db, urls, **options):
+        if urls[0].endswith("/rival"):
+            return {"run_id": None, "status": "failed", "pages": 0, "exit_code": 1,
+                    "message": "MemoryError: the page was too big"}
+        return crawl(db, urls, **options)
+
+    result, _ = run(db_path, config, tmp_path, crawl=rival_crashed)
+    assert result.failed_sources() == ["rival"]
+    assert result.steps[1].error == "MemoryError: the page was too big"
+
+
 def test_a_failing_analysis_is_exit_1(db_path, tmp_path):
     config = load_sources(_sources(tmp_path, THREE_SOURCES))
 
