@@ -12,6 +12,11 @@ rows, with the models loaded once per worker; so the same code can run on a dist
 All rows derived from a batch are written in ONE transaction that first deletes whatever those
 reviews had, so a run killed half-way and started again ends with no duplicate or missing rows.
 
+A stage that raises on a batch is tried again on each of its reviews alone: a review it still
+fails on is recorded as skipped for an ``error`` (logged with its id, read again by the next run)
+and the run goes on, ending ``partial``. A stage that fails on every review of a batch of several
+is broken, not the reviews: the run fails with its error.
+
 After the per-review stages come the store-wide steps, recomputed from the derived tables on
 every run (SQL plus the stored embeddings, no model passes over old reviews): canonical aspect
 groups per category, need groups, monthly aspect counts, themes and per-product insights.
@@ -20,7 +25,7 @@ Example::
 
     from analysis.pipeline import run_analysis
     summary = run_analysis("data/reviewlens.duckdb", device="cpu")
-    summary["counts"]["reviews"], summary["status"]      # (1200, 'ok')
+    summary["counts"]["reviews"], summary["status"]      # (1200, 'ok'); 'partial' when reviews failed
 """
 from __future__ import annotations
 
@@ -314,6 +319,21 @@ class Worker:
         return [{"sentence_id": sentence_id, "model": self.embed_model + suffix, "vector": by_text[text]}
                 for sentence_id, suffix, text in wanted]
 
+    def forget_kept(self) -> None:
+        """Drop what the sentiment stage kept for the aspect stage (after a stage raised)."""
+        if self.shared_pass is not None:
+            self.shared_pass.forget()
+
+    def failed(self, review: dict) -> dict[str, list[dict]]:
+        """The rows of a review a stage failed on: only its ``review_analysis`` row, skipped
+        for an ``error`` (:data:`FAILED`), so the next run reads it again."""
+        summary = {"review_id": review["review_id"], "product_id": review["product_id"],
+                   "content_hash": review["content_hash"], "models_key": self.models_key, "run_id": self.run_id,
+                   "language": review.get("language"), "skipped_reason": FAILED, "n_sentences": 0,
+                   "sentiment": None, "net_sentiment": None, "rating_mismatch": None}
+        return {"review_analysis": [summary], "sentences": [], "aspect_mentions": [], "needs": [],
+                "sentence_embeddings": []}
+
     def summarize(self, reviews: list[dict], sents: list[dict]) -> list[dict]:
         """One ``review_analysis`` row per review: review-level sentiment and rating mismatch."""
         by_review: dict[str, list[dict]] = defaultdict(list)
@@ -377,6 +397,7 @@ def rating_mismatch(rating: float | None, sents: list[dict], net: float) -> str 
 
 # --- reading and writing ----------------------------------------------------------------------
 
+FAILED = "error"   # review_analysis.skipped_reason of a review a stage raised on
 _REVIEW_FIELDS = "review_id, product_id, title, body, rating, language, content_hash, url"
 DERIVED_BY_REVIEW = ["aspect_mentions", "needs", "sentences", "review_analysis"]
 COLUMNS = {
@@ -393,13 +414,15 @@ COLUMNS = {
 
 
 def pending_reviews(con, models_key: str, full: bool = False) -> list[str]:
-    """Ids of the reviews this run must read, in a fixed order."""
+    """Ids of the reviews this run must read, in a fixed order: new ones, changed ones, those
+    read with other models, and those a stage failed on last time (skipped for an ``error``)."""
     if full:
         sql = "SELECT review_id FROM reviews ORDER BY review_id"
         return [r[0] for r in con.execute(sql).fetchall()]
-    return [r[0] for r in con.execute("""
+    return [r[0] for r in con.execute(f"""
         SELECT r.review_id FROM reviews r LEFT JOIN review_analysis a USING (review_id)
         WHERE a.review_id IS NULL OR a.content_hash <> r.content_hash OR a.models_key <> ?
+           OR a.skipped_reason = '{FAILED}'
         ORDER BY r.review_id""", [models_key]).fetchall()]
 
 
@@ -521,6 +544,11 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
     once when another run or job holds it. A lock left by a killed run is taken over (``log`` is
     told; default: stderr). Inside a job that holds the lock already, the run goes on under it.
 
+    A review a stage raises on is skipped (``log`` gets one line with its id and the error; the
+    next run reads it again) and the run ends ``partial``; its counts say ``skipped_error``. Any
+    other error ends the run ``failed`` and is raised with the run's id in
+    :func:`failed_run_id` (and in a note of its traceback).
+
     Example::
 
         run_analysis("shop.duckdb", device="cpu", progress=False)["status"]    # 'ok'
@@ -528,18 +556,24 @@ def run_analysis(db: str | None = None, device: str = "auto", full: bool = False
     from analysis.jobs.lock import store_lock
 
     db = str(db or store.default_path())
-    with store_lock(db, "reviewlens analyze", log=log or _to_stderr) as lock:
+    log = log or _to_stderr
+    with store_lock(db, "reviewlens analyze", log=log) as lock:
         return _run_locked(db, device, full, sentiment_model, progress, models=models, batch_size=batch_size,
-                           seed=seed, workers=workers, pool=pool, lock=lock)
+                           seed=seed, workers=workers, pool=pool, lock=lock, log=log)
 
 
 def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def failed_run_id(error: BaseException) -> int | None:
+    """The id of the analysis run that ``error`` ended, or None (it came before a run began)."""
+    return getattr(error, "analysis_run_id", None)
+
+
 def _run_locked(db: str, device: str, full: bool, sentiment_model: str | None, progress: bool, *,
                 models: Models | None, batch_size: int | None, seed: int, workers: int | None, pool,
-                lock) -> dict:
+                lock, log: Callable[[str], None] = _to_stderr) -> dict:
     """:func:`run_analysis` once the store's lock is held; the run id goes into the lock's note."""
     _seed_everything(seed)
     started = time.perf_counter()
@@ -586,10 +620,10 @@ def _run_locked(db: str, device: str, full: bool, sentiment_model: str | None, p
         with _progress(len(todo), progress, "analyze") as bar:
             worker = Worker(models, run_id)
             if pool is not None:
-                process_in_pool(db, pool, worker, batches, state, bar)
+                process_in_pool(db, pool, worker, batches, state, bar, log=log)
             else:
                 for ids in batches:
-                    process_batch(db, worker, ids, state, bar)
+                    process_batch(db, worker, ids, state, bar, log=log)
             if own_pool is not None:
                 own_pool.close()
                 own_pool = None
@@ -597,7 +631,11 @@ def _run_locked(db: str, device: str, full: bool, sentiment_model: str | None, p
             from analysis.store_wide import refresh
 
             refresh(db, models, run_id, state, seed=seed, progress=bar)
-        status = "ok"
+        status = "partial" if state.counts[f"skipped_{FAILED}"] else "ok"
+    except Exception as error:
+        error.analysis_run_id = run_id
+        error.add_note(f"analysis run {run_id} failed; the batches written before it are kept")
+        raise
     finally:
         if own_pool is not None:
             own_pool.close(cancel=True)
@@ -635,6 +673,46 @@ def analyse_batch(worker: Worker, reviews: list[dict], stage: Callable) -> dict[
             "needs": need_rows, "sentence_embeddings": vectors}
 
 
+def analyse_or_skip(worker: Worker, reviews: list[dict], stage: Callable) -> tuple[dict, list[tuple[dict, Exception]]]:
+    """:func:`analyse_batch`, and when a stage raises on the batch, :func:`analyse_each`."""
+    try:
+        return analyse_batch(worker, reviews, stage), []
+    except Exception as error:
+        worker.forget_kept()
+        batch_error = error
+    return analyse_each(worker, reviews, stage, batch_error)
+
+
+def analyse_each(worker: Worker, reviews: list[dict], stage: Callable,
+                 batch_error: Exception) -> tuple[dict, list[tuple[dict, Exception]]]:
+    """The rows of a batch a stage raised on (``batch_error``), each review analysed alone: the
+    rows of those that go through, a skipped row (:meth:`Worker.failed`) for each that fails
+    again, and ``(review, error)`` of each that failed.
+
+    Raises ``batch_error`` when every review of a batch of several fails (or there is none):
+    then the stage is broken (a model that fails on everything), and skipping every review would
+    only hide it.
+    """
+    parts, failures = [], []
+    for review in reviews:
+        try:
+            parts.append(analyse_batch(worker, [review], stage))
+        except Exception as error:
+            worker.forget_kept()
+            failures.append((review, error))
+            parts.append(worker.failed(review))
+    if not parts or (len(reviews) > 1 and len(failures) == len(reviews)):
+        raise batch_error
+    return {table: [row for part in parts for row in part[table]] for table in parts[0]}, failures
+
+
+def _log_failures(log: Callable[[str], None], run_id: int, failures: list[tuple[dict, Exception]]) -> None:
+    for review, error in failures:
+        text = " ".join(str(error).split())
+        log(f"analysis run {run_id}: review {review['review_id']} skipped, a stage failed on it "
+            f"({type(error).__name__}: {text}); the next run reads it again")
+
+
 def write_derived(db: str, run_id: int, ids: list[str], derived: dict[str, list[dict]], state: RunState) -> None:
     """Replace the rows derived from the reviews ``ids`` in one transaction, and record the
     run's counts and durations so far."""
@@ -655,11 +733,14 @@ def _stage(state: RunState, bar, name: str, func, *args):
     return state.timed(name, func, *args)
 
 
-def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None) -> dict[str, list[dict]]:
-    """Read, compute and write one batch of reviews; return the rows written."""
+def process_batch(db: str, worker: Worker, ids: list[str], state: RunState, bar=None,
+                  log: Callable[[str], None] = _to_stderr) -> dict[str, list[dict]]:
+    """Read, compute and write one batch of reviews; return the rows written. Reviews a stage
+    fails on are skipped and told to ``log`` (:func:`analyse_each`)."""
     stage = functools.partial(_stage, state, bar)
     reviews = stage("read", read_reviews, db, ids)
-    derived = analyse_batch(worker, reviews, stage)
+    derived, failures = analyse_or_skip(worker, reviews, stage)
+    _log_failures(log, worker.run_id, failures)
     stage("write", write_derived, db, worker.run_id, [r["review_id"] for r in reviews], derived, state)
     _advance(bar, len(ids), state)
     return derived
@@ -671,35 +752,48 @@ def _advance(bar, done: int, state: RunState) -> None:
         bar.set_postfix(sentences=state.counts["sentences"], refresh=False)
 
 
-def process_in_pool(db: str, pool, worker: Worker, batches: list[list[str]], state: RunState, bar=None) -> None:
+def process_in_pool(db: str, pool, worker: Worker, batches: list[list[str]], state: RunState, bar=None,
+                    log: Callable[[str], None] = _to_stderr) -> None:
     """:func:`process_batch` for every batch, the per-review stages in ``pool``'s workers
     (:class:`analysis.batch_pool.BatchPool`): this process reads each batch and writes the
     results, oldest batch first, with at most one batch per worker waiting beyond those running.
     Until the workers have loaded their models, ``worker`` (this process's own) analyses the
     batches here, so starting them costs the run no time. The stage seconds recorded are summed
-    over the processes, so they can add up to more than the run."""
+    over the processes, so they can add up to more than the run. A batch a stage raised on in a
+    worker is analysed again here, review by review (:func:`analyse_each`)."""
     from collections import deque
+
+    from analysis.batch_pool import WorkerDied
 
     todo, waiting = deque(batches), deque()
     began = time.perf_counter()
 
     def write_oldest() -> None:
-        ids, read_ids, future = waiting.popleft()
-        derived, seconds = pool.result(future)
+        ids, reviews, future = waiting.popleft()
+        failures = []
+        try:
+            derived, seconds = pool.result(future)
+        except WorkerDied:
+            raise
+        except Exception as error:
+            seconds = {}
+            derived, failures = analyse_each(worker, reviews, functools.partial(_stage, state, bar), error)
         for name, value in seconds.items():
             state.durations[name] += value
-        _stage(state, bar, "write", write_derived, db, worker.run_id, read_ids, derived, state)
+        _log_failures(log, worker.run_id, failures)
+        _stage(state, bar, "write", write_derived, db, worker.run_id, [r["review_id"] for r in reviews], derived,
+               state)
         _advance(bar, len(ids), state)
 
     while todo or waiting:
         if todo and not pool.ready():
-            process_batch(db, worker, todo.popleft(), state, bar)
+            process_batch(db, worker, todo.popleft(), state, bar, log=log)
             state.counts["batches_before_workers_ready"] += 1
             continue
         while todo and len(waiting) < 2 * pool.workers:
             ids = todo.popleft()
             reviews = state.timed("read", read_reviews, db, ids)
-            waiting.append((ids, [r["review_id"] for r in reviews], pool.analyse(reviews, worker.run_id)))
+            waiting.append((ids, reviews, pool.analyse(reviews, worker.run_id)))
         write_oldest()
     state.durations["batches_wall"] += time.perf_counter() - began
 

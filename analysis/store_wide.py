@@ -4,7 +4,7 @@
    (``analysis.aspects.group_aspects``), written back to ``aspect_mentions.aspect``;
 2. need groups (``analysis.needs.group_needs``) written to ``needs.need``, and each need's
    aspect (the first aspect mentioned in its sentence);
-3. ``aspect_monthly``, ``themes`` + ``theme_sentences``, ``product_insights`` and
+3. ``aspect_monthly`` (dated reviews only), ``themes`` + ``theme_sentences``, ``product_insights`` and
    ``emerging_complaints``, replaced in one transaction so readers never see half of them.
 
 Only SQL, the stored embeddings and the cheap grouping calls: no model reads old reviews again.
@@ -146,13 +146,15 @@ _MONTHLY = f"""
     INSERT INTO aspect_monthly
     -- a sentence is one mention of an aspect, as the findings count it (SENTENCE_VOTES); names
     -- that are no finding (NOT_FINDINGS: "product", "top marks") are no trend either: the
-    -- dashboard's store-wide emerging complaints read this table
+    -- dashboard's store-wide emerging complaints read this table.
+    -- A review without a date has no month: counted in the month it was collected, an old page
+    -- crawled today would be a complaint of "now" (the insights count it in no window either).
     WITH votes AS ({SENTENCE_VOTES.format(where=A_FINDING)})
-    SELECT v.product_id, v.aspect,
-           CAST(date_trunc('month', coalesce(r.published_at, CAST(r.collected_at AS DATE))) AS DATE) AS month,
+    SELECT v.product_id, v.aspect, CAST(date_trunc('month', r.published_at) AS DATE) AS month,
            count(*) FILTER (WHERE v.polarity = 'positive'), count(*) FILTER (WHERE v.polarity = 'negative'),
            count(*) FILTER (WHERE v.polarity = 'neutral'), ?
     FROM votes v JOIN reviews r ON r.review_id = v.review_id
+    WHERE r.published_at IS NOT NULL
     GROUP BY ALL ORDER BY ALL
 """
 _INSIGHT_COLUMNS = ["product_id", "kind", "name", "rank", "mentions", "share", "confidence", "trend", "quotes",

@@ -275,7 +275,8 @@ def aspect_facts(db: str, stamp: float):
     ``facts``, so :func:`_facts_where` filters both). A sentence is one mention of an aspect, with
     the majority polarity of its terms (a tie: neutral): the batch job's own rule,
     ``analysis.insights.SENTENCE_VOTES``, over the terms ``aspect_monthly`` counts. So with no
-    filter these are the monthly table's numbers, and with filters the same sentences, fewer.
+    filter these are the monthly table's numbers plus the undated reviews' (no date, no month:
+    the monthly table leaves them out), and with filters the same sentences, fewer.
     A review without a date counts only while no date filter is set, as in ``facts``.
     """
     return _memory_copy(db, "aspect_days", f"""
@@ -644,9 +645,11 @@ def theme_list(db: str, stamp: float) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def aspect_list(db: str, stamp: float) -> list[str]:
-    """Aspect names, most mentioned first (from the monthly table, cheap)."""
-    rows = _query(db, "SELECT aspect FROM aspect_monthly GROUP BY aspect "
-                           "ORDER BY sum(positive + negative + neutral) DESC, aspect").rows
+    """Aspect names, most mentioned first: every aspect the explorer can filter on, also those
+    named only in undated reviews (which the monthly table leaves out) and non-findings such as
+    "product", whose mentions stay in the explorer."""
+    rows = _query(db, "SELECT aspect FROM aspect_mentions GROUP BY aspect "
+                           "ORDER BY count(*) DESC, aspect").rows
     return [r[0] for r in rows]
 
 

@@ -506,9 +506,9 @@ def test_lists_have_a_fixed_order_on_ties(tmp_path):
         con.execute("DELETE FROM themes")
         con.executemany("INSERT INTO themes VALUES (?, 'all', 'complaint', ?, ['x'], NULL, 3, ?)",
                         [[theme_id, label, run_id] for theme_id, label in themes])
-        con.execute("DELETE FROM aspect_monthly")
-        con.executemany("INSERT INTO aspect_monthly VALUES ('P1', ?, DATE '2024-07-01', 1, 1, 1, ?)",
-                        [[label, run_id] for _, label in themes])
+        con.execute("DELETE FROM aspect_mentions")
+        con.executemany("INSERT INTO aspect_mentions VALUES ('s1', 'r1', 'P1', ?, 0, 1, ?, 'neutral', ?)",
+                        [[label, label, run_id] for _, label in themes])
     stamp = queries.store_stamp(db)
     assert queries.products(db, stamp)["product_id"].tolist() == ["P1", "P2"]
     assert queries.theme_list(db, stamp)["theme_id"].tolist() == [

@@ -137,6 +137,33 @@ def test_a_scope_over_the_fitting_cap_is_clustered_on_a_seeded_sample_that_the_r
     assert themes.fitted_rows(vectors, 1).tolist() != themes.fitted_rows(vectors, 0).tolist()
 
 
+def test_one_sentence_written_many_times_is_one_theme():
+    """The PCA of copies of one vector leaves rounding noise, which the silhouette once split
+    into 2 themes of 12 copies and 3 of 40 (the same text in each): copies are one theme."""
+    from pipeline_fakes import FakeEncoder
+
+    for copies in (12, 40):
+        texts = ["Stopped working after a week."] * copies
+        found = find_themes(texts, FakeEncoder().encode(texts), seed=0)
+        assert [sorted(t.members) for t in found] == [list(range(copies))]
+    # two sentences, each written 8 times: two themes, never more
+    texts = ["Stopped working after a week."] * 8 + ["The lid leaks water."] * 8
+    found = find_themes(texts, FakeEncoder().encode(texts), seed=0)
+    assert sorted(sorted({texts[i] for i in t.members}) for t in found) == [
+        ["Stopped working after a week."], ["The lid leaks water."]]
+
+
+def test_the_cluster_count_is_at_most_the_distinct_vectors():
+    from analysis.themes import _cluster_count, distinct_rows
+
+    rng = np.random.default_rng(0)
+    three = rng.normal(size=(3, 8)).astype(np.float32)
+    vectors = three[[0, 1, 2] * 10]                  # 30 rows, 3 distinct
+    assert distinct_rows(vectors) == 3 and distinct_rows(vectors[:0]) == 0
+    assert _cluster_count(vectors, seed=0) <= 3
+    assert _cluster_count(np.repeat(three[:1], 20, axis=0), seed=0) == 1
+
+
 def test_copies_beyond_the_neighbourhood_are_not_clustered_but_join_their_copies_theme():
     """A need phrase written 100 times is clustered as COPIES copies (more would only repeat a
     full neighbourhood and cost layout time); the other copies join the theme of theirs."""

@@ -30,8 +30,12 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
     the store, this one stops at once (exit 4) and names it. A run that was killed leaves a stale
     lock that the next run takes over.
 
+    A review that a stage fails on is skipped with one line naming it, the run goes on and ends
+    'partial'; the next run reads that review again.
+
     \b
-    Exit codes: 0 done, 1 error (models, store, a worker died), 4 another run holds the store.
+    Exit codes: 0 done (also 'partial'), 1 error (models, store, a worker died, a stage broken),
+    4 another run holds the store.
     \b
     Examples:
       reviewlens analyze                  # only new or changed reviews
@@ -51,12 +55,35 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
         raise Locked(str(exc)) from exc
     except (ModelError, StoreError, WorkerDied) as exc:
         raise click.ClickException(str(exc)) from exc
+    except Exception as exc:
+        raise click.ClickException(run_failed(exc, db)) from exc
     counts = summary["counts"]
+    failed = counts.get("skipped_error", 0)
     click.echo(f"analysis run {summary['run_id']} {summary['status']} on {summary['device']}: "
                f"{counts.get('reviews', 0)} reviews read, {counts.get('sentences', 0)} sentences, "
                f"{counts.get('skipped_non_english', 0)} non-English skipped, "
-               f"{counts.get('themes', 0)} themes, {counts.get('product_insights', 0)} findings "
+               + (f"{failed} failed (named above; the next run reads them again), " if failed else "")
+               + f"{counts.get('themes', 0)} themes, {counts.get('product_insights', 0)} findings "
                f"in {summary['durations'].get('total', 0):.1f}s")
+
+
+def run_failed(error: Exception, db: str) -> str:
+    """One line for an analysis that ended with an unexpected ``error``: which run, what was
+    raised where, and what to do (the traceback would bury all three)."""
+    import traceback
+
+    from analysis.pipeline import failed_run_id
+
+    run_id = failed_run_id(error)
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (in {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    what = f"{type(error).__name__}: {' '.join(str(error).split())}{where}"
+    if run_id is None:
+        return (f"the analysis of {db} failed before its run began: {what}. Run `reviewlens analyze` again; "
+                f"if it fails the same way, report this line.")
+    return (f"analysis run {run_id} failed: {what}. The batches written before it are kept "
+            f"(`reviewlens --db {db} status` lists the run); run `reviewlens analyze` again to go on from there, "
+            f"and if it fails the same way, report this line.")
 
 
 @click.command()
