@@ -78,3 +78,27 @@ def test_no_text_at_all_says_how_to_give_them(fake_models, tmp_path):
     result = CliRunner().invoke(cli, ["sentiment", "--file", str(empty)])
     assert result.exit_code == 2 and f"{empty} holds no line" in result.output
     assert "give texts as arguments or --file F" in CliRunner().invoke(cli, ["sentiment"]).output
+
+
+def test_analyze_on_a_missing_store_says_so_and_creates_nothing(tmp_path):
+    # A mistyped --db used to be created empty and "analysed" (exit 0) on every cron run.
+    missing = tmp_path / "sub" / "typo.duckdb"
+    result = CliRunner().invoke(cli, ["analyze", "--db", str(missing), "--quiet"])
+    assert result.exit_code == 1, result.output
+    assert f"no database at {missing}" in result.output and "reviewlens import" in result.output
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_sentiment_and_aspects_take_the_store_they_would_train_on(tmp_path, monkeypatch):
+    # The contract's --db on every command; a missing default model is trained with the store's
+    # rated reviews (not the seed set alone, which analyze would then reuse).
+    from analysis import sentiment
+
+    trained_with: list = []
+    monkeypatch.setattr(sentiment, "default_model_ready", lambda path=None: bool(trained_with))
+    monkeypatch.setattr(sentiment, "ensure_default_model", lambda db=None, log=None: trained_with.append(db))
+    monkeypatch.setattr(sentiment, "load_sentiment", lambda name=None, device="cpu": FakeSentiment())
+    db = str(tmp_path / "shop.duckdb")
+    result = CliRunner().invoke(cli, ["sentiment", "--db", db, "Great kettle."])
+    assert result.exit_code == 0, result.output
+    assert trained_with == [db]

@@ -42,6 +42,11 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
       reviewlens analyze --full --device cpu
       reviewlens analyze --device cuda --workers 4
     """
+    from pathlib import Path
+
+    if not Path(db).exists():  # a mistyped --db would be created empty and "analysed" for ever
+        raise click.ClickException(f"no database at {db}: collect reviews first (`reviewlens import FILE`, "
+                                   f"`reviewlens crawl URL` or `reviewlens demo`), or pass --db PATH")
     from analysis.batch_pool import WorkerDied
     from analysis.jobs.lock import JobLocked
     from analysis.models import ModelError  # heavy stages are imported only here
@@ -92,8 +97,12 @@ def run_failed(error: Exception, db: str) -> str:
 @click.option("--model", "model_name", metavar="NAME_OR_PATH", default=None,
               help="A sentiment classifier folder or cached hub name (default: the trained default model).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True)
-def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, device: str) -> None:
+@db_option
+def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, device: str, db: str) -> None:
     """Sentence sentiment as JSON lines {"text","label","score"}.
+
+    When the default model is missing it is trained first, on the seed set and the rated
+    reviews of the store (--db), as `reviewlens analyze` would.
 
     \b
     Examples:
@@ -110,7 +119,7 @@ def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, 
     try:
         if model_name is None and not default_model_ready():
             click.echo("training the default sentiment model first (a few minutes on a CPU)...", err=True)
-            ensure_default_model(log=lambda message: click.echo(message, err=True))
+            ensure_default_model(db, log=lambda message: click.echo(message, err=True))
         model = load_sentiment(model_name, device=device)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -121,13 +130,27 @@ def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, 
 @click.command()
 @click.argument("texts", nargs=-1)
 @click.option("--file", "file", type=click.Path(allow_dash=True), help="One text per line; - is stdin.")
-def aspects(texts: tuple[str, ...], file: str | None) -> None:
-    """Aspect terms with offsets and polarity as JSON lines."""
+@db_option
+def aspects(texts: tuple[str, ...], file: str | None, db: str) -> None:
+    """Aspect terms with offsets and polarity as JSON lines.
+
+    When the default sentiment model (whose features the aspect heads read) is missing it is
+    trained first, on the seed set and the rated reviews of the store (--db).
+
+    \b
+    Examples:
+      reviewlens aspects "The battery died in a day but the screen is lovely."
+      reviewlens aspects --file sentences.txt
+    """
     import json
 
     lines = read_texts(texts, file)
     from analysis.aspects import group_aspects, load_aspect_extractor  # heavy: loaded only here
+    from analysis.sentiment import default_model_ready, ensure_default_model
 
+    if not default_model_ready():
+        click.echo("training the default sentiment model first (a few minutes on a CPU)...", err=True)
+        ensure_default_model(db, log=lambda message: click.echo(message, err=True))
     found = load_aspect_extractor().extract(lines)
     canonical = group_aspects([t.term for row in found for t in row])
     for text, row in zip(lines, found):
@@ -160,6 +183,7 @@ def train_sentiment(db: str, quick: bool, epochs: int | None, out_dir: str | Non
     from analysis.models import ModelError
     from analysis.sentiment import default_model_dir
     from analysis.train_sentiment import train
+    from data.store import StoreError
 
     folder = Path(out_dir) if out_dir else default_model_dir()
     try:
@@ -169,7 +193,7 @@ def train_sentiment(db: str, quick: bool, epochs: int | None, out_dir: str | Non
                          log=lambda message: click.echo(message, err=True))
     except JobLocked as exc:
         raise Locked(str(exc)) from exc
-    except ModelError as exc:
+    except (ModelError, StoreError) as exc:   # StoreError: a model folder that cannot be written
         raise click.ClickException(str(exc)) from exc
     heldout = card["metrics"]["heldout"]
     click.echo(f"saved {card['version']}: held-out accuracy {heldout['accuracy']:.3f}, "
