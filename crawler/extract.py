@@ -31,8 +31,8 @@ import lxml.html
 from lxml import etree
 from parsel import Selector
 
-from crawler.normalize import (RatingError, clean_text, date_order_for, detect_language, normalize_rating,
-                               parse_date, quick_language)
+from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating, parse_date,
+                                quick_language)
 from crawler.profiles import SiteProfile, get_profile, shipped_profiles, profile_for_url
 from data.store import review_id as make_review_id
 
@@ -1262,10 +1262,10 @@ def _language(text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _date_without_now(value: str, day_first: bool | None = None) -> date | None:
+def _date_without_now(value: str) -> date | None:
     # The same day read against a far-past `now`: equal for absolute dates, not for relative
     # ones. Reviews on a page share few date strings, so cached.
-    return parse_date(value, now=_FAR_PAST, day_first=day_first)
+    return parse_date(value, now=_FAR_PAST)
 
 
 @functools.lru_cache(maxsize=1024, typed=True)
@@ -1285,16 +1285,16 @@ def _iso_review_dates(value: str) -> tuple[date | None, str | None]:
     return (published, published.isoformat()) if published is not None else (None, None)
 
 
-def _review_dates(value: Any, fetched_at: Any, day_first: bool | None = None) -> tuple[date | None, str | None]:
+def _review_dates(value: Any, fetched_at: Any) -> tuple[date | None, str | None]:
     """``(the review's day, the day for its id)``: a relative date ("3 days ago") names
     another day tomorrow, so it stays out of the review's id (crawling the same review again
-    later does not store it twice). ``day_first``: the page's order of numeric dates."""
+    later does not store it twice)."""
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # most pages' dates: cached
         return _iso_review_dates(value)
-    published = parse_date(value, now=fetched_at, day_first=day_first)
+    published = parse_date(value, now=fetched_at)
     if published is None:
         return None, None
-    return published, (published.isoformat() if _date_without_now(value, day_first) == published else None)
+    return published, (published.isoformat() if _date_without_now(value) == published else None)
 
 
 def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[dict], page_url: str,
@@ -1304,11 +1304,8 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
     A review's link resolves against ``link_base`` (the document's base URL for links the page
     gives; default ``page_url``); a review without one gets ``page_url``. What the reviews of
     one page share (the page's address, its host, the few dates they name) is worked out once
-    per page, not once per review. Numeric dates are read in one order for the whole page,
-    decided on all its dates (a page that shows "13/04/2024" writes "03/04/2024" for 3 April:
-    :func:`crawler.normalize.date_order_for`).
+    per page, not once per review.
     """
-    day_first = date_order_for(raw["date"] for _, raw in raw_reviews if isinstance(raw["date"], str)).day_first
     link_base = link_base or page_url
     link_document = link_base.split("#", 1)[0]
     joined_prefix = link_document + "#"
@@ -1336,7 +1333,7 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
         if raw_date:
             found = days.get(raw_date) if isinstance(raw_date, str) else None
             if found is None:
-                found = _review_dates(raw_date, fetched_at, day_first)
+                found = _review_dates(raw_date, fetched_at)
                 if isinstance(raw_date, str):
                     days[raw_date] = found
             published, id_date = found

@@ -36,21 +36,6 @@ def test_a_review_dated_beyond_the_calendar_keeps_its_page():
     assert page.problems == {"date_unreadable": 1}
 
 
-def test_a_pages_numeric_dates_are_read_in_one_order():
-    # One date on the page can only be day first (13/04), so its 03/04 is 3 April, not 4 March;
-    # a page whose dates decide nothing keeps the per-date reading (month first).
-    def dated(days):
-        reviews = [{"@type": "Review", "author": f"A{n}", "datePublished": when, "reviewBody": f"Solid kettle {n}.",
-                    "reviewRating": {"@type": "Rating", "ratingValue": 4}} for n, when in enumerate(days)]
-        page = extract(_page(_ld({"@type": "Product", "name": "Kettle", "sku": "K1", "review": reviews})), URL,
-                       fetched_at=datetime(2024, 7, 4, 12))
-        return [r["published_at"] for r in page.reviews]
-
-    assert dated(["13/04/2024", "03/04/2024"]) == [date(2024, 4, 13), date(2024, 4, 3)]
-    assert dated(["04/13/2024", "03/04/2024"]) == [date(2024, 4, 13), date(2024, 3, 4)]
-    assert dated(["03/04/2024", "2024-05-01"]) == [date(2024, 3, 4), date(2024, 5, 1)]
-
-
 def test_json_ld_product_with_nested_reviews_scales_and_authors():
     data = {
         "@context": "https://schema.org", "@type": "Product", "name": "Kettle 2000", "sku": "K2000",
