@@ -51,14 +51,18 @@ def run_crawl(db: str | os.PathLike, urls: list[str], *, max_pages: int | None =
               user_agent: str | None = None, polite: bool = True, category: str | None = None,
               product_pattern: str | None = None, progress: bool = True,
               flush_items: int | None = None, flush_seconds: float | None = None,
-              record_pages: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+              record_pages: str | None = None, timeout: float | None = None,
+              day_first: bool | None = None) -> dict[str, Any]:
     """Crawl ``urls`` (product, listing or sitemap pages) into the store at ``db``.
 
     Returns ``{run_id, pages, reviews_read, reviews_new, duplicates, rejected, errors, status,
     problems, seconds}``. ``max_pages`` caps the review pages read per product; ``incremental``
     (default) stops a product's pagination at the first page with only stored reviews;
     ``profile`` forces a site profile; ``product_pattern`` filters sitemap and listing links;
-    ``polite=False`` turns delays off (loopback and benchmarks only).
+    ``polite=False`` turns delays off (loopback and benchmarks only); ``day_first`` says how the
+    site writes numeric dates such as 03/04/2024 (default None: each date on its own, month
+    first unless the first number is above 12; a site-wide setting, so a review reads the same
+    day, and keeps its id, whichever page it is on).
 
     >>> run_crawl("shop.duckdb", ["http://127.0.0.1:8000/"], polite=False)["status"]  # doctest: +SKIP
     'ok'
@@ -67,7 +71,7 @@ def run_crawl(db: str | os.PathLike, urls: list[str], *, max_pages: int | None =
                      obey_robots=obey_robots, user_agent=user_agent, polite=polite,
                      category=category, product_pattern=product_pattern, progress=progress,
                      flush_items=flush_items, flush_seconds=flush_seconds,
-                     record_pages=record_pages)
+                     record_pages=record_pages, day_first=day_first)
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "crawler.crawl", json.dumps(config)],
                           stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
@@ -94,7 +98,8 @@ def child_env() -> dict[str, str]:
 
 
 def _config(db, urls, *, max_pages, incremental, profile, obey_robots, user_agent, polite,
-            category, product_pattern, progress, flush_items, flush_seconds, record_pages) -> dict:
+            category, product_pattern, progress, flush_items, flush_seconds, record_pages,
+            day_first=None) -> dict:
     urls = check_urls(list(urls))
     if max_pages is not None and max_pages < 1:
         raise CrawlError(f"--max-pages must be 1 or more, not {max_pages}")
@@ -114,7 +119,7 @@ def _config(db, urls, *, max_pages, incremental, profile, obey_robots, user_agen
             "profile": profile, "obey_robots": obey_robots, "user_agent": user_agent,
             "polite": polite, "category": category, "product_pattern": product_pattern,
             "progress": progress, "flush_items": flush_items, "flush_seconds": flush_seconds,
-            "record_pages": record_pages}
+            "record_pages": record_pages, "day_first": day_first}
 
 
 def _run_row(db: str, run_id: int) -> dict[str, Any]:
@@ -284,7 +289,8 @@ def crawl_here(config: dict) -> dict[str, Any]:
         crawler.signals.connect(record, signal=signals.response_received)
     process.crawl(crawler, urls=config["urls"], max_pages=config["max_pages"], incremental=incremental,
                   profile=config["profile"], category=config["category"],
-                  product_pattern=config["product_pattern"], known_ids=known)
+                  product_pattern=config["product_pattern"], known_ids=known,
+                  day_first=config.get("day_first"))
     _start(process)
     if config.get("record_pages"):
         Path(config["record_pages"]).write_text("\n".join(visited) + "\n", encoding="utf-8")

@@ -1262,10 +1262,10 @@ def _language(text: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _date_without_now(value: str) -> date | None:
+def _date_without_now(value: str, day_first: bool | None = None) -> date | None:
     # The same day read against a far-past `now`: equal for absolute dates, not for relative
     # ones. Reviews on a page share few date strings, so cached.
-    return parse_date(value, now=_FAR_PAST)
+    return parse_date(value, now=_FAR_PAST, day_first=day_first)
 
 
 @functools.lru_cache(maxsize=1024, typed=True)
@@ -1285,20 +1285,21 @@ def _iso_review_dates(value: str) -> tuple[date | None, str | None]:
     return (published, published.isoformat()) if published is not None else (None, None)
 
 
-def _review_dates(value: Any, fetched_at: Any) -> tuple[date | None, str | None]:
+def _review_dates(value: Any, fetched_at: Any, day_first: bool | None = None) -> tuple[date | None, str | None]:
     """``(the review's day, the day for its id)``: a relative date ("3 days ago") names
     another day tomorrow, so it stays out of the review's id (crawling the same review again
     later does not store it twice)."""
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):  # most pages' dates: cached
         return _iso_review_dates(value)
-    published = parse_date(value, now=fetched_at)
+    published = parse_date(value, now=fetched_at, day_first=day_first)
     if published is None:
         return None, None
-    return published, (published.isoformat() if _date_without_now(value) == published else None)
+    return published, (published.isoformat() if _date_without_now(value, day_first) == published else None)
 
 
 def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[dict], page_url: str,
-                    fetched_at: Any, problems: Counter, link_base: str | None = None) -> list[dict]:
+                    fetched_at: Any, problems: Counter, link_base: str | None = None,
+                    day_first: bool | None = None) -> list[dict]:
     """The page's raw reviews as contract records (reviews without text counted and left out).
 
     A review's link resolves against ``link_base`` (the document's base URL for links the page
@@ -1333,7 +1334,7 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
         if raw_date:
             found = days.get(raw_date) if isinstance(raw_date, str) else None
             if found is None:
-                found = _review_dates(raw_date, fetched_at)
+                found = _review_dates(raw_date, fetched_at, day_first)
                 if isinstance(raw_date, str):
                     days[raw_date] = found
             published, id_date = found
@@ -1396,13 +1397,15 @@ def _html_is_broken(sel: Selector, html_text: str) -> bool:
 
 
 def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | SiteProfile | None = None,
-            *, encoding: str | None = None, category: str | None = None) -> PageExtract:
+            *, encoding: str | None = None, category: str | None = None,
+            day_first: bool | None = None) -> PageExtract:
     """Read product facts and reviews from one page.
 
     ``html`` is text or raw bytes (then ``encoding`` is the charset the server declared, if
     any); ``url`` is where the page lives (relative links, anchors, the source host);
     ``fetched_at`` anchors relative dates ("3 days ago"); ``profile`` forces a site profile by
-    name or path. Problems (malformed JSON-LD, wrong charset, a review without text, ...) are
+    name or path; ``day_first`` how the site writes numeric dates (03/04/2024: None reads each
+    date on its own, see :func:`crawler.normalize.parse_date`). Problems (malformed JSON-LD, wrong charset, a review without text, ...) are
     counted by reason, never raised.
 
     >>> page = extract('<div class="rv-list"><article class="rv-item" id="r-1">'
@@ -1460,7 +1463,7 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
 
     # A profile's review links are "#" + an element id of this page, not links the page gives.
     reviews = _finish_reviews(raw_reviews, products, url, fetched_at, problems,
-                              link_base=url if used_profile else base_url)
+                              link_base=url if used_profile else base_url, day_first=day_first)
 
     next_url = _next_url(sel, url, chosen, html_text, page, base_url) if (reviews or raw_reviews) else None
     # A page of products without reviews is a listing when the products live on other pages.

@@ -88,3 +88,15 @@ def test_crawl_exits_1_when_no_page_could_be_read(db_path, monkeypatch):
         assert f"no page could be read: {problem} 1" in result.output
     monkeypatch.setattr(crawl, "run_crawl", crawled(2, 0, {"http_404": 5}))  # a sitemap with sold-out products
     assert CliRunner().invoke(cli, ["crawl", "--db", db_path, "http://shop.test/sitemap.xml"]).exit_code == 0
+
+
+def test_crawl_dates_option_reaches_the_crawl(db_path, monkeypatch):
+    from crawler import crawl
+
+    seen = []
+    monkeypatch.setattr(crawl, "run_crawl", lambda db, urls, **kw: seen.append(kw["day_first"]) or
+                        {"run_id": 1, "status": "ok", "pages": 1, "errors": 0, "problems": {}})
+    for option, expected in [([], None), (["--dates", "day-first"], True), (["--dates", "month-first"], False)]:
+        result = CliRunner().invoke(cli, ["crawl", "--db", db_path, *option, "http://shop.test/p/1"])
+        assert result.exit_code == 0, result.output
+    assert seen == [None, True, False]

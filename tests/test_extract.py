@@ -36,6 +36,20 @@ def test_a_review_dated_beyond_the_calendar_keeps_its_page():
     assert page.problems == {"date_unreadable": 1}
 
 
+def test_a_sites_date_order_is_stated_for_the_whole_crawl():
+    # Per date by default (month first unless the first number is above 12); `--dates day-first`
+    # reads every page of the site day first, so a review keeps its day on whichever page it is.
+    reviews = [{"@type": "Review", "author": f"A{n}", "datePublished": when, "reviewBody": f"Solid kettle {n}.",
+                "reviewRating": {"@type": "Rating", "ratingValue": 4}}
+               for n, when in enumerate(["03/04/2024", "13/04/2024", "2024-05-01"])]
+    html = _page(_ld({"@type": "Product", "name": "Kettle", "sku": "K1", "review": reviews}))
+    default = extract(html, URL, fetched_at=datetime(2024, 7, 4, 12))
+    stated = extract(html, URL, fetched_at=datetime(2024, 7, 4, 12), day_first=True)
+    assert [r["published_at"] for r in default.reviews] == [date(2024, 3, 4), date(2024, 4, 13), date(2024, 5, 1)]
+    assert [r["published_at"] for r in stated.reviews] == [date(2024, 4, 3), date(2024, 4, 13), date(2024, 5, 1)]
+    assert default.reviews[0]["review_id"] != stated.reviews[0]["review_id"]   # the day is part of the id
+
+
 def test_json_ld_product_with_nested_reviews_scales_and_authors():
     data = {
         "@context": "https://schema.org", "@type": "Product", "name": "Kettle 2000", "sku": "K2000",

@@ -85,13 +85,14 @@ class ReviewSpider(scrapy.Spider):
     def __init__(self, urls: list[str], *, max_pages: int | None = None, incremental: bool = True,
                  profile: str | None = None, category: str | None = None,
                  product_pattern: str | None = None, known_ids: set[str] | frozenset = frozenset(),
-                 max_errors: int = 50, **kwargs):
+                 max_errors: int = 50, day_first: bool | None = None, **kwargs):
         super().__init__(**kwargs)
         self.start_urls_given = list(urls)
         self.max_pages = max_pages
         self.incremental = incremental
         self.profile = profile
         self.category = category
+        self.day_first = day_first
         self.product_pattern = re.compile(product_pattern) if product_pattern else None
         self.known_ids = known_ids
         self.seen_ids: set[str] = set()
@@ -117,7 +118,8 @@ class ReviewSpider(scrapy.Spider):
         declared = _CHARSET.search(response.headers.get(b"Content-Type", b"").decode("latin-1"))
         try:
             page = extract(response.body, response.url, fetched_at=fetched_at, profile=self.profile,
-                           encoding=declared.group(1) if declared else None, category=self.category)
+                           encoding=declared.group(1) if declared else None, category=self.category,
+                           day_first=self.day_first)
         except Exception:  # a page the extractor cannot handle is counted, and the crawl goes on
             self.logger.exception("could not read %s; skipped", response.url)
             yield {"type": "page", "url": response.url, "problems": {"extract_failed": 1}, "error": 1}

@@ -16,11 +16,15 @@ from dashboard.commands.common import db_option, friendly_errors
 @click.option("--category", default=None, help="Category for products whose pages state none.")
 @click.option("--url-pattern", default=None, help="Regex: follow only sitemap/listing links matching it.")
 @click.option("--no-delay", is_flag=True, help="Politeness delays off (loopback/demo shops only).")
+@click.option("--dates", "date_order", type=click.Choice(["auto", "day-first", "month-first"]),
+              default="auto", show_default=True,
+              help="How the site writes numeric dates like 03/04/2024; auto reads each date on its own "
+                   "(month first unless the first number is above 12).")
 @db_option
 @friendly_errors
 def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, profile: str | None,
           ignore_robots: bool, user_agent: str | None, category: str | None,
-          url_pattern: str | None, no_delay: bool) -> None:
+          url_pattern: str | None, no_delay: bool, date_order: str = "auto") -> None:
     """Crawl product, listing or sitemap URLs into the store.
 
     Exits 1 when the crawl failed, or read no page at all, whatever the reason (the message
@@ -36,7 +40,8 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
     try:
         summary = run_crawl(db, list(urls), max_pages=max_pages, incremental=not full,
                             profile=profile, obey_robots=not ignore_robots, user_agent=user_agent,
-                            polite=not no_delay, category=category, product_pattern=url_pattern)
+                            polite=not no_delay, category=category, product_pattern=url_pattern,
+                            day_first={"day-first": True, "month-first": False}.get(date_order))
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from exc
     problems = ", ".join(f"{k} {v}" for k, v in sorted((summary.get("problems") or {}).items()))
