@@ -32,8 +32,9 @@ NEED_SIMILARITY = 0.68
 # vectors of need phrases that need themes cluster, and makes the aspect mentions inside a need
 # phrase neutral: analysis.pipeline.asked_not_judged; rules-4 keeps praise out, reads curly
 # apostrophes, keeps "3.5mm" whole and splits "a longer cable and a bigger tank" in two; rules-5
-# keeps out a lack whose own clause praises it: "the lack of buttons makes it so clean").
-VERSION = "rules-5"
+# keeps out a lack whose own clause praises it: "the lack of buttons makes it so clean"; rules-6
+# takes "easy" as praise only of use, "makes it easy to clean", not "easy to overcook the rice").
+VERSION = "rules-6"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ _NO_TROUBLE = (r"(?!\s+(?:[\w-]+\s+)?(?:problems?|issues?|complaints?|trouble|fl
 _PRAISE_ADVERBS = (r"(?:(?:so|very|really|honestly|actually|truly|just|absolutely|also|definitely|genuinely|quite|"
                    r"super|much|way)\s+)*")
 _PRAISED_LACK = (
-    r"(?:(?!\b(?:but|so|because|since|though|although|while|which|and\s+(?:i|it|the|this|they|that|we|you|my))\b)"
+    r"(?:(?!\b(?:but|so|because|since|though|although|while|which|as|and\s+(?:i|it|the|this|they|that|we|you|my))\b)"
     r"[^.!?;,])*?"
     r"\b(?:(?:is|was|are|were)\s+" + _PRAISE_ADVERBS +
     r"(?:(?:a|an)\s+(?:(?:real|huge|big|definite|nice|welcome|great|major|massive|added|hidden|good)\s+)?"
@@ -99,7 +100,9 @@ _PRAISED_LACK = (
     r"(?:clean|cleaner|simple|simpler|sleek|sleeker|minimal|tidy|tidier|quiet|quieter|light|lighter|elegant|"
     r"uncluttered|intuitive|fool-?proof|streamlined|calm|neat|straightforward|a\s+joy|a\s+breeze|a\s+pleasure|"
     r"(?:the\s+)?(?:price|cost|weight)\s+down|"
-    r"(?:easy|easier)(?!\s+to\s+(?:lose|break|knock|drop|spill|tip|miss|forget|damage|scratch|burn)\b)))\b"
+    # "easy" only as praise of use: "makes it easy to overcook the rice" is no praise
+    r"(?:easy|easier)(?=\s*(?:[.!?;,]|$)|\s+to\s+(?:use|clean|wipe|operate|read|carry|store|hold|grip|handle|"
+    r"find|learn|understand|set\s+up|pack|travel\s+with|live\s+with|navigate)\b)))\b"
 )
 # Each pattern marks where the need phrase starts with the named group "p"; the phrase runs to
 # the end of its clause (or names the whole phrase "w"). Order matters: the first match at a position wins.

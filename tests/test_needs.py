@@ -271,6 +271,8 @@ def test_a_bare_comparison_reaches_back_only_to_its_own_clause(text, phrase):
     "The lack of an app is honestly a huge plus.",
     "The lack of physical buttons on the front makes for a cleaner look.",
     "The lack of a display keeps the price down.",
+    "The lack of crevices makes it easy to clean.",
+    "The lack of cables makes it easier.",
 ])
 def test_a_lack_its_own_clause_praises_is_not_a_need(text):
     """'The lack of X makes it so clean / is a plus': the absence is what the customer likes."""
@@ -286,6 +288,10 @@ def test_a_lack_its_own_clause_praises_is_not_a_need(text):
     ("The lack of grip makes it easy to drop.", "grip makes it easy to drop"),
     # the praise of another thing, in the next clause, does not hide this lack
     ("The lack of a timer is annoying and the lid is great.", "a timer is annoying"),
+    # "easy" praises use only: easy to get wrong, or easy for children, is the trouble (rules-6)
+    ("The lack of a timer makes it easy to overcook the rice.", "a timer makes it easy to overcook the rice"),
+    ("The lack of a child lock makes it easy for kids to open.", "a child lock makes it easy for kids to open"),
+    ("The lack of bass is noticeable as the treble is great.", "bass is noticeable as the treble is great"),
 ])
 def test_a_lack_the_clause_does_not_praise_is_still_a_need(text, phrase):
     assert_one_need(text, phrase)
