@@ -27,12 +27,19 @@ class FetchError(Exception):
     """A page that could not be fetched; the message names the URL and the reason."""
 
 
-def robots_unreachable_message(host: str, cause: str) -> str:
-    """What a crawl or a fetch says when ``host``'s robots.txt could not be read.
+def robots_unreachable_message(host: str, cause: str, answered: bool = True) -> str:
+    """What a crawl or a fetch says when ``host``'s robots.txt could not be read: the server
+    ``answered`` with an error (try later; --ignore-robots helps on your own site), or did not
+    answer at all (then the pages would fail too: check the address).
 
     >>> robots_unreachable_message("shop.test", "answered HTTP 503")[:52]
     'robots.txt of shop.test answered HTTP 503: taken as '
+    >>> robots_unreachable_message("shop.tset", "could not be reached (refused)", answered=False)[-41:]
+    'check the address and that the site is up'
     """
+    if not answered:
+        return (f"robots.txt of {host} {cause}: nothing of {host} was crawled; "
+                f"check the address and that the site is up")
     return (f"robots.txt of {host} {cause}: taken as disallow all, per RFC 9309; try again later "
             f"or pass --ignore-robots if you own the site")
 
@@ -86,7 +93,7 @@ def read_robots(url: str, user_agent: str, timeout: float) -> urllib.robotparser
             rules.allow_all = True
         return rules
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise FetchError(robots_unreachable_message(host, _network_failure(exc, timeout))) from exc
+        raise FetchError(robots_unreachable_message(host, _network_failure(exc, timeout), answered=False)) from exc
     rules.parse(raw.decode("utf-8", errors="replace").splitlines())
     return rules
 

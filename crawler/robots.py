@@ -91,11 +91,12 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             super()._robots_error(exc, netloc)
             return
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
-        self._disallow_all(netloc, f"could not be read ({str(exc).strip() or type(exc).__name__})")
+        # no answer at all (refused, no such host, timeout): the pages would fail the same way
+        self._disallow_all(netloc, f"could not be read ({str(exc).strip() or type(exc).__name__})", answered=False)
 
-    def _disallow_all(self, netloc: str, cause: str) -> None:
+    def _disallow_all(self, netloc: str, cause: str, answered: bool = True) -> None:
         """Settle ``netloc``'s rules as disallow all, telling the waiting requests and the log."""
-        message = robots_unreachable_message(netloc, cause)
+        message = robots_unreachable_message(netloc, cause, answered)
         logger.warning(message)
         self._stats.set_value(UNREACHABLE_STATS_PREFIX + netloc, message)
         rules = DisallowAll(message)
