@@ -83,13 +83,18 @@ def _set_by_category(con, table: str, column: str, key: str, mapping: str) -> No
           AND {table}.product_id NOT IN (SELECT product_id FROM products)""").fetchall()
 
 
-def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple]) -> None:
-    """Write canonical aspects and need labels into the mention and need rows."""
+def apply_labels(con, aspect_rows: list[tuple], need_rows: list[tuple], run_id: int = 0) -> None:
+    """Write canonical aspects and need labels into the mention and need rows, and keep the
+    aspect labels in ``aspect_labels`` (the dashboard groups a run's new mentions by them
+    before the run's own store-wide step has)."""
     _mapping_table(con, "_aspect_map", aspect_rows, ["category", "term", "aspect"])
     _mapping_table(con, "_need_map", need_rows, ["category", "phrase", "need"])
     try:
         _set_by_category(con, "aspect_mentions", "aspect", "term", "_aspect_map")
         _set_by_category(con, "needs", "need", "phrase", "_need_map")
+        con.execute("DELETE FROM aspect_labels").fetchall()
+        con.execute("INSERT INTO aspect_labels SELECT category, term, aspect, ? FROM _aspect_map",
+                    [run_id]).fetchall()
     finally:
         con.unregister("_aspect_map")
         con.unregister("_need_map")
@@ -190,7 +195,7 @@ def refresh(db: str, models, run_id: int, state, seed: int = 0, progress=None) -
 
     def write_labels():
         with store.writer(db) as con:
-            apply_labels(con, aspect_rows, need_rows)
+            apply_labels(con, aspect_rows, need_rows, run_id)
     step("write_labels", write_labels)
 
     model = getattr(models.encoder, "name", "encoder")

@@ -278,9 +278,19 @@ def aspect_facts(db: str, stamp: float):
     filter these are the monthly table's numbers plus the undated reviews' (no date, no month:
     the monthly table leaves them out), and with filters the same sentences, fewer.
     A review without a date counts only while no date filter is set, as in ``facts``.
+
+    A term is counted under the group the last store-wide step gave it (``aspect_labels``): while
+    a run is under way, or after one stopped before that step, its new mentions carry their raw
+    terms ("battery life"), and the chart would split an aspect in two.
     """
     return _memory_copy(db, "aspect_days", f"""
-        WITH votes AS ({SENTENCE_VOTES.format(where=A_FINDING)})
+        WITH aspect_mentions AS (
+            SELECT m.* REPLACE (coalesce(l.aspect, m.aspect) AS aspect)
+            FROM store.aspect_mentions m
+            LEFT JOIN store.products lp ON lp.product_id = m.product_id
+            LEFT JOIN store.aspect_labels l
+                   ON l.category = coalesce(lp.category, '') AND l.term = lower(trim(m.term))),
+        votes AS ({SENTENCE_VOTES.format(where=A_FINDING)})
         SELECT v.product_id, p.category, r.source, r.published_at AS day,
                round(r.rating)::TINYINT AS stars, v.aspect,
                count(*) FILTER (WHERE v.polarity = 'positive')::INTEGER AS positive,

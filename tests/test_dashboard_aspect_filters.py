@@ -236,3 +236,33 @@ def test_compare_table_follows_the_rating_and_source_filters(analysed, monkeypat
             assert table.loc[aspect, f"{name}: negative share"] == pytest.approx(sides["negative"] / mentions)
     assert any(expected[key] != everything[key] for key in expected)
     assert "1–3 stars, source shop\\.test" in captions(at)
+
+
+def test_a_run_stopped_before_grouping_still_shows_known_terms_under_their_group(tmp_path):
+    # New mentions are written with their raw terms and grouped only by the store-wide step at
+    # the end of a run: while a run is under way (or after one stopped there) the chart groups a
+    # known term by the last step's aspect_labels, so "battery life" is not split from battery.
+    import dataclasses
+
+    from analysis.pipeline import run_analysis
+    from dashboard import queries
+    from data import store
+    from pipeline_fakes import fake_models, make_store
+
+    db = str(tmp_path / "stopped.duckdb")
+    def rows(reviews, start=0):
+        return [{"product_id": p, "author": f"a{i}", "rating": r, "published_at": d, "body": b,
+                 "url": f"https://shop.test/{p}#r{i}"} for i, (p, r, d, b) in enumerate(reviews, start)]
+    make_store(db, rows([("p2", 1, "2024-05-14", "Battery life is poor."),
+                         ("p2", 5, "2024-06-15", "The battery is excellent.")]))
+    assert run_analysis(db, models=fake_models(), progress=False)["status"] == "ok"
+    assert store.query(db, "SELECT aspect FROM aspect_labels WHERE term = 'battery life'").scalar() == "battery"
+    make_store(db, rows([("p3", 2, "2024-09-01", "The Battery Life is poor.")], start=10))
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt("stopped in the store-wide step")
+    with pytest.raises(KeyboardInterrupt):
+        run_analysis(db, models=dataclasses.replace(fake_models(), group_aspects=stopped), progress=False)
+    assert store.query(db, "SELECT aspect FROM aspect_mentions WHERE product_id = 'p3'").scalar() == "battery life"
+    table = queries.aspect_sentiment(db, queries.store_stamp(db), ("p3",), queries.Filters())
+    assert table[["aspect", "negative"]].values.tolist() == [["battery", 1]]
