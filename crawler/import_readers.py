@@ -52,6 +52,7 @@ class Loaded:
     rejects: list[tuple[int, str]] = field(default_factory=list)
     exact_lines: bool = True        # False when blank lines or multi-line fields may shift them
     delimiter: str | None = None
+    header_line: int = 1            # the (last) line of the header: a title or ``sep=`` may precede it
 
 
 def detect_format(path: Path) -> str:
@@ -186,6 +187,8 @@ def _delimiter(path: Path) -> str:
             header = handle.readline(65536)
     except (OSError, EOFError):
         return ","
+    if (sep := _excel_sep(header.decode("utf-8-sig", errors="replace"))) is not None:
+        return sep
     counts = {sep: header.count(sep.encode()) for sep in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > counts[","] else ","
@@ -230,18 +233,31 @@ def _starts_with_utf16_bom(path: Path) -> bool:
         return handle.read(2) in _UTF16_BOMS
 
 
+def _excel_sep(line: str) -> str | None:
+    """The delimiter a first line ``sep=;`` (Excel's way of naming it) names, else None."""
+    line = line.lstrip("\ufeff").rstrip("\r\n")
+    return line[4] if len(line) == 5 and line[:4].lower() == "sep=" else None
+
+
+# DuckDB's sniffer skips a title or blank lines above the header; a header further down is
+# taken for a misread (a last line with an extra field can look like a header to it).
+_HEADER_WITHIN = 5
 def _read_csv_fast(con, path: Path, source: Path, delimiter: str, fmt: str,
                    encoding: str) -> Loaded | None:
     """``read_csv`` of ``source`` (``path`` or its UTF-8 copy) into ``raw``; None when DuckDB
     refuses a row or may have misread the header (the careful reader's turn); raises
-    :class:`_NotUtf8`."""
+    :class:`_NotUtf8`.
+
+    DuckDB's sniffer may skip lines above the header (a title, blank lines); its header is
+    accepted when it is one of the first few records of the file, only lines with fewer fields
+    above it, and at least one row was read. An Excel ``sep=;`` line is skipped outright."""
+    sep_line = _excel_sep(_first_text_line(source)) == delimiter
     try:
-        # skip = 0: otherwise DuckDB's sniffer may take a later line for the header (a last
-        # line with an extra field) and skip every row before it, without an error.
         con.execute(
             "CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv(?, all_varchar = true, "
-            "header = true, skip = 0, delim = ?, quote = '\"', escape = '\"', strict_mode = true, "
-            "encoding = 'utf-8')", [str(source), delimiter]).fetchall()
+            f"header = true, {'skip = 1, ' if sep_line else ''}delim = ?, quote = '\"', "
+            "escape = '\"', strict_mode = true, encoding = 'utf-8')",
+            [str(source), delimiter]).fetchall()
     except duckdb.Error as exc:
         text = str(exc)
         if "not utf-8 encoded" in text or "Invalid unicode" in text:
@@ -250,23 +266,64 @@ def _read_csv_fast(con, path: Path, source: Path, delimiter: str, fmt: str,
             raise UnreadableFile(f"cannot read {path}: {text.splitlines()[0]}") from exc
         return None  # broken rows: the careful reader rejects just those
     columns = [row[0] for row in con.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()]
-    if columns != _first_line_names(source, delimiter):
+    head = _leading_records(source, delimiter)
+    candidates = head[1:] if sep_line else head
+    matches = [record for record in candidates if _same_names(columns, record[2])]
+    if len(matches) != 1:
         return None
+    start, end, fields = matches[0]
+    if sep_line and start != 2:
+        return None
+    if any(len(record[2]) >= len(fields) for record in candidates if record[0] < start):
+        return None  # a data line above the header: not a title
     rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
-    return Loaded(fmt, rows, has_line_column=False, first_line=2, unit="line",
-                  encoding=encoding, exact_lines=False, delimiter=delimiter)
-
-
-def _first_line_names(source: Path, delimiter: str) -> list[str] | None:
-    """The column names of the file's first line as DuckDB names them (trimmed, duplicates
-    numbered, blanks ``columnN``); None when the line cannot be read on its own."""
-    with _open_bytes(source) as handle:
-        line = handle.readline(1 << 20)
-    text = line.decode("utf-8-sig", errors="replace").rstrip("\n").rstrip("\r")
-    fields, problem = _split_record(text, delimiter)
-    if problem or not text.strip():
+    if rows == 0 and start > 1:
         return None
-    return _unique_names(fields)
+    return Loaded(fmt, rows, has_line_column=False, first_line=end + 1, unit="line",
+                  encoding=encoding, exact_lines=False, delimiter=delimiter, header_line=end)
+
+
+def _first_text_line(source: Path) -> str:
+    try:
+        with _open_bytes(source) as handle:
+            return handle.readline(1 << 16).decode("utf-8-sig", errors="replace")
+    except (OSError, EOFError):
+        return ""  # DuckDB says what is wrong with the file
+
+
+def _leading_records(source: Path, delimiter: str) -> list[tuple[int, int, list[str]]]:
+    """``(first line, last line, fields)`` of the first :data:`_HEADER_WITHIN` records of
+    ``source`` (UTF-8) that can be read (blank lines skipped)."""
+    lines = []
+    with _open_bytes(source) as handle:
+        for number, line in enumerate(handle):
+            if number >= _HEADER_WITHIN * 20 or len(lines) and sum(map(len, lines)) > 1 << 20:
+                break
+            lines.append(line.decode("utf-8", errors="replace").rstrip("\n").rstrip("\r"))
+    if lines:
+        lines[0] = lines[0].lstrip("\ufeff")
+    found = []
+    for start, end, fields, problem in _records(lines, delimiter):
+        if len(found) == _HEADER_WITHIN:
+            break
+        found.append((start, end, fields if problem is None else []))
+    return found
+
+
+def _same_names(columns: list[str], fields: list[str]) -> bool:
+    """Whether DuckDB's ``columns`` are the names of a line of ``fields``: the same number, and
+    each name that is not blank nor a repeat (in any case) the same, trimmed, in any case.
+    Blanks and repeats may be named DuckDB's way (``column03``, ``title_1``), or ours."""
+    if not fields or len(columns) != len(fields):
+        return False
+    ours = _unique_names(fields)
+    seen: set[str] = set()
+    for column, name, our_name in zip(columns, fields, ours):
+        key = name.lstrip("\ufeff").strip().lower()
+        if key and key not in seen and column.lower() not in (key, our_name.lower()):
+            return False
+        seen.add(key)
+    return True
 
 
 def _read_delimited_carefully(con, path: Path, delimiter: str, fmt: str, text: str,
@@ -278,7 +335,11 @@ def _read_delimited_carefully(con, path: Path, delimiter: str, fmt: str, text: s
     lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     if not any(line.strip() for line in lines):
         raise UnreadableFile(f"{path} is empty: it needs a header line and one review per line")
-    header, problem = _split_record(lines[0], delimiter)
+    # The header: the first line that is not blank, after an Excel ``sep=;`` line.
+    first = 1 if _excel_sep(lines[0]) == delimiter and len(lines) > 1 else 0
+    while first < len(lines) - 1 and _blank(lines[first], delimiter):
+        first += 1
+    header, problem = _split_record(lines[first], delimiter)
     if problem or not any(name.strip() for name in header):
         raise UnreadableFile(f"cannot read the header line of {path}; the first line must name "
                              f"the columns, separated by {'tabs' if delimiter == chr(9) else 'commas'}")
@@ -286,7 +347,7 @@ def _read_delimited_carefully(con, path: Path, delimiter: str, fmt: str, text: s
     records: list[list[str]] = []
     line_numbers: list[int] = []
     rejects: list[tuple[int, str]] = []
-    for line, fields, problem in _records(lines, delimiter, first=1):
+    for line, _, fields, problem in _records(lines, delimiter, first=first + 1):
         if problem is None and len(fields) != len(header):
             problem = f"{len(fields)} fields where the header has {len(header)}"
         if problem:
@@ -295,13 +356,19 @@ def _read_delimited_carefully(con, path: Path, delimiter: str, fmt: str, text: s
         records.append(fields)
         line_numbers.append(line)
     _load_columns(con, header, records, line_numbers)
-    return Loaded(fmt, len(records), has_line_column=True, first_line=2, unit="line",
-                  encoding=encoding, rejects=rejects, delimiter=delimiter)
+    return Loaded(fmt, len(records), has_line_column=True, first_line=first + 2, unit="line",
+                  encoding=encoding, rejects=rejects, delimiter=delimiter, header_line=first + 1)
+
+
+def _blank(line: str, delimiter: str) -> bool:
+    """A blank line between records: no text and no delimiter (``\\t\\t`` in a TSV is a row
+    of empty fields, as DuckDB reads it)."""
+    return not line.strip() and delimiter not in line
 
 
 def _records(lines, delimiter: str, first: int = 0):
-    """``(line number, fields, problem)`` for each record of ``lines`` from index ``first``
-    (blank lines between records skipped; line numbers count from 1).
+    """``(first line, last line, fields, problem)`` for each record of ``lines`` from index
+    ``first`` (blank lines between records skipped, :func:`_blank`; lines count from 1).
 
     A record goes on over the next lines while a quoted field is open (at most
     :data:`_MAX_LINES_PER_RECORD` lines). A record that cannot be read ("broken quoting")
@@ -309,7 +376,7 @@ def _records(lines, delimiter: str, first: int = 0):
     the wrong number of fields, is one record, its lines included."""
     i = first
     while i < len(lines):
-        if not lines[i].strip():
+        if _blank(lines[i], delimiter):
             i += 1
             continue
         j, chunk = i, lines[i]
@@ -319,10 +386,10 @@ def _records(lines, delimiter: str, first: int = 0):
             chunk += "\n" + lines[j]
             fields, problem = _split_record(chunk, delimiter)
         if problem:
-            yield i + 1, None, "broken quoting"
+            yield i + 1, i + 1, None, "broken quoting"
             i += 1
             continue
-        yield i + 1, fields, None
+        yield i + 1, j + 1, fields, None
         i = j + 1
 
 
@@ -362,15 +429,21 @@ def _split_record(chunk: str, delimiter: str) -> tuple[list[str], str | None]:
 
 
 def _unique_names(names: list[str]) -> list[str]:
+    """Column names as DuckDB 2.0 makes them: trimmed, a blank one ``columnN`` (N padded to the
+    width of the last position), a repeat in any case numbered until it is new.
+
+    >>> _unique_names(["a", "A", "a_1", ""] + ["x"] * 7)
+    ['a', 'A_1', 'a_1_1', 'column03', 'x', 'x_1', 'x_2', 'x_3', 'x_4', 'x_5', 'x_6']
+    """
+    width = len(str(max(len(names) - 1, 0)))
     seen: dict[str, int] = {}
     out = []
     for position, name in enumerate(names):
-        name = name.strip().lstrip("\ufeff") or f"column{position}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
+        name = name.lstrip("\ufeff").strip() or f"column{position:0{width}d}"
+        while name.lower() in seen:
+            seen[name.lower()] += 1
+            name = f"{name}_{seen[name.lower()]}"
+        seen[name.lower()] = 0
         out.append(name)
     return out
 
@@ -546,21 +619,31 @@ def _as_text(value) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def exact_line_numbers(path: Path, delimiter: str, encoding: str, indexes: list[int]) -> dict[int, int]:
+def exact_line_numbers(path: Path, delimiter: str, encoding: str, indexes: list[int],
+                       header_line: int = 1) -> dict[int, int]:
     """Map row indexes (0-based, header excluded) to their first physical line in the file.
 
     DuckDB's reader skips blank lines and a quoted field can span lines, so ``index + 2`` is
     only right for simple files; this pass (run only when rows were rejected, on a file DuckDB
     read, so every record is well formed) makes the line numbers in messages exact.
+    ``header_line`` (:attr:`Loaded.header_line`): the rows start after it.
     """
     wanted = set(indexes)
     found: dict[int, int] = {}
     index, start, chunk = 0, 0, None
+    header: list[str] = []
+    columns = 1
     for number, line in enumerate(_text_lines(path, encoding), start=1):
-        if number == 1:
-            continue  # the header
+        if number <= header_line:
+            header.append(line)
+            if number == header_line:
+                records = list(_records(header, delimiter))
+                columns = len(records[-1][2] or [None]) if records else 1
+            continue
         if chunk is None:
-            if not line.strip():
+            # DuckDB skips an empty line when there are several columns; with one column an
+            # empty line is a row (a line of delimiters, such as \t\t, is always a row).
+            if line == "" and columns > 1:
                 continue
             chunk, start = line, number
         else:

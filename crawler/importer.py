@@ -249,7 +249,8 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
                            "UNION ALL SELECT _n, _line, reject FROM py_rows WHERE reject IS NOT NULL "
                            "ORDER BY _n").fetchall()
     if rejected and not loaded.exact_lines and loaded.delimiter is not None:
-        exact = exact_line_numbers(path, loaded.delimiter, loaded.encoding, [r[0] for r in rejected])
+        exact = exact_line_numbers(path, loaded.delimiter, loaded.encoding, [r[0] for r in rejected],
+                                   header_line=loaded.header_line)
         rejected = [(n, exact.get(n, line), reason) for n, line, reason in rejected]
     file_rejects = sorted(list(loaded.rejects) + [(line, reason) for _, line, reason in rejected])
     problems: Counter = Counter()

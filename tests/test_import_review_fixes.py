@@ -275,3 +275,81 @@ def test_reimport_with_product_id_in_another_case_adds_no_empty_product(tmp_path
     products = [p["product_id"] for p in stored(db_path, "SELECT * FROM products ORDER BY 1")]
     reviewed = [r["product_id"] for r in stored(db_path, "SELECT DISTINCT product_id FROM reviews ORDER BY 1")]
     assert products == reviewed == ["P2", "p1"]
+
+
+# --- the fast reader's header check, a title or sep= line above the header, all-tab rows ------
+
+def read_csv_into(path: Path):
+    import duckdb
+
+    from crawler.import_readers import read_into
+
+    con = duckdb.connect()
+    loaded = read_into(con, path)
+    columns = [r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()]
+    return loaded, [c for c in columns if c != "_line"]
+
+
+@pytest.mark.parametrize("header, names", [
+    # pandas/R: a blank index header; DuckDB pads the blank's number (12 columns: column00)
+    (",product_id,rating,body,," + ",".join(f"x{n}" for n in range(7)),
+     ["column00", "product_id", "rating", "body", "column04"] + [f"x{n}" for n in range(7)]),
+    ("product_id,rating,body,Title,title", ["product_id", "rating", "body", "Title", "title_1"]),
+    ("product_id,rating,body,a,a,a_1", ["product_id", "rating", "body", "a", "a_1", "a_1_1"]),
+], ids=["blank index header", "repeat in another case", "repeat of a numbered name"])
+def test_header_with_blank_or_repeated_names_takes_the_fast_reader(tmp_path, header, names):
+    width = header.count(",") + 1
+    rows = "".join(",".join(["7", f"p{n}", "4", f"review {n}"] + ["v"] * (width - 4)) + "\n"
+                   for n in range(20))
+    path = write(tmp_path / "pandas.csv", header + "\n" + rows)
+    loaded, columns = read_csv_into(path)
+    assert loaded.has_line_column is False  # DuckDB's reader, not the careful one
+    assert (loaded.rows, columns) == (20, names)
+    # the careful reader names the columns the same way
+    write(path, header + "\n" + rows + "p9,1,x" + ",x" * width + "\n")
+    loaded, columns = read_csv_into(path)
+    assert loaded.has_line_column is True
+    assert (loaded.rows, loaded.rejects, columns) == (20, [(22, f"{width + 3} fields where the header has {width}")], names)
+
+
+ROWS = ("product_id{d}rating{d}body\n"
+        "p1{d}5{d}Great kettle and the lid works\n"
+        "p2{d}4{d}\n"
+        "p3{d}3{d}Okay mug and the handle\n")
+
+
+@pytest.mark.parametrize("top, delimiter, broken", [
+    ("sep=,\n", ",", False), ("sep=;\n", ";", False),
+    ("Review export for Acme Shop\n\n", ",", False), ("Review export, July 2024\n", ",", False),
+    ("sep=,\n", ",", True), ("sep=;\n", ";", True),     # the careful reader (a broken row)
+], ids=["sep comma", "sep semicolon", "title and blank line", "title with a comma",
+        "careful reader sep comma", "careful reader sep semicolon"])
+def test_a_title_or_sep_line_above_the_header(tmp_path, db_path, top, delimiter, broken):
+    body = ROWS.format(d=delimiter) + (f"p9{delimiter}1{delimiter}x{delimiter}y\n" if broken else "")
+    path = write(tmp_path / "top.csv", top + body)
+    header_line = top.count("\n") + 1
+    loaded, columns = read_csv_into(path)
+    assert columns == ["product_id", "rating", "body"]
+    assert (loaded.rows, loaded.has_line_column) == (3, broken)
+    summary = import_files(db_path, [path], progress=False)
+    assert (summary.imported, summary.rejected) == (2, 2 if broken else 1), summary.text()
+    assert summary.examples["no review text"] == [f"top.csv line {header_line + 2}"]
+    if broken:
+        assert summary.examples["4 fields where the header has 3"] == [f"top.csv line {header_line + 4}"]
+    assert bodies(db_path) == ["Great kettle and the lid works", "Okay mug and the handle"]
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["duckdb reader", "careful reader"])
+def test_a_tsv_row_of_tabs_is_a_row_for_the_line_numbers(tmp_path, db_path, broken):
+    path = write(tmp_path / "tabs.tsv", "product_id\tbody\trating\n"
+                 "P1\tGood kettle indeed\t5\n"
+                 "\t\t\n"                                    # a row of empty fields (line 3)
+                 "P2\tWorks as expected\t4\n"
+                 "\n"                                        # a blank line: no row
+                 "P3\t\t2\n"                                 # line 6
+                 + ("P9\tx\ty\tz\n" if broken else "")
+                 + "P4\tToo loud for me\t9\n")
+    summary = import_files(db_path, [path], progress=False)
+    assert summary.examples["no review text"] == ["tabs.tsv line 3", "tabs.tsv line 6"], summary.text()
+    assert summary.examples["rating out of range"] == [f"tabs.tsv line {8 if broken else 7}"]
+    assert summary.read == 6 if broken else 5
