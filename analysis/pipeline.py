@@ -14,8 +14,11 @@ reviews had, so a run killed half-way and started again ends with no duplicate o
 
 A stage that raises on a batch is tried again on each of its reviews alone: a review it still
 fails on is recorded as skipped for an ``error`` (logged with its id, read again by the next run)
-and the run goes on, ending ``partial``. A stage that fails on every review of a batch of several
-is broken, not the reviews: the run fails with its error.
+and the run goes on, ending ``partial``. When it fails on every review of a batch, a small known-good
+review (:data:`CANARY`) decides: if the stage fails on that too, the stage is broken, not the
+reviews, and the run fails with its error; else the reviews are skipped and the run goes on (the
+reviews a stage always fails on are read again, alone, by every later run). A stop
+(:class:`analysis.jobs.runner.JobStopped`, Ctrl+C) is no ``Exception``: it is never retried.
 
 After the per-review stages come the store-wide steps, recomputed from the derived tables on
 every run (SQL plus the stored embeddings, no model passes over old reviews): canonical aspect
@@ -674,7 +677,10 @@ def analyse_batch(worker: Worker, reviews: list[dict], stage: Callable) -> dict[
 
 
 def analyse_or_skip(worker: Worker, reviews: list[dict], stage: Callable) -> tuple[dict, list[tuple[dict, Exception]]]:
-    """:func:`analyse_batch`, and when a stage raises on the batch, :func:`analyse_each`."""
+    """:func:`analyse_batch`, and when a stage raises on the batch, :func:`analyse_each`.
+
+    Only an ``Exception`` is retried: a stop (``JobStopped`` from SIGTERM, ``KeyboardInterrupt``)
+    is a ``BaseException`` and ends the run at once."""
     try:
         return analyse_batch(worker, reviews, stage), []
     except Exception as error:
@@ -683,15 +689,38 @@ def analyse_or_skip(worker: Worker, reviews: list[dict], stage: Callable) -> tup
     return analyse_each(worker, reviews, stage, batch_error)
 
 
+# A small, ordinary review every working model reads: when a stage fails on every review of a
+# batch, it decides whether the stage is broken or the reviews are bad (:func:`stage_works`).
+# The keys are those :func:`read_reviews` gives.
+CANARY = {"review_id": "reviewlens-canary", "product_id": "reviewlens-canary", "title": None,
+          "body": "The kettle boils fast and the lid closes well.", "rating": 5, "language": "en",
+          "content_hash": "reviewlens-canary", "url": None}
+
+
+def stage_works(worker: Worker, stage: Callable) -> bool:
+    """Whether every per-review stage goes through on :data:`CANARY` with ``worker``: a stage
+    that fails on it is broken (a model that fails on everything). Writes nothing and leaves
+    nothing kept in ``worker``. A stop (a ``BaseException``) is not caught."""
+    try:
+        analyse_batch(worker, [dict(CANARY)], stage)
+    except Exception:
+        return False
+    finally:
+        worker.forget_kept()
+    return True
+
+
 def analyse_each(worker: Worker, reviews: list[dict], stage: Callable,
                  batch_error: Exception) -> tuple[dict, list[tuple[dict, Exception]]]:
     """The rows of a batch a stage raised on (``batch_error``), each review analysed alone: the
     rows of those that go through, a skipped row (:meth:`Worker.failed`) for each that fails
     again, and ``(review, error)`` of each that failed.
 
-    Raises ``batch_error`` when every review of a batch of several fails (or there is none):
-    then the stage is broken (a model that fails on everything), and skipping every review would
-    only hide it.
+    When every review fails, :data:`CANARY` decides (:func:`stage_works`): raises
+    ``batch_error`` when the stage fails on it too (the stage is broken, and skipping every
+    review would only hide it), and skips the reviews when it goes through (they are bad: a
+    stage that always fails on two reviews must not fail every later run, which reads only
+    them). Raises ``batch_error`` when there is no review.
     """
     parts, failures = [], []
     for review in reviews:
@@ -701,7 +730,7 @@ def analyse_each(worker: Worker, reviews: list[dict], stage: Callable,
             worker.forget_kept()
             failures.append((review, error))
             parts.append(worker.failed(review))
-    if not parts or (len(reviews) > 1 and len(failures) == len(reviews)):
+    if not parts or (len(failures) == len(reviews) and not stage_works(worker, stage)):
         raise batch_error
     return {table: [row for part in parts for row in part[table]] for table in parts[0]}, failures
 

@@ -245,6 +245,74 @@ def test_the_step_a_job_is_stopped_in_is_recorded(db_path, tmp_path):
     assert (steps[1]["status"], steps[1]["error"]) == ("failed", "stopped")
 
 
+ONE_SOURCE = """
+    [[source]]
+    name = "ours"
+    urls = ["http://127.0.0.1:9/ours"]
+"""
+
+
+@pytest.mark.parametrize("where", ["batch", "single-review retry"])
+def test_sigterm_inside_the_analysis_stops_the_job_and_blames_no_review(db_path, tmp_path, where):
+    """SIGTERM while a model reads (a scheduler's timeout, systemd): the job stops, it is not
+    swallowed by the analysis retrying a failed batch review by review."""
+    import dataclasses
+
+    from analysis.pipeline import run_analysis
+    from pipeline_fakes import FakeAspects, FakeSentiment, fake_models, make_store
+
+    bodies = [f"The lid of kettle {i} is great." for i in range(12)]
+    if where != "batch":
+        bodies[0] = "BOOM the lid is bad."
+    make_store(db_path, [{"product_id": "p1", "author": f"a{i}", "rating": 4, "published_at": "2024-01-01",
+                          "body": body, "url": f"https://shop.test/p1#r{i}"} for i, body in enumerate(bodies)])
+
+    class TermOnCall(FakeSentiment):
+        """Sends SIGTERM to this process on its ``at``-th call."""
+        calls = 0
+
+        def predict(self, texts, batch_size=None):
+            TermOnCall.calls += 1
+            if TermOnCall.calls == at:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)   # the handler raises in here
+            return super().predict(texts, batch_size)
+
+    class Boom(FakeAspects):
+        def extract(self, texts):
+            if any("BOOM" in t for t in texts):
+                raise RuntimeError("stage failed on BOOM")
+            return super().extract(texts)
+
+    # "batch": in the 3rd batch of 4; "retry": the one batch fails on BOOM, then the signal comes
+    # while its first review is read again alone (it must not be marked skipped for an error)
+    at, batch_size = (3, 4) if where == "batch" else (2, 12)
+    models = dataclasses.replace(fake_models(), sentiment=TermOnCall(), aspects=Boom())
+    config = load_sources(_sources(tmp_path, ONE_SOURCE))
+
+    def analyze(db, **options):
+        return run_analysis(db, models=models, progress=False, batch_size=batch_size, log=lambda line: None)
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(runner.JobStopped), runner.stop_on_sigterm():
+        run(db_path, config, tmp_path, crawl=lambda *a, **k: {"status": "ok", "pages": 1}, analyze=analyze)
+    assert TermOnCall.calls == at                    # nothing was read after the signal
+    row = job_row(db_path)
+    steps = json.loads(row["steps"])
+    assert (row["status"], row["exit_code"]) == ("stopped", 1)
+    assert [(s["step"], s["status"], s["error"]) for s in steps] == [("crawl", "ok", None),
+                                                                     ("analyze", "failed", "stopped")]
+    assert store.query(db_path, "SELECT status FROM analysis_runs").rows == [("failed",)]
+    assert store.query(db_path, "SELECT count(*) FROM review_analysis WHERE skipped_reason IS NOT NULL").scalar() == 0
+    assert store.query(db_path, "SELECT count(*) FROM review_analysis").scalar() == (8 if where == "batch" else 0)
+    assert signal.getsignal(signal.SIGTERM) == before   # the runner's handler is gone again
+
+
+def test_job_stopped_is_not_an_exception():
+    """So no `except Exception` on the way (a step that goes on after an error) swallows a stop."""
+    assert issubclass(runner.JobStopped, BaseException) and not issubclass(runner.JobStopped, Exception)
+
+
 def test_a_source_whose_side_changed_re_marks_the_products_it_saw_again(db_path, tmp_path):
     """The second crawl brings no new review (the same page again), but its product is re-marked."""
     def crawl(db, urls, **options):
@@ -351,9 +419,10 @@ def test_run_and_analyze_say_in_one_line_when_the_lock_file_cannot_be_made(tmp_p
     assert result.exit_code == 1, result.output
     assert result.output.strip() == (f"error: cannot create the lock file {lock_path_for(db)}: the folder of the "
                                      f"store {db} must be writable ({tmp_path / 'a_file'} is a file, not a folder)")
+    # analyze stops earlier, and in one line too: a store under a file cannot exist
     analysed = CliRunner().invoke(cli, ["--db", db, "analyze", "--quiet"])
     assert analysed.exit_code == 1, analysed.output
-    assert analysed.output.startswith(f"Error: cannot create the lock file {lock_path_for(db)}: ")
+    assert analysed.output.startswith(f"Error: no database at {db}: ")
     assert len(analysed.output.strip().splitlines()) == 1
 
 

@@ -175,3 +175,117 @@ def test_the_command_names_the_skipped_reviews_and_exits_0(db_path, monkeypatch)
     boom = review_id_of(db_path, "BOOM the lid is bad.")
     assert f"review {boom} skipped" in result.output
     assert "analysis run 1 partial" in result.output and "1 failed" in result.output
+
+
+# --- reviews a stage always fails on, and a stage broken on everything: the canary decides -------
+
+TWO_BAD = ([("p5", 3, f"2024-09-0{i}", f"Review {i} the lid is fine.") for i in range(1, 9)]
+           + [("p4", 1, "2024-09-10", "BOOM the lid is bad."), ("p4", 1, "2024-09-11", "BOOM the cable is bad.")])
+
+
+def test_two_reviews_a_stage_always_fails_on_do_not_fail_every_later_run(db_path):
+    make_store(db_path, rows(GOOD))
+    assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
+    make_store(db_path, rows(TWO_BAD, start=100))
+    second = run_analysis(db_path, models=booming(), progress=False, log=lambda line: None)
+    assert second["status"] == "partial" and second["counts"]["skipped_error"] == 2
+    # nothing new: only the two failed reviews are read again, a batch of their own that fails
+    # on every review; the stage still reads an ordinary review, so they are skipped again
+    lines = []
+    third = run_analysis(db_path, models=booming(), progress=False, log=lines.append)
+    assert third["status"] == "partial"
+    assert third["counts"]["reviews"] == 2 and third["counts"]["skipped_error"] == 2
+    assert len(lines) == 2 and all("BOOM" in line for line in lines)
+    bad = {review_id_of(db_path, "BOOM the lid is bad."), review_id_of(db_path, "BOOM the cable is bad.")}
+    assert {r[0] for r in store.query(db_path, "SELECT review_id FROM review_analysis "
+                                      "WHERE skipped_reason = 'error'").rows} == bad
+    # the store-wide steps ran in run 3
+    assert "product_insights" in third["counts"] and third["durations"].get("write_results", -1) >= 0
+    assert store.query(db_path, "SELECT DISTINCT run_id FROM product_insights").rows == [(third["run_id"],)]
+    assert store.query(db_path, "SELECT status FROM analysis_runs WHERE run_id = ?",
+                       [third["run_id"]]).scalar() == "partial"
+    # the known-good review that decided it left nothing in the store
+    for table in ("review_analysis", "sentences", "aspect_mentions", "needs"):
+        assert store.query(db_path, f"SELECT count(*) FROM {table} WHERE review_id = ?",
+                           [pipeline.CANARY["review_id"]]).scalar() == 0
+    assert store.query(db_path, "SELECT count(*) FROM sentence_embeddings WHERE sentence_id LIKE ?",
+                       [pipeline.CANARY["review_id"] + "%"]).scalar() == 0
+    # and a fixed model reads them at last
+    assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
+
+
+def test_a_stage_broken_on_the_one_review_of_a_run_fails_the_run(db_path):
+    make_store(db_path, rows(GOOD))
+    run_analysis(db_path, models=fake_models(), progress=False)
+    make_store(db_path, rows(NEW[:1], start=100))
+    lines = []
+    with pytest.raises(RuntimeError, match="sentiment model broke"):
+        run_analysis(db_path, models=dataclasses.replace(fake_models(), sentiment=Broken()), progress=False,
+                     log=lines.append)
+    assert lines == []
+    assert store.query(db_path, "SELECT count(*) FROM review_analysis WHERE skipped_reason = 'error'").scalar() == 0
+
+
+def test_the_canary_has_the_keys_of_a_read_review_and_leaves_nothing_kept(db_path):
+    make_store(db_path, rows(GOOD[:1]))
+    review = pipeline.read_reviews(db_path, [store.query(db_path, "SELECT review_id FROM reviews").scalar()])[0]
+    assert set(pipeline.CANARY) == set(review)
+    worker = pipeline.Worker(fake_models(), run_id=1)
+    forgot = []
+    worker.forget_kept = lambda: forgot.append(True)
+    assert pipeline.stage_works(worker, pipeline.RunState(1).timed) and forgot
+    assert not pipeline.stage_works(pipeline.Worker(dataclasses.replace(fake_models(), sentiment=Broken()), 1),
+                                    pipeline.RunState(1).timed)
+
+
+# --- a stop (SIGTERM in a job, Ctrl+C) is never retried review by review --------------------------
+
+class StopOnSecondCall(FakeSentiment):
+    def __init__(self, stop):
+        super().__init__()
+        self.stop, self.calls = stop, 0
+
+    def predict(self, texts, batch_size=None):
+        self.calls += 1
+        if self.calls == 2:
+            raise self.stop("stopped by signal 15")
+        return super().predict(texts, batch_size)
+
+
+@pytest.mark.parametrize("where", ["batch", "single-review retry"])
+def test_a_stop_inside_a_stage_ends_the_run_and_blames_no_review(db_path, where):
+    from analysis.jobs.runner import JobStopped
+
+    make_store(db_path, rows(GOOD + NEW))
+    sentiment = StopOnSecondCall(JobStopped)
+    # "batch": the stop comes in the 2nd batch; "retry": the one batch fails on BOOM, the stop
+    # comes while its first review is read again alone
+    models = dataclasses.replace(booming() if where != "batch" else fake_models(), sentiment=sentiment)
+    with pytest.raises(JobStopped):
+        run_analysis(db_path, models=models, progress=False, batch_size=7 if where != "batch" else 2,
+                     log=lambda line: None)
+    assert sentiment.calls == 2
+    assert store.query(db_path, "SELECT count(*) FROM review_analysis WHERE skipped_reason = 'error'").scalar() == 0
+    assert store.query(db_path, "SELECT status FROM analysis_runs").rows == [("failed",)]
+
+
+class StoppedPool(InlinePool):
+    """A worker's batch ends with a stop (a worker told to stop hands it back as its error)."""
+
+    def analyse(self, reviews, run_id) -> Future:
+        from analysis.jobs.runner import JobStopped
+
+        future = Future()
+        future.set_exception(JobStopped("stopped by signal 15"))
+        return future
+
+
+def test_a_stop_handed_back_by_a_pool_worker_is_not_retried_here(db_path):
+    from analysis.jobs.runner import JobStopped
+
+    make_store(db_path, rows(GOOD))
+    lines = []
+    with pytest.raises(JobStopped):
+        run_analysis(db_path, models=fake_models(), progress=False, pool=StoppedPool(fake_models()),
+                     log=lines.append)
+    assert lines == [] and store.query(db_path, "SELECT count(*) FROM review_analysis").scalar() == 0

@@ -43,8 +43,12 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_SOURCES, EXIT_SOME_FAILED = 0, 1, 2, 3
 # EXIT_LOCKED (4) is imported from analysis.jobs.lock: `reviewlens analyze` exits with it too
 
 
-class JobStopped(Exception):
-    """The job was asked to stop (SIGTERM); it records itself as stopped and exits."""
+class JobStopped(BaseException):
+    """The job was asked to stop (SIGTERM); it records itself as stopped and exits.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: the ``except Exception`` of a step that
+    goes on after an error (the analysis retrying a batch review by review, a failing source)
+    must not swallow a stop."""
 
 
 @dataclass
