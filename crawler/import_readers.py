@@ -593,12 +593,19 @@ def _flatten(record: dict, prefix: str = "") -> dict:
     (matched as ``reviewtext``, :mod:`crawler.import_columns`). Lists, and a variant's object
     (``"style": {"Color:": "Black"}``, read whole by the importer), stay JSON text.
 
+    MongoDB's extended JSON wraps a value in one ``$`` key (``{"$date": "2024-07-04T..."}``,
+    ``{"$numberInt": "5"}``): the value stands for the field itself.
+
     >>> _flatten({"rating": 5, "user": {"name": "Ann", "id": {"n": 7}}, "style": {"Size:": "L"}})
     {'rating': 5, 'user.name': 'Ann', 'user.id.n': 7, 'style': {'Size:': 'L'}}
+    >>> _flatten({"date": {"$date": "2024-07-04T10:00:00Z"}, "overall": {"$numberInt": "5"}})
+    {'date': '2024-07-04T10:00:00Z', 'overall': '5'}
     """
     flat: dict = {}
     for key, value in record.items():
         name = f"{prefix}{key}"
+        while isinstance(value, dict) and len(value) == 1 and str(next(iter(value))).startswith("$"):
+            value = next(iter(value.values()))   # Mongo's {"$date": ...}, {"$numberLong": ...}
         if isinstance(value, dict) and value and column_key(name) not in _VARIANT_KEYS:
             for inner, inner_value in _flatten(value, f"{name}.").items():
                 flat.setdefault(inner, inner_value)

@@ -353,3 +353,15 @@ def test_a_tsv_row_of_tabs_is_a_row_for_the_line_numbers(tmp_path, db_path, brok
     assert summary.examples["no review text"] == ["tabs.tsv line 3", "tabs.tsv line 6"], summary.text()
     assert summary.examples["rating out of range"] == [f"tabs.tsv line {8 if broken else 7}"]
     assert summary.read == 6 if broken else 5
+
+
+def test_mongo_extended_json_values_are_read_as_the_field(tmp_path, db_path):
+    # mongoexport writes {"$date": ...} and {"$numberInt": ...}: the date and rating are read,
+    # not left as columns "date.$date" that nothing maps (the date was dropped without a count).
+    path = tmp_path / "mongo.jsonl"
+    path.write_text('{"asin": "K1", "overall": {"$numberInt": "4"}, "reviewText": "Solid kettle, boils fast.", '
+                    '"reviewTime": {"$date": "2024-07-04T10:00:00Z"}}\n', encoding="utf-8")
+    summary = import_files(db_path, [path], progress=False)
+    assert summary.imported == 1 and summary.dates_unparsed == 0, summary.text()
+    row = store.query(db_path, "SELECT rating, published_at FROM reviews").rows[0]
+    assert row == (4.0, date(2024, 7, 4))
