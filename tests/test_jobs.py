@@ -504,3 +504,13 @@ def test_readme_sources_example_is_valid(tmp_path):
     assert [s.name for s in config.sources] == ["Our shop", "Rival store"]
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |"):
         assert code in section  # every exit code of `reviewlens run` is documented
+
+
+def test_a_sources_date_order_reaches_its_crawl_and_a_wrong_one_is_named(tmp_path, db_path):
+    text = THREE_SOURCES.replace('side = "competitor"\n', 'side = "competitor"\n    dates = "day-first"\n', 1)
+    config = load_sources(_sources(tmp_path, text))
+    crawl = FakeCrawl()
+    run(db_path, config, tmp_path, crawl=crawl)
+    assert [options["day_first"] for _, options in crawl.calls] == [None, True, None]
+    with pytest.raises(SourcesError, match='dates.*"day-first" or "month-first", got \'dd/mm\''):
+        load_sources(_sources(tmp_path, text.replace('"day-first"', '"dd/mm"')))

@@ -174,7 +174,7 @@ def _run_step(step: Step, work: Callable[[], dict | None], log: Callable[[str], 
 def _crawl_source(db: str, source: Source, crawl: Callable, progress: bool) -> dict:
     result = crawl(db, source.start_urls, max_pages=source.max_pages, incremental=True,
                    profile=source.profile, obey_robots=source.obey_robots, polite=source.polite,
-                   category=source.category, progress=progress)
+                   category=source.category, progress=progress, day_first=source.day_first)
     result = dict(result or {})
     if not result.get("pages") and result.get("exit_code") is None:
         # Nothing read from the start URLs, whatever the reason: host down, but also only 404s

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 DEFAULT_FILE = "reviewlens.toml"
 ENV_FILE = "REVIEWLENS_SOURCES"
 SIDES = ("ours", "competitor")
+DATE_ORDERS = {"day-first": True, "month-first": False}
 DEVICES = ("auto", "cpu", "cuda")
 
 SOURCE_KEYS = {
@@ -38,6 +39,8 @@ SOURCE_KEYS = {
     "profile": "site profile name or path, for shops without schema.org markup",
     "obey_robots": "respect robots.txt (true/false, default true)",
     "polite": "delays between requests (default true; false only for your own loopback shop)",
+    "dates": "how the site writes numeric dates like 03/04/2024: \"day-first\" or \"month-first\" "
+             "(default: each date on its own, month first unless the first number is above 12)",
     "products": "table of product id = \"ours\" | \"competitor\", overriding side",
 }
 JOB_KEYS = {
@@ -71,6 +74,7 @@ class Source:
     obey_robots: bool = True
     polite: bool = True
     products: dict[str, str] = field(default_factory=dict)
+    day_first: bool | None = None   # `dates = "day-first"`: how the site writes 03/04/2024
 
     @property
     def start_urls(self) -> list[str]:
@@ -265,6 +269,9 @@ class _Checker:
         polite = entry.get("polite", True)
         if not isinstance(polite, bool):
             bad(f"must be true or false, got {polite!r}", "polite")
+        dates = entry.get("dates")
+        if dates is not None and dates not in DATE_ORDERS:
+            bad(f"must be \"day-first\" or \"month-first\", got {dates!r}", "dates")
         products = entry.get("products", {})
         if not isinstance(products, dict):
             bad("must be a table of product id = \"ours\" | \"competitor\"", "products")
@@ -276,7 +283,7 @@ class _Checker:
             return None
         return Source(name=name.strip(), urls=urls, sitemaps=sitemaps, side=side, category=category,
                       max_pages=max_pages, profile=profile, obey_robots=obey, polite=polite,
-                      products=dict(products))
+                      products=dict(products), day_first=DATE_ORDERS.get(dates))
 
     def _url_list(self, entry: dict, key: str, bad) -> list[str]:
         value = entry.get(key, [])
