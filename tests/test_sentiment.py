@@ -241,8 +241,9 @@ def test_sentiment_command_prints_json_lines(quick_model, tmp_path):
     result = CliRunner().invoke(cli, ["sentiment", "--model", str(quick_model[0]), CLEAR[0][0], "--file", str(file)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["text"] for r in rows] == [CLEAR[0][0], CLEAR[1][0], CLEAR[3][0]]
-    assert [r["label"] for r in rows] == ["positive", "positive", "negative"]
+    # one object per input line, the blank line too (neutral, as for ""), so output lines match input lines
+    assert [r["text"] for r in rows] == [CLEAR[0][0], CLEAR[1][0], "", CLEAR[3][0]]
+    assert [r["label"] for r in rows] == ["positive", "positive", "neutral", "negative"]
     assert all(set(r) == {"text", "label", "score"} and 0 < r["score"] <= 1 for r in rows)
 
     stdin = CliRunner().invoke(cli, ["sentiment", "--model", str(quick_model[0]), "--file", "-"],
