@@ -123,6 +123,13 @@ def fake_models(sleep: float = 0.0, marker: str | None = None) -> Models:
                   needs_version="fake-1", device="cpu")
 
 
+def review_rows(reviews, start: int = 0) -> list[dict]:
+    """``(product, stars, day, body)`` tuples as review dicts for :func:`make_store`: authors
+    ``author{i}`` and review URLs numbered from ``start``."""
+    return [{"product_id": p, "author": f"author{i}", "rating": r, "published_at": d, "body": b,
+             "url": f"https://shop.test/{p}#r{i}"} for i, (p, r, d, b) in enumerate(reviews, start)]
+
+
 def make_store(db: str, reviews: list[dict], products: list[dict] | None = None) -> None:
     """A store with ``products`` and ``reviews`` (dicts with the store's review columns)."""
     from data import store

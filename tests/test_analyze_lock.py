@@ -30,7 +30,7 @@ from analysis.jobs.sources import load_sources
 from analysis.pipeline import run_analysis
 from dashboard.cli import cli
 from data import store
-from pipeline_fakes import FakeSentiment, fake_models, make_store
+from pipeline_fakes import FakeSentiment, fake_models, make_store, review_rows
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -69,8 +69,7 @@ print("finished", summary["run_id"], summary["status"], flush=True)
 
 
 def _store(db: str) -> None:
-    make_store(db, [{"product_id": p, "author": f"author{i}", "rating": r, "published_at": d, "body": b,
-                     "url": f"https://shop.test/{p}#r{i}"} for i, (p, r, d, b) in enumerate(REVIEWS)])
+    make_store(db, review_rows(REVIEWS))
 
 
 def _start_analysis(db: str, tmp_path: Path) -> tuple[subprocess.Popen, Path]:

@@ -8,7 +8,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,8 +17,8 @@ from analysis.pipeline import run_analysis
 from dashboard import queries
 from data import store
 from pipeline_fakes import ASPECTS, FakeAspects, Term, fake_models, label_of, make_store
+from app_pages import open_page
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 # (product, stars, source, body). Some sentences name one aspect twice with one polarity (one
 # mention, not two), with two polarities (a tie: neutral) or three terms (the majority wins), and
 # one names "product" (no finding: left out of the monthly table).
@@ -148,16 +147,6 @@ def test_the_query_counts_only_the_kept_reviews(analysed):
 
 # --- the pages --------------------------------------------------------------------------------
 
-def _run(db: str, monkeypatch, page: str, **params) -> AppTest:
-    monkeypatch.setenv("REVIEWLENS_DB", db)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _plotly_values(value) -> list:
     """Plotly writes numeric arrays as base64 ``{"dtype", "bdata"}``; give plain lists back."""
     if isinstance(value, dict) and "bdata" in value:
@@ -190,7 +179,7 @@ def captions(at: AppTest) -> str:
 
 
 def test_product_chart_follows_the_rating_filter(analysed, monkeypatch):
-    at = _run(analysed, monkeypatch, "views/product.py", product="kettle", f_stars=["1", "2"])
+    at = open_page(analysed, monkeypatch, "views/product.py", product="kettle", f_stars=["1", "2"])
     expected = of_product(expected_counts(analysed, lambda r: round(r["rating"]) <= 2), "kettle")
     assert aspect_chart(at) == expected
     assert expected != of_product(expected_counts(analysed, lambda r: True), "kettle")
@@ -198,7 +187,7 @@ def test_product_chart_follows_the_rating_filter(analysed, monkeypatch):
 
 
 def test_product_chart_follows_the_source_filter(analysed, monkeypatch):
-    at = _run(analysed, monkeypatch, "views/product.py", product="speaker", f_src=["feb.csv"])
+    at = open_page(analysed, monkeypatch, "views/product.py", product="speaker", f_src=["feb.csv"])
     expected = of_product(expected_counts(analysed, lambda r: r["source"] == "feb.csv"), "speaker")
     assert aspect_chart(at) == expected
     assert expected != of_product(expected_counts(analysed, lambda r: True), "speaker")
@@ -206,7 +195,7 @@ def test_product_chart_follows_the_source_filter(analysed, monkeypatch):
 
 
 def test_product_chart_follows_the_dates_by_the_day(analysed, monkeypatch):
-    at = _run(analysed, monkeypatch, "views/product.py", product="kettle",
+    at = open_page(analysed, monkeypatch, "views/product.py", product="kettle",
               f_from="2024-02-10", f_to="2024-03-20")
     in_days = of_product(expected_counts(
         analysed, lambda r: date(2024, 2, 10) <= r["published_at"] <= date(2024, 3, 20)), "kettle")
@@ -217,7 +206,7 @@ def test_product_chart_follows_the_dates_by_the_day(analysed, monkeypatch):
 
 
 def test_compare_table_follows_the_rating_and_source_filters(analysed, monkeypatch):
-    at = _run(analysed, monkeypatch, "views/compare.py", compare=["kettle", "speaker"],
+    at = open_page(analysed, monkeypatch, "views/compare.py", compare=["kettle", "speaker"],
               f_stars=["1", "3"], f_src=["shop.test"])
     at.slider(key="compare_min").set_value(1).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -247,17 +236,14 @@ def test_a_run_stopped_before_grouping_still_shows_known_terms_under_their_group
     from analysis.pipeline import run_analysis
     from dashboard import queries
     from data import store
-    from pipeline_fakes import fake_models, make_store
+    from pipeline_fakes import fake_models, make_store, review_rows
 
     db = str(tmp_path / "stopped.duckdb")
-    def rows(reviews, start=0):
-        return [{"product_id": p, "author": f"a{i}", "rating": r, "published_at": d, "body": b,
-                 "url": f"https://shop.test/{p}#r{i}"} for i, (p, r, d, b) in enumerate(reviews, start)]
-    make_store(db, rows([("p2", 1, "2024-05-14", "Battery life is poor."),
+    make_store(db, review_rows([("p2", 1, "2024-05-14", "Battery life is poor."),
                          ("p2", 5, "2024-06-15", "The battery is excellent.")]))
     assert run_analysis(db, models=fake_models(), progress=False)["status"] == "ok"
     assert store.query(db, "SELECT aspect FROM aspect_labels WHERE term = 'battery life'").scalar() == "battery"
-    make_store(db, rows([("p3", 2, "2024-09-01", "The Battery Life is poor.")], start=10))
+    make_store(db, review_rows([("p3", 2, "2024-09-01", "The Battery Life is poor.")], start=10))
 
     def stopped(*args, **kwargs):
         raise KeyboardInterrupt("stopped in the store-wide step")

@@ -3,16 +3,14 @@ with the job's small deterministic stand-in models, so the pages read what the j
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analysis.pipeline import run_analysis
 from data import store
 from pipeline_fakes import fake_models, make_store
+from app_pages import open_page
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 BODIES = [
     ("kettle", 5, "Great kettle, love it. The lid is excellent."),
     ("kettle", 2, "The handle gets hot. I wish it had a longer cable."),
@@ -43,19 +41,8 @@ def analysed(tmp_path_factory) -> str:
     return db
 
 
-def _run(db: str, monkeypatch, page: str | None = None, **params) -> AppTest:
-    monkeypatch.setenv("REVIEWLENS_DB", db)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def test_overview_reads_the_jobs_tables(analysed, monkeypatch):
-    at = _run(analysed, monkeypatch)
+    at = open_page(analysed, monkeypatch)
     table = at.dataframe[0].value.set_index("Product")
     rows = store.query(analysed, """
         SELECT p.title, count(*) AS n, avg(a.net_sentiment) AS net
@@ -67,7 +54,7 @@ def test_overview_reads_the_jobs_tables(analysed, monkeypatch):
 
 
 def test_product_page_shows_the_jobs_findings_with_marked_quotes(analysed, monkeypatch):
-    at = _run(analysed, monkeypatch, "views/product.py", product="kettle")
+    at = open_page(analysed, monkeypatch, "views/product.py", product="kettle")
     assert at.title[0].value == "Steel Kettle"
     text = "\n".join(m.value for m in at.markdown)
     top = store.query(analysed, "SELECT name, mentions, quotes FROM product_insights "
@@ -82,7 +69,7 @@ def test_product_page_shows_the_jobs_findings_with_marked_quotes(analysed, monke
 
 
 def test_reviews_page_colours_the_jobs_sentences(analysed, monkeypatch):
-    at = _run(analysed, monkeypatch, "views/reviews.py", rv_product="kettle", rv_q="flimsy")
+    at = open_page(analysed, monkeypatch, "views/reviews.py", rv_product="kettle", rv_q="flimsy")
     text = "\n".join(m.value for m in at.markdown)
     n = store.query(analysed, "SELECT count(*) FROM reviews WHERE product_id = 'kettle' "
                               "AND body ILIKE '%flimsy%'").scalar()

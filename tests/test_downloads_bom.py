@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import sample_data
 from data import store
+from app_pages import open_page
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 BOM = b"\xef\xbb\xbf"
 ACCENTED = "Le café’s lid cracked 😞 after a week, très déçu."
 
@@ -47,17 +46,6 @@ def downloads(monkeypatch) -> dict:
     return seen
 
 
-def _page(db: str, monkeypatch, page: str | None = None, **params) -> AppTest:
-    monkeypatch.setenv("REVIEWLENS_DB", db)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def _payload(data) -> bytes:
     return data() if callable(data) else data
 
@@ -68,8 +56,8 @@ def _read(payload: bytes) -> pd.DataFrame:
 
 def test_every_dashboard_download_is_utf8_with_a_bom(shop, monkeypatch, downloads):
     for page in (None, "views/product.py", "views/compare.py", "views/themes.py"):
-        _page(shop, monkeypatch, page, product="p0000")
-    _page(shop, monkeypatch, "views/reviews.py", rv_product="p0000", rv_q="café")
+        open_page(shop, monkeypatch, page, product="p0000")
+    open_page(shop, monkeypatch, "views/reviews.py", rv_product="p0000", rv_q="café")
     assert {"dl_overview", "dl_summary", "dl_findings", "dl_summary_product", "dl_aspects",
             "dl_ratings", "dl_compare", "dl_themes", "dl_themes_report", "dl_reviews_page",
             "dl_reviews_report"} <= set(downloads)
@@ -79,7 +67,7 @@ def test_every_dashboard_download_is_utf8_with_a_bom(shop, monkeypatch, download
 
 
 def test_accents_curly_quotes_and_emoji_survive_a_dashboard_download(shop, monkeypatch, downloads):
-    _page(shop, monkeypatch, "views/reviews.py", rv_product="p0000", rv_q="café")
+    open_page(shop, monkeypatch, "views/reviews.py", rv_product="p0000", rv_q="café")
     page_table = _read(_payload(downloads["dl_reviews_page"][1]))
     assert page_table["body"].tolist() == [ACCENTED]
     assert page_table["title"].tolist() == ["Déçu “vraiment”"]
@@ -97,7 +85,7 @@ def test_report_files_with_excel_round_trip_accents(tmp_path):
 
 
 def test_download_names_say_which_product_and_which_dates(shop, monkeypatch, downloads):
-    _page(shop, monkeypatch, "views/product.py", product="p0000", f_from="2025-01-01")
+    open_page(shop, monkeypatch, "views/product.py", product="p0000", f_from="2025-01-01")
     last = store.query(shop, "SELECT max(published_at)::DATE FROM reviews").scalar()
     today = date.today().isoformat()
     names = {key: name for key, (name, _) in downloads.items()}
@@ -108,7 +96,7 @@ def test_download_names_say_which_product_and_which_dates(shop, monkeypatch, dow
     assert names["dl_summary_product"] == f"summary_p0000_{today}.csv"
 
     downloads.clear()
-    _page(shop, monkeypatch, "views/reviews.py", rv_product="p0001")
+    open_page(shop, monkeypatch, "views/reviews.py", rv_product="p0001")
     assert downloads["dl_reviews_report"][0] == f"reviews_p0001_{today}.csv"
 
 
@@ -125,7 +113,7 @@ def test_a_product_without_reviews_in_the_dates_gets_a_note_not_a_file_of_zeros(
                                             "WHERE product_id = 'p0000'").rows}
     first, last = store.query(shop, "SELECT min(published_at)::DATE, max(published_at)::DATE FROM reviews").rows[0]
     quiet = next(d for d in pd.date_range(first, last).date if d not in days)
-    at = _page(shop, monkeypatch, "views/product.py", product="p0000",
+    at = open_page(shop, monkeypatch, "views/product.py", product="p0000",
                f_from=quiet.isoformat(), f_to=quiet.isoformat())
     assert "dl_ratings" not in downloads
     assert any("No rated review of this product matches" in i.value for i in at.info)

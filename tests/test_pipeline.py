@@ -16,7 +16,7 @@ import pytest
 
 from analysis.pipeline import review_sentiment, run_analysis
 from data import store
-from pipeline_fakes import fake_models, make_store
+from pipeline_fakes import fake_models, make_store, review_rows
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,9 +33,7 @@ REVIEWS = [
 
 
 def reviews(extra=()):
-    rows = [{"product_id": p, "author": f"author{i}", "rating": r, "published_at": d, "body": b,
-             "url": f"https://shop.test/{p}#r{i}"} for i, (p, r, d, b) in enumerate(list(REVIEWS) + list(extra))]
-    return rows
+    return review_rows(list(REVIEWS) + list(extra))
 
 
 def snapshot(db: str) -> dict[str, list]:

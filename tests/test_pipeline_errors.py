@@ -13,7 +13,8 @@ from analysis import pipeline
 from analysis.pipeline import analyse_batch, failed_run_id, run_analysis
 from dashboard.cli import cli
 from data import store
-from pipeline_fakes import FakeAspects, FakeSentiment, fake_models, make_store
+from pipeline_fakes import FakeAspects, FakeSentiment, fake_models, make_store, review_rows
+
 
 GOOD = [
     ("p1", 5, "2024-01-10", "Great kettle, love it. The lid sticks though."),
@@ -24,11 +25,6 @@ GOOD = [
 # new reviews: "Battery Life" and "Charge" are grouped as "battery" only by the store-wide step
 NEW = [("p3", 2, "2024-09-01", "The Battery Life is poor."), ("p3", 2, "2024-09-02", "The Charge is weak."),
        ("p4", 1, "2024-09-03", "BOOM the lid is bad.")]
-
-
-def rows(reviews, start=0):
-    return [{"product_id": p, "author": f"author{i}", "rating": r, "published_at": d, "body": b,
-             "url": f"https://shop.test/{p}#r{i}"} for i, (p, r, d, b) in enumerate(reviews, start)]
 
 
 class Boom(FakeAspects):
@@ -54,9 +50,9 @@ def review_id_of(db: str, body: str) -> str:
 
 
 def test_a_review_a_stage_fails_on_is_skipped_and_the_rest_is_written_and_refreshed(db_path):
-    make_store(db_path, rows(GOOD))
+    make_store(db_path, review_rows(GOOD))
     assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
-    make_store(db_path, rows(NEW, start=100))
+    make_store(db_path, review_rows(NEW, start=100))
     lines = []
     # batches of 2: the failing review shares its batch with a good one, which is kept
     summary = run_analysis(db_path, models=booming(), progress=False, batch_size=2, log=lines.append)
@@ -82,9 +78,9 @@ def test_a_review_a_stage_fails_on_is_skipped_and_the_rest_is_written_and_refres
 
 
 def test_the_next_run_reads_a_failed_review_again(db_path):
-    make_store(db_path, rows(GOOD))
+    make_store(db_path, review_rows(GOOD))
     run_analysis(db_path, models=fake_models(), progress=False)
-    make_store(db_path, rows(NEW[2:], start=100))
+    make_store(db_path, review_rows(NEW[2:], start=100))
     lines = []
     # the failing review alone in its batch (the only new one): skipped, not a failed run
     first = run_analysis(db_path, models=booming(), progress=False, log=lines.append)
@@ -102,7 +98,7 @@ def test_the_next_run_reads_a_failed_review_again(db_path):
 
 
 def test_a_stage_broken_on_every_review_fails_the_run_and_keeps_what_was_there(db_path):
-    make_store(db_path, rows(GOOD))
+    make_store(db_path, review_rows(GOOD))
     run_analysis(db_path, models=fake_models(), progress=False)
     before = store.query(db_path, "SELECT * FROM review_analysis ORDER BY review_id").rows
     lines = []
@@ -143,7 +139,7 @@ class InlinePool:
 
 
 def test_a_batch_that_fails_in_a_worker_is_analysed_again_review_by_review(db_path):
-    make_store(db_path, rows(GOOD + NEW))
+    make_store(db_path, review_rows(GOOD + NEW))
     lines = []
     models = booming()
     summary = run_analysis(db_path, models=models, progress=False, batch_size=3, pool=InlinePool(models),
@@ -155,7 +151,7 @@ def test_a_batch_that_fails_in_a_worker_is_analysed_again_review_by_review(db_pa
 
 
 def test_the_command_says_a_failed_run_in_one_line_and_exits_1(db_path, monkeypatch):
-    make_store(db_path, rows(GOOD))
+    make_store(db_path, review_rows(GOOD))
     broken = dataclasses.replace(fake_models(), sentiment=Broken())
     monkeypatch.setattr(pipeline, "load_models", lambda db, device="auto", sentiment_model=None: broken)
     result = CliRunner().invoke(cli, ["--db", db_path, "analyze", "--quiet", "--device", "cpu"])
@@ -168,7 +164,7 @@ def test_the_command_says_a_failed_run_in_one_line_and_exits_1(db_path, monkeypa
 
 
 def test_the_command_names_the_skipped_reviews_and_exits_0(db_path, monkeypatch):
-    make_store(db_path, rows(GOOD + NEW[2:]))
+    make_store(db_path, review_rows(GOOD + NEW[2:]))
     monkeypatch.setattr(pipeline, "load_models", lambda db, device="auto", sentiment_model=None: booming())
     result = CliRunner().invoke(cli, ["--db", db_path, "analyze", "--quiet", "--device", "cpu"])
     assert result.exit_code == 0, result.output
@@ -184,9 +180,9 @@ TWO_BAD = ([("p5", 3, f"2024-09-0{i}", f"Review {i} the lid is fine.") for i in 
 
 
 def test_two_reviews_a_stage_always_fails_on_do_not_fail_every_later_run(db_path):
-    make_store(db_path, rows(GOOD))
+    make_store(db_path, review_rows(GOOD))
     assert run_analysis(db_path, models=fake_models(), progress=False)["status"] == "ok"
-    make_store(db_path, rows(TWO_BAD, start=100))
+    make_store(db_path, review_rows(TWO_BAD, start=100))
     second = run_analysis(db_path, models=booming(), progress=False, log=lambda line: None)
     assert second["status"] == "partial" and second["counts"]["skipped_error"] == 2
     # nothing new: only the two failed reviews are read again, a batch of their own that fails
@@ -215,9 +211,9 @@ def test_two_reviews_a_stage_always_fails_on_do_not_fail_every_later_run(db_path
 
 
 def test_a_stage_broken_on_the_one_review_of_a_run_fails_the_run(db_path):
-    make_store(db_path, rows(GOOD))
+    make_store(db_path, review_rows(GOOD))
     run_analysis(db_path, models=fake_models(), progress=False)
-    make_store(db_path, rows(NEW[:1], start=100))
+    make_store(db_path, review_rows(NEW[:1], start=100))
     lines = []
     with pytest.raises(RuntimeError, match="sentiment model broke"):
         run_analysis(db_path, models=dataclasses.replace(fake_models(), sentiment=Broken()), progress=False,
@@ -227,7 +223,7 @@ def test_a_stage_broken_on_the_one_review_of_a_run_fails_the_run(db_path):
 
 
 def test_the_canary_has_the_keys_of_a_read_review_and_leaves_nothing_kept(db_path):
-    make_store(db_path, rows(GOOD[:1]))
+    make_store(db_path, review_rows(GOOD[:1]))
     review = pipeline.read_reviews(db_path, [store.query(db_path, "SELECT review_id FROM reviews").scalar()])[0]
     assert set(pipeline.CANARY) == set(review)
     worker = pipeline.Worker(fake_models(), run_id=1)
@@ -256,7 +252,7 @@ class StopOnSecondCall(FakeSentiment):
 def test_a_stop_inside_a_stage_ends_the_run_and_blames_no_review(db_path, where):
     from analysis.jobs.runner import JobStopped
 
-    make_store(db_path, rows(GOOD + NEW))
+    make_store(db_path, review_rows(GOOD + NEW))
     sentiment = StopOnSecondCall(JobStopped)
     # "batch": the stop comes in the 2nd batch; "retry": the one batch fails on BOOM, the stop
     # comes while its first review is read again alone
@@ -283,7 +279,7 @@ class StoppedPool(InlinePool):
 def test_a_stop_handed_back_by_a_pool_worker_is_not_retried_here(db_path):
     from analysis.jobs.runner import JobStopped
 
-    make_store(db_path, rows(GOOD))
+    make_store(db_path, review_rows(GOOD))
     lines = []
     with pytest.raises(JobStopped):
         run_analysis(db_path, models=fake_models(), progress=False, pool=StoppedPool(fake_models()),
