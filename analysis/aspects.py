@@ -148,7 +148,6 @@ def _train_once(path: Path, encoder, version: str | None, device: str) -> None:
     from analysis import aspect_head
     from analysis.jobs.lock import waiting_lock
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     with waiting_lock(f"{path}.lock", "training the aspect heads", f"the aspect model folder {path}",
                       log=lambda line: print(f"aspects: {line}", file=sys.stderr, flush=True)):
         if aspect_head.is_trained(path):

@@ -330,11 +330,8 @@ class Worker:
     def failed(self, review: dict) -> dict[str, list[dict]]:
         """The rows of a review a stage failed on: only its ``review_analysis`` row, skipped
         for an ``error`` (:data:`FAILED`), so the next run reads it again."""
-        summary = {"review_id": review["review_id"], "product_id": review["product_id"],
-                   "content_hash": review["content_hash"], "models_key": self.models_key, "run_id": self.run_id,
-                   "language": review.get("language"), "skipped_reason": FAILED, "n_sentences": 0,
-                   "sentiment": None, "net_sentiment": None, "rating_mismatch": None}
-        return {"review_analysis": [summary], "sentences": [], "aspect_mentions": [], "needs": [],
+        summary = self.summarize([{**review, "language": review.get("language"), "skipped_reason": FAILED}], [])
+        return {"review_analysis": summary, "sentences": [], "aspect_mentions": [], "needs": [],
                 "sentence_embeddings": []}
 
     def summarize(self, reviews: list[dict], sents: list[dict]) -> list[dict]:

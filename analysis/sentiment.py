@@ -101,7 +101,6 @@ def ensure_default_model(db: str | None = None, log=None) -> Path:
 
     # Two runs that find it missing (two stores, or `train-sentiment` meanwhile) train it once:
     # the second waits for the folder's lock, then finds the first one's model.
-    path.parent.mkdir(parents=True, exist_ok=True)
     with waiting_lock(f"{path}.lock", "training the default sentiment model", f"the model folder {path}",
                       log=log or _to_stderr):
         if not default_model_ready(path):
