@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 __all__ = ["Rating", "RatingError", "normalize_rating", "parse_date", "clean_text",
            "detect_language", "function_word_languages", "quick_language", "rating_scale_for",
-           "DateOrder", "date_order_for"]
+           "DateOrder", "date_order_for", "DATE_ORDERS"]
 
 
 # --- ratings --------------------------------------------------------------------------------
@@ -345,6 +345,11 @@ def parse_date(value: Any, now: Any = None, day_first: bool | None = None) -> da
         if relative is not None:
             return relative
     return _parse_text(stripped, day_first)
+
+
+# The names a user gives the order of numeric dates (`--dates`, a source's `dates`), as
+# parse_date's ``day_first``.
+DATE_ORDERS = {"day-first": True, "month-first": False}
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.normalize import DATE_ORDERS
+
 DEFAULT_FILE = "reviewlens.toml"
 ENV_FILE = "REVIEWLENS_SOURCES"
 SIDES = ("ours", "competitor")
-DATE_ORDERS = {"day-first": True, "month-first": False}
 DEVICES = ("auto", "cpu", "cuda")
 
 SOURCE_KEYS = {

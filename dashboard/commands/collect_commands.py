@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import click
 
+from crawler.normalize import DATE_ORDERS  # the standard library only: start-up stays light
 from dashboard.commands.common import db_option, friendly_errors
+
+
+def _dates_option(help_text: str):
+    """``--dates auto|day-first|month-first``, passed to the command as ``day_first`` (None for auto)."""
+    return click.option("--dates", "day_first", type=click.Choice(["auto", *DATE_ORDERS]), default="auto",
+                        show_default=True, help=help_text,
+                        callback=lambda ctx, param, value: DATE_ORDERS.get(value))
 
 
 @click.command()
@@ -16,15 +24,13 @@ from dashboard.commands.common import db_option, friendly_errors
 @click.option("--category", default=None, help="Category for products whose pages state none.")
 @click.option("--url-pattern", default=None, help="Regex: follow only sitemap/listing links matching it.")
 @click.option("--no-delay", is_flag=True, help="Politeness delays off (loopback/demo shops only).")
-@click.option("--dates", "date_order", type=click.Choice(["auto", "day-first", "month-first"]),
-              default="auto", show_default=True,
-              help="How the site writes numeric dates like 03/04/2024; auto reads each date on its own "
-                   "(month first unless the first number is above 12).")
+@_dates_option("How the site writes numeric dates like 03/04/2024; auto reads each date on its own "
+               "(month first unless the first number is above 12).")
 @db_option
 @friendly_errors
 def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, profile: str | None,
           ignore_robots: bool, user_agent: str | None, category: str | None,
-          url_pattern: str | None, no_delay: bool, date_order: str = "auto") -> None:
+          url_pattern: str | None, no_delay: bool, day_first: bool | None = None) -> None:
     """Crawl product, listing or sitemap URLs into the store.
 
     Exits 1 when the crawl failed, or read no page at all, whatever the reason (the message
@@ -41,7 +47,7 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
         summary = run_crawl(db, list(urls), max_pages=max_pages, incremental=not full,
                             profile=profile, obey_robots=not ignore_robots, user_agent=user_agent,
                             polite=not no_delay, category=category, product_pattern=url_pattern,
-                            day_first={"day-first": True, "month-first": False}.get(date_order))
+                            day_first=day_first)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from exc
     problems = ", ".join(f"{k} {v}" for k, v in sorted((summary.get("problems") or {}).items()))
@@ -121,17 +127,15 @@ def extract(page: str, url: str | None, profile: str | None, ignore_robots: bool
               help="Product id for files without a product column (default: the file name).")
 @click.option("--rating-scale", type=float, default=None, metavar="BEST",
               help="Best rating when the numbers do not show the scale, e.g. 10 or 100.")
-@click.option("--dates", "date_order", type=click.Choice(["auto", "day-first", "month-first"]),
-              default="auto", show_default=True,
-              help="How numeric dates like 03/04/2024 are written; auto decides per file from "
-                   "dates like 13/04/2024.")
+@_dates_option("How numeric dates like 03/04/2024 are written; auto decides per file from "
+               "dates like 13/04/2024.")
 @click.option("--batch-size", type=int, default=500_000, show_default=True,
               help="Reviews written per short write to the store.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 @db_option
 @friendly_errors
 def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: str | None,
-            product: str | None, rating_scale: float | None, date_order: str, batch_size: int,
+            product: str | None, rating_scale: float | None, day_first: bool | None, batch_size: int,
             quiet: bool) -> None:
     """Import review exports (CSV, TSV, JSON, JSONL, Parquet, plain or gzip).
 
@@ -159,7 +163,7 @@ def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: 
         raise UserError(str(exc)) from exc
     summary = import_files(db, files, column_map=column_map, source=source, batch_size=batch_size,
                            product=product, rating_scale=rating_scale, progress=not quiet,
-                           day_first={"day-first": True, "month-first": False}.get(date_order))
+                           day_first=day_first)
     click.echo(summary.text())
     if summary.file_errors:
         sys.exit(1)
