@@ -728,6 +728,14 @@ def _write_batch(mem, db: str, start: int, position: int, queued: int, total: in
     return int(new), int(good) - int(new), position, stop
 
 
+# SQL: the review of file row ``{row}`` is in the store already, written by another import or
+# crawl than this file's own batches ($run, $at), whose rows are distinct by construction.
+_STORED_BEFORE = """EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
+                           WHERE stored.review_id = {row}.review_id
+                             AND (stored.collect_run_id IS DISTINCT FROM $run
+                                  OR stored.collected_at <> $at::TIMESTAMP))"""
+
+
 def _insert_batch(mem, language: str, lang_join: str, params: dict) -> int:
     """INSERT the slice's rows that are good, first of their id in the file and not stored yet."""
     return mem.execute(f"""
@@ -751,10 +759,7 @@ def _insert_batch(mem, language: str, lang_join: str, params: dict) -> int:
         WHERE NOT EXISTS (SELECT 1 FROM dropped WHERE dropped._n = incoming._n)
           -- rows this file already wrote are distinct by construction (dropped):
           -- compare only with the others, which keeps the check cheap on a big file
-          AND NOT EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
-                          WHERE stored.review_id = incoming.review_id
-                            AND (stored.collect_run_id IS DISTINCT FROM $run
-                                 OR stored.collected_at <> $at::TIMESTAMP))""",
+          AND NOT {_STORED_BEFORE.format(row="incoming")}""",
         params).fetchall()[0][0]
 
 
@@ -805,10 +810,7 @@ def _case_variants_without_reviews(mem, collected_at: datetime, run_id: int) -> 
         SELECT DISTINCT f.product_id FROM ({_FILE_ROWS_SQL}) AS f
         WHERE list_contains($variants::VARCHAR[], f.product_id)
           AND f._n NOT IN (SELECT _n FROM dropped)
-          AND NOT EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
-                          WHERE stored.review_id = f.review_id
-                            AND (stored.collect_run_id IS DISTINCT FROM $run
-                                 OR stored.collected_at <> $at::TIMESTAMP))""",
+          AND NOT {_STORED_BEFORE.format(row="f")}""",
         {"variants": variants, "run": run_id, "at": collected_at}).fetchall()}
     return [product_id for product_id in variants if product_id not in with_new]
 
