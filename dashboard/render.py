@@ -180,6 +180,17 @@ def fmt_int(value) -> str:
     return "–" if _missing(value) else f"{int(value):,}"
 
 
+def fmt_p(value) -> str:
+    """A p-value as a reader takes it: below 0.001 it is no "0.000", it is "p < 0.001".
+
+    >>> fmt_p(0.0083), fmt_p(0.00002), fmt_p(None)
+    ('p = 0.008', 'p < 0.001', 'p –')
+    """
+    if _missing(value):
+        return "p –"
+    return "p < 0.001" if float(value) < 0.001 else f"p = {float(value):.3f}"
+
+
 def fmt_rating(value) -> str:
     """``4.256`` -> ``'4.26 ★'``."""
     return "–" if _missing(value) else f"{float(value):.2f} ★"

@@ -72,7 +72,7 @@ else:
         st.markdown(
             f'<div class="rl-finding"><b>{render.safe_text(row.product)}: {render.safe_text(row.aspect)}</b> · '
             f'negative {render.fmt_pct(row.before_share)} → {render.fmt_pct(row.recent_share)} '
-            f'({render.fmt_int(row.recent_mentions)} recent mentions, p = {row.p_value:.3f})</div>'
+            f'({render.fmt_int(row.recent_mentions)} recent mentions, {render.fmt_p(row.p_value)})</div>'
             + (render.quote_html(quote.get("text", ""), None, None, row.aspect, quote.get("url")) if quote else ""),
             unsafe_allow_html=True)
     table = findings.drop(columns=["quotes", "product_id"])
