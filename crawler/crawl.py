@@ -17,6 +17,7 @@ import gc
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -26,8 +27,12 @@ from urllib.parse import urlsplit
 
 from data import store
 
-SUMMARY_KEYS = ("run_id", "pages", "reviews_read", "reviews_new", "duplicates", "rejected",
-                "errors", "status", "problems")
+# A run's problem when a start URL itself answered 404 or 410 (crawler/spiders/reviews.py counts
+# it beside http_404): a typo or a removed page, where a sitemap's sold-out product is no news.
+START_URL_GONE = "start_url_gone"
+
+SUMMARY_KEYS = ("run_id", "pages", "reviews_read", "reviews_new", "reviews_edited", "duplicates",
+                "rejected", "errors", "status", "problems")
 
 
 class CrawlError(ValueError):
@@ -73,9 +78,11 @@ def run_crawl(db: str | os.PathLike, urls: list[str], *, max_pages: int | None =
                      flush_items=flush_items, flush_seconds=flush_seconds,
                      record_pages=record_pages, day_first=day_first)
     started = time.monotonic()
+    # subprocess.run kills the child when this process is stopped by an exception (SIGTERM turned
+    # into JobStopped, Ctrl+C); dies_with_parent covers a SIGKILL, which runs no code here.
     proc = subprocess.run([sys.executable, "-m", "crawler.crawl", json.dumps(config)],
                           stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
-                          text=True, timeout=timeout, env=child_env())
+                          text=True, timeout=timeout, env=child_env(), preexec_fn=dies_with_parent())
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     messages = [json.loads(line) for line in lines]
     summary = next((m for m in reversed(messages) if "status" in m), None)
@@ -87,6 +94,33 @@ def run_crawl(db: str | os.PathLike, urls: list[str], *, max_pages: int | None =
                        message=" | ".join(detail) or f"the crawl process ended with code {proc.returncode}")
     summary["seconds"] = round(time.monotonic() - started, 3)
     return summary
+
+
+def dies_with_parent():
+    """A ``preexec_fn`` that has Linux kill the child (SIGKILL) when this process dies, however
+    it dies, so a killed job leaves no crawl writing on without its lock; None elsewhere, or
+    where libc's ``prctl`` cannot be found (the child then may outlive a killed parent).
+
+    prctl is looked up here, before the fork: the child runs only the call itself. It also
+    checks that its parent is still the one that started it (it may have died during the fork).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    set_death_signal, kill = 1, int(signal.SIGKILL)   # PR_SET_PDEATHSIG, from <linux/prctl.h>
+
+    def preexec() -> None:
+        prctl(set_death_signal, kill, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl: no signal would come
+            os._exit(1)
+
+    return preexec
 
 
 def child_env() -> dict[str, str]:

@@ -2,12 +2,17 @@
 
 Each step is recorded in the ``job_runs`` table as it ends (status, counts, seconds), each in
 its own short write, so the dashboard keeps reading between them and a killed job still shows
-how far it got. A failing source is reported and the others still run.
+how far it got; the next job, taking over the killed one's lock, marks its row failed. A failing
+source is reported and the others still run.
+
+A step is ``partial`` when it did its work but not all of it: a crawl with pages it could not
+read (an error, or a start URL that answered 404 or 410: a typo, a removed page), an analysis
+that skipped reviews after an error. Its ``error`` says what was missed.
 
 Exit codes (the job's ``exit_code``; `reviewlens run` exits with it):
 
-- 0: every step succeeded.
-- 3: some sources failed; the rest were crawled, analysed and reported.
+- 0: every step succeeded, with nothing missed.
+- 3: some sources failed, or some step was partial; the rest were crawled, analysed and reported.
 - 1: nothing useful: every source failed, or the analysis or the reports failed.
 - 2: the sources file is wrong (nothing was run).
 - 4: another job (or `reviewlens analyze`) holds the store's lock (nothing was run).
@@ -37,6 +42,7 @@ from typing import Any, Callable, Iterator
 
 from analysis.jobs.lock import EXIT_LOCKED, JobLock, lock_path_for, took_over_line
 from analysis.jobs.sources import JobConfig, Source
+from crawler.crawl import START_URL_GONE
 from data import store
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SOURCES, EXIT_SOME_FAILED = 0, 1, 2, 3
@@ -82,12 +88,17 @@ class JobResult:
 def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyze: Callable | None = None,
             prepare_model: Callable | None = None, write_reports: Callable | None = None,
             reports_dir: str | os.PathLike | None = None, lock_path: str | os.PathLike | None = None,
-            log: Callable[[str], None] = print, progress: bool = False) -> JobResult:
+            log: Callable[[str], None] = print, progress: bool = False,
+            warn: Callable[[str], None] | None = None) -> JobResult:
     """Run the whole job under the lock; see the module docstring for the exit codes.
 
-    Raises :class:`analysis.jobs.lock.JobLocked` when another job (or `reviewlens analyze`) is
-    running on ``db``. The analyze step runs under this job's lock (it does not take it again).
+    ``log`` gets the progress lines; ``warn`` (default ``log``) the lines an operator must see
+    even when the progress is hidden: a lock taken over from a killed job, a job that could not
+    be recorded. Raises :class:`analysis.jobs.lock.JobLocked` when another job (or `reviewlens
+    analyze`) is running on ``db``. The analyze step runs under this job's lock (it does not take
+    it again).
     """
+    warn = warn or log
     crawl = crawl or _real_crawl
     analyze = analyze or _real_analyze
     prepare_model = prepare_model or functools.partial(_real_prepare_model, log=log)
@@ -95,9 +106,11 @@ def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyz
     reports_dir = Path(reports_dir or config.reports_dir)
     with JobLock(lock_path or lock_path_for(db), command="reviewlens run", target=f"the store {db}") as lock:
         if lock.took_over:
-            log(took_over_line(lock.took_over))
-        record = _Record(db, config, log)
+            warn(took_over_line(lock.took_over))
+        record = _Record(db, config, warn)
         lock.note(job_id=record.job_id)
+        if lock.took_over and isinstance(lock.took_over.get("job_id"), int):
+            record.killed(lock.took_over["job_id"])
         steps: list[Step] = []
         status, code = "failed", EXIT_FAILED
         try:
@@ -135,12 +148,14 @@ def run_job(db: str, config: JobConfig, *, crawl: Callable | None = None, analyz
 
 
 def _outcome(steps: list[Step]) -> tuple[str, int]:
+    """failed (1): no source crawled, or the analysis or reports did not succeed; partial (3):
+    a source failed or any step missed something; ok (0): every step ok."""
     crawls = [s for s in steps if s.step == "crawl"]
-    ok = [s for s in crawls if s.status in ("ok", "partial")]
+    crawled = [s for s in crawls if s.status in ("ok", "partial")]
     rest = [s for s in steps if s.step != "crawl"]
-    if not ok or any(s.status not in ("ok", "partial") for s in rest):
+    if not crawled or any(s.status not in ("ok", "partial") for s in rest):
         return "failed", EXIT_FAILED
-    if len(ok) < len(crawls):
+    if len(crawled) < len(crawls) or any(s.status == "partial" for s in steps):
         return "partial", EXIT_SOME_FAILED
     return "ok", EXIT_OK
 
@@ -155,6 +170,8 @@ def _run_step(step: Step, work: Callable[[], dict | None], log: Callable[[str], 
         step.counts = _jsonable(counts)
         if step.status == "failed":
             step.error = str(step.counts.pop("error", None) or "the step reported failure")
+        elif step.status == "partial":
+            step.error = str(step.counts.pop("error", None) or "the step did not do all of its work")
     except (JobStopped, KeyboardInterrupt):
         step.status, step.error = "failed", "stopped"
         step.seconds = time.monotonic() - started
@@ -164,8 +181,10 @@ def _run_step(step: Step, work: Callable[[], dict | None], log: Callable[[str], 
         step.error = f"{type(exc).__name__}: {exc}"
         step.counts = {"traceback": traceback.format_exc(limit=3)[-1500:]}
     step.seconds = time.monotonic() - started
-    shown = ", ".join(f"{k} {v}" for k, v in step.counts.items()
-                      if k not in ("traceback", "run_id") and isinstance(v, (int, float, str)))
+    shown = ", ".join([f"{k} {v}" for k, v in step.counts.items()
+                       if k not in ("traceback", "run_id") and isinstance(v, (int, float, str))]
+                      + ([f"problems {problem_counts(step.counts['problems'])}"]
+                         if isinstance(step.counts.get("problems"), dict) and step.counts["problems"] else []))
     log(f"  {step.status}{': ' + shown if shown else ''}{' - ' + step.error if step.error else ''} "
         f"({step.seconds:.1f}s)")
     return step
@@ -176,18 +195,53 @@ def _crawl_source(db: str, source: Source, crawl: Callable, progress: bool) -> d
                    profile=source.profile, obey_robots=source.obey_robots, polite=source.polite,
                    category=source.category, progress=progress, day_first=source.day_first)
     result = dict(result or {})
+    problems = result.get("problems") if isinstance(result.get("problems"), dict) else {}
     if not result.get("pages") and result.get("exit_code") is None:
         # Nothing read from the start URLs, whatever the reason: host down, but also only 404s
         # or pages robots.txt forbids, which are not errors (see crawler/spiders/reviews.py)
         # yet here mean a mistyped URL or a site that bars us; the source failed (the crawl's
-        # own record says failed too: crawler.pipelines).
+        # own record says failed too: crawler.pipelines). The crawl's own words, when it has
+        # some, say why: a store it could not open, a robots.txt it could not read, is no typo.
         result["status"] = "failed"
-        result["error"] = no_page_read(result.get("problems"))
+        own = result.get("error") or result.get("message")
+        result["error"] = f"no page could be read: {own}" if own else no_page_read(problems)
     elif result.get("status") == "failed" and not result.get("error") and result.get("message"):
         result["error"] = result["message"]   # the crawl process's own last words
+    elif result.get("status") in ("ok", "partial") and problems.get(START_URL_GONE):
+        # A page that answered 404 or 410 is no error to the crawler (a sitemap that still
+        # names a sold-out product must not stop a healthy shop's crawl), but a start URL of
+        # the sources file that did is a typo or a removed page, read by no one until somebody
+        # looks: the source is partial.
+        result["status"] = "partial"
+    if result.get("status") == "partial" and not result.get("error"):
+        result["error"] = pages_missed(problems)
     if result.get("status") != "failed":
         _record_sides(db, source, result.get("run_id"))
     return result
+
+
+
+
+def problem_counts(problems: dict | None) -> str:
+    """A crawl's problems by name, as the log and the job's errors show them.
+
+    >>> problem_counts({"http_500": 1, "http_404": 2})
+    'http_404 2, http_500 1'
+    """
+    return ", ".join(f"{name} {count}" for name, count in sorted((problems or {}).items()))
+
+
+def pages_missed(problems: dict | None) -> str:
+    """Why a source is partial: what its crawl could not read, and what to do.
+
+    >>> pages_missed({"http_404": 1, "start_url_gone": 1})
+    'some pages could not be read: http_404 1, start_url_gone 1; a start URL of the sources file answered 404 or 410: check it for a typo, or remove a page that is gone'
+    """
+    found = problem_counts(problems) or "no problem was recorded"
+    if (problems or {}).get(START_URL_GONE):
+        return (f"some pages could not be read: {found}; a start URL of the sources file answered "
+                f"404 or 410: check it for a typo, or remove a page that is gone")
+    return f"some pages could not be read: {found}; the next run reads this source in full again"
 
 
 def no_page_read(problems: dict | None) -> str:
@@ -196,7 +250,7 @@ def no_page_read(problems: dict | None) -> str:
     >>> no_page_read({"http_404": 1})
     'no page could be read: http_404 1; check the URLs in the sources file (a typo gives http_404) and robots.txt'
     """
-    found = ", ".join(f"{name} {count}" for name, count in sorted((problems or {}).items()))
+    found = problem_counts(problems)
     return (f"no page could be read: {found or 'no problem was recorded'}; "
             f"check the URLs in the sources file (a typo gives http_404) and robots.txt")
 
@@ -233,6 +287,9 @@ def _analyze(db: str, config: JobConfig, analyze: Callable, prepare_model: Calla
     flat["status"] = result.get("status", "ok")
     if flat["status"] not in ("ok", "partial", "failed"):
         flat["status"] = "ok" if flat["status"] in ("done", "nothing to do", "up to date") else flat["status"]
+    if flat["status"] == "partial" and counts.get("skipped_error"):
+        flat["error"] = (f"{counts['skipped_error']} review(s) could not be analysed (an error; see the log "
+                         f"of the analysis) and were skipped; the next run tries them again")
     return flat
 
 
@@ -270,10 +327,11 @@ def _jsonable(value: Any) -> Any:
 
 
 class _Record:
-    """The job's row in ``job_runs``, written in short transactions; a busy store only warns."""
+    """The job's row in ``job_runs``, written in short transactions; a busy store only warns
+    (through ``warn``, which the commands show even with --quiet)."""
 
-    def __init__(self, db: str, config: JobConfig, log: Callable[[str], None]):
-        self.db, self.log, self.job_id = db, log, None
+    def __init__(self, db: str, config: JobConfig, warn: Callable[[str], None]):
+        self.db, self.log, self.job_id = db, warn, None
         try:
             with store.writer(db) as con:
                 self.job_id = int(con.execute("SELECT nextval('job_run_ids')").fetchall()[0][0])
@@ -281,7 +339,27 @@ class _Record:
                             "VALUES (?, ?, 'running', ?, ?, '[]', '{}')",
                             [self.job_id, store.now(), os.getpid(), str(config.path)])
         except store.StoreError as exc:
-            log(f"warning: could not record the job in {db}: {exc}")
+            warn(f"warning: could not record the job in {db}: {exc}")
+
+    def killed(self, job_id: int) -> None:
+        """Mark a job whose lock this one took over as failed, if its row still says running: it
+        was killed (SIGKILL, out of memory, a reboot) and could not say so itself."""
+        by = f"job #{self.job_id}" if self.job_id is not None else "a later job"
+        error = f"killed (lock taken over by {by})"
+        try:
+            with store.writer(self.db) as con:
+                rows = con.execute("SELECT counts FROM job_runs WHERE job_id = ? AND status = 'running'",
+                                   [job_id]).fetchall()
+                if not rows:
+                    return
+                counts = _json_object(rows[0][0])
+                counts["error"] = error
+                con.execute("UPDATE job_runs SET status = 'failed', exit_code = ?, finished_at = ?, counts = ? "
+                            "WHERE job_id = ?", [EXIT_FAILED, store.now(), json.dumps(counts), job_id])
+        except store.StoreError as exc:
+            self.log(f"warning: could not mark job #{job_id} as failed in {self.db}: {exc}")
+            return
+        self.log(f"job #{job_id} was still marked running: recorded as failed, {error}")
 
     def update(self, steps: list[Step], **extra) -> None:
         if self.job_id is None:
@@ -304,6 +382,14 @@ class _Record:
                              store.now(), self.job_id])
         except store.StoreError as exc:
             self.log(f"warning: could not record the end of job #{self.job_id}: {exc}")
+
+
+def _json_object(text: Any) -> dict[str, Any]:
+    try:
+        value = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return {}
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def _totals(steps: list[Step]) -> dict[str, Any]:

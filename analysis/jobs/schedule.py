@@ -58,10 +58,62 @@ def make_trigger(every: str | None = None, cron: str | None = None, timezone=Non
     if every:
         return IntervalTrigger(seconds=int(parse_every(every).total_seconds()), timezone=timezone)
     try:
-        return CronTrigger.from_crontab(cron, timezone=timezone)
+        fields = cron.split()
+        if len(fields) != 5:
+            raise ValueError(f"{len(fields)} field{'s' if len(fields) != 1 else ''} given")
+        minute, hour, day, month, weekday = fields
+        # not CronTrigger.from_crontab: APScheduler 3 counts weekday 0 as Monday, crontab as Sunday
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=crontab_weekdays(weekday), timezone=timezone)
     except ValueError as exc:
         raise ScheduleError(f"--cron {cron!r} is not a crontab expression ({exc}); it has five fields: "
                             f'minute hour day month weekday, e.g. "0 */6 * * *"') from None
+
+
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")   # crontab's numbers: 0 (and 7) is Sunday
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab weekday field in APScheduler's words: day names, which both read the same.
+
+    Numbers are crontab's (0 and 7 Sunday, 1 Monday, ... 6 Saturday); names, ranges (``1-5``,
+    ``mon-fri``, ``5-7``), lists and steps (``*/2``, ``1-5/2``) are taken too. A field that does
+    not pick every day becomes a list of names.
+
+    >>> crontab_weekdays("1-5")
+    'mon,tue,wed,thu,fri'
+    >>> crontab_weekdays("0"), crontab_weekdays("7"), crontab_weekdays("*")
+    ('sun', 'sun', '*')
+    """
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        match = re.fullmatch(r"(\*|[a-z0-9]+(?:-[a-z0-9]+)?)(?:/(\d+))?", part)
+        if not match:
+            raise ValueError(f"weekday {part!r} is not a day (0-7 or sun-sat), a range or a step")
+        span, step = match.group(1), int(match.group(2) or 1)
+        if step < 1:
+            raise ValueError(f"weekday {part!r}: the step must be 1 or more")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            first, last = (_weekday_number(x, part) for x in span.split("-"))
+            if first > last:
+                raise ValueError(f"weekday {part!r}: the range must run from the earlier day to the later")
+        else:
+            first = _weekday_number(span, part)
+            last = 6 if match.group(2) else first   # "1/2": from Monday on, every second day
+        days.update(day % 7 for day in range(first, last + 1, step))
+    if days == set(range(7)):
+        return "*"
+    return ",".join(_WEEKDAYS[day] for day in sorted(days, key=lambda d: (d + 6) % 7))   # Monday first
+
+
+def _weekday_number(text: str, part: str) -> int:
+    if text in _WEEKDAYS:
+        return _WEEKDAYS.index(text)
+    if text.isdigit() and int(text) <= 7:
+        return int(text)
+    raise ValueError(f"weekday {part!r}: {text!r} is not a day (0-7, where 0 and 7 are Sunday, or sun-sat)")
 
 
 class CommandJob:
@@ -133,7 +185,7 @@ def run_schedule(job: Callable[[], int | None], *, every: str | None = None, cro
             log.exception("run #%d failed with an error after %.1fs", number, time.monotonic() - started)
         else:
             code = 0 if code is None else code
-            outcome = {0: "ok", 3: "some sources failed", 4: "skipped: another job was running"}.get(
+            outcome = {0: "ok", 3: "partial: some sources failed or missed pages", 4: "skipped: another job was running"}.get(
                 code, "failed")
             level = logging.INFO if code == 0 else logging.WARNING
             log.log(level, "run #%d finished: exit %s (%s) in %.1fs", number, code, outcome,

@@ -244,8 +244,14 @@ class _Checker:
             bad(f"every source needs a name (text), got {name!r}", "name")
         urls = self._url_list(entry, "urls", bad)
         sitemaps = self._url_list(entry, "sitemaps", bad)
-        if not urls and not sitemaps and "urls" not in entry and "sitemaps" not in entry:
-            bad("give at least one start URL in urls = [...] or a sitemap in sitemaps = [...]", "urls")
+        if not _given(entry, "urls") and not _given(entry, "sitemaps"):
+            # nothing to crawl, whichever of the two is written (empty) or left out
+            if "urls" in entry:
+                bad("is empty: give at least one start URL, or a sitemap in sitemaps = [...]", "urls")
+            elif "sitemaps" in entry:
+                bad("is empty: give at least one sitemap, or a start URL in urls = [...]", "sitemaps")
+            else:
+                bad("give at least one start URL in urls = [...] or a sitemap in sitemaps = [...]", "urls")
         side = entry.get("side", "ours")
         if side not in SIDES:
             bad(f"must be \"ours\" or \"competitor\", got {side!r}", "side")
@@ -271,7 +277,7 @@ class _Checker:
         if not isinstance(polite, bool):
             bad(f"must be true or false, got {polite!r}", "polite")
         dates = entry.get("dates")
-        if dates is not None and dates not in DATE_ORDERS:
+        if dates is not None and (not isinstance(dates, str) or dates not in DATE_ORDERS):
             bad(f"must be \"day-first\" or \"month-first\", got {dates!r}", "dates")
         products = entry.get("products", {})
         if not isinstance(products, dict):
@@ -295,14 +301,28 @@ class _Checker:
             return []
         good = []
         for url in value:
-            parts = urlsplit(url) if isinstance(url, str) else None
+            try:
+                parts = urlsplit(url) if isinstance(url, str) else None
+            except ValueError as exc:  # "http://[shop.example/p": a stray [ reads as a broken IPv6 host
+                bad(f"{url!r} cannot be read as a URL ({exc}); write a full address such as "
+                    f"https://shop.example/products/kettle", key)
+                continue
             if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
                 bad(f"{url!r} is not an http(s) URL such as https://shop.example/products/kettle", key)
             else:
                 good.append(url)
-        if key == "urls" and "urls" in entry and not value and not entry.get("sitemaps"):
-            bad("is empty: give at least one start URL, or a sitemap in sitemaps = [...]", key)
         return good
+
+
+def _given(entry: dict, key: str) -> bool:
+    """Whether the source writes anything under ``key``: a non-empty list or a text. A value of
+    the wrong type counts as given (it has its own problem already)."""
+    value = entry.get(key)
+    if value is None:
+        return False
+    if isinstance(value, (list, str)):
+        return bool(value)
+    return True
 
 
 def _resolve_profile(profile: str, sources_path: Path) -> str:

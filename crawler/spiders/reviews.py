@@ -27,12 +27,14 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.crawl import START_URL_GONE
 from crawler.extract import extract
 from crawler.robots import RobotsUnreachable
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 MAX_LISTING_PAGES = 200
 GONE_STATUSES = (404, 410)  # pages that no longer exist: counted, not errors (see failure_reason)
+GONE_PROBLEMS = tuple(f"http_{status}" for status in GONE_STATUSES)
 MAX_TEXTLESS_PAGES = 20  # review pages in a row with no review text (see follow_review_pages)
 
 
@@ -203,8 +205,15 @@ class ReviewSpider(scrapy.Spider):
 
     def failed(self, failure):
         reason, is_error = failure_reason(failure)
-        url = failure.request.url if hasattr(failure, "request") else None
-        yield {"type": "page", "url": url, "problems": {reason: 1}, "error": int(is_error),
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else None
+        problems = {reason: 1}
+        first_url = (request.meta.get("redirect_urls") or [url])[0] if request is not None else None
+        if reason in GONE_PROBLEMS and first_url in self.start_urls_given:
+            # not a sold-out product a sitemap still lists: the URL the crawl was given is gone
+            # (or mistyped); the scheduled job reports such a source as partial
+            problems[START_URL_GONE] = 1
+        yield {"type": "page", "url": url, "problems": problems, "error": int(is_error),
                "fetched": False}
         if is_error:
             self._count_error()

@@ -61,8 +61,9 @@ def run(db: str, sources_file: str | None, reports_dir: str | None, quiet: bool)
     source is reported and the others still run.
 
     \b
-    Exit codes: 0 all succeeded, 3 some sources failed, 1 none (or the analysis or
-    reports failed), 2 bad sources file, 4 another job is running.
+    Exit codes: 0 all succeeded, 3 some sources failed or some step was partial (pages
+    not read, such as a start URL that answers 404), 1 none (or the analysis or reports
+    failed), 2 bad sources file, 4 another job is running.
     \b
     Example:
       reviewlens run --sources reviewlens.toml
@@ -85,7 +86,8 @@ def run(db: str, sources_file: str | None, reports_dir: str | None, quiet: bool)
     say(f"job on {db}: {config.describe()}")
     try:
         with runner.stop_on_sigterm():
-            result = runner.run_job(db, config, log=say, progress=not quiet)
+            result = runner.run_job(db, config, log=say, progress=not quiet,
+                                    warn=lambda line: click.echo(line, err=True))
     except JobLocked as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(runner.EXIT_LOCKED)
@@ -96,11 +98,14 @@ def run(db: str, sources_file: str | None, reports_dir: str | None, quiet: bool)
         click.echo("job stopped before the end; run it again to finish", err=True)
         sys.exit(runner.EXIT_FAILED)
     failed = result.failed_sources()
-    click.echo(f"job #{result.job_id}: {result.status} (exit {result.exit_code})"
-               + (f"; failed sources: {', '.join(failed)}" if failed else ""),
+    partial = [f"{s.step} {s.target}" for s in result.steps if s.status == "partial"]
+    job = f"job #{result.job_id}" if result.job_id is not None else "job (not recorded)"
+    click.echo(f"{job}: {result.status} (exit {result.exit_code})"
+               + (f"; failed sources: {', '.join(failed)}" if failed else "")
+               + (f"; partial: {', '.join(partial)}" if partial else ""),
                err=result.exit_code != 0)
     for step in result.steps:
-        if step.status == "failed":
+        if step.status in ("failed", "partial"):
             click.echo(f"  {step.step} {step.target}: {step.error}", err=True)
     sys.exit(result.exit_code)
 
@@ -218,16 +223,16 @@ def demo(db: str, no_dashboard: bool, port: int, shop_dir: str, reports_dir: str
     took = result.seconds
     click.echo(f"demo job: {result.job.status} in {took['total']:.0f}s (crawl {took.get('crawl', 0):.0f}s, "
                f"model + analysis {took.get('analyze', 0):.0f}s, reports {took.get('reports', 0):.0f}s)")
-    if result.exit_code != 0:
-        for step in result.job.steps:
-            if step.status == "failed":
-                click.echo(f"  {step.step} {step.target}: {step.error}", err=True)
+    for step in result.job.steps:
+        if step.status in ("failed", "partial"):
+            click.echo(f"  {step.step} {step.target}: {step.error}", err=True)
+    if result.job.status != "partial" and result.exit_code != 0:
         click.echo("the demo did not finish; the messages above say which step failed", err=True)
         sys.exit(result.exit_code)
     for report_file in sorted(result.reports_dir.glob("*.csv")):
         click.echo(f"  report: {report_file}")
     if no_dashboard:
-        return
+        sys.exit(result.exit_code)   # 3 when a step missed something (named above); the reports are there
     from dashboard.serve import serve_command
 
     serve_command(db, port=port)
