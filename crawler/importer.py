@@ -729,11 +729,14 @@ def _write_batch(mem, db: str, start: int, position: int, queued: int, total: in
 
 
 # SQL: the review of file row ``{row}`` is in the store already, written by another import or
-# crawl than this file's own batches ($run, $at), whose rows are distinct by construction.
-_STORED_BEFORE = """EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
-                           WHERE stored.review_id = {row}.review_id
-                             AND (stored.collect_run_id IS DISTINCT FROM $run
-                                  OR stored.collected_at <> $at::TIMESTAMP))"""
+# crawl than this file's own batches ($run, $at), whose rows are distinct by construction, or
+# kept as the earlier version of an edited review (data/store.py supersede_edited).
+_STORED_BEFORE = """(EXISTS (SELECT 1 FROM reviewstore.main.reviews AS stored
+                            WHERE stored.review_id = {row}.review_id
+                              AND (stored.collect_run_id IS DISTINCT FROM $run
+                                   OR stored.collected_at <> $at::TIMESTAMP))
+                    OR EXISTS (SELECT 1 FROM reviewstore.main.review_versions AS earlier
+                               WHERE earlier.review_id = {row}.review_id))"""
 
 
 def _insert_batch(mem, language: str, lang_join: str, params: dict) -> int:

@@ -347,6 +347,74 @@ def add_to_collect_run(con: duckdb.DuckDBPyConnection, run_id: int, *, pages: in
         [pages, reviews_read, reviews_new, duplicates, rejected, errors, json.dumps(merged), run_id])
 
 
+# Names shops give reviewers who give none: two reviews under such a name are no one person's.
+ANONYMOUS_AUTHORS = ("anonymous", "anon", "a customer", "customer", "amazon customer",
+                     "verified buyer", "verified purchaser", "verified customer", "verified reviewer",
+                     "guest", "user", "reviewer", "shopper", "buyer", "client", "n/a", "na", "none",
+                     "unknown", "-")
+
+# The reviews this run stored, keyed by who wrote them about what and when.
+_EDIT_KEY = "product_id, lower(trim(author)) AS who, published_at"
+_EDIT_CAN_TELL = ("author IS NOT NULL AND published_at IS NOT NULL "
+                  "AND NOT list_contains($anonymous::VARCHAR[], lower(trim(author)))")
+
+
+def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """Move the earlier versions of reviews that crawl ``run_id`` found edited into
+    ``review_versions``; return how many.
+
+    A review the crawl stored is an edit of a stored one when an earlier crawl of the same
+    host stored a review of the same product by the same author on the same day, their links
+    do not name two reviews (``page#r-1`` and ``page#r-2``), and neither side has a second
+    review under that key: so two reviews one person wrote the same day, reviews under a shop's
+    placeholder name (:data:`ANONYMOUS_AUTHORS`) and reviews without a name or a date are never
+    taken for one. A crawl reads the page as it is now, so its version
+    is the current one. (An import cannot tell: an export file may be older than the one
+    imported before it, so imports store both versions, as before.) The analysis drops the
+    earlier version's sentences and findings on its next run, as for every review that left
+    ``reviews``; the collectors never store a version kept here again.
+
+    >>> con = connect(":memory:"); migrate(con)                        # doctest: +SKIP
+    >>> supersede_edited(con, run_id=7)   # run 7 found one review edited  # doctest: +SKIP
+    1
+    """
+    params = {"run": run_id, "anonymous": list(ANONYMOUS_AUTHORS)}
+    crawled = f"""
+        SELECT review_id, source, url, {_EDIT_KEY} FROM reviews
+        WHERE collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl')
+          AND {_EDIT_CAN_TELL}"""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _edits AS
+        WITH mine AS (
+            SELECT * FROM ({crawled}) WHERE review_id IN (SELECT review_id FROM reviews
+                                                          WHERE collect_run_id = $run)
+            QUALIFY count(*) OVER (PARTITION BY source, product_id, who, published_at) = 1),
+        earlier AS (
+            SELECT * FROM ({crawled}) WHERE review_id NOT IN (SELECT review_id FROM reviews
+                                                              WHERE collect_run_id = $run)
+            QUALIFY count(*) OVER (PARTITION BY source, product_id, who, published_at) = 1)
+        SELECT earlier.review_id AS old_id, mine.review_id AS new_id
+        FROM earlier JOIN mine USING (source, product_id, who, published_at)
+        -- a review's own link (page#anchor) names it: two links are two reviews
+        WHERE NOT (contains(coalesce(earlier.url, ''), '#') AND contains(coalesce(mine.url, ''), '#')
+                   AND earlier.url <> mine.url)
+        """, params).fetchall()
+    try:
+        moved = con.execute("SELECT count(*) FROM _edits").fetchall()[0][0]
+        if moved:
+            columns = ", ".join(f"r.{c}" for c in REVIEW_COLUMNS)
+            con.execute(f"""
+                INSERT INTO review_versions
+                SELECT {columns}, e.new_id, ?::TIMESTAMP, ?
+                FROM reviews r JOIN _edits e ON e.old_id = r.review_id""", [now(), run_id]).fetchall()
+            con.execute("DELETE FROM reviews WHERE review_id IN (SELECT old_id FROM _edits)").fetchall()
+            con.execute("UPDATE collect_runs SET reviews_edited = reviews_edited + ? WHERE run_id = ?",
+                        [moved, run_id]).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _edits").fetchall()
+    return int(moved)
+
+
 def finish_collect_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str) -> None:
     """Close a run with its final status: ok, partial or failed."""
     con.execute("UPDATE collect_runs SET status = ?, finished_at = ? WHERE run_id = ?",
@@ -392,7 +460,8 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews) -> tuple[int, int]:
 
     ``reviews`` is a pandas DataFrame or a list of dicts with :data:`REVIEW_COLUMNS`
     (``review_id`` and ``content_hash`` are computed when missing). Duplicates inside the
-    batch and against the store are both counted and skipped.
+    batch and against the store are both counted and skipped, and so is an earlier version of
+    an edited review (``review_versions``, :func:`supersede_edited`).
     """
     frame = _plain_table(con, "reviews", reviews, _review_columns)
     if frame is None:
@@ -430,6 +499,9 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews) -> tuple[int, int]:
                 FROM ({_typed_select(con, "reviews", "_incoming_reviews")})) AS incoming
             WHERE NOT EXISTS (SELECT 1 FROM reviews AS stored
                               WHERE stored.review_id = incoming.review_id)
+              -- an earlier version of an edited review is no new review
+              AND NOT EXISTS (SELECT 1 FROM review_versions AS earlier
+                              WHERE earlier.review_id = incoming.review_id)
             QUALIFY row_number() OVER (PARTITION BY review_id ORDER BY _place) = 1
         """).fetchall()[0][0]
     finally:

@@ -58,6 +58,9 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
                f"in {summary.get('seconds')} s")
     if problems:
         click.echo(f"problems: {problems}")
+    if summary.get("reviews_edited"):
+        click.echo(f"{summary['reviews_edited']} of the new reviews are edits of stored ones: they replace "
+                   f"the earlier versions, which are kept in the review_versions table")
     if summary.get("message"):
         click.echo(summary["message"], err=True)
     if not summary.get("pages"):
