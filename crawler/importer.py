@@ -228,9 +228,19 @@ def _import_one(mem, db, path: Path, summary: ImportSummary, run_id: int, column
            fallback_product)
     _normalise_ratings(mem, "rating" in mapping, rating_scale)
     date_order = _normalise_dates(mem, "date" in mapping, reference_time, day_first)
+    stored_note = None
+    if date_order is not None and date_order.undecided and day_first is None:
+        # No date of the file says it: the reviews the store holds already may (an export of
+        # the same shop imported before, whose dates did).
+        order, matched = _order_of_stored_reviews(mem, db, collected_at)
+        if order is not None:
+            date_order = _normalise_dates(mem, True, reference_time, order)
+            stored_note = (f"{path.name}: no date says whether the day or the month comes first; read "
+                           f"{'day' if order else 'month'} first, as {matched:,} of its reviews "
+                           f"already in the store are dated")
     _normalise_variants(mem, "variant" in mapping)
     _step("ratings, dates, variants")
-    if (note := _date_order_note(path.name, date_order)):
+    if (note := stored_note or _date_order_note(path.name, date_order)):
         summary.notes.append(note)
     _prepare(mem, set(mapping))
     # Everything later reads `ready`: free the file's copy before the writes.
@@ -410,6 +420,39 @@ def _normalise_dates(mem, has_date: bool, collected_at: datetime,
     mem.execute("DELETE FROM date_map WHERE day IS NULL").fetchall()
     _insert_rows(mem, "date_map", ["raw", "day", "relative"], rows)
     return order
+
+
+def _order_of_stored_reviews(mem, db: str, collected_at: datetime) -> tuple[bool | None, int]:
+    """For a file whose numeric dates could all be read either way: the order under which its
+    reviews that the store holds already (same product, author and text) carry their stored
+    date, and how many do; (None, 0) when none do, or as many each way.
+
+    A second export of a shop, which happens to hold no day above 12, is then read as the
+    first was, and its reviews are not stored again under a second date."""
+    texts = [raw for (raw,) in mem.execute("SELECT raw FROM date_map WHERE NOT relative").fetchall()]
+    both = [(raw, parse_date(raw, now=collected_at, day_first=True),
+             parse_date(raw, now=collected_at, day_first=False)) for raw in texts]
+    both = [row for row in both if row[1] != row[2]]
+    if not both:
+        return None, 0
+    mem.execute("CREATE OR REPLACE TEMP TABLE date_both (raw VARCHAR, day_first DATE, month_first DATE)"
+                ).fetchall()
+    _insert_rows(mem, "date_both", ["raw", "day_first", "month_first"], both)
+    try:
+        with _in_store(mem, db):
+            day, month = mem.execute("""
+                SELECT count(*) FILTER (WHERE stored.published_at = d.day_first),
+                       count(*) FILTER (WHERE stored.published_at = d.month_first)
+                FROM staged s JOIN date_both d ON d.raw = s.date_raw
+                JOIN reviewstore.main.reviews stored
+                  ON stored.product_id = s.product_id AND stored.body = s.body
+                 AND lower(coalesce(stored.author, '')) = lower(coalesce(nullif(s.author, ''), ''))
+                """).fetchall()[0]
+    finally:
+        mem.execute("DROP TABLE date_both").fetchall()
+    if day == month:
+        return None, 0
+    return (day > month), int(max(day, month))
 
 
 def _date_order_note(file_name: str, order: DateOrder | None) -> str | None:

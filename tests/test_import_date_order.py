@@ -120,3 +120,36 @@ def test_dates_option_states_the_order_and_counts_dates_that_cannot_be_read_that
         db_path, "SELECT author, published_at FROM reviews").dicts()}
     assert got == {"a0": date(2024, 4, 3), "a1": date(2024, 6, 5), "a2": None}
     assert "dates unparsed 1" in result.output and "note:" not in result.output, result.output
+
+
+@pytest.mark.parametrize("first_dates, order", [(["13/04/2024", "03/04/2024", "05/06/2024"], "day"),
+                                                (["04/13/2024", "03/04/2024", "05/06/2024"], "month")])
+def test_an_undecided_export_is_read_as_the_store_holds_its_reviews(tmp_path, first_dates, order):
+    # The shop's first export settles the order (a day above 12); its next export holds only
+    # days up to 12. Read on its own it would be month first, and its reviews already stored
+    # would come back under a second date (a second review id each).
+    db = str(tmp_path / "s.duckdb")
+    import_files(db, [write_dates(tmp_path / "first.csv", first_dates)], progress=False)
+    before = stored_days(db)
+    second = tmp_path / "second.csv"
+    second.write_text(HEADER + "".join(
+        [f'k1,4,Fine,"Review number {i} of the kettle","{day}",a{i}\n'
+         for i, day in enumerate(first_dates) if i > 0] +
+        ['k1,5,New,"A review the first export did not have","07/08/2024",a9\n']), encoding="utf-8")
+    summary = import_files(db, [second], progress=False)
+    assert (summary.imported, summary.duplicates) == (1, 2)
+    days = dict(store.query(db, "SELECT author, published_at FROM reviews").rows)
+    assert [days[f"a{i}"] for i in range(3)] == before and len(days) == 4
+    new_day = store.query(db, "SELECT published_at FROM reviews WHERE author = 'a9'").rows[0][0]
+    assert new_day == (date(2024, 8, 7) if order == "day" else date(2024, 7, 8))
+    assert any(f"read {order} first, as 2 of its reviews already in the store are dated" in note
+               for note in summary.notes), summary.notes
+
+
+def test_an_undecided_export_with_no_stored_review_keeps_the_note(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    import_files(db, [write_dates(tmp_path / "a.csv", ["13/04/2024"])], progress=False)
+    summary = import_files(db, [write_dates(tmp_path / "b.csv", ["03/04/2024", "05/06/2024"])],
+                           progress=False)
+    assert any("no date says whether the day or the month comes first (none has a number above 12)"
+               in note for note in summary.notes), summary.notes
