@@ -258,7 +258,7 @@ class StorePipeline:
             if status is not None:
                 # the crawl saw each page as it reads now: a review it stored that a customer
                 # edited replaces the stored version (kept in review_versions)
-                store.supersede_edited(con, self.run_id)
+                store.supersede_edited(con, self.run_id, self.seen)
                 store.finish_collect_run(con, self.run_id, status)
         if self.stats is not None:  # the benchmark prints these (process CPU while writing)
             self.stats.inc_value("reviewlens/store_write_seconds", time.perf_counter() - started)

@@ -359,39 +359,45 @@ _EDIT_CAN_TELL = ("author IS NOT NULL AND published_at IS NOT NULL "
                   "AND NOT list_contains($anonymous::VARCHAR[], lower(trim(author)))")
 
 
-def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int, seen: Iterable[str]) -> int:
     """Move the earlier versions of reviews that crawl ``run_id`` found edited into
-    ``review_versions``; return how many.
+    ``review_versions``; return how many. ``seen``: the ids of every review the crawl read.
 
-    A review the crawl stored is an edit of a stored one when an earlier crawl of the same
-    host stored a review of the same product by the same author on the same day, their links
-    do not name two reviews (``page#r-1`` and ``page#r-2``), and neither side has a second
-    review under that key: so two reviews one person wrote the same day, reviews under a shop's
-    placeholder name (:data:`ANONYMOUS_AUTHORS`) and reviews without a name or a date are never
-    taken for one. A crawl reads the page as it is now, so its version
-    is the current one. (An import cannot tell: an export file may be older than the one
-    imported before it, so imports store both versions, as before.) The analysis drops the
-    earlier version's sentences and findings on its next run, as for every review that left
-    ``reviews``; the collectors never store a version kept here again.
+    A review the crawl stored (or a crawl before it stored and did not finish: killed, failed)
+    is an edit of a stored one when an earlier crawl of the same host stored a review of the
+    same product by the same author on the same day that this crawl did not read again, their
+    links do not name two reviews (``page#r-1`` and ``page#r-2``), and neither side has a second
+    review under that key (among the reviews read, and among those not read): so two reviews
+    one person wrote the same day, reviews under a shop's placeholder name
+    (:data:`ANONYMOUS_AUTHORS`) and reviews without a name or a date are never taken for one. A
+    crawl reads the page as it is now, so its version is the current one. (An import cannot
+    tell: an export file may be older than the one imported before it, so imports store both
+    versions, as before.) The analysis drops the earlier version's sentences and findings on its
+    next run, as for every review that left ``reviews``; the collectors never store a version
+    kept here again.
 
-    >>> con = connect(":memory:"); migrate(con)                        # doctest: +SKIP
-    >>> supersede_edited(con, run_id=7)   # run 7 found one review edited  # doctest: +SKIP
+    >>> con = connect(":memory:"); migrate(con)                            # doctest: +SKIP
+    >>> supersede_edited(con, run_id=7, seen=ids)   # one review was edited   # doctest: +SKIP
     1
     """
-    params = {"run": run_id, "anonymous": list(ANONYMOUS_AUTHORS)}
-    crawled = f"""
-        SELECT review_id, source, url, {_EDIT_KEY} FROM reviews
-        WHERE collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl')
-          AND {_EDIT_CAN_TELL}"""
+    params = {"run": run_id, "anonymous": list(ANONYMOUS_AUTHORS), "seen": sorted(set(seen))}
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _edits AS
-        WITH mine AS (
-            SELECT * FROM ({crawled}) WHERE review_id IN (SELECT review_id FROM reviews
-                                                          WHERE collect_run_id = $run)
-            QUALIFY count(*) OVER (PARTITION BY source, product_id, who, published_at) = 1),
+        WITH crawled AS (
+            SELECT review_id, source, url, collect_run_id, {_EDIT_KEY} FROM reviews
+            WHERE collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl')
+              AND {_EDIT_CAN_TELL}),
+        seen AS (SELECT unnest($seen::VARCHAR[]) AS review_id),
+        read_again AS (
+            SELECT *, count(*) OVER (PARTITION BY source, product_id, who, published_at) AS under_key
+            FROM crawled WHERE review_id IN (SELECT review_id FROM seen)),
+        mine AS (
+            SELECT * FROM read_again
+            WHERE under_key = 1
+              AND collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl'
+                                     AND (run_id = $run OR status NOT IN ('ok', 'partial')))),
         earlier AS (
-            SELECT * FROM ({crawled}) WHERE review_id NOT IN (SELECT review_id FROM reviews
-                                                              WHERE collect_run_id = $run)
+            SELECT * FROM crawled WHERE review_id NOT IN (SELECT review_id FROM seen)
             QUALIFY count(*) OVER (PARTITION BY source, product_id, who, published_at) = 1)
         SELECT earlier.review_id AS old_id, mine.review_id AS new_id
         FROM earlier JOIN mine USING (source, product_id, who, published_at)

@@ -20,18 +20,25 @@ def _store(tmp_path):
     return db
 
 
-def _collect(db, kind: str, reviews: list[dict], source: str = "shop.test") -> tuple[int, int, int]:
-    """One collect run of ``kind`` that stores ``reviews``: (run id, new, edited)."""
+def _collect(db, kind: str, reviews: list[dict], source: str = "shop.test",
+             status: str | None = "ok") -> tuple[int, int, int]:
+    """One collect run of ``kind`` that reads ``reviews`` (all of them are what the crawl saw):
+    (run id, new, edited). ``status`` None: the crawl was killed before its last write."""
     rows = [{"product_id": "K1", "source": source, "published_at": date(2024, 7, 4),
              "collected_at": datetime(2024, 8, 1), "rating": 5.0, **r} for r in reviews]
+    for row in rows:
+        row["review_id"] = store.review_id(row["product_id"], row["author"], row["published_at"], row["body"])
     with store.writer(db) as con:
         run_id = store.start_collect_run(con, kind, "test")
         for row in rows:
             row["collect_run_id"] = run_id
         store.upsert_products(con, [{"product_id": "K1", "source": source}])
         new, _ = store.insert_reviews(con, rows)
-        edited = store.supersede_edited(con, run_id) if kind == "crawl" else 0
-        store.finish_collect_run(con, run_id, "ok")
+        edited = 0
+        if status is not None:
+            if kind == "crawl":
+                edited = store.supersede_edited(con, run_id, [row["review_id"] for row in rows])
+            store.finish_collect_run(con, run_id, status)
     return run_id, new, edited
 
 
@@ -84,6 +91,26 @@ def test_reviews_that_cannot_be_told_for_one_are_both_kept(tmp_path, first, seco
     assert edited == 0 and new == len(second)
     assert len(_bodies(db)) == len(first) + len(second)
     assert _bodies(db, "review_versions") == []
+
+
+def test_a_review_the_crawl_reads_again_is_no_earlier_version(tmp_path):
+    # Sarah reviewed the red kettle; the next crawl finds her review of the blue one, of the
+    # same day, and the red one still on the page: two reviews, not an edit.
+    db = _store(tmp_path)
+    red = {"author": "Sarah", "body": "The red one is lovely.", "variant": "red"}
+    _collect(db, "crawl", [red])
+    _, new, edited = _collect(db, "crawl", [{"author": "Sarah", "body": "Blue is nice too.", "variant": "blue"}, red])
+    assert (new, edited) == (1, 0)
+    assert len(_bodies(db)) == 2
+
+
+def test_an_edit_a_killed_crawl_stored_is_found_by_the_next_crawl(tmp_path):
+    db = _store(tmp_path)
+    _collect(db, "crawl", [{"author": "Ann", "body": "Great."}])
+    _collect(db, "crawl", [{"author": "Ann", "body": "Great. UPDATE: it leaks."}], status=None)  # killed
+    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": "Great. UPDATE: it leaks."}])
+    assert (new, edited) == (0, 1)
+    assert _bodies(db) == ["Great. UPDATE: it leaks."] and _bodies(db, "review_versions") == ["Great."]
 
 
 def test_imports_and_other_hosts_store_both_versions(tmp_path):

@@ -108,7 +108,7 @@ class ReviewSpider(scrapy.Spider):
     async def start(self):
         for url in self.start_urls_given:
             yield scrapy.Request(url, callback=self.parse, errback=self.failed,
-                                 meta={"review_page": 1})
+                                 meta={"review_page": 1, "start_url": True})
 
     # -- callbacks ----------------------------------------------------------------------------
 
@@ -208,8 +208,8 @@ class ReviewSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
         problems = {reason: 1}
-        first_url = (request.meta.get("redirect_urls") or [url])[0] if request is not None else None
-        if reason in GONE_PROBLEMS and first_url in self.start_urls_given:
+        # (a redirect keeps the request's meta: a start URL that redirects to a 404 is one too)
+        if reason in GONE_PROBLEMS and request is not None and request.meta.get("start_url"):
             # not a sold-out product a sitemap still lists: the URL the crawl was given is gone
             # (or mistyped); the scheduled job reports such a source as partial
             problems[START_URL_GONE] = 1
