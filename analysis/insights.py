@@ -10,14 +10,18 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   ``share`` is the positive (strength) or negative (weakness) share of its mentions and
   ``confidence`` the lower bound of the 95% Wilson interval of that share, so two glowing
   mentions rank below forty mostly glowing ones; rank is by the mentions on that side times
-  that confidence, then mentions. Terms inside a need phrase are needs, not strengths or weaknesses.
-- an **unmet need** is a need label; ``share`` is the share of the product's analysed reviews
-  that voice it, ``confidence`` its Wilson lower bound.
+  that confidence, then mentions. Terms inside a need phrase are needs, not strengths or
+  weaknesses: :data:`FINDING_VOTES` leaves them out, for the findings and for every other count
+  of aspect mentions (the monthly table, the aspects and reviews reports, the dashboard's charts).
+- an **unmet need** is a need label; its mentions are the sentences that voice it (a sentence
+  naming it twice is one), ``share`` the share of the product's analysed reviews that voice it,
+  ``confidence`` its Wilson lower bound; rank is by mentions times share times confidence.
 - ``trend`` is the share in the last 90 days (now and the 89 days before) minus the share before
   (None without data on both sides). "Now" is the newest review date in the store, so a rerun
   gives the same answer; a date after the newest collection (a typo, "2062") is no "now". Reviews
   without a date count in the totals but in neither window: when they were written is unknown
   (the day they were collected is not it: an old page crawled today is not a recent complaint).
+  A review dated after "now" is treated the same: its date is wrong, so it is in neither window.
 - an **emerging complaint** is an aspect whose negative share in the last 90 days is higher
   than in the product's history before, by a one-sided Fisher exact test at p < 0.05 (exact at
   the small counts a product has; a z-test called 5 of 5 against 0 of 1 significant, p 0.007
@@ -29,8 +33,9 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   under 0.05, the next times one less, and so on.
 - each finding carries up to 3 quotes, each from a different review and with different words
   (a sentence several reviews share word for word is quoted once): sentences whose own
-  sentiment is the finding's side first ("Love it, even the lid" can hold a negative lid
-  mention but is no quote for a lid weakness), the model's surest first.
+  sentiment is the finding's side first, then neutral ones, and those that read the other way
+  ("Love it, even the lid" can hold a negative lid mention) only when no other sentence is
+  left; the model's surest first within each.
 - a name in :data:`NOT_FINDINGS` (the product as a whole, "top marks", "the competition") is
   no strength, weakness or emerging complaint: nothing a merchant could improve is named.
 
@@ -60,9 +65,6 @@ EMERGING_P = 0.05
 # general English. Their mentions stay in the store and the review explorer.
 NOT_FINDINGS = frozenset("""product products item items thing things stuff unit units purchase buy
 kudos competition competitor competitors""".split()) | {"top mark", "top marks", "full mark", "full marks"}
-# SQL on SENTENCE_VOTES' terms ``m``: the term names a finding; its parameter is sorted(NOT_FINDINGS)
-# (aspect_monthly and the dashboard's aspect charts count only these)
-A_FINDING = "lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))"
 
 
 def wilson_lower(k: int, n: int, z: float = 1.96) -> float:
@@ -128,8 +130,9 @@ def reference_date(con) -> date | None:
     return row[0][0] if row and row[0][0] else None
 
 
-# Whether a review is in the last window: NULL for a review without a date (in neither window).
-_RECENT = "CASE WHEN r.published_at IS NULL THEN NULL ELSE r.published_at >= ? END"
+# Whether a review is in the last window (parameters: today, since): NULL for a review without a
+# date or dated after today (a typo'd "2062"): in neither window.
+_RECENT = "CASE WHEN r.published_at <= ? THEN r.published_at >= ? END"
 
 # One mention per sentence and aspect: the majority polarity of the sentence's terms of it (a
 # tie: neutral). ``{where}`` filters the terms first. analysis.store_wide's monthly table counts
@@ -146,13 +149,22 @@ SENTENCE_VOTES = """
     GROUP BY m.product_id, m.aspect, m.review_id, m.sentence_id
 """
 
-# a term inside a need phrase ("I wish it had a thermal carafe") is asked for, not judged: it
-# counts as an unmet need, never as a strength or weakness
-_JUDGED = """NOT EXISTS (SELECT 1 FROM needs n WHERE n.sentence_id = m.sentence_id
-                         AND n.start_char <= m.start_char AND m.end_char <= n.end_char)"""
+# SQL on SENTENCE_VOTES' terms ``m``: the term is a judgement of something a merchant could
+# improve. It names a finding (not in NOT_FINDINGS: its one parameter is sorted(NOT_FINDINGS)),
+# and it is no part of a need phrase: "I wish it had a thermal carafe" asks for the carafe, it
+# does not judge it, so it counts as an unmet need, never as a strength, weakness or neutral
+# mention (a neutral mention would still tip the aspect's shares).
+A_FINDING = """lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))
+    AND NOT EXISTS (SELECT 1 FROM needs n WHERE n.sentence_id = m.sentence_id
+                    AND n.start_char <= m.start_char AND m.end_char <= n.end_char)"""
+
+# The sentence votes every count of aspect mentions uses: the findings, aspect_monthly
+# (analysis.store_wide), the aspects and reviews reports and the dashboard's aspect charts, so
+# they all count the same sentences. One parameter: sorted(NOT_FINDINGS).
+FINDING_VOTES = SENTENCE_VOTES.format(where=A_FINDING)
 
 _MENTIONS = f"""
-    WITH votes AS ({SENTENCE_VOTES.format(where=_JUDGED)})
+    WITH votes AS ({FINDING_VOTES})
     SELECT v.product_id, v.aspect, v.polarity, v.sentence_id, v.review_id, s.score, s.sentiment, s.text,
            s.start_char, s.end_char, r.url, {_RECENT} AS recent
     FROM votes v JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = v.review_id
@@ -195,8 +207,25 @@ def _quote_key(text) -> str:
 
 
 def _sides_first(rows: list[dict], side: str) -> list[dict]:
-    """``rows`` (surest first) with the sentences whose own sentiment is ``side`` first."""
-    return sorted(rows, key=lambda r: r.get("sentiment", side) != side)
+    """``rows`` (surest first) in the order a finding quotes them: sentences whose own sentiment
+    is ``side`` first, then neutral ones (or unread: no sentiment), and those that read the other
+    way last, each group surest first.
+
+    A sentence of the other side still counts among the mentions (the aspect model read the
+    aspect that way in it), but "Best kettle ever, I love it, even the lid!" quoted for a lid
+    weakness tells a merchant the opposite of the finding. So it is quoted only to fill a place
+    no other sentence can: a finding resting on such sentences alone still shows what it rests on.
+
+    >>> rows = [{"sentiment": s} for s in ("positive", "neutral", "negative", None)]
+    >>> [r["sentiment"] for r in _sides_first(rows, "negative")]
+    ['negative', 'neutral', None, 'positive']
+    """
+    def place(row: dict) -> int:
+        sentiment = row.get("sentiment", side)
+        if sentiment == side:
+            return 0
+        return 2 if sentiment in ("positive", "negative") else 1
+    return sorted(rows, key=place)
 
 
 def _share_trend(rows: list[dict], hit) -> float | None:
@@ -282,15 +311,13 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
         return [], []
     since = today - timedelta(days=WINDOW_DAYS - 1)   # WINDOW_DAYS days, today included
     by_aspect: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in _dicts(con.execute(_MENTIONS, [since])):
+    for row in _dicts(con.execute(_MENTIONS, [sorted(NOT_FINDINGS), today, since])):
         by_aspect[(row["product_id"], row["aspect"])].append(row)
 
     insights: dict[tuple[str, str], list[dict]] = defaultdict(list)
     emerging = []
     tested: dict[str, list[float]] = defaultdict(list)   # p of each aspect with enough data to test
     for (product, aspect), rows in by_aspect.items():
-        if str(aspect).lower() in NOT_FINDINGS:
-            continue
         n = len(rows)
         pos = sum(r["polarity"] == "positive" for r in rows)
         neg = sum(r["polarity"] == "negative" for r in rows)
@@ -320,7 +347,7 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
                                  [r for r in recent if r["polarity"] == "negative"], "negative"))),
                              "run_id": run_id})
 
-    for row in _need_insights(con, since):
+    for row in _need_insights(con, today, since):
         insights[(row["product_id"], "need")].append(row)
 
     out = []
@@ -333,17 +360,20 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
     return out, emerging
 
 
-def _need_insights(con, since: date) -> list[dict]:
-    reviews = {row[0]: (row[1], row[2], row[3]) for row in con.execute("""
-        SELECT a.product_id, count(*), count(*) FILTER (WHERE r.published_at >= ?),
-               count(*) FILTER (WHERE r.published_at < ?)
+def _need_insights(con, today: date, since: date) -> list[dict]:
+    """Need findings: one mention per sentence and need, however many of its phrases name it
+    ("I wish it had a timer, it really needs a timer" is one), for the count, the rank and the
+    quotes alike."""
+    reviews = {row[0]: (row[1], row[2], row[3]) for row in con.execute(f"""
+        SELECT a.product_id, count(*), count(*) FILTER (WHERE {_RECENT}), count(*) FILTER (WHERE NOT {_RECENT})
         FROM review_analysis a JOIN reviews r USING (review_id)
-        WHERE a.skipped_reason IS NULL GROUP BY a.product_id""", [since, since]).fetchall()}
+        WHERE a.skipped_reason IS NULL GROUP BY a.product_id""", [today, since, today, since]).fetchall()}
     rows = _dicts(con.execute(f"""
+        WITH voiced AS (SELECT DISTINCT product_id, need, sentence_id, review_id FROM needs)
         SELECT n.product_id, n.need, n.sentence_id, n.review_id, s.score, s.text, s.start_char, s.end_char, r.url,
                {_RECENT} AS recent
-        FROM needs n JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = n.review_id
-        ORDER BY n.product_id, n.need, s.score DESC, n.sentence_id""", [since]))
+        FROM voiced n JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = n.review_id
+        ORDER BY n.product_id, n.need, s.score DESC, n.sentence_id""", [today, since]))
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
         grouped[(row["product_id"], row["need"])].append(row)

@@ -11,10 +11,13 @@ Kinds:
   shares, trend and up to three quotes with the URL of their review.
 - ``aspects``: one row per product and aspect: mentions by polarity, an example of each side.
   A sentence is one mention (the majority polarity of its terms of the aspect, a tie neutral),
-  as on the dashboard; names that are no finding (``analysis.insights.NOT_FINDINGS``) are left out.
-- ``needs``: one row per product and unmet need: how often, in what words, one quote.
+  as on the dashboard; names that are no finding (``analysis.insights.NOT_FINDINGS``) and terms
+  inside a need phrase are left out (``analysis.insights.FINDING_VOTES``, as the findings count).
+- ``needs``: one row per product and unmet need: how often (sentences, not phrases), in what
+  words, one quote.
 - ``themes``: one row per theme (complaint or need topic) with keywords and quotes.
-- ``reviews``: one row per review with what the analysis read in it.
+- ``reviews``: one row per review with what the analysis read in it; its aspects praised and
+  criticised are its sentences' mentions as the aspects report counts them.
 
 Cells a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return) get a leading single quote, so a hostile review cannot run code on a
@@ -39,7 +42,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.insights import A_FINDING, NOT_FINDINGS, SENTENCE_VOTES
+from analysis.insights import FINDING_VOTES, NOT_FINDINGS
 from data import store
 
 KINDS = ("summary", "aspects", "needs", "themes", "reviews")
@@ -53,7 +56,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("side", "ours or competitor (from the sources file), empty when not set"),
         ("finding", "strength, weakness or need"),
         ("name", "the aspect (strength, weakness) or the need label"),
-        ("rank", "1 = most mentioned finding of its kind for the product"),
+        ("rank", "order within its kind for the product, 1 first: by mentions x share x confidence "
+                 "(a strength or weakness: its mentions on that side x confidence), then mentions"),
         ("mentions", "review sentences behind the finding"),
         ("share", "positive share (strength), negative share (weakness) of the mentions, or share of reviews (need), 0-1"),
         ("confidence", "lower bound of the Wilson interval of share"),
@@ -412,11 +416,12 @@ def _quotes(quotes_json: str | None, n: int) -> list[str | None]:
 def _aspects_rows(con, product, since) -> list[tuple]:
     """One row per product and aspect, counting sentences as the dashboard and the findings do:
     a sentence is one mention, with the majority polarity of its terms of the aspect (a tie:
-    neutral), and names that are no finding ("product", "top marks") are left out, as in the
-    ``aspect_monthly`` table (``analysis.insights.SENTENCE_VOTES`` and ``A_FINDING``)."""
+    neutral), and names that are no finding ("product", "top marks") and terms inside a need
+    phrase ("I wish it had a longer cable") are left out, as in the findings and the
+    ``aspect_monthly`` table (``analysis.insights.FINDING_VOTES``)."""
     where, params = _filters("v", product, since)
     return [tuple(r) for r in con.execute(f"""
-        WITH votes AS ({SENTENCE_VOTES.format(where=A_FINDING)}),
+        WITH votes AS ({FINDING_VOTES}),
         m AS (
             SELECT v.product_id, v.aspect, v.polarity, v.review_id, r.published_at, r.url, st.text,
                    v.sentence_id
@@ -460,7 +465,7 @@ def _needs_rows(con, product, since) -> list[tuple]:
             WHERE a.skipped_reason IS NULL {_filters("a", product, since)[0]}
             GROUP BY a.product_id
         )
-        SELECT n.product_id, {_PRODUCT_COLUMNS}, n.need, mode(n.aspect), count(*) AS mentions,
+        SELECT n.product_id, {_PRODUCT_COLUMNS}, n.need, mode(n.aspect), count(DISTINCT n.sentence_id) AS mentions,
                count(DISTINCT n.review_id),
                round(count(DISTINCT n.review_id) / greatest(any_value(an.n), count(DISTINCT n.review_id)), 4),
                list(DISTINCT n.phrase ORDER BY n.phrase), max(n.published_at),
@@ -511,13 +516,19 @@ def _themes_rows(con, product, since) -> list[tuple]:
 
 
 def _reviews_rows(con, product, since) -> list[tuple]:
+    """One row per review. Its aspects praised and criticised are its sentences' votes as the
+    aspects report and the findings count them (``analysis.insights.FINDING_VOTES``): praise and
+    complaint of one aspect in one sentence is neither, and names that are no finding or terms
+    inside a need phrase are not listed. An aspect praised in one sentence and criticised in
+    another is listed in both."""
     where, params = _filters("r", product, since)
     rows = con.execute(f"""
-        WITH polar AS (
+        WITH votes AS ({FINDING_VOTES}),
+        polar AS (
             SELECT review_id,
                    list(DISTINCT aspect ORDER BY aspect) FILTER (WHERE polarity = 'positive') AS pos,
                    list(DISTINCT aspect ORDER BY aspect) FILTER (WHERE polarity = 'negative') AS neg
-            FROM aspect_mentions GROUP BY review_id
+            FROM votes GROUP BY review_id
         ),
         wished AS (SELECT review_id, list(DISTINCT need ORDER BY need) AS needs FROM needs GROUP BY review_id)
         SELECT r.review_id, r.product_id, p.title, s.side, r.source, r.published_at, r.rating,
@@ -530,7 +541,7 @@ def _reviews_rows(con, product, since) -> list[tuple]:
         LEFT JOIN wished ON wished.review_id = r.review_id
         WHERE true {where}
         ORDER BY r.product_id, r.published_at DESC NULLS LAST, r.review_id
-    """, params).fetchall()
+    """, [sorted(NOT_FINDINGS)] + params).fetchall()
     out = []
     for row in rows:
         row = list(row)

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from analysis.insights import A_FINDING, NOT_FINDINGS, SENTENCE_VOTES, compute_insights
+from analysis.insights import FINDING_VOTES, NOT_FINDINGS, compute_insights
 from data import store
 
 
@@ -149,12 +149,13 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
 
 _MONTHLY = f"""
     INSERT INTO aspect_monthly
-    -- a sentence is one mention of an aspect, as the findings count it (SENTENCE_VOTES); names
-    -- that are no finding (NOT_FINDINGS: "product", "top marks") are no trend either: the
-    -- dashboard's store-wide emerging complaints read this table.
+    -- a sentence is one mention of an aspect, as the findings count it (FINDING_VOTES); names
+    -- that are no finding (NOT_FINDINGS: "product", "top marks") and terms inside a need phrase
+    -- (asked for, not judged) are no trend either: the dashboard's store-wide emerging
+    -- complaints read this table.
     -- A review without a date has no month: counted in the month it was collected, an old page
     -- crawled today would be a complaint of "now" (the insights count it in no window either).
-    WITH votes AS ({SENTENCE_VOTES.format(where=A_FINDING)})
+    WITH votes AS ({FINDING_VOTES})
     SELECT v.product_id, v.aspect, CAST(date_trunc('month', r.published_at) AS DATE) AS month,
            count(*) FILTER (WHERE v.polarity = 'positive'), count(*) FILTER (WHERE v.polarity = 'negative'),
            count(*) FILTER (WHERE v.polarity = 'neutral'), ?

@@ -147,8 +147,7 @@ def sidebar_filters(db: str, stamp: float) -> Context:
     first, last = choices["first"], choices["last"]
     with st.sidebar:
         st.markdown("### Filters")
-        from_url("f_from", first, date.fromisoformat)
-        from_url("f_to", last, date.fromisoformat)
+        _dates_from_url(first, last)
         if first and last:
             start = st.date_input("From", key="f_from", min_value=first, max_value=last,
                                   format="YYYY-MM-DD")
@@ -159,11 +158,11 @@ def sidebar_filters(db: str, stamp: float) -> Context:
         from_url("f_cat", [], _as_list)
         categories = st.multiselect("Category", choices["categories"], key="f_cat",
                                     placeholder="All categories")
-        from_url("f_stars", (1, 5), lambda v: tuple(int(x) for x in _as_list(v)))
+        from_url("f_stars", (1, 5), _star_range)
         stars = st.slider("Rating (stars)", 1, 5, key="f_stars")
         from_url("f_src", [], _as_list)
         sources = st.multiselect("Source", choices["sources"], key="f_src", placeholder="All sources")
-        from_url("f_period", 90, int)
+        from_url("f_period", 90, _period)
         period = st.selectbox("Compare periods of", list(PERIODS), key="f_period",
                               format_func=PERIODS.get,
                               help="“Change” and “trend” compare the last period with the one before.")
@@ -184,6 +183,47 @@ def sidebar_filters(db: str, stamp: float) -> Context:
     ctx = Context(db=db, stamp=stamp, filters=filters, first=first, last=last)
     st.session_state[_CTX] = ctx
     return ctx
+
+
+def _dates_from_url(first: date | None, last: date | None) -> None:
+    """Seed From and To from the URL, inside the store's span ``[first, last]`` and in order.
+
+    A bookmarked link can name days the store does not hold ("the first half of 2025" on a
+    store from June), and the date widgets refuse a value outside their bounds. Every run
+    clamps again: a job can leave the store with another span while a session is open. Only a
+    link's pair is put in order; a merchant moving From past To on the page meant to move To next.
+    """
+    seeding = "f_from" not in st.session_state or "f_to" not in st.session_state
+    from_url("f_from", first, date.fromisoformat)
+    from_url("f_to", last, date.fromisoformat)
+    if not (first and last):
+        return
+    start, end = (min(max(st.session_state[key], first), last) for key in ("f_from", "f_to"))
+    if seeding and start > end:
+        start, end = end, start
+    for key, value in (("f_from", start), ("f_to", end)):
+        if st.session_state[key] != value:
+            st.session_state[key] = value
+
+
+def _star_range(value) -> tuple[int, int]:
+    """The rating filter a link holds, lowest first; ValueError unless two stars of 1-5.
+
+    >>> _star_range(["5", "4"])
+    (4, 5)
+    """
+    stars = tuple(sorted(int(x) for x in _as_list(value)))
+    if len(stars) != 2 or stars[0] < 1 or stars[1] > 5:
+        raise ValueError(f"not a range of 1-5 stars: {value!r}")
+    return stars
+
+
+def _period(value) -> int:
+    """The comparison period a link holds; ValueError unless the sidebar offers it."""
+    days = int(value)
+    if days not in PERIODS:
+        raise ValueError(f"not a period the sidebar offers: {value!r}")
+    return days
 
 
 # --- downloads ----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from typing import Any, Iterator
 import pandas as pd
 import streamlit as st
 
-from analysis.insights import A_FINDING, NOT_FINDINGS, SENTENCE_VOTES
+from analysis.insights import FINDING_VOTES, NOT_FINDINGS
 from data import store
 
 # An incremental job can leave findings of several runs; the newest run per product (per
@@ -153,22 +153,6 @@ def _review_where(f: Filters, alias: str = "r") -> tuple[str, list]:
     return (" AND ".join(conds) or "TRUE"), params
 
 
-def _month_where(f: Filters, alias: str = "m") -> tuple[str, list]:
-    """Conditions on a monthly table (``month`` column) for the date filter."""
-    conds, params = [], []
-    if f.start:
-        conds.append(f"{alias}.month >= date_trunc('month', ?::DATE)")
-        params.append(f.start)
-    if f.end:
-        conds.append(f"{alias}.month <= ?")
-        params.append(f.end)
-    if f.categories:
-        conds.append(f"{alias}.product_id IN (SELECT product_id FROM products "
-                     f"WHERE list_contains(?::VARCHAR[], category))")
-        params.append(list(f.categories))
-    return (" AND ".join(conds) or "TRUE"), params
-
-
 # --- the state of the store -------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -253,14 +237,21 @@ def review_facts(db: str, stamp: float):
 
 @st.cache_resource(ttl=TTL, max_entries=3, show_spinner="Summarising the themes…")
 def theme_facts(db: str, stamp: float):
-    """An in-memory DuckDB holding table ``theme_days``: theme sentences per theme, product and day."""
+    """An in-memory DuckDB holding table ``theme_days``: theme sentences per theme, product,
+    review day, stars and source.
+
+    Columns: theme_id, product_id, category, source, day, stars, sentences (the filter columns
+    as ``facts``, so :func:`_facts_where` filters this table too).
+    """
     # sentence_id is review_id || ':' || idx (schema 002), so the review is found without
     # reading the large sentences table.
     return _memory_copy(db, "theme_days", """
-        SELECT ts.theme_id, r.product_id, r.published_at AS day, count(*)::INTEGER AS sentences
+        SELECT ts.theme_id, r.product_id, p.category, r.source, r.published_at AS day,
+               round(r.rating)::TINYINT AS stars, count(*)::INTEGER AS sentences
         FROM store.theme_sentences ts
         JOIN store.reviews r
           ON r.review_id = ts.sentence_id[:length(ts.sentence_id) - strpos(reverse(ts.sentence_id), ':')]
+        LEFT JOIN store.products p ON p.product_id = r.product_id
         GROUP BY ALL
         ORDER BY ts.theme_id, r.published_at
     """)
@@ -274,7 +265,8 @@ def aspect_facts(db: str, stamp: float):
     Columns: product_id, category, source, day, stars, aspect, positive, negative, neutral (as
     ``facts``, so :func:`_facts_where` filters both). A sentence is one mention of an aspect, with
     the majority polarity of its terms (a tie: neutral): the batch job's own rule,
-    ``analysis.insights.SENTENCE_VOTES``, over the terms ``aspect_monthly`` counts. So with no
+    ``analysis.insights.FINDING_VOTES``, over the terms the findings and ``aspect_monthly`` count
+    (no names that are no finding, no terms inside a need phrase). So with no
     filter these are the monthly table's numbers plus the undated reviews' (no date, no month:
     the monthly table leaves them out), and with filters the same sentences, fewer.
     A review without a date counts only while no date filter is set, as in ``facts``.
@@ -290,7 +282,7 @@ def aspect_facts(db: str, stamp: float):
             LEFT JOIN store.products lp ON lp.product_id = m.product_id
             LEFT JOIN store.aspect_labels l
                    ON l.category = coalesce(lp.category, '') AND l.term = lower(trim(m.term))),
-        votes AS ({SENTENCE_VOTES.format(where=A_FINDING)})
+        votes AS ({FINDING_VOTES})
         SELECT v.product_id, p.category, r.source, r.published_at AS day,
                round(r.rating)::TINYINT AS stars, v.aspect,
                count(*) FILTER (WHERE v.polarity = 'positive')::INTEGER AS positive,
@@ -317,7 +309,7 @@ def _memory_copy(db: str, name: str, select: str, params: list | None = None):
     ``select`` (with ``params``) into table ``name``; raises StoreBusy while a job holds the file.
 
     A table named without ``store.`` is looked up in the store too: SQL shared with the batch
-    job (``analysis.insights.SENTENCE_VOTES``) names the store's tables plainly.
+    job (``analysis.insights.FINDING_VOTES``) names the store's tables plainly.
     """
     import duckdb
 
@@ -427,25 +419,34 @@ def overview_products(db: str, stamp: float, f: Filters, last: date | None) -> p
 @st.cache_data(ttl=TTL, show_spinner=False)
 def emerging_complaints(db: str, stamp: float, f: Filters, last: date | None,
                         limit: int = 10) -> pd.DataFrame:
-    """Aspects whose negative mentions grew most, across the catalogue, current vs previous period."""
+    """Aspects whose negative mentions grew most, across the catalogue, current vs previous period.
+
+    Counted in whole months (the periods of :func:`period_bounds`, each widened to the months it
+    touches) over the reviews the sidebar's sources, stars and categories keep; a mention is a
+    sentence, as in :func:`aspect_facts`. The periods end at the sidebar's To date; its From date
+    does not cut the period before, which would make any complaint look like it is growing.
+    Columns: aspect, negative_now, negative_before, products (those with a complaint now).
+    """
     prev_start, cur_start, end = period_bounds(f, last)
-    where, params = _month_where(Filters(categories=f.categories))
-    return _df(db, f"""
+    where, params = _facts_where(Filters(categories=f.categories, sources=f.sources,
+                                         min_rating=f.min_rating, max_rating=f.max_rating))
+    return _in_memory(aspect_facts(db, stamp), f"""
+        WITH m AS (SELECT product_id, aspect, negative, date_trunc('month', day) AS month
+                   FROM aspect_days WHERE day IS NOT NULL AND {where})
         SELECT m.aspect,
                -- no mention in a period is no complaint in it: 0, not an empty cell
-               coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE) AND m.month <= ?), 0)
+               coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE) AND m.month <= ?), 0)::BIGINT
                    AS negative_now,
                coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE)
-                                                 AND m.month < date_trunc('month', ?::DATE)), 0) AS negative_before,
+                                                 AND m.month < date_trunc('month', ?::DATE)), 0)::BIGINT AS negative_before,
                count(DISTINCT m.product_id) FILTER (WHERE m.negative > 0 AND m.month >= date_trunc('month', ?::DATE)
                                                      AND m.month <= ?) AS products
-        FROM aspect_monthly m
-        WHERE {where}
+        FROM m
         GROUP BY m.aspect
         HAVING negative_now > negative_before
         ORDER BY negative_now - negative_before DESC, m.aspect
         LIMIT ?
-    """, [cur_start, end, prev_start, cur_start, cur_start, end] + params + [limit])
+    """, params + [cur_start, end, prev_start, cur_start, cur_start, end, limit])
 
 
 # --- one product ------------------------------------------------------------------------------
@@ -476,20 +477,76 @@ def product_insights(db: str, stamp: float, product_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def quote_marks(db: str, stamp: float, product_id: str, sentence_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Where each quote's aspect term or need phrase sits: ``sentence_id, kind, name,
-    start_char, end_char`` (offsets into the review body; a quote's ``start`` is its
-    sentence's start in the body, so the difference places the mark in the quote)."""
+def quote_marks(db: str, stamp: float, product_ids: tuple[str, ...],
+                sentence_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Where each quote's aspect term or need phrase sits in the quote: ``sentence_id, kind,
+    name, start, end, text``, ``text[start:end]`` being the words (``text`` is the sentence as a
+    quote shows it).
+
+    The analysis stores offsets into the review body, but a sentence's text is the body's span
+    cleaned for the models (analysis.sentences: tags dropped, entities such as ``&#39;``
+    unescaped, runs of whitespace made one space), so a body offset is no text offset once the
+    span held any of those. Each mark is mapped through that same cleaning; one that does not
+    map (the sentence was split differently since) is left out, and the page falls back to
+    finding the word (:func:`quote_mark`).
+    """
     ids = list(sentence_ids)
-    return _df(db, """
-        SELECT sentence_id, 'aspect' AS kind, aspect AS name, start_char, end_char
-        FROM aspect_mentions
-        WHERE product_id = ? AND sentence_id IN (SELECT unnest(?::VARCHAR[]))
-        UNION ALL
-        SELECT sentence_id, 'need', need, start_char, end_char
-        FROM needs
-        WHERE product_id = ? AND sentence_id IN (SELECT unnest(?::VARCHAR[])) AND start_char IS NOT NULL
-    """, [product_id, ids, product_id, ids])
+    found = _df(db, """
+        WITH marks AS (
+            SELECT sentence_id, 'aspect' AS kind, aspect AS name, start_char, end_char
+            FROM aspect_mentions
+            WHERE product_id IN (SELECT unnest(?::VARCHAR[])) AND sentence_id IN (SELECT unnest(?::VARCHAR[]))
+            UNION ALL
+            SELECT sentence_id, 'need', need, start_char, end_char
+            FROM needs
+            WHERE product_id IN (SELECT unnest(?::VARCHAR[])) AND sentence_id IN (SELECT unnest(?::VARCHAR[]))
+              AND start_char IS NOT NULL)
+        SELECT m.sentence_id, m.kind, m.name, m.start_char, m.end_char,
+               s.start_char AS sentence_start, s.end_char AS sentence_end, s.text, r.body
+        FROM marks m
+        JOIN sentences s ON s.sentence_id = m.sentence_id
+        JOIN reviews r ON r.review_id = s.review_id
+        ORDER BY m.sentence_id, m.kind, m.start_char
+    """, [list(product_ids), ids, list(product_ids), ids])
+    rows = []
+    for mark in found.itertuples(index=False):
+        span = _text_span(mark.body or "", int(mark.sentence_start), int(mark.sentence_end), mark.text,
+                          int(mark.start_char), int(mark.end_char))
+        if span:
+            rows.append((mark.sentence_id, mark.kind, mark.name, *span, mark.text))
+    return pd.DataFrame(rows, columns=["sentence_id", "kind", "name", "start", "end", "text"])
+
+
+def _text_span(body: str, sentence_start: int, sentence_end: int, text: str,
+               start: int, end: int) -> tuple[int, int] | None:
+    """``body[start:end]`` as offsets into ``text``, the sentence ``body[sentence_start:sentence_end]``
+    as the analysis cleaned it; None when ``text`` is not that sentence or the span is outside it.
+
+    >>> body = "I don&#39;t like it: the lid is bad."
+    >>> _text_span(body, 0, len(body), "I don't like it: the lid is bad.", 25, 28)
+    (21, 24)
+    """
+    from analysis.sentences import clean_with_offsets
+
+    cleaned, where, until = clean_with_offsets(body[sentence_start:sentence_end])
+    if cleaned.replace("\n", " ") != text:
+        return None
+    inside = [i for i, (a, b) in enumerate(zip(where, until))
+              if start - sentence_start <= a and b <= end - sentence_start]
+    return (inside[0], inside[-1] + 1) if inside else None
+
+
+def quote_mark(marks: pd.DataFrame, quote: dict, kind: str, name: str) -> tuple[int | None, int | None]:
+    """Where a finding's aspect term (``kind`` "aspect") or need phrase ("need") called ``name``
+    sits in ``quote``'s text, from :func:`quote_marks`; ``(None, None)`` when unknown, and the
+    page then marks the word where it stands whole (:func:`dashboard.render.highlight`)."""
+    if marks.empty:
+        return None, None
+    wanted = marks[(marks["sentence_id"] == quote.get("sentence_id")) & (marks["kind"] == kind)
+                   & (marks["name"] == name) & (marks["text"] == quote.get("text"))]
+    if wanted.empty:
+        return None, None
+    return int(wanted["start"].iloc[0]), int(wanted["end"].iloc[0])
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -567,13 +624,20 @@ def sentiment_over_time(db: str, stamp: float, product_id: str, f: Filters) -> p
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def product_themes(db: str, stamp: float, product_id: str, f: Filters = Filters()) -> pd.DataFrame:
-    """The themes this product's sentences fall in, with how many of its sentences each holds.
+    """The themes this product's sentences fall in, with how many of its sentences in the
+    reviews every sidebar filter keeps (days, stars, sources) each holds; a theme none of those
+    sentences falls in is left out. ``size`` is the theme's size over all reviews, as the job
+    found it.
 
     Only the scopes of :func:`theme_scopes`, as on the Themes page: a sentence is in a store
     theme and in its category's theme, and listing both would show each theme twice.
     """
-    mine = _in_memory(theme_facts(db, stamp), "SELECT theme_id, sum(sentences)::BIGINT AS sentences "
-                      "FROM theme_days WHERE product_id = ? GROUP BY theme_id", [product_id])
+    where, params = _facts_where(f)
+    mine = _in_memory(theme_facts(db, stamp), f"""
+        SELECT theme_id, sum(sentences)::BIGINT AS sentences
+        FROM theme_days WHERE product_id = ? AND {where}
+        GROUP BY theme_id
+    """, [product_id] + params)
     current = _df(db, f"SELECT theme_id, kind, label, keywords, aspect, size FROM ({CURRENT_THEMES}) "
                       "WHERE list_contains(?::VARCHAR[], scope)", [theme_scopes(f)])
     table = current.merge(mine, on="theme_id")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Iterable
 from urllib.parse import urlparse
 
@@ -78,17 +79,21 @@ def safe_url(url: object) -> str | None:
 
 
 def highlight(text: str, start: int | None, end: int | None, word: str | None = None) -> str:
-    """Safe HTML of ``text`` with ``text[start:end]`` marked; falls back to finding ``word``.
+    """Safe HTML of ``text`` with ``text[start:end]`` marked; without usable offsets, the first
+    place ``word`` stands as a whole word (the "lid" of "the lid broke", never the one inside
+    "solid") is marked, and nothing when it stands nowhere.
 
     >>> highlight("Great lid, weak <b>hinge</b>", None, None, "hinge")
     'Great lid&#44; weak &#60;b&#62;<mark class="rl-aspect">hinge</mark>&#60;&#47;b&#62;'
+    >>> highlight("A solid lid", None, None, "lid")
+    'A solid <mark class="rl-aspect">lid</mark>'
     """
     text = text or ""
     ok = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
-    if not ok and word:
-        found = text.lower().find(str(word).lower())
-        if found >= 0:
-            start, end, ok = found, found + len(str(word)), True
+    if not ok and word and str(word).strip():
+        found = re.search(rf"(?<!\w){re.escape(str(word).strip())}(?!\w)", text, flags=re.IGNORECASE)
+        if found:
+            start, end, ok = found.start(), found.end(), True
     if not ok:
         return safe_text(text)
     return (safe_text(text[:start]) + '<mark class="rl-aspect">' + safe_text(text[start:end])

@@ -40,6 +40,11 @@ def app(db: str, monkeypatch, **params) -> AppTest:
     return at
 
 
+# a term inside a need phrase is asked for, not judged: no aspect mention on any page
+ASKED = """EXISTS (SELECT 1 FROM needs d WHERE d.sentence_id = m.sentence_id
+                   AND d.start_char <= m.start_char AND m.end_char <= d.end_char)"""
+
+
 def sql(db: str, text: str, params=None):
     return store.query(db, text, params or [])
 
@@ -146,11 +151,11 @@ def test_compare_page_shares_match_sql(shop, monkeypatch):
     table = at.dataframe[0].value.set_index("Aspect")
     names = dict(sql(shop, "SELECT product_id, title FROM products").rows)
     # straight from the mentions, not from the monthly table the page reads
-    rows = sql(shop, """
+    rows = sql(shop, f"""
         SELECT product_id, aspect, count(*) AS n,
                count(*) FILTER (WHERE polarity = 'positive') / count(*) AS pos,
                count(*) FILTER (WHERE polarity = 'negative') / count(*) AS neg
-        FROM aspect_mentions WHERE product_id IN ('p0000', 'p0002') GROUP BY ALL""").dicts()
+        FROM aspect_mentions m WHERE product_id IN ('p0000', 'p0002') AND NOT {ASKED} GROUP BY ALL""").dicts()
     checked = 0
     for row in rows:
         if row["aspect"] not in table.index:
@@ -337,15 +342,27 @@ def test_growing_complaints_count_an_aspect_new_this_period_from_zero(shop, tmp_
     db = str(tmp_path / "copy.duckdb")
     shutil.copy(shop, db)
     last = sql(db, "SELECT max(published_at) FROM reviews").scalar()
-    with store.writer(db) as con:
-        con.execute("INSERT INTO aspect_monthly SELECT 'p0000', 'hinge squeak', date_trunc('month', ?::DATE), "
-                    "0, 9, 0, max(run_id) FROM aspect_monthly", [last]).fetchall()
+    _add_complaints(db, "p0000", last, 9)
     at = app(db, monkeypatch, f_period="90").run()
     _no_exception(at)
     growing = next(d.value for d in at.dataframe if "Complaints before" in d.value.columns)
     assert not growing[["Complaints now", "Complaints before", "Growth"]].isna().any().any()
     row = growing.set_index("Aspect").loc["hinge squeak"]
     assert (row["Complaints now"], row["Complaints before"], row["Growth"]) == (9, 0, 9)
+
+
+def _add_complaints(db: str, product_id: str, day, complaints: int) -> None:
+    """``complaints`` one-star reviews of ``product_id`` on ``day``, each complaining once about
+    the aspect "hinge squeak" (a sentence, as the job writes it)."""
+    rows = [{"product_id": product_id, "source": "shop.test", "author": f"squeak {i}", "rating": 1,
+             "body": f"The hinge squeaks ({i}).", "published_at": day} for i in range(complaints)]
+    for row in rows:
+        row["review_id"] = store.review_id(product_id, row["author"], day, row["body"])
+    with store.writer(db) as con:
+        store.insert_reviews(con, rows)
+        con.executemany("INSERT INTO aspect_mentions (sentence_id, review_id, product_id, term, start_char, "
+                        "end_char, aspect, polarity, run_id) VALUES (?, ?, ?, 'hinge', 4, 9, 'hinge squeak', "
+                        "'negative', 1)", [[row["review_id"] + ":0", row["review_id"], product_id] for row in rows])
 
 
 def _copy(shop: str, tmp_path) -> str:
@@ -366,10 +383,10 @@ def test_compare_keeps_two_products_with_one_title_apart(shop, tmp_path, monkeyp
     at.switch_page("views/compare.py").run()
     _no_exception(at)
     table = at.dataframe[0].value.set_index("Aspect")
-    rows = sql(db, """
+    rows = sql(db, f"""
         SELECT product_id, aspect, count(*) AS n,
                count(*) FILTER (WHERE polarity = 'positive') / count(*) AS pos
-        FROM aspect_mentions WHERE product_id IN ('p0000', 'p0002') GROUP BY ALL""").dicts()
+        FROM aspect_mentions m WHERE product_id IN ('p0000', 'p0002') AND NOT {ASKED} GROUP BY ALL""").dicts()
     checked = 0
     for row in rows:
         if row["aspect"] in table.index:
@@ -410,11 +427,8 @@ def test_growing_complaints_count_products_only_up_to_the_end_date(shop, tmp_pat
     db = _copy(shop, tmp_path)
     last = sql(db, "SELECT max(published_at) FROM reviews").scalar()
     end = last - timedelta(days=200)
-    with store.writer(db) as con:  # one product complains in the period, another only after it
-        con.execute("INSERT INTO aspect_monthly SELECT 'p0000', 'hinge squeak', date_trunc('month', ?::DATE), "
-                    "0, 9, 0, max(run_id) FROM aspect_monthly", [end])
-        con.execute("INSERT INTO aspect_monthly SELECT 'p0001', 'hinge squeak', date_trunc('month', ?::DATE), "
-                    "0, 4, 0, max(run_id) FROM aspect_monthly", [last])
+    _add_complaints(db, "p0000", end, 9)  # one product complains in the period, another only after it
+    _add_complaints(db, "p0001", last, 4)
     f = queries.Filters(end=end, period_days=30)
     growing = queries.emerging_complaints(db, queries.store_stamp(db), f, last, limit=100).set_index("aspect")
     assert (growing.loc["hinge squeak", "negative_now"], growing.loc["hinge squeak", "products"]) == (9, 1)

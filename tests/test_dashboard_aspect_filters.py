@@ -81,13 +81,16 @@ def analysed(tmp_path_factory) -> str:
 def expected_counts(db: str, keep) -> dict[tuple[str, str], dict[str, int]]:
     """``{(product_id, aspect): {"positive", "negative", "neutral"}}`` counted here in Python from
     the job's terms: a sentence is one mention with the polarity most of its terms of the aspect
-    have (a tie: neutral), names that are no finding left out, only reviews ``keep(review)`` keeps."""
+    have (a tie: neutral), names that are no finding and terms inside a need phrase (asked for,
+    not judged) left out, only reviews ``keep(review)`` keeps."""
     rows = store.query(db, """
-        SELECT m.product_id, m.aspect, m.sentence_id, m.polarity, r.rating, r.source, r.published_at
+        SELECT m.product_id, m.aspect, m.sentence_id, m.polarity, r.rating, r.source, r.published_at,
+               EXISTS (SELECT 1 FROM needs d WHERE d.sentence_id = m.sentence_id
+                       AND d.start_char <= m.start_char AND m.end_char <= d.end_char) AS asked
         FROM aspect_mentions m JOIN reviews r USING (review_id)""").dicts()
     votes: dict[tuple, Counter] = defaultdict(Counter)
     for row in rows:
-        if keep(row) and row["aspect"].lower() not in NOT_FINDINGS:
+        if keep(row) and row["aspect"].lower() not in NOT_FINDINGS and not row["asked"]:
             votes[(row["product_id"], row["aspect"], row["sentence_id"])][row["polarity"]] += 1
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: {"positive": 0, "negative": 0, "neutral": 0})
     for (pid, aspect, _), vote in votes.items():
@@ -119,6 +122,9 @@ def test_the_store_holds_the_cases_the_counting_rule_is_about(analysed):
     assert any(terms > 1 and polarities == 1 for terms, polarities in per_sentence)
     assert any(terms == 2 and polarities == 2 for terms, polarities in per_sentence)
     assert store.query(analysed, "SELECT count(*) FROM aspect_mentions WHERE aspect = 'product'").scalar() > 0
+    assert store.query(analysed, """
+        SELECT count(*) FROM aspect_mentions m JOIN needs d USING (sentence_id)
+        WHERE d.start_char <= m.start_char AND m.end_char <= d.end_char""").scalar() > 0
 
 
 def test_without_filters_the_counts_are_the_monthly_tables(analysed):

@@ -87,7 +87,8 @@ def test_needs_equal_sql_and_quotes_link_to_reviews(analysed):
     expected = store.query(analysed, f"""
         WITH total AS (SELECT product_id, count(*) AS n FROM review_analysis WHERE skipped_reason IS NULL
                        GROUP BY ALL),
-             voiced AS (SELECT product_id, need, count(*) AS mentions, count(DISTINCT review_id) AS reviews
+             voiced AS (SELECT product_id, need, count(DISTINCT sentence_id) AS mentions,
+                               count(DISTINCT review_id) AS reviews
                         FROM needs GROUP BY ALL)
         SELECT v.product_id, v.need, v.mentions, v.reviews::DOUBLE / t.n, {wilson_sql('v.reviews::DOUBLE', 't.n')}
         FROM voiced v JOIN total t USING (product_id) ORDER BY ALL""").rows
@@ -135,7 +136,11 @@ def test_aspect_monthly_equals_sql(analysed):
     expected = store.query(analysed, """
         SELECT m.product_id, m.aspect, date_trunc('month', r.published_at)::DATE,
                count(*) FILTER (WHERE polarity = 'positive'), count(*) FILTER (WHERE polarity = 'negative')
-        FROM (SELECT DISTINCT ON (sentence_id, aspect) * FROM aspect_mentions) m JOIN reviews r USING (review_id)
+        FROM (SELECT DISTINCT ON (sentence_id, aspect) * FROM aspect_mentions a
+              -- a term inside a need phrase is asked for, not judged: no mention
+              WHERE NOT EXISTS (SELECT 1 FROM needs d WHERE d.sentence_id = a.sentence_id
+                                AND d.start_char <= a.start_char AND a.end_char <= d.end_char)) m
+        JOIN reviews r USING (review_id)
         WHERE lower(m.aspect) NOT IN ('product', 'item', 'top marks') GROUP BY ALL ORDER BY ALL""").rows
     stored = store.query(analysed, "SELECT product_id, aspect, month, positive, negative FROM aspect_monthly "
                                    "ORDER BY ALL").rows

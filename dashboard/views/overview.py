@@ -67,13 +67,17 @@ else:
     st.caption("Aspects whose share of negative mentions rose significantly (p < 0.05, corrected for "
                "the number of the product's aspects tested) in the last 90 days against the product's "
                "history before, found by the analysis job.")
-    for row in findings.head(5).itertuples(index=False):
-        quote = next((q for q in row.quotes if isinstance(q, dict)), None)
+    top_findings = findings.head(5)
+    first_quotes = [next((q for q in quotes if isinstance(q, dict)), None) for quotes in top_findings["quotes"]]
+    marks = queries.quote_marks(ctx.db, ctx.stamp, tuple(sorted(set(top_findings["product_id"]))),
+                                tuple(sorted({q["sentence_id"] for q in first_quotes if q and q.get("sentence_id")})))
+    for row, quote in zip(top_findings.itertuples(index=False), first_quotes):
         st.markdown(
             f'<div class="rl-finding"><b>{render.safe_text(row.product)}: {render.safe_text(row.aspect)}</b> · '
             f'negative {render.fmt_pct(row.before_share)} → {render.fmt_pct(row.recent_share)} '
             f'({render.fmt_int(row.recent_mentions)} recent mentions, {render.fmt_p(row.p_value)})</div>'
-            + (render.quote_html(quote.get("text", ""), None, None, row.aspect, quote.get("url")) if quote else ""),
+            + (render.quote_html(quote.get("text", ""), *queries.quote_mark(marks, quote, "aspect", row.aspect),
+                                 row.aspect, quote.get("url")) if quote else ""),
             unsafe_allow_html=True)
     table = findings.drop(columns=["quotes", "product_id"])
     st.dataframe(table.rename(columns={
@@ -94,8 +98,10 @@ if emerging.empty:
                f"{f.period_days} days before.")
 else:
     emerging = emerging.assign(change=emerging["negative_now"] - emerging["negative_before"])
-    st.caption(f"Negative mentions per aspect, last {f.period_days} days against the "
-               f"{f.period_days} days before (whole months), all products in the filter.")
+    st.caption(f"Negative mentions per aspect (sentences) in the reviews the sidebar's categories, "
+               f"ratings and sources keep: the last {f.period_days} days up to {end} against the "
+               f"{f.period_days} days before, in whole months (the From date does not shorten the "
+               f"period before).")
     st.dataframe(
         emerging.rename(columns={"aspect": "Aspect", "negative_now": "Complaints now",
                                  "negative_before": "Complaints before", "change": "Growth",

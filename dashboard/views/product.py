@@ -59,18 +59,8 @@ else:
     st.caption("Findings come from the last analysis run over all of this product's reviews. "
                "Trend = change of share, last 90 days against before; small counts are marked.")
     shown_quotes = [q for qs in insights["quotes"] for q in qs if isinstance(q, dict) and q.get("sentence_id")]
-    marks = queries.quote_marks(ctx.db, ctx.stamp, product_id,
+    marks = queries.quote_marks(ctx.db, ctx.stamp, (product_id,),
                                 tuple(sorted({q["sentence_id"] for q in shown_quotes})))
-
-    def mark_in(quote: dict, kind: str, name: str) -> tuple[int | None, int | None]:
-        """The aspect term / need phrase of this finding inside the quote's text, if known."""
-        wanted = marks[(marks["sentence_id"] == quote.get("sentence_id"))
-                       & (marks["kind"] == ("need" if kind == "need" else "aspect"))
-                       & (marks["name"] == name)]
-        base = quote.get("start")
-        if wanted.empty or not isinstance(base, int):
-            return None, None
-        return int(wanted["start_char"].iloc[0]) - base, int(wanted["end_char"].iloc[0]) - base
 
     columns = st.columns(3)
     for (kind, title, subtitle), column in zip(KINDS, columns):
@@ -89,7 +79,8 @@ else:
                     f'<small>confidence: {render.safe_text(render.confidence_note(int(row.mentions), row.share, row.confidence))}</small></div>',
                     unsafe_allow_html=True)
                 quotes = row.quotes[:3]
-                st.markdown("".join(render.quote_html(q.get("text", ""), *mark_in(q, kind, row.name),
+                marked = "need" if kind == "need" else "aspect"  # a need's phrase, else its aspect's term
+                st.markdown("".join(render.quote_html(q.get("text", ""), *queries.quote_mark(marks, q, marked, row.name),
                                                       row.name, q.get("url"))
                                     for q in quotes if isinstance(q, dict)),
                             unsafe_allow_html=True)
@@ -161,12 +152,15 @@ if not monthly.empty:
 
 st.subheader("Themes in this product's reviews")
 product_themes = queries.product_themes(ctx.db, ctx.stamp, product_id, f)
-# the same themes as the Themes page: the store's, or those of the categories picked
-theme_products = (f"products in {', '.join(render.plain_label(c) for c in f.categories)}"
-                  if f.categories else "all products")
+# the same themes as the Themes page: the store's, or those of the categories picked (a column
+# label is plain text, not markdown: the names go in as they are)
+theme_products = f"products in {', '.join(f.categories)}" if f.categories else "all products"
 if product_themes.empty:
-    st.write("None of this product's sentences fall in a complaint or need theme.")
+    st.write("No sentence of this product's reviews that the filters in the sidebar keep falls in "
+             "a complaint or need theme.")
 else:
+    st.caption("This product's sentences: those in the reviews the filters in the sidebar keep. "
+               "Theme size: every sentence of the theme, as the last analysis found it.")
     shown = product_themes.assign(keywords=[", ".join(k) for k in product_themes["keywords"]])
     st.dataframe(shown.drop(columns=["theme_id"]).rename(columns={
         "kind": "Kind", "label": "Theme", "keywords": "Keywords", "aspect": "Aspect",
