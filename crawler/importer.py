@@ -424,35 +424,43 @@ def _normalise_dates(mem, has_date: bool, collected_at: datetime,
 
 def _order_of_stored_reviews(mem, db: str, collected_at: datetime) -> tuple[bool | None, int]:
     """For a file whose numeric dates could all be read either way: the order under which its
-    reviews that the store holds already (same product, author and text) carry their stored
-    date, and how many do; (None, 0) when none do, or as many each way.
+    reviews that the store holds already have their stored ids (the id hashes the date), and
+    how many do; (None, 0) when none do, or as many each way.
 
     A second export of a shop, which happens to hold no day above 12, is then read as the
-    first was, and its reviews are not stored again under a second date."""
-    texts = [raw for (raw,) in mem.execute("SELECT raw FROM date_map WHERE NOT relative").fetchall()]
-    both = [(raw, parse_date(raw, now=collected_at, day_first=True),
-             parse_date(raw, now=collected_at, day_first=False)) for raw in texts]
-    both = [row for row in both if row[1] != row[2]]
+    first was, and its reviews are not stored again under a second date. The rows are cleaned
+    as the import cleans them (``clean_text``) before their ids are made; up to
+    ``_ORDER_SAMPLE`` of them are asked about."""
+    both = {}
+    for (raw,) in mem.execute("SELECT raw FROM date_map WHERE NOT relative").fetchall():
+        day_first = parse_date(raw, now=collected_at, day_first=True)
+        month_first = parse_date(raw, now=collected_at, day_first=False)
+        if day_first and month_first and day_first != month_first:
+            both[raw] = (day_first.isoformat(), month_first.isoformat())
     if not both:
         return None, 0
-    mem.execute("CREATE OR REPLACE TEMP TABLE date_both (raw VARCHAR, day_first DATE, month_first DATE)"
-                ).fetchall()
-    _insert_rows(mem, "date_both", ["raw", "day_first", "month_first"], both)
-    try:
-        with _in_store(mem, db):
-            day, month = mem.execute("""
-                SELECT count(*) FILTER (WHERE stored.published_at = d.day_first),
-                       count(*) FILTER (WHERE stored.published_at = d.month_first)
-                FROM staged s JOIN date_both d ON d.raw = s.date_raw
-                JOIN reviewstore.main.reviews stored
-                  ON stored.product_id = s.product_id AND stored.body = s.body
-                 AND lower(coalesce(stored.author, '')) = lower(coalesce(nullif(s.author, ''), ''))
-                """).fetchall()[0]
-    finally:
-        mem.execute("DROP TABLE date_both").fetchall()
+    rows = mem.execute("SELECT product_id, author, body, date_raw FROM staged "
+                       "WHERE list_contains(?, date_raw) AND coalesce(body, '') <> '' LIMIT ?",
+                       [list(both), _ORDER_SAMPLE]).fetchall()
+    ids: dict[bool, list[str]] = {True: [], False: []}
+    for product_id, author, body, raw in rows:
+        product_id, author, body = clean_text(product_id), clean_text(author) or None, clean_text(body)
+        if product_id and body:
+            for order, day in zip((True, False), both[raw]):
+                ids[order].append(store.review_id(product_id, author, day, body))
+    if not ids[True]:
+        return None, 0
+    with _in_store(mem, db):
+        day, month = (mem.execute(
+            "SELECT (SELECT count(*) FROM reviewstore.main.reviews WHERE list_contains($ids, review_id))"
+            " + (SELECT count(*) FROM reviewstore.main.review_versions WHERE list_contains($ids, review_id))",
+            {"ids": ids[order]}).fetchall()[0][0] for order in (True, False))
     if day == month:
         return None, 0
     return (day > month), int(max(day, month))
+
+
+_ORDER_SAMPLE = 20_000
 
 
 def _date_order_note(file_name: str, order: DateOrder | None) -> str | None:

@@ -153,3 +153,18 @@ def test_an_undecided_export_with_no_stored_review_keeps_the_note(tmp_path):
                            progress=False)
     assert any("no date says whether the day or the month comes first (none has a number above 12)"
                in note for note in summary.notes), summary.notes
+
+
+def test_the_stored_order_is_found_for_reviews_the_import_cleans(tmp_path):
+    # The store holds the cleaned text (entities decoded, spaces collapsed); the file the raw.
+    db = str(tmp_path / "s.duckdb")
+    first = tmp_path / "first.csv"
+    first.write_text(HEADER + 'k1,4,Fine,"Tea &amp; coffee both fine","13/04/2024",Ann\n'
+                              'k1,4,Fine,"Boils  fast ","03/04/2024",Bob\n', encoding="utf-8")
+    import_files(db, [first], progress=False)
+    second = tmp_path / "second.csv"
+    second.write_text(HEADER + 'k1,4,Fine,"Boils  fast ","03/04/2024",Bob\n'
+                               'k1,5,New,"Quiet too","05/06/2024",Cy\n', encoding="utf-8")
+    summary = import_files(db, [second], progress=False)
+    assert (summary.imported, summary.duplicates) == (1, 1)
+    assert store.query(db, "SELECT published_at FROM reviews WHERE author = 'Cy'").rows == [(date(2024, 6, 5),)]
