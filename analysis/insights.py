@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -202,8 +203,14 @@ def _quotes(rows: list[dict], limit: int = QUOTES) -> list[dict]:
 
 
 def _quote_key(text) -> str:
-    """What makes two quotes the same to a reader: the words, whatever their case and spacing."""
-    return " ".join(str(text).casefold().split())
+    """What makes two quotes the same to a reader: the words, whatever their case, spacing and
+    punctuation ("It would be so much better with wireless charging!!" says what "... charging."
+    says).
+
+    >>> _quote_key("It would be SO much better with wireless charging!!") == _quote_key("It would be so much better with wireless  charging.")
+    True
+    """
+    return " ".join(re.findall(r"\w+", str(text).casefold()))
 
 
 def _sides_first(rows: list[dict], side: str) -> list[dict]:

@@ -52,6 +52,11 @@ def test_case_and_spacing_do_not_make_a_quote_new(tmp_path):
     assert [q["review_id"] for q in quotes] == ["r0", "r2"]
 
 
+def test_punctuation_does_not_make_a_quote_new(tmp_path):
+    quotes = _lid_quotes(tmp_path, [LID_BROKE, "The lid broke after a week!!", LID_LEAKS])
+    assert [q["review_id"] for q in quotes] == ["r0", "r2"]
+
+
 def test_three_distinct_sentences_still_give_three_quotes(tmp_path):
     quotes = _lid_quotes(tmp_path, [LID_BROKE, LID_LEAKS, "The lid rattles.", "The lid is stiff."])
     assert [q["review_id"] for q in quotes] == ["r0", "r1", "r2"]
