@@ -175,8 +175,10 @@ def _begin_run(config: dict) -> tuple[int, bool]:
     missed pages ('partial': a review page that failed midway) stored the newest pages of some
     products but not the older ones; stopping at the first known page would leave that gap
     forever. So the next crawl of the same start URLs is a full pass, once. (Only the same
-    target's last run counts: a crawl of another shop in between neither spends that full
-    pass nor needs one.)
+    target's last run that read a page counts: a crawl of another shop in between neither
+    spends that full pass nor needs one, and a crawl that read no page at all, such as a
+    mistyped start URL or a site that was down, stored nothing to leave a gap after, nor
+    filled one.)
     """
     incremental = config["incremental"]
     target = " ".join(config["urls"])
@@ -185,8 +187,9 @@ def _begin_run(config: dict) -> tuple[int, bool]:
     with store.writer(config["db"], attach=True) as con:
         con.execute("UPDATE collect_runs SET status = 'failed', finished_at = ? "
                     "WHERE kind = 'crawl' AND status = 'running'", [store.now()])
+        # pages are counted in the transaction that stores their reviews: 0 means nothing stored
         last = con.execute("SELECT status FROM collect_runs WHERE kind = 'crawl' AND target = ? "
-                           "ORDER BY run_id DESC LIMIT 1", [target]).fetchall()
+                           "AND pages > 0 ORDER BY run_id DESC LIMIT 1", [target]).fetchall()
         interrupted = bool(last) and last[0][0] in ("failed", "partial")
         run_id = store.start_collect_run(con, "crawl", target)
         if interrupted and incremental:

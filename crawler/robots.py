@@ -24,14 +24,32 @@ from __future__ import annotations
 import logging
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
+                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import error as twisted_errors
 from twisted.internet.defer import Deferred
 
 from crawler.fetch import robots_unreachable_message
 
 logger = logging.getLogger(__name__)
+
+# A robots.txt that got no answer because of these is the site being down or mistyped, not a
+# bug: the one-line warning of _disallow_all says it, without a traceback.
+NETWORK_FAILURES = (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
+                    DownloadTimeoutError, ResponseDataLossError, twisted_errors.ConnectError,
+                    twisted_errors.ConnectionLost, twisted_errors.ConnectionDone, ConnectionError,
+                    TimeoutError)
+
+
+def _not_a_network_failure(record: logging.LogRecord) -> bool:
+    """Filter for Scrapy's robots.txt logger: drop its "Error downloading" record (an ERROR with
+    a ~60-line traceback, naming the page rather than robots.txt) when the cause is a network
+    failure, which :meth:`SharedRobotsTxtMiddleware._robots_error` reports in one line. Other
+    errors keep their tracebacks."""
+    exc = record.exc_info[1] if record.exc_info else None
+    return not isinstance(exc, NETWORK_FAILURES)
 
 # Where each unreadable robots.txt's message goes in the crawl's stats (one key per site),
 # for the crawl's summary (crawler.crawl).
@@ -56,6 +74,11 @@ class DisallowAll:
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """RobotsTxtMiddleware whose waiting requests all see the parsed robots.txt, and which
     takes a robots.txt it cannot read (5xx, timeout, no connection) as disallow all."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        # the parent's logger; adding the same function again is a no-op
+        logging.getLogger(RobotsTxtMiddleware.__module__).addFilter(_not_a_network_failure)
 
     async def robot_parser(self, request):
         netloc = urlparse_cached(request).netloc

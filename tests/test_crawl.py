@@ -237,11 +237,13 @@ def test_a_full_pass_follows_a_broken_crawl_of_the_same_urls(tmp_path):
     with store.writer(db) as con:
         store.migrate(con)
 
-    def crawl(url: str, status: str | None) -> bool:
-        """One crawl of ``url`` ending as ``status`` (None: killed); whether it was incremental."""
+    def crawl(url: str, status: str | None, pages: int = 3) -> bool:
+        """One crawl of ``url`` that read ``pages`` pages and ended as ``status`` (None: killed);
+        whether it was incremental."""
         run_id, incremental = _begin_run({"db": db, "urls": [url], "incremental": True})
-        if status is not None:
-            with store.writer(db) as con:
+        with store.writer(db) as con:
+            store.add_to_collect_run(con, run_id, pages=pages)
+            if status is not None:
                 store.finish_collect_run(con, run_id, status)
         return incremental
 
@@ -253,6 +255,14 @@ def test_a_full_pass_follows_a_broken_crawl_of_the_same_urls(tmp_path):
     assert crawl(a, "ok") is True
     assert crawl(b, None) is True  # killed
     assert crawl(a, "ok") is True and crawl(b, "ok") is False
+    # A crawl that read no page (a mistyped URL, a site that was down) stored nothing: it leaves
+    # no gap to fill, and does not spend a full pass that is owed either.
+    assert crawl(a, "failed", pages=0) is True
+    assert crawl(a, "ok") is True
+    assert crawl(a, "partial") is True
+    assert crawl(a, "failed", pages=0) is False  # the full pass, but the site was down
+    assert crawl(a, "ok") is False  # still owed
+    assert crawl(a, "ok") is True
 
 
 def test_settings_are_explicit_and_polite():

@@ -197,13 +197,16 @@ class _Checker:
         seen: dict[str, int] = {}
         for index, entry in enumerate(sources):
             source = self._check_source(entry, index)
-            if source is None:
-                continue
-            if source.name in seen:
-                self.problem(f"name {source.name!r} is already used by source #{seen[source.name] + 1}; "
-                             f"names must be unique", "name", index, source.name)
-            seen.setdefault(source.name, index)
-            config.sources.append(source)
+            # names are compared whatever else is wrong with a source, so one check lists every problem
+            written = entry.get("name") if isinstance(entry, dict) else None
+            if isinstance(written, str) and written.strip():
+                name = written.strip()
+                if name in seen:
+                    self.problem(f"name {name!r} is already used by source #{seen[name] + 1}; "
+                                 f"names must be unique", "name", index, written)
+                seen.setdefault(name, index)
+            if source is not None:
+                config.sources.append(source)
         if self.problems:
             raise SourcesError(self.path, self.problems)
         return config

@@ -160,17 +160,24 @@ def sources() -> None:
 
 @sources.command("check")
 @click.argument("file", required=False, metavar="[FILE]")
-def sources_check(file: str | None) -> None:
+@click.option("--sources", "sources_file", metavar="FILE", default=None,
+              help="Sources file, as `run` and `schedule` take it (or give FILE; "
+                   "env REVIEWLENS_SOURCES, default reviewlens.toml).")
+def sources_check(file: str | None, sources_file: str | None) -> None:
     """Validate a sources file and name the line and field of every problem.
 
     \b
-    Example:
+    Examples:
       reviewlens sources check reviewlens.toml
+      reviewlens sources check --sources reviewlens.toml
     """
     import sys
 
     from analysis.jobs.sources import SourcesError, load_sources
 
+    if file and sources_file and file != sources_file:
+        raise click.UsageError(f"two sources files given ({file} and --sources {sources_file}); give one")
+    file = file or sources_file
     try:
         config = load_sources(file)
     except SourcesError as exc:
