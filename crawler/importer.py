@@ -316,7 +316,8 @@ def _stage(mem, mapping: dict, line_expr: str, fallback_product: str | None) -> 
                trim({pick('date')}) AS date_raw, {pick('helpful')} AS helpful_raw,
                {pick('verified')} AS verified_raw, {pick('variant')} AS variant_raw,
                {pick('url')} AS url, {pick('product_title')} AS product_title,
-               {pick('category')} AS category, {pick('brand')} AS brand
+               {pick('category')} AS category, {pick('brand')} AS brand,
+               trim({pick('reply_to')}) AS reply_to_raw, lower(trim({pick('status')})) AS status_raw
         FROM raw""").fetchall()
 
 
@@ -506,9 +507,14 @@ def _needs_python(columns: list[str]) -> str:
 _HELPFUL_SQL = """CASE WHEN s.helpful_raw IS NULL THEN NULL
         WHEN lower(s.helpful_raw) LIKE 'one %' THEN 1
         ELSE try_cast(regexp_extract(s.helpful_raw, '\\d+') AS INTEGER) END"""
+# Rows of an export that are not reviews (crawler.import_columns: reply_to, status).
+_SKIPPED_SQL = """CASE
+        WHEN s.reply_to_raw NOT IN ('', '0') THEN 'a reply, not a review'
+        WHEN s.status_raw = 'spam' THEN 'marked as spam'
+        WHEN s.status_raw = 'trash' THEN 'in the trash' END"""
 _VERIFIED_SQL = """CASE
         WHEN lower(trim(s.verified_raw)) IN ('true', 't', 'yes', 'y', '1', '1.0', 'verified',
-                                             'verified purchase') THEN true
+                                             'verified purchase', 'verified buyer') THEN true
         WHEN lower(trim(s.verified_raw)) IN ('false', 'f', 'no', 'n', '0', '0.0') THEN false END"""
 
 # The store's review_id (data.store.review_id) for plain single-spaced text of ASCII and the
@@ -527,7 +533,8 @@ def _prepare(mem, fields: set[str]) -> None:
 
     py: a text is not clean as it stands (:func:`_clean_in_sql` cleans and identifies the row where
     SQL can, Python the others); reject: why the row is refused (the raw texts' view of it,
-    decided again for py rows); date_unparsed; needs_lang: a good plain row
+    decided again for py rows); row_problem: the reject a clean text and product id leave (a
+    reply or a spam row, else the rating's problem); date_unparsed; needs_lang: a good plain row
     not recognisably English, for the language detector. review_id is set exactly for the good
     plain rows, so ``review_id IS NOT NULL`` picks them. ``fields``: the fields the file has
     (the others are NULL without per-row work).
@@ -538,7 +545,7 @@ def _prepare(mem, fields: set[str]) -> None:
     good = "NOT py AND reject IS NULL"
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE ready AS
-        SELECT _n, _line, py, reject, rating_problem, date_unparsed, relative,
+        SELECT _n, _line, py, reject, row_problem, date_unparsed, relative,
                CASE WHEN {good} THEN {_REVIEW_ID_SQL} END AS review_id,
                product_id, url, author, rating, rating_original, rating_scale, title, body,
                published_at, helpful_votes, verified, variant,
@@ -550,8 +557,8 @@ def _prepare(mem, fields: set[str]) -> None:
             SELECT s._n, s._line, ({py}) AS py,
                    CASE WHEN coalesce(s.body, '') = '' THEN 'no review text'
                         WHEN coalesce(s.product_id, '') = '' THEN 'no product id'
-                        ELSE rating_map.problem END AS reject,
-                   rating_map.problem AS rating_problem,
+                        ELSE coalesce({_SKIPPED_SQL}, rating_map.problem) END AS reject,
+                   coalesce({_SKIPPED_SQL}, rating_map.problem) AS row_problem,
                    coalesce(s.date_raw <> '' AND date_map.day IS NULL, false) AS date_unparsed,
                    coalesce(date_map.relative, false) AS relative,
                    s.product_id, {field("url", "nullif(trim(s.url), '')")} AS url,
@@ -592,14 +599,14 @@ def _clean_in_sql(mem) -> None:
                          for f in _TEXTS)
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE messy AS
-        SELECT _n, _line, rating_problem, published_at, relative, {untagged}
+        SELECT _n, _line, row_problem, published_at, relative, {untagged}
         FROM ready WHERE py""").fetchall()
     cleaned = ", ".join(f"CASE WHEN plain_{f} THEN {f} ELSE {unescape_sql(f)} END AS {f}, "
                         f"CASE WHEN plain_{f} THEN true ELSE ok_{f} AND {entities_known_sql(f)} END AS ok_{f}"
                         for f in _TEXTS)
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE messy AS
-        SELECT _n, _line, rating_problem, published_at, relative, {cleaned}
+        SELECT _n, _line, row_problem, published_at, relative, {cleaned}
         FROM messy WHERE {" AND ".join(f"ok_{f}" for f in _TEXTS)}""").fetchall()
     # (coalesce: a missing author or title is no reason to leave the row to Python)
     present = {f: f"coalesce({f}, '')" for f in _TEXTS}
@@ -617,7 +624,7 @@ def _clean_in_sql(mem) -> None:
                      -- coalesce: a missing body or product id is a reject, as in _prepare
                      CASE WHEN coalesce(body, '') = '' THEN 'no review text'
                           WHEN coalesce(product_id, '') = '' THEN 'no product id'
-                          ELSE rating_problem END AS reject
+                          ELSE row_problem END AS reject
               FROM messy WHERE {ok})""").fetchall()
     mem.execute("DROP TABLE messy").fetchall()
 
@@ -627,14 +634,14 @@ def _redo_in_python(mem) -> None:
     with the store's own functions (added to ``py_rows``), and find the language of the texts
     SQL did not take for English (``lang_map`` for plain rows; ``py_rows.language``)."""
     todo = mem.execute("SELECT _n, _line, product_id, author, title, body, published_at, relative, "
-                       "rating_problem FROM ready WHERE py AND _n NOT IN (SELECT _n FROM py_rows) "
+                       "row_problem FROM ready WHERE py AND _n NOT IN (SELECT _n FROM py_rows) "
                        "ORDER BY _n").fetchall()
     fixed = []
-    for n, line, product_id, author, title, body, day, relative, rating_problem in todo:
+    for n, line, product_id, author, title, body, day, relative, row_problem in todo:
         product_id, author, title, body = (clean_text(product_id), clean_text(author) or None,
                                            clean_text(title) or None, clean_text(body))
         reject = ("no review text" if not body else "no product id" if not product_id
-                  else rating_problem)
+                  else row_problem)
         fixed.append((n, line, product_id, author, title, body,
                       None if reject else store.review_id(
                           product_id, author, day.isoformat() if day and not relative else None, body),

@@ -124,7 +124,8 @@ def extract(page: str, url: str | None, profile: str | None, ignore_robots: bool
 @click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
               help="Take FIELD from COLUMN (repeatable). Fields: product_id, product_title, "
                    "category, brand, rating, title, body, date, author, helpful, verified, "
-                   "variant, url.")
+                   "variant, url, reply_to (a reply's parent: such rows are skipped), status "
+                   "(spam and trash rows are skipped).")
 @click.option("--source", default=None, help="Where the reviews came from (default: the file name).")
 @click.option("--product", default=None,
               help="Product id for files without a product column (default: the file name).")
