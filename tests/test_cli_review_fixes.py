@@ -157,3 +157,24 @@ def test_only_network_failures_of_robots_txt_lose_their_traceback():
     assert not _not_a_network_failure(record(DownloadConnectionRefusedError("refused")))
     assert not _not_a_network_failure(record(DownloadTimeoutError("took too long")))
     assert _not_a_network_failure(record(ValueError("a bug")))  # shown with its traceback
+
+
+def test_import_writes_in_the_batches_the_benchmark_measures(tmp_path, monkeypatch):
+    # The command used 500,000-row batches, the benchmark import_files' default (a 1M-row file
+    # in one write, measured faster): the command now takes the same default.
+    import crawler.importer as importer
+    from crawler.importer import ImportSummary
+
+    asked = {}
+
+    def fake_import(db, files, **options):
+        asked.update(options)
+        summary = ImportSummary()
+        summary.imported = 1
+        return summary
+
+    monkeypatch.setattr(importer, "import_files", fake_import)
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.duckdb"), "import", "x.csv"])
+    assert asked["batch_size"] == importer.DEFAULT_BATCH, (result.output, asked)
+    CliRunner().invoke(cli, ["--db", str(tmp_path / "s.duckdb"), "import", "x.csv", "--batch-size", "1000"])
+    assert asked["batch_size"] == 1000

@@ -133,13 +133,14 @@ def extract(page: str, url: str | None, profile: str | None, ignore_robots: bool
               help="Best rating when the numbers do not show the scale, e.g. 10 or 100.")
 @_dates_option("How numeric dates like 03/04/2024 are written; auto decides per file from "
                "dates like 13/04/2024.")
-@click.option("--batch-size", type=int, default=500_000, show_default=True,
-              help="Reviews written per short write to the store.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Reviews written per short write to the store (default: about a million, "
+                   "crawler.importer.DEFAULT_BATCH, so a file of up to 1.2M rows is one write).")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 @db_option
 @friendly_errors
 def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: str | None,
-            product: str | None, rating_scale: float | None, day_first: bool | None, batch_size: int,
+            product: str | None, rating_scale: float | None, day_first: bool | None, batch_size: int | None,
             quiet: bool) -> None:
     """Import review exports (CSV, TSV, JSON, JSONL, Parquet, plain or gzip).
 
@@ -158,16 +159,16 @@ def import_(db: str, files: tuple[str, ...], mappings: tuple[str, ...], source: 
     import sys
 
     from crawler.import_columns import MappingError, parse_map_options
-    from crawler.importer import import_files
+    from crawler.importer import DEFAULT_BATCH, import_files
     from dashboard.commands.common import UserError
 
     try:
         column_map = parse_map_options(mappings)
     except MappingError as exc:
         raise UserError(str(exc)) from exc
-    summary = import_files(db, files, column_map=column_map, source=source, batch_size=batch_size,
-                           product=product, rating_scale=rating_scale, progress=not quiet,
-                           day_first=day_first)
+    summary = import_files(db, files, column_map=column_map, source=source,
+                           batch_size=batch_size or DEFAULT_BATCH, product=product,
+                           rating_scale=rating_scale, progress=not quiet, day_first=day_first)
     click.echo(summary.text())
     if summary.file_errors:
         sys.exit(1)
