@@ -829,12 +829,24 @@ def _value(found: Any) -> str:
 
 def element_text(element) -> str:
     """An element's text, cleaned: serialised as HTML and read by ``clean_text``, so <br> and
-    </p> become spaces; a leaf element with plain text is read directly, to the same result."""
+    </p> end a line; a leaf element with plain text is read directly, to the same result.
+
+    A line break in the page's source is a space, as a browser shows it: a template that wraps
+    one sentence over three source lines gives one line of text.
+
+    >>> element_text(lxml.html.fromstring("<p>Crushes ice.\n   Loud, though.<br>Cheap.</p>"))
+    'Crushes ice. Loud, though.\nCheap.'
+    """
     text = element.text
     if not len(element) and (text is None or not ("<" in text or ">" in text or "&" in text)) \
             and ">" not in "".join(element.values()):  # one ">" in any attribute value
-        return " ".join(text.split()) if text else ""
-    return clean_text(lxml.html.tostring(element, encoding="unicode", with_tail=False))
+        return clean_text(_source_spaces(text)) if text else ""
+    return clean_text(_source_spaces(lxml.html.tostring(element, encoding="unicode", with_tail=False)))
+
+
+def _source_spaces(html: str) -> str:
+    """HTML source with its line breaks as spaces (only tags such as <br> and <p> break lines)."""
+    return html.replace("\r", " ").replace("\n", " ") if ("\n" in html or "\r" in html) else html
 
 
 # One compound selector without combinators: tag, .class, #id, [attr] or [attr='value'] parts,
@@ -1456,7 +1468,8 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
             name = product["title"]
             product["product_id"] = f"{base}#{_slug(name)}" if len(products) > 1 and name else base
     if raw_reviews and any(owner is None for owner, _ in raw_reviews) and not products:
-        title = clean_text(sel.xpath("//h1").xpath("string()").get() or sel.xpath("//title/text()").get())
+        title = clean_text(_source_spaces(sel.xpath("//h1").xpath("string()").get()
+                                          or sel.xpath("//title/text()").get() or ""))
         products.append({"type": "product", "product_id": product_id_from_url(url), "url": url,
                          "title": title or None, "brand": None, "category": category, "rating": None,
                          "review_count": None, "source": _host(url)})

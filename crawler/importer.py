@@ -496,12 +496,12 @@ def _normalise_variants(mem, has_variant: bool) -> None:
 
 def _needs_python(columns: list[str]) -> str:
     """SQL: one of these texts is not already clean text that SQL can hash exactly as Python
-    does (:func:`crawler.sql_text.plain_sql` of the texts joined, and no edge spaces): the row
-    is cleaned by :func:`_clean_in_sql` where SQL can, else by Python."""
+    does (:func:`crawler.sql_text.plain_sql` of the texts joined, and no edge spaces or new
+    lines): the row is cleaned by :func:`_clean_in_sql` where SQL can, else by Python."""
     joined = "concat_ws('|', " + ", ".join(columns) + ")"
     edges = " OR ".join(f"starts_with(coalesce({c}, ''), ' ') OR ends_with(coalesce({c}, ''), ' ')"
                         for c in columns)
-    return f"(NOT {plain_sql(joined)} OR {edges})"
+    return f"(NOT {plain_sql(joined, joined_by='|')} OR {edges})"
 
 
 _HELPFUL_SQL = """CASE WHEN s.helpful_raw IS NULL THEN NULL
@@ -517,13 +517,15 @@ _VERIFIED_SQL = """CASE
                                              'verified purchase', 'verified buyer') THEN true
         WHEN lower(trim(s.verified_raw)) IN ('false', 'f', 'no', 'n', '0', '0.0') THEN false END"""
 
-# The store's review_id (data.store.review_id) for plain single-spaced text of ASCII and the
-# safe characters (crawler.sql_text), where NFKC changes nothing and lower() is Python's;
-# and its content_hash (data.store.content_hash).
+# The store's review_id (data.store.review_id) for clean text (clean_text's: single spaces, lines
+# joined by one "\n" with no space beside it) of ASCII and the safe characters
+# (crawler.sql_text), where NFKC changes nothing and lower() is Python's; review_id collapses
+# whitespace, so each "\n" is a space in the key (a line break never changes an id);
+# and its content_hash (data.store.content_hash), which hashes the text as stored.
 # (One lower() over the joined key: the date's digits and dashes and chr(31) do not change.)
-_REVIEW_ID_SQL = ("left(sha1(lower(product_id || chr(31) || coalesce(author, '') || chr(31) "
+_REVIEW_ID_SQL = ("left(sha1(lower(replace(product_id || chr(31) || coalesce(author, '') || chr(31) "
                   "|| coalesce(CAST(CASE WHEN relative THEN NULL ELSE published_at END AS VARCHAR), '') "
-                  "|| chr(31) || body)), 20)")
+                  "|| chr(31) || body, chr(10), ' '))), 20)")
 _CONTENT_HASH_SQL = "left(sha1(coalesce(title, '') || chr(31) || body), 20)"
 
 

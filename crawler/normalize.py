@@ -432,20 +432,28 @@ _BREAK = re.compile(r"<(?:br|/p|p|/div|div|/li|li)\b[^>]*>", re.I)
 
 
 def _untag(text: str) -> str:
-    # <br>, <p>, <div>, <li> part words, so they become a space; other tags go.
-    return _TAG.sub("", _BREAK.sub(" ", text))
+    # <br>, <p>, <div>, <li> end a line ("Pros: ...<br>Cons: ..."); other tags go.
+    return _TAG.sub("", _BREAK.sub("\n", text))
 
 
 def clean_text(value: Any) -> str:
-    """Plain text: HTML tags stripped, entities unescaped, whitespace collapsed; None gives "".
+    """Plain text that keeps its lines: HTML tags stripped, entities unescaped, each line's
+    whitespace collapsed to single spaces and its ends trimmed; None gives "".
+
+    Line breaks (``\\n``, ``\\r\\n``, ``\\r``, U+2028, U+2029 and the tags <br>, <p>, </p>,
+    <div>, <li>...) become one ``\\n``; blank lines and breaks at the ends go. The analysis
+    starts a sentence at each one, so "Pros: ...\\nCons: ..." is read as two. Other whitespace
+    (tabs, form feeds, no-break spaces) is a space, as within a line.
 
     Tags are stripped again after unescaping: JSON-LD often carries escaped markup
     ("&lt;br /&gt;"), which would otherwise reach the review as literal tags.
 
     >>> clean_text("  <p>Great&amp;cheap</p><br>kettle  ")
-    'Great&cheap kettle'
+    'Great&cheap\\nkettle'
+    >>> clean_text("Pros: great sound \\r\\n\\r\\n  Cons:\\tbattery  dies fast")
+    'Pros: great sound\\nCons: battery dies fast'
     >>> clean_text("Lid is <5 mm thick&lt;br /&gt;but >3 cups fit")
-    'Lid is <5 mm thick but >3 cups fit'
+    'Lid is <5 mm thick\\nbut >3 cups fit'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -456,7 +464,13 @@ def clean_text(value: Any) -> str:
         text = html.unescape(text)
         if "<" in text:
             text = _untag(text)
-    return " ".join(text.split())
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and ("\u2028" in text or "\u2029" in text):
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    if "\n" not in text:
+        return " ".join(text.split())
+    return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
 
 
 # --- language -------------------------------------------------------------------------------

@@ -59,8 +59,8 @@ def _char_class(ranges) -> str:
     return "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
 
 
-# RE2: a whole text of printable ASCII and safe characters (for regexp_full_match).
-SAFE_TEXT_SQL = "[\\x20-\\x7e" + _char_class(SAFE_RANGES) + "]*"
+# RE2: a whole text of printable ASCII, new lines and safe characters (for regexp_full_match).
+SAFE_TEXT_SQL = "[\\n\\x20-\\x7e" + _char_class(SAFE_RANGES) + "]*"
 
 
 def safe_ranges(duckdb_lower) -> tuple[tuple[int, int], ...]:
@@ -101,16 +101,18 @@ def safe_ranges(duckdb_lower) -> tuple[tuple[int, int], ...]:
 
 # --- cleaning in SQL ------------------------------------------------------------------------
 # crawler.normalize.clean_text in SQL, for texts where the two agree exactly: <br>/<p>/<div>/<li>
-# tags become a space and other tags ("<" and a letter, "/" or "!") go (their insides ASCII:
+# tags become a new line and other tags ("<" and a letter, "/" or "!") go (their insides ASCII:
 # case folding and \b are then the same in RE2 and Python), the entities below are unescaped (a
-# text with any other "&", or with "&lt;", goes to Python), whitespace collapses, and the result
-# is plain text (SAFE_TEXT_SQL). The importer
+# text with any other "&", or with "&lt;", goes to Python), line breaks become one "\n" with no
+# space beside it, other whitespace collapses, and the result is plain text (SAFE_TEXT_SQL). The importer
 # applies these in steps, each text once (crawler.importer._clean_in_sql); tests/test_sql_text.py
 # runs those steps on generated messy texts against clean_text.
 
-# Python's str.split() whitespace within ASCII (RE2's \s lacks \v and \x1c-\x1f), as codes
-# for replace(): every one becomes a space.
-_SPACE_CODES = (9, 10, 11, 12, 13, 28, 29, 30, 31)
+# Python's str.split() whitespace within ASCII (RE2's \s lacks \v and \x1c-\x1f) that is not a
+# line break, as codes for replace(): every one becomes a space. A line break is "\n" (10),
+# "\r\n" or "\r" (13), U+2028 or U+2029: each becomes "\n".
+_SPACE_CODES = (9, 11, 12, 28, 29, 30, 31)
+_NL = "chr(10)"
 _BREAK_SQL = "(?i)<(?:br|/p|p|/div|div|/li|li)(?:[^A-Za-z0-9_>][^>]*)?>"
 _TAG_SQL = "<[A-Za-z/!][^>]*>"
 _NON_ASCII_TAG_SQL = "<[^>]*[^\\x00-\\x7f][^>]*>"
@@ -129,25 +131,39 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def plain_sql(value: str) -> str:
+def plain_sql(value: str, joined_by: str | None = None) -> str:
     """SQL: ``value`` (a VARCHAR expression, NULL read as '') is already what clean_text gives and
-    safe to hash in SQL: no markup, single spaces, no edge spaces, only safe characters.
-    (CASE, not AND, keeps the character check to the texts that are not ASCII: DuckDB
-    evaluates both sides of an AND for every row.)"""
+    safe to hash in SQL: no markup, single spaces, no edge spaces, lines joined by one "\\n"
+    with no space beside it and none at the ends, only safe characters. ``joined_by``: ``value``
+    is several texts joined by this separator, and a new line beside one counts as at an end
+    (a text that holds the separator beside a new line is then not plain: slower, never wrong).
+    (CASE, not AND, keeps the line and character checks to the texts that have new lines or are
+    not ASCII: DuckDB evaluates both sides of an AND for every row.)"""
     v = f"coalesce({value}, '')"
-    controls = " OR ".join(f"contains({v}, chr({n}))" for n in _SPACE_CODES)
+    controls = " OR ".join(f"contains({v}, chr({n}))" for n in _SPACE_CODES + (13,))
+    loose = _loose_lines_sql(v)
+    if joined_by is not None:
+        sep = _literal(joined_by)
+        loose = f"({loose} OR contains({v}, {sep} || {_NL}) OR contains({v}, {_NL} || {sep}))"
     return (f"NOT (contains({v}, '<') OR contains({v}, '&') OR contains({v}, '  ') "
             f"OR starts_with({v}, ' ') OR ends_with({v}, ' ') OR {controls} "
+            f"OR (CASE WHEN contains({v}, {_NL}) THEN {loose} ELSE false END) "
             f"OR (CASE WHEN strlen({v}) = length({v}) THEN false "
             f"ELSE NOT regexp_full_match({v}, '{SAFE_TEXT_SQL}') END))")
 
 
+def _loose_lines_sql(v: str) -> str:
+    # A blank line, a space beside a new line, or a new line at either end.
+    return (f"(contains({v}, {_NL} || {_NL}) OR contains({v}, ' ' || {_NL}) "
+            f"OR contains({v}, {_NL} || ' ') OR starts_with({v}, {_NL}) OR ends_with({v}, {_NL}))")
+
+
 def untag_sql(value: str) -> str:
-    """SQL: clean_text's first step: <br>, <p>, <div>, <li> tags become a space, other tags go.
+    """SQL: clean_text's first step: <br>, <p>, <div>, <li> tags become a new line, other tags go.
     (Each step here runs only on the texts that hold what it looks for: a regex costs
     microseconds a text, a ``contains`` nanoseconds.)"""
     v = f"coalesce({value}, '')"
-    return (f"CASE WHEN contains({v}, '<') THEN regexp_replace(regexp_replace({v}, '{_BREAK_SQL}', ' ', 'g'), "
+    return (f"CASE WHEN contains({v}, '<') THEN regexp_replace(regexp_replace({v}, '{_BREAK_SQL}', {_NL}, 'g'), "
             f"'{_TAG_SQL}', '', 'g') ELSE {v} END")
 
 
@@ -161,34 +177,46 @@ def entities_known_sql(untagged: str) -> str:
     """SQL: each "&" of an untagged text starts one of :data:`ENTITIES`, or is followed by
     what html.unescape leaves alone (a space, tab, new line, form feed, "<", "&" or the end).
     Any other "&" goes to Python: html.unescape reads "&notice" as "¬ice". So does "&lt;":
-    the "<" it gives may open a tag, which clean_text strips after unescaping."""
+    the "<" it gives may open a tag, which clean_text strips after unescaping; and "&gt;" in a
+    text with a "<" left, which the ">" it gives may close ("I <b x &gt; y": clean_text gives "I y")."""
     return (f"CASE WHEN contains({untagged}, '&') THEN NOT (contains({untagged}, '&lt;') OR "
+            f"(contains({untagged}, '<') AND contains({untagged}, '&gt;')) OR "
             f"regexp_matches(regexp_replace({untagged}, "
             f"'{_ENTITY_SQL}', '', 'g'), '&[^\\t\\n\\x0c <&]')) ELSE true END")
 
 
 def unescape_sql(untagged: str) -> str:
-    """SQL: clean_text's last steps on an untagged text: :data:`ENTITIES` unescaped, whitespace
-    collapsed to single spaces, the ends trimmed. Runs of up to 8 spaces collapse (plain
-    ``replace`` is much cheaper than a regex); a longer run is left double, which
+    """SQL: clean_text's last steps on an untagged text: :data:`ENTITIES` unescaped, line breaks
+    made "\\n", other whitespace collapsed to single spaces, the spaces beside a "\\n" dropped,
+    blank lines dropped, the ends trimmed. Runs of up to 8 spaces, or 8 new lines, collapse
+    (plain ``replace`` is much cheaper than a regex); a longer run is left double, which
     :func:`collapsed_sql` reports, so the text goes to Python.
 
     Example::
 
-        con.execute(f"SELECT {unescape_sql(untag_sql('body'))} FROM (SELECT 'Nice<br/>kettle &amp; lid' AS body)")
-        # -> 'Nice kettle & lid'
+        con.execute(f"SELECT {unescape_sql(untag_sql('body'))} FROM (SELECT 'Nice<br/> kettle &amp; lid' AS body)")
+        # -> 'Nice\\nkettle & lid'
     """
     text = untagged
     for name, character in ENTITIES:
         text = f"replace({text}, {_literal(name)}, {_literal(character)})"
     text = f"CASE WHEN contains({untagged}, '&') THEN {text} ELSE {untagged} END"
+    # (U+2028 and U+2029 only in texts that are not ASCII: a replace() reads the whole text)
+    text = (f"CASE WHEN strlen({untagged}) = length({untagged}) THEN {text} "
+            f"ELSE replace(replace({text}, chr(8232), {_NL}), chr(8233), {_NL}) END")
+    text = f"replace(replace({text}, chr(13) || {_NL}, {_NL}), chr(13), {_NL})"
     for code in _SPACE_CODES:
         text = f"replace({text}, chr({code}), ' ')"
     for _ in range(3):
         text = f"replace({text}, '  ', ' ')"
-    return f"trim({text})"
+    text = f"replace(replace({text}, ' ' || {_NL}, {_NL}), {_NL} || ' ', {_NL})"
+    for _ in range(3):
+        text = f"replace({text}, {_NL} || {_NL}, {_NL})"
+    return f"trim({text}, ' ' || {_NL})"
 
 
 def collapsed_sql(cleaned: str) -> str:
-    """SQL: a text from :func:`unescape_sql` has no run of spaces left."""
-    return f"NOT contains({cleaned}, '  ')"
+    """SQL: a text from :func:`unescape_sql` has no run of spaces or new lines left, and no
+    space beside a new line (what a run longer than :func:`unescape_sql` collapses leaves)."""
+    return (f"NOT (contains({cleaned}, '  ') OR (CASE WHEN contains({cleaned}, {_NL}) "
+            f"THEN {_loose_lines_sql(cleaned)} ELSE false END))")

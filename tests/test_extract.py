@@ -170,6 +170,38 @@ MICRODATA = """
 </div>"""
 
 
+def test_crawled_reviews_keep_their_line_breaks():
+    # A line break the reviewer typed (a new line in JSON-LD, a <br>, <p> or <li> in the page)
+    # is kept as one "\n": the analysis starts a sentence there. The review id is as before.
+    reviews = [{"@type": "Review", "author": "Ann", "datePublished": "2024-07-04",
+                "reviewBody": "Pros: great sound\r\nCons: battery dies fast"},
+               {"@type": "Review", "author": "Bo", "datePublished": "2024-07-04",
+                "reviewBody": "<p>The screen is great</p>\n\n<p>Battery is awful</p>"},
+               {"@type": "Review", "author": "Cy", "datePublished": "2024-07-04",
+                "reviewBody": "Nice kettle&lt;br /&gt;&lt;br /&gt;Loud  lid"}]
+    page = extract(_page(_ld({"@type": "Product", "name": "Kettle", "sku": "K1", "review": reviews})), URL)
+    assert [r["body"] for r in page.reviews] == [
+        "Pros: great sound\nCons: battery dies fast", "The screen is great\nBattery is awful",
+        "Nice kettle\nLoud lid"]
+    for r in page.reviews:
+        assert r["review_id"] == review_id("K1", r["author"], "2024-07-04", r["body"].replace("\n", " "))
+    microdata = """
+<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Radio</span>
+  <meta itemprop="sku" content="R1">
+  <div itemprop="review" itemscope itemtype="https://schema.org/Review">
+    <span itemprop="author">Dee</span>
+    <div itemprop="reviewBody">Pros: great sound<br/>
+      Cons: battery dies fast<ul><li>Battery life is poor</li><li>Sound is great</li></ul></div>
+  </div>
+  <div itemprop="review" itemscope itemtype="https://schema.org/Review">
+    <span itemprop="author">Eve</span><p itemprop="reviewBody">One line only, with  spaces.</p>
+  </div>
+</div>"""
+    dee, eve = extract(_page(microdata), URL).reviews
+    assert dee["body"] == "Pros: great sound\nCons: battery dies fast\nBattery life is poor\nSound is great"
+    assert eve["body"] == "One line only, with spaces."
+
+
 def test_microdata_product_and_reviews():
     page = extract(_page(MICRODATA), URL)
     (product,) = page.products
@@ -178,7 +210,7 @@ def test_microdata_product_and_reviews():
     fay, gus = page.reviews
     assert (fay["author"], fay["rating"], fay["title"], fay["published_at"]) == \
         ("Fay", 5.0, "Smoothies in seconds", date(2024, 2, 29))
-    assert fay["body"] == "Crushes ice with no effort. Loud, though."
+    assert fay["body"] == "Crushes ice with no effort. Loud, though."  # a line break of the page source is a space
     assert (gus["author"], gus["rating"], gus["body"], gus["published_at"]) == ("Gus", 2.0, "The jar cracked.", None)
     assert {r["product_id"] for r in page.reviews} == {"B9"}
 
@@ -363,7 +395,7 @@ def test_data_hook_profile_reads_marketplace_style_lists():
     assert (moss["author"], moss["rating"], moss["rating_scale"], moss["title"]) == \
         ("K. Moss", 4.0, "1-5", "Crisp fries, big basket")
     assert moss["published_at"] == date(2024, 7, 4)
-    assert moss["body"] == "Fries come out crisp. The basket is big enough for four."
+    assert moss["body"] == "Fries come out crisp.\nThe basket is big enough for four."  # the <br>
     assert (moss["helpful_votes"], moss["verified"], moss["variant"]) == (12, True, "Colour: Black")
     assert moss["url"] == "https://market.test/product-reviews/XL#R1ABC"
     assert (ng["rating"], ng["published_at"], ng["helpful_votes"], ng["verified"]) == \
@@ -605,7 +637,7 @@ def test_review_block_fields_read_by_walking_agree_with_xpath():
                  "span:last-child", "b", ".x::text", ".card.review.x"]
     for spec in selectors:
         assert _select_one(block, [spec], elements) == _select_one(block, [spec]), spec
-    assert _select_one(block, [".text.body"], elements) == "First second & third"
+    assert _select_one(block, [".text.body"], elements) == "First\nsecond & third"  # the <br>
     assert _simple("[data-hook=review-star-rating] span") is None  # descendant: XPath
     assert _simple("span:last-child") is None
     assert _simple("time.date::attr(datetime)") == ("time", (("class", "date", None),), ("attr", "datetime"))

@@ -48,7 +48,7 @@ def test_generic_csv_is_imported_with_normalised_fields(tmp_path, db_path):
     assert (summary.read, summary.imported, summary.duplicates, summary.rejected) == (3, 3, 0, 0)
     got = reviews(db_path)
     assert [r["body"] for r in got] == ["Boils fast, and looks nice", "The lid sticks and the handle gets hot",
-                                       "Solid & quiet kettle, the lid is tight"]
+                                       "Solid & quiet\nkettle, the lid is tight"]  # </p> ends a line
     first = got[0]
     assert first["rating"] == 5.0 and first["rating_original"] == "5" and first["rating_scale"] == "1-5"
     assert first["published_at"] == date(2024, 7, 4) and first["source"] == "shop.csv"
@@ -134,7 +134,7 @@ def test_line_numbers_stay_exact_after_multiline_fields_and_blank_lines(tmp_path
     summary = import_files(db_path, [path], progress=False)
     assert summary.examples == {"no review text": ["multi.csv line 6"]}
     assert summary.imported == 2
-    assert reviews(db_path)[0]["body"] == "First line second line third line"
+    assert reviews(db_path)[0]["body"] == "First line\nsecond line\nthird line"
 
 
 def test_wrong_field_count_rejects_only_that_line(tmp_path, db_path):
@@ -278,7 +278,7 @@ def test_text_cleaning_language_and_non_ascii_ids(tmp_path, db_path):
     import_files(db_path, [path], progress=False)
     got = {r["author"]: r for r in reviews(db_path)}
     assert got["Jürgen"]["language"] == "de"
-    assert got["Ann"]["body"] == "Great kettle with a blue light"
+    assert got["Ann"]["body"] == "Great kettle\nwith a blue light"
     assert got["Bo"]["language"] is None  # too short to tell
     day = "2024-07-04"
     assert got["Jürgen"]["review_id"] == store.review_id("k1", "Jürgen", day, got["Jürgen"]["body"])
@@ -309,7 +309,7 @@ def test_messy_and_non_ascii_rows_get_the_stores_own_ids_in_sql_and_in_python(tm
         assert row["body"] == clean_text(body) and row["title"] == (clean_text(title) or None), author
         assert row["review_id"] == store.review_id("k1", author, "2024-07-04", row["body"]), author
         assert row["content_hash"] == store.content_hash(row["title"], row["body"]), author
-    assert got["Max"]["body"] == "Great kettle. The lid is \"tight\" and it's quiet"
+    assert got["Max"]["body"] == "Great kettle.\nThe lid is \"tight\"\nand it's quiet"
     assert got["André"]["language"] == "fr" and got["Ира"]["language"] == "ru"
     assert got["Zoë"]["language"] == "en" and got["Max"]["language"] == "en"
     assert got["Bo"]["language"] == "en"  # "It’s ... the": no letter outside ASCII, English words
@@ -318,6 +318,39 @@ def test_messy_and_non_ascii_rows_get_the_stores_own_ids_in_sql_and_in_python(tm
                               'k1,4,x,"GREAT kettle. The lid is ""tight"" and it\'s quiet",2024-07-04,max\n')
     summary = import_files(db_path, [write(tmp_path / "again.csv", again)], progress=False)
     assert (summary.imported, summary.duplicates) == (0, 2)
+
+
+def test_line_breaks_are_kept_on_every_path_and_change_no_review_id(tmp_path, db_path):
+    # A body's line breaks are stored as one "\n" each, whether SQL takes the row as it is (one
+    # "\n"), cleans it (CRLF, blank lines, spaces beside breaks, <br />, U+2028) or Python does
+    # (an ellipsis). The id ignores them: the same reviews on one line, stored before line
+    # breaks were kept, are duplicates.
+    texts = [("Ann", "Pros: great sound\nCons: battery dies fast", "Pros: great sound\nCons: battery dies fast"),
+             ("Bo", "The screen is great\r\n\r\nBattery is awful\r\n", "The screen is great\nBattery is awful"),
+             ("Cy", "  Quiet kettle \n \n  the lid sticks  ", "Quiet kettle\nthe lid sticks"),
+             ("Dee", "Nice kettle<br /><br />Loud lid &amp; hot handle", "Nice kettle\nLoud lid & hot handle"),
+             ("Eve", "Très bien\u2028mais bruyant 👍🏽", "Très bien\nmais bruyant 👍🏽"),
+             ("Fay", "Wait for it…\n\nit boils", "Wait for it…\nit boils"),
+             ("Gus", "<p>One</p>\n<p>Two</p>", "One\nTwo")]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["product_id", "rating", "title", "body", "date", "author"])
+    writer.writerows(["k1", 4, "Line\nbreaks", body, "2024-07-04", author] for author, body, _ in texts)
+    one_line = io.StringIO()
+    csv.writer(one_line).writerows([["product_id", "rating", "title", "body", "date", "author"]]
+                                   + [["k1", 4, "x", " ".join(want.split()), "2024-07-04", author]
+                                      for author, _, want in texts])
+    summary = import_files(db_path, [write(tmp_path / "lines.csv", out.getvalue())], progress=False)
+    assert (summary.imported, summary.rejected) == (len(texts), 0), summary.text()
+    got = {r["author"]: r for r in reviews(db_path)}
+    for author, body, want in texts:
+        row = got[author]
+        assert row["body"] == want == clean_text(body), author
+        assert row["title"] == "Line\nbreaks"
+        assert row["review_id"] == store.review_id("k1", author, "2024-07-04", " ".join(want.split())), author
+        assert row["content_hash"] == store.content_hash("Line\nbreaks", want), author
+    summary = import_files(db_path, [write(tmp_path / "one_line.csv", one_line.getvalue())], progress=False)
+    assert (summary.imported, summary.duplicates) == (0, len(texts)), summary.text()
 
 
 # --- the command ----------------------------------------------------------------------------

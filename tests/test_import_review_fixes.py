@@ -178,7 +178,7 @@ def test_rejected_row_in_a_cp1252_file_is_named_by_its_line(tmp_path, db_path):
             + b'p2,4,"two\nlines \x96 here"\n' + b"p3,2,\n")
     summary = import_files(db_path, [write(tmp_path / "win.csv", data)], progress=False)
     assert summary.examples == {"no review text": ["win.csv line 5"]}, summary.text()
-    assert bodies(db_path) == ["“Quoted” and the kettle works", "two lines – here"]
+    assert bodies(db_path) == ["“Quoted” and the kettle works", "two\nlines – here"]
 
 
 # --- 6. nested JSON ---------------------------------------------------------------------------

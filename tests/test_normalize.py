@@ -167,10 +167,43 @@ def test_day_order_tells_mixed_and_undecided_columns_apart():
 
 
 def test_clean_text():
-    assert clean_text("  <p>Great&amp;cheap</p><br>kettle  ") == "Great&cheap kettle"
-    assert clean_text("line one\r\n\tline two") == "line one line two"
+    assert clean_text("  <p>Great&amp;cheap</p><br>kettle  ") == "Great&cheap\nkettle"
+    assert clean_text("line one\r\n\tline two") == "line one\nline two"
+    assert clean_text("  line  one \t  two  ") == "line one two"
     assert clean_text(None) == ""
     assert clean_text("3 < 5 &lt; 7") == "3 < 5 < 7"
+
+
+@pytest.mark.parametrize("text, cleaned", [
+    ("Pros: great sound\nCons: battery dies fast", "Pros: great sound\nCons: battery dies fast"),
+    ("The screen is great\n\nBattery is awful", "The screen is great\nBattery is awful"),
+    ("Great.\r\n\r\nBut loud.\r\n", "Great.\nBut loud."),             # Windows line ends
+    ("Great.\rBut loud.", "Great.\nBut loud."),                          # old Mac line ends
+    ("Great.\u2028But\u2029loud.", "Great.\nBut\nloud."),                # Unicode separators
+    ("  Great \t \n   \n  but  loud  \n", "Great\nbut loud"),            # blank lines, edge spaces
+    ("\n\nGreat\n\n", "Great"),                                          # edge breaks
+    ("Great<br />but loud", "Great\nbut loud"),
+    ("<p>The screen is great</p><p>Battery is awful</p>", "The screen is great\nBattery is awful"),
+    ("<ul><li>Battery life is poor</li><li>Sound is great</li></ul>", "Battery life is poor\nSound is great"),
+    ("<div>One</div>\n  <div>Two</div>", "One\nTwo"),
+    ("Great kettle&lt;br /&gt;Boils fast", "Great kettle\nBoils fast"),  # escaped markup
+    ("tab\there\x0bvt\x0cff\xa0nbsp\x85nel", "tab here vt ff nbsp nel"),  # other whitespace: a space
+])
+def test_clean_text_keeps_line_breaks(text, cleaned):
+    # The analysis starts a sentence at each line break: the stored text keeps them, one each.
+    assert clean_text(text) == cleaned
+
+
+def test_clean_text_line_breaks_never_change_a_review_id():
+    # review_id collapses whitespace itself: a review stored on one line before line breaks
+    # were kept is the same review now.
+    from data.store import review_id
+
+    for text in ["Pros: great sound\nCons: battery dies fast", "<p>Great</p><p>kettle</p>",
+                 "Great\r\n\r\n kettle \u2028 ÉNORME"]:
+        one_line = " ".join(clean_text(text).split())
+        assert review_id("p1", "Ann", "2024-07-04", clean_text(text)) == \
+            review_id("p1", "Ann", "2024-07-04", one_line)
 
 
 def test_clean_text_strips_only_real_tags_and_escaped_markup():
@@ -178,7 +211,7 @@ def test_clean_text_strips_only_real_tags_and_escaped_markup():
     assert clean_text("Lid is <5 mm thick but >3 cups fit") == "Lid is <5 mm thick but >3 cups fit"
     assert clean_text("I <3 it. Rated 5>4") == "I <3 it. Rated 5>4"
     # JSON-LD often escapes the markup of a review: it goes once unescaped.
-    assert clean_text("Great kettle&lt;br /&gt;Boils fast&lt;b&gt;!&lt;/b&gt;") == "Great kettle Boils fast!"
+    assert clean_text("Great kettle&lt;br /&gt;Boils fast&lt;b&gt;!&lt;/b&gt;") == "Great kettle\nBoils fast!"
     assert clean_text("<p>Nice<!-- c --></p>") == "Nice"
 
 
