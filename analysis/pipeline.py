@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -225,9 +226,8 @@ class Worker:
             self.shared_pass.keep = True
 
     def language(self, reviews: list[dict]) -> list[dict]:
-        """Adds ``language`` (stored, else detected) and ``skipped_reason`` (empty, non_english)."""
-        from crawler.normalize import clean_text, detect_language
-
+        """Adds ``language`` (stored, else found by :func:`reading_language`) and
+        ``skipped_reason`` (empty, non_english, unknown_language)."""
         out = []
         for row in reviews:
             body = row.get("body") or ""
@@ -236,10 +236,7 @@ class Worker:
             if not body.strip():
                 reason = "empty"
             else:
-                if not language:
-                    language = detect_language(clean_text(body))
-                if language and language.lower().replace("_", "-").split("-")[0] != "en":  # en-US is English
-                    reason = "non_english"
+                language, reason = reading_language(body, language)
             out.append({**row, "language": language, "skipped_reason": reason})
         return out
 
@@ -353,6 +350,63 @@ class Worker:
                          "n_sentences": len(mine), "sentiment": sentiment, "net_sentiment": net,
                          "rating_mismatch": mismatch})
         return rows
+
+
+def reading_language(body: str, stored: str | None = None) -> tuple[str | None, str | None]:
+    """``(language, skipped_reason)`` of a review body for the English models.
+
+    A stored language decides (``en-US`` is English). Without one, the body is English by the
+    importer's rule (no letter outside ASCII and one of a few common English words), else by the
+    function-word vote or the detector. When those cannot tell (short texts: "Très déçu.",
+    "Akku schwach"), a text with letters outside ASCII is skipped as ``non_english``; one in
+    ASCII is English only when every word of it is an English word (:func:`_all_english`:
+    "Terrible, disappointed.", "Waste of money."), else it is skipped as ``unknown_language``,
+    never read as English. A text without letters ("👍👍", "10/10") has no language to tell and
+    goes on (emoji only: no sentences, ``no_sentences``).
+
+    Example::
+
+        >>> reading_language("Works fine."), reading_language("Très déçu."), reading_language("Akku schwach")
+        (('en', None), (None, 'non_english'), (None, 'unknown_language'))
+    """
+    from crawler.importer import _NON_ASCII, _language  # the importer's rule, so both agree
+    from crawler.normalize import clean_text
+
+    if not stored:
+        text = clean_text(body)
+        if not any(ch.isalpha() for ch in text):
+            return None, None
+        stored = _language(text)
+        if not stored:
+            if any(ch.isalpha() for ch in _NON_ASCII.findall(text)):
+                return None, "non_english"
+            if not _all_english(text):
+                return None, "unknown_language"
+            stored = "en"
+    if stored.lower().replace("_", "-").split("-")[0] != "en":
+        return stored, "non_english"
+    return stored, None
+
+
+def _all_english(text: str) -> bool:
+    """True when every word of an ASCII text (of two letters or more) is an English word:
+    WordNet's, as the spelling rules know them (:func:`analysis.spelling.english_words`), or
+    one of the English function words of :func:`crawler.normalize.function_word_languages`.
+    "Excellent product." and "Not good at all." are; "Akku schwach", "Sehr gut" are not.
+
+    >>> _all_english("Terrible, disappointed."), _all_english("Pesima calidad")
+    (True, False)
+    """
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 1]
+    return bool(words) and all(w in _english_vocabulary() for w in words)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_vocabulary() -> frozenset[str]:
+    from crawler.normalize import function_word_languages
+
+    words, _, irregular = spelling.english_words()
+    return frozenset(words | irregular | {w for w, languages in function_word_languages().items() if "en" in languages})
 
 
 def review_sentiment(labels: Sequence[str]) -> tuple[str, float]:
@@ -819,9 +873,23 @@ def process_in_pool(db: str, pool, worker: Worker, batches: list[list[str]], sta
         while todo and len(waiting) < 2 * pool.workers:
             ids = todo.popleft()
             reviews = state.timed("read", read_reviews, db, ids)
-            waiting.append((ids, reviews, pool.analyse(reviews, worker.run_id)))
+            waiting.append((ids, reviews, _hand_over(pool, reviews, worker.run_id)))
         write_oldest()
     state.durations["batches_wall"] += time.perf_counter() - began
+
+
+def _hand_over(pool: BatchPool, reviews: list[dict], run_id: int):
+    """``pool.analyse(reviews, run_id)``; when a worker died before this batch was handed over,
+    a future holding that error, so it is said as any worker's death is (:meth:`BatchPool.result`)."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.analyse(reviews, run_id)
+    except BrokenProcessPool as error:
+        broken: Future = Future()
+        broken.set_exception(error)
+        return broken
 
 
 def _batch_counts(summaries, sents, mentions, need_rows, vectors) -> Counter:

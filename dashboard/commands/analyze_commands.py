@@ -67,6 +67,8 @@ def analyze(db: str, device: str, full: bool, sentiment_model: str | None = None
     click.echo(f"analysis run {summary['run_id']} {summary['status']} on {summary['device']}: "
                f"{counts.get('reviews', 0)} reviews read, {counts.get('sentences', 0)} sentences, "
                f"{counts.get('skipped_non_english', 0)} non-English skipped, "
+               + (f"{unknown} of unknown language skipped, " if (unknown := counts.get('skipped_unknown_language', 0))
+                  else "")
                + (f"{failed} failed (named above; the next run reads them again), " if failed else "")
                + f"{counts.get('themes', 0)} themes, {counts.get('product_insights', 0)} findings "
                f"in {summary['durations'].get('total', 0):.1f}s")
@@ -91,6 +93,42 @@ def run_failed(error: Exception, db: str) -> str:
             f"and if it fails the same way, report this line.")
 
 
+def utf8_texts(texts: tuple[str, ...], file: str | None) -> list[str]:
+    """The texts of :func:`read_texts`, each checked to be text: an argument that was not UTF-8
+    reaches Python with its bad bytes as lone surrogates, which no tokenizer takes, so it is a
+    usage error naming the argument and the byte (a file's lines are checked as it is read)."""
+    for number, text in enumerate(texts, start=1):
+        bad = next((ch for ch in text if "\ud800" <= ch <= "\udfff"), None)
+        if bad is not None:
+            byte = f"the byte 0x{ord(bad) - 0xdc00:02x}" if "\udc80" <= bad <= "\udcff" else f"U+{ord(bad):04X}"
+            raise click.UsageError(f"text argument {number} is not UTF-8 text (it holds {byte}); "
+                                   f"give UTF-8 text, or a UTF-8 file with --file")
+    return read_texts(texts, file)
+
+
+def model_texts(lines: list[str]) -> list[tuple[str, list[int], list[int]]]:
+    """Each text as the analysis job's models read it (:func:`analysis.sentences.clean_with_offsets`:
+    tags dropped, entities unescaped, control characters dropped), with, for each character, the
+    span of the given text it came from, so offsets map back onto the text as given."""
+    from analysis.sentences import clean_with_offsets
+
+    return [(cleaned.replace("\n", " "), where, until)
+            for cleaned, where, until in (clean_with_offsets(line) for line in lines)]
+
+
+def given_span(start: int, end: int, where: list[int], until: list[int], length: int) -> tuple[int, int]:
+    """The span of the given text that ``cleaned[start:end]`` came from (``where``/``until``:
+    :func:`model_texts`' spans of the cleaned characters; ``length``: the given text's).
+
+    >>> given_span(4, 7, *clean_with_offsets("The <b>lid</b>")[1:], 14)   # 'lid' of 'The lid'
+    (7, 10)
+    """
+    if end <= start or start >= len(where):
+        at = where[start] if start < len(where) else length
+        return at, at
+    return where[start], until[min(end, len(until)) - 1]
+
+
 @click.command()
 @click.argument("texts", nargs=-1)
 @click.option("--file", "file", type=click.Path(allow_dash=True), help="One text per line; - is stdin.")
@@ -101,8 +139,9 @@ def run_failed(error: Exception, db: str) -> str:
 def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, device: str, db: str) -> None:
     """Sentence sentiment as JSON lines {"text","label","score"}.
 
-    When the default model is missing it is trained first, on the seed set and the rated
-    reviews of the store (--db), as `reviewlens analyze` would.
+    Each text is read as `reviewlens analyze` reads a sentence: HTML tags dropped, entities
+    unescaped, control characters dropped. When the default model is missing it is trained
+    first, on the seed set and the rated reviews of the store (--db), as `reviewlens analyze` would.
 
     \b
     Examples:
@@ -112,7 +151,7 @@ def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, 
     """
     import json
 
-    lines = read_texts(texts, file)
+    lines = utf8_texts(texts, file)
     from analysis.models import ModelError  # heavy stages are imported only here
     from analysis.sentiment import default_model_ready, ensure_default_model, load_sentiment
 
@@ -123,7 +162,8 @@ def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, 
         model = load_sentiment(model_name, device=device)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
-    for text, (label, score) in zip(lines, model.predict(lines)):
+    read = [cleaned for cleaned, _, _ in model_texts(lines)]
+    for text, (label, score) in zip(lines, model.predict(read)):
         click.echo(json.dumps({"text": text, "label": label, "score": round(score, 4)}, ensure_ascii=False))
 
 
@@ -134,7 +174,8 @@ def sentiment(texts: tuple[str, ...], file: str | None, model_name: str | None, 
 def aspects(texts: tuple[str, ...], file: str | None, db: str) -> None:
     """Aspect terms with offsets and polarity as JSON lines.
 
-    When the default sentiment model (whose features the aspect heads read) is missing it is
+    Each text is read as `reviewlens analyze` reads a sentence (HTML tags dropped, entities
+    unescaped, control characters dropped); start and end index the text as given. When the default sentiment model (whose features the aspect heads read) is missing it is
     trained first, on the seed set and the rated reviews of the store (--db).
 
     \b
@@ -144,19 +185,21 @@ def aspects(texts: tuple[str, ...], file: str | None, db: str) -> None:
     """
     import json
 
-    lines = read_texts(texts, file)
+    lines = utf8_texts(texts, file)
     from analysis.aspects import group_aspects, load_aspect_extractor  # heavy: loaded only here
     from analysis.sentiment import default_model_ready, ensure_default_model
 
     if not default_model_ready():
         click.echo("training the default sentiment model first (a few minutes on a CPU)...", err=True)
         ensure_default_model(db, log=lambda message: click.echo(message, err=True))
-    found = load_aspect_extractor().extract(lines)
+    read = model_texts(lines)
+    found = load_aspect_extractor().extract([cleaned for cleaned, _, _ in read])
     canonical = group_aspects([t.term for row in found for t in row])
-    for text, row in zip(lines, found):
+    for text, (_, where, until), row in zip(lines, read, found):
+        spans = [given_span(t.start, t.end, where, until, len(text)) for t in row]
         click.echo(json.dumps({"text": text, "aspects": [
-            {"term": t.term, "start": t.start, "end": t.end, "aspect": canonical.get(t.term, t.term.lower()),
-             "polarity": t.polarity} for t in row]}, ensure_ascii=False))
+            {"term": t.term, "start": start, "end": end, "aspect": canonical.get(t.term, t.term.lower()),
+             "polarity": t.polarity} for t, (start, end) in zip(row, spans)]}, ensure_ascii=False))
 
 
 @click.command(name="train-sentiment")
