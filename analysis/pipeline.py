@@ -359,8 +359,9 @@ def reading_language(body: str, stored: str | None = None) -> tuple[str | None, 
     importer's rule (no letter outside ASCII and one of a few common English words), else by the
     function-word vote or the detector. When those cannot tell (short texts: "Très déçu.",
     "Akku schwach"), a text with letters outside ASCII is skipped as ``non_english``; one in
-    ASCII is English only when every word of it is an English word (:func:`_all_english`:
-    "Terrible, disappointed.", "Waste of money."), else it is skipped as ``unknown_language``,
+    ASCII is English only when every word of it is an English word, or one with its letters
+    slipped (:func:`_all_english`: "Terrible, disappointed.", "Waste of money.", "Excellent
+    prodcut."), else it is skipped as ``unknown_language``,
     never read as English. A text without letters ("👍👍", "10/10") has no language to tell and
     goes on (emoji only: no sentences, ``no_sentences``).
 
@@ -398,7 +399,19 @@ def _all_english(text: str) -> bool:
     (True, False)
     """
     words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 1]
-    return bool(words) and all(w in _english_vocabulary() for w in words)
+    vocabulary, scrambled = _english_vocabulary(), _scrambled_english()
+    return bool(words) and all(w in vocabulary or (len(w) >= 4 and _scramble_key(w) in scrambled)
+                               for w in words)
+
+
+def _scramble_key(word: str) -> str:
+    """A word's first letter and the rest of its letters sorted: the slips of a hasty typist
+    ("prdouct", "Excleletn", "ntohing") have the key of the word meant.
+
+    >>> _scramble_key("prodcut") == _scramble_key("product")
+    True
+    """
+    return word[0] + "".join(sorted(word[1:]))
 
 
 @functools.lru_cache(maxsize=1)
@@ -407,6 +420,12 @@ def _english_vocabulary() -> frozenset[str]:
 
     words, _, irregular = spelling.english_words()
     return frozenset(words | irregular | {w for w, languages in function_word_languages().items() if "en" in languages})
+
+
+@functools.lru_cache(maxsize=1)
+def _scrambled_english() -> frozenset[str]:
+    """The scramble keys of the English words of four letters or more (:func:`_scramble_key`)."""
+    return frozenset(_scramble_key(w) for w in _english_vocabulary() if len(w) >= 4 and w.isalpha())
 
 
 def review_sentiment(labels: Sequence[str]) -> tuple[str, float]:
