@@ -52,6 +52,8 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 
+from analysis.spelling import scramble_key
+
 WINDOW_DAYS = 90
 MAX_PER_KIND = 20
 QUOTES = 3
@@ -203,14 +205,16 @@ def _quotes(rows: list[dict], limit: int = QUOTES) -> list[dict]:
 
 
 def _quote_key(text) -> str:
-    """What makes two quotes the same to a reader: the words, whatever their case, spacing and
+    """What makes two quotes the same to a reader: the words, whatever their case, spacing,
     punctuation ("It would be so much better with wireless charging!!" says what "... charging."
-    says).
+    says) and slipped letters ("peeling, teh newer batches" is "peeling, the newer batches").
 
     >>> _quote_key("It would be SO much better with wireless charging!!") == _quote_key("It would be so much better with wireless  charging.")
     True
+    >>> _quote_key("Scratched and peeling, teh newer batches") == _quote_key("Scratched and peeling, the newer batches")
+    True
     """
-    return " ".join(re.findall(r"\w+", str(text).casefold()))
+    return " ".join(scramble_key(word) for word in re.findall(r"\w+", str(text).casefold()))
 
 
 def _sides_first(rows: list[dict], side: str) -> list[dict]:

@@ -400,18 +400,8 @@ def _all_english(text: str) -> bool:
     """
     words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 1]
     vocabulary, scrambled = _english_vocabulary(), _scrambled_english()
-    return bool(words) and all(w in vocabulary or (len(w) >= 4 and _scramble_key(w) in scrambled)
+    return bool(words) and all(w in vocabulary or (len(w) >= 4 and spelling.scramble_key(w) in scrambled)
                                for w in words)
-
-
-def _scramble_key(word: str) -> str:
-    """A word's first letter and the rest of its letters sorted: the slips of a hasty typist
-    ("prdouct", "Excleletn", "ntohing") have the key of the word meant.
-
-    >>> _scramble_key("prodcut") == _scramble_key("product")
-    True
-    """
-    return word[0] + "".join(sorted(word[1:]))
 
 
 @functools.lru_cache(maxsize=1)
@@ -424,8 +414,8 @@ def _english_vocabulary() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def _scrambled_english() -> frozenset[str]:
-    """The scramble keys of the English words of four letters or more (:func:`_scramble_key`)."""
-    return frozenset(_scramble_key(w) for w in _english_vocabulary() if len(w) >= 4 and w.isalpha())
+    """The scramble keys of the English words of four letters or more (:func:`analysis.spelling.scramble_key`)."""
+    return frozenset(spelling.scramble_key(w) for w in _english_vocabulary() if len(w) >= 4 and w.isalpha())
 
 
 def review_sentiment(labels: Sequence[str]) -> tuple[str, float]:

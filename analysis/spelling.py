@@ -276,6 +276,16 @@ class Speller:
 _TEXTS_KEPT = 200_000
 
 
+def scramble_key(word: str) -> str:
+    """A word's first letter and the rest of its letters sorted: a hasty typist's slips
+    ("prdouct", "Excleletn", "teh") have the key of the word meant.
+
+    >>> scramble_key("prodcut") == scramble_key("product"), scramble_key("teh") == scramble_key("the")
+    (True, True)
+    """
+    return word[:1] + "".join(sorted(word[1:]))
+
+
 def _swaps(word: str) -> set[str]:
     """``word`` with one pair of neighbouring letters swapped, every way."""
     return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}

@@ -57,6 +57,13 @@ def test_punctuation_does_not_make_a_quote_new(tmp_path):
     assert [q["review_id"] for q in quotes] == ["r0", "r2"]
 
 
+def test_a_slip_of_the_keys_does_not_make_a_quote_new(tmp_path):
+    # seen in the demo: "...scratched and peeling, teh newer batches seem worse." quoted beside
+    # "...peeling, the newer batches seem worse." for one weakness
+    quotes = _lid_quotes(tmp_path, [LID_BROKE, "Teh lid borke after a week.", LID_LEAKS])
+    assert [q["review_id"] for q in quotes] == ["r0", "r2"]
+
+
 def test_three_distinct_sentences_still_give_three_quotes(tmp_path):
     quotes = _lid_quotes(tmp_path, [LID_BROKE, LID_LEAKS, "The lid rattles.", "The lid is stiff."])
     assert [q["review_id"] for q in quotes] == ["r0", "r1", "r2"]
