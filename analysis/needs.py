@@ -27,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from analysis.sentences import spans_between
+
 NEED_SIMILARITY = 0.68
 # Bumped when the patterns change, so the pipeline reads needs again (rules-3 also stores the
 # vectors of need phrases that need themes cluster, and makes the aspect mentions inside a need
@@ -351,12 +353,7 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
         text = "a longer cable and a bigger water tank"
         _split_list(text, 0, len(text))  # [(0, 14), (19, 38)]
     """
-    spans = []
-    for joint in _AND_ANOTHER.finditer(text, start, end):
-        spans.append((start, joint.start()))
-        start = joint.end()
-    spans.append((start, end))
-    return spans
+    return spans_between(_AND_ANOTHER, text, start, end)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -218,10 +218,20 @@ def _without_long_tokens(start: int, end: int, text: str) -> list[tuple[int, int
         >>> _without_long_tokens(0, 78, "via " + "x" * 70 + " ok.")
         [(0, 4), (74, 78)]
     """
+    return spans_between(_LONG_TOKEN, text, start, end)
+
+
+def spans_between(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at the matches of ``pattern``: the stretches before, between and
+    after them (the matches themselves left out).
+
+    >>> spans_between(re.compile(r" and "), "tea and cake", 0, 12)
+    [(0, 3), (8, 12)]
+    """
     spans = []
-    for token in _LONG_TOKEN.finditer(text, start, end):
-        spans.append((start, token.start()))
-        start = token.end()
+    for match in pattern.finditer(text, start, end):
+        spans.append((start, match.start()))
+        start = match.end()
     spans.append((start, end))
     return spans
 
