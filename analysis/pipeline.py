@@ -370,16 +370,16 @@ def reading_language(body: str, stored: str | None = None) -> tuple[str | None, 
         >>> reading_language("Works fine."), reading_language("Très déçu."), reading_language("Akku schwach")
         (('en', None), (None, 'non_english'), (None, 'unknown_language'))
     """
-    from crawler.importer import _NON_ASCII, _language  # the importer's rule, so both agree
+    from crawler.importer import NON_ASCII, language_of  # the importer's rule, so both agree
     from crawler.normalize import clean_text
 
     if not stored:
         text = clean_text(body)
         if not any(ch.isalpha() for ch in text):
             return None, None
-        stored = _language(text)
+        stored = language_of(text)
         if not stored:
-            if any(ch.isalpha() for ch in _NON_ASCII.findall(text)):
+            if any(ch.isalpha() for ch in NON_ASCII.findall(text)):
                 return None, "non_english"
             if not _all_english(text):
                 return None, "unknown_language"

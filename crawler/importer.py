@@ -68,7 +68,7 @@ _ENGLISH_WORDS = ("the|and|this|with|but|you|would|they|have|very|great|love|wor
                   "quality|price|bought|recommend|does|doesn't|don't|it's|i'm|just")
 _ENGLISH_RE = re.compile(rf"\b(?:{_ENGLISH_WORDS})\b", re.I | re.A)
 _ENGLISH_SQL = rf"(?i)\b(?:{_ENGLISH_WORDS})\b".replace("'", "''")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # A letter outside ASCII (é, ж): then the word rule does not decide. RE2's \p{L} and Python's
 # isalpha() agree on every character SQL takes (tests/test_sql_text.py).
 _NON_ASCII_LETTER_SQL = "[^\\x00-\\x7f\\P{L}]"
@@ -648,7 +648,7 @@ def _redo_in_python(mem) -> None:
                       None if reject else store.review_id(
                           product_id, author, day.isoformat() if day and not relative else None, body),
                       None if reject else store.content_hash(title, body),
-                      None if reject else _language(body), reject, False))
+                      None if reject else language_of(body), reject, False))
     _insert_rows(mem, "py_rows", ["_n", "_line", "product_id", "author", "title", "body",
                                   "review_id", "content_hash", "language", "reject", "lang_pending"], fixed)
     by_text: dict[str, str | None] = {}
@@ -660,7 +660,7 @@ def _redo_in_python(mem) -> None:
         for n, body in mem.execute(f"SELECT q._n, q.body FROM ({query}) AS q "
                                    "JOIN voted USING (_n) WHERE voted.lang IS NULL").fetchall():
             if body not in by_text:
-                by_text[body] = _language(body)
+                by_text[body] = language_of(body)
             found.append((n, by_text[body]))
         mem.execute("DROP TABLE voted").fetchall()
         return found
@@ -674,8 +674,12 @@ def _redo_in_python(mem) -> None:
     _insert_rows(mem, "lang_map", ["_n", "lang"], languages("SELECT _n, body FROM ready WHERE needs_lang"))
 
 
-def _language(text: str) -> str | None:
-    if not any(c.isalpha() for c in _NON_ASCII.findall(text)) and _ENGLISH_RE.search(text):
+def language_of(text: str) -> str | None:
+    """The language of a review text as the import decides it: 'en' when no letter is outside
+    ASCII and a common English word is there (the rule the SQL path applies), else the quick
+    function-word vote, else the detector (None when none can tell). The analysis job asks the
+    same (:func:`analysis.pipeline.reading_language`)."""
+    if not any(c.isalpha() for c in NON_ASCII.findall(text)) and _ENGLISH_RE.search(text):
         return "en"  # the same rule the SQL path applies (no letter outside ASCII, an English word)
     return quick_language(text) or detect_language(text[:1000])
 

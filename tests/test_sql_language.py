@@ -68,7 +68,7 @@ def test_an_import_of_foreign_reviews_gets_the_same_languages_as_the_crawler_giv
     crawler's rule (quick_language, then detect_language) for the same texts."""
     import csv
 
-    from crawler.importer import _language, import_files
+    from crawler.importer import import_files, language_of
 
     bodies = ["Sehr gut verarbeitet, aber der Deckel ist nicht dicht und klemmt.",
               "Le câble est très court mais le produit est bien pour le prix.",
@@ -90,5 +90,5 @@ def test_an_import_of_foreign_reviews_gets_the_same_languages_as_the_crawler_giv
     stored = dict(con.execute("SELECT body, language FROM reviews").fetchall())
     con.close()
     assert len(stored) == len(bodies)
-    assert stored == {body: _language(body) for body in stored}  # (stored bodies are cleaned)
+    assert stored == {body: language_of(body) for body in stored}  # (stored bodies are cleaned)
     assert stored[bodies[0]] == "de" and stored[bodies[1]] == "fr" and stored[bodies[3]] == "nl"
