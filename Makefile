@@ -33,8 +33,12 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: could not install chromium; the browser test will be skipped" )
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each test file whole in one of them
+# (its module fixtures are built once). 2 matches CI's 2 cores; TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= 2
+
 test: install chromium
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 demo: install
 	$(VENV)/bin/reviewlens demo
