@@ -73,9 +73,10 @@ def fetch_page(url: str, user_agent: str | None = None, obey_robots: bool = True
 def read_robots(url: str, user_agent: str, timeout: float) -> urllib.robotparser.RobotFileParser:
     """The robots.txt rules of ``url``'s site, read with our user agent within ``timeout``.
 
-    A 4xx answer means no rules (everything allowed), except 401 and 403, which disallow all
-    as urllib's own reader has it. A 5xx answer, a timeout or no connection raises
-    :class:`FetchError`: RFC 9309 says to assume complete disallow then.
+    A 4xx answer, 401 and 403 included, means no rules (everything allowed: RFC 9309, section
+    2.3.1.3; urllib's own reader disallows all on 401 and 403, a crawl would not), and its body
+    is not read as rules. A 5xx answer, a timeout or no connection raises :class:`FetchError`:
+    RFC 9309 says to assume complete disallow then.
     """
     robots_url = urljoin(url, "/robots.txt")
     host = urlsplit(robots_url).netloc
@@ -87,10 +88,7 @@ def read_robots(url: str, user_agent: str, timeout: float) -> urllib.robotparser
     except urllib.error.HTTPError as exc:
         if exc.code >= 500:
             raise FetchError(robots_unreachable_message(host, f"answered HTTP {exc.code}")) from exc
-        if exc.code in (401, 403):
-            rules.disallow_all = True
-        else:
-            rules.allow_all = True
+        rules.allow_all = True
         return rules
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise FetchError(robots_unreachable_message(host, _network_failure(exc, timeout), answered=False)) from exc

@@ -12,7 +12,9 @@ Scrapy also parses a robots.txt that answered 5xx (an error page: no rules) and 
 through when robots.txt times out or the connection fails. RFC 9309 (section 2.3.1.4) says a
 robots.txt unreachable because of server or network errors means complete disallow: here such
 a site's requests are refused with :class:`RobotsUnreachable`, whose message says what
-happened and what to do. A 4xx robots.txt (404: none) still means no rules.
+happened and what to do. A 4xx robots.txt (404: none; 401 and 403 too) means no rules, as
+section 2.3.1.3 has it: its body (an error page) is not read as rules, as `reviewlens extract`'s
+fetch does not read it either.
 
 Example (settings)::
 
@@ -101,8 +103,11 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         super().process_request_2(rp, request)
 
     async def _parse_robots(self, response, netloc: str, request) -> None:
-        if response.status < 500:
+        if response.status < 400:
             await super()._parse_robots(response, netloc, request)
+            return
+        if response.status < 500:  # unavailable: no rules, whatever the error page says
+            await super()._parse_robots(response.replace(body=b""), netloc, request)
             return
         # Retried already (crawler.retry): the server kept failing.
         self._stats.inc_value("robotstxt/response_count")

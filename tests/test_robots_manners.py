@@ -1,6 +1,6 @@
 """robots.txt that cannot be read means "disallow all" (RFC 9309, section 2.3.1.4), in a crawl and
-in `reviewlens extract URL`; one that is not there (404) means no rules; one that never answers
-cannot hang either. Real loopback servers on 127.0.0.1: the demo shop, and a small one whose
+in `reviewlens extract URL`; one that is unavailable (4xx, 401 and 403 too) means no rules; one
+that never answers cannot hang either. Real loopback servers on 127.0.0.1: the demo shop, and a small one whose
 robots.txt answers late or never.
 """
 from __future__ import annotations
@@ -100,11 +100,17 @@ def test_a_crawl_fetches_nothing_from_a_site_whose_robots_txt_answers_503(tiny_s
                                   f"RFC 9309; try again later or pass --ignore-robots if you own the site")
 
 
+# A robots.txt that answers 4xx is unavailable: no rules (RFC 9309, section 2.3.1.3), whatever
+# its error page says; 401 and 403 too, in a crawl as in `reviewlens extract URL` (below).
+UNAVAILABLE = [(404, b"<h1>Not found</h1>"), (403, b"User-agent: *\nDisallow: /\n")]
+
+
 @pytest.mark.slow
-def test_a_crawl_reads_everything_of_a_site_without_robots_txt(tiny_shop, tmp_path):
+@pytest.mark.parametrize("status, body", UNAVAILABLE)
+def test_a_crawl_reads_everything_of_a_site_without_robots_txt(tiny_shop, tmp_path, status, body):
     product = _product_urls(tiny_shop)[0]
     with demo_shop.serve(tiny_shop) as shop:
-        shop.respond("/robots.txt", b"<h1>Not found</h1>", status=404, headers={"Content-Type": "text/html"})
+        shop.respond("/robots.txt", body, status=status, headers={"Content-Type": "text/html"})
         summary = run_crawl(str(tmp_path / "shop.duckdb"), [shop.url + product], polite=False, progress=False)
         paths = [p for _, p, _ in shop.requests]
     assert paths[0] == "/robots.txt" and product in paths
@@ -192,6 +198,16 @@ def test_fetch_page_refuses_a_site_whose_robots_txt_answers_503_and_reads_one_wi
     assert str(refused.value) == (f"robots.txt of {host} answered HTTP 503: taken as disallow all, per "
                                   f"RFC 9309; try again later or pass --ignore-robots if you own the site")
     assert final_url == shop.url + product and b"</html>" in body
+
+
+@pytest.mark.parametrize("status, body", UNAVAILABLE)
+def test_fetch_page_reads_a_site_whose_robots_txt_is_unavailable_as_a_crawl_does(tiny_shop, status, body):
+    product = _product_urls(tiny_shop)[0]
+    with demo_shop.serve(tiny_shop) as shop:
+        shop.respond("/robots.txt", body, status=status, headers={"Content-Type": "text/plain"})
+        page, _, _ = fetch_page(shop.url + product, timeout=5)
+        assert shop.hits("/products/") == 1
+    assert b"</html>" in page
 
 
 def _within(seconds: float, call):
