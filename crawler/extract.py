@@ -31,8 +31,8 @@ import lxml.html
 from lxml import etree
 from parsel import Selector
 
-from crawler.normalize import (RatingError, clean_text, detect_language, normalize_rating, parse_date,
-                                quick_language)
+from crawler.normalize import (RatingError, clean_line, clean_text, detect_language, normalize_rating,
+                                parse_date, quick_language)
 from crawler.profiles import SiteProfile, get_profile, shipped_profiles, profile_for_url
 from data.store import review_id as make_review_id
 
@@ -1333,9 +1333,9 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
             problems["review_missing_text"] += 1
             continue
         title = raw["title"]
-        title = clean_text(title if isinstance(title, str) else _text(title)) or None
+        title = clean_line(title if isinstance(title, str) else _text(title)) or None
         author = raw["author"]
-        author = (clean_text(author) or None) if isinstance(author, str) else _text(author)
+        author = clean_line(author if isinstance(author, str) else _text(author)) or None
         rating = None
         try:
             rating = _review_rating(raw["rating_raw"], raw["best"], raw["worst"])
@@ -1378,7 +1378,7 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
             "language": _language(f"{title} {body}" if title else body),
             "helpful_votes": _count(helpful) if helpful is not None else None,
             "verified": raw["verified"],
-            "variant": clean_text(variant) or None if variant else None,
+            "variant": clean_line(variant) or None if variant else None,
             "source": source,
         })
     return reviews
@@ -1462,13 +1462,17 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
                 raw_reviews = [(owner, r) for r in profile_reviews]
 
     # Products without their own id get one from the URL (and the name, if a page has several).
+    # Ids, names, brands and categories are one line each (clean_line).
     for index, product in enumerate(products):
+        for key in ("product_id", "title", "brand", "category"):
+            if product[key] and "\n" in product[key]:
+                product[key] = clean_line(product[key])
         if not product["product_id"]:
             base = product_id_from_url(product["url"] or url)
             name = product["title"]
             product["product_id"] = f"{base}#{_slug(name)}" if len(products) > 1 and name else base
     if raw_reviews and any(owner is None for owner, _ in raw_reviews) and not products:
-        title = clean_text(_source_spaces(sel.xpath("//h1").xpath("string()").get()
+        title = clean_line(_source_spaces(sel.xpath("//h1").xpath("string()").get()
                                           or sel.xpath("//title/text()").get() or ""))
         products.append({"type": "product", "product_id": product_id_from_url(url), "url": url,
                          "title": title or None, "brand": None, "category": category, "rating": None,

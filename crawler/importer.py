@@ -50,8 +50,9 @@ from crawler.import_readers import UnreadableFile, exact_line_numbers, read_into
 from crawler.sql_language import vote_languages
 from crawler.sql_text import (SAFE_TEXT_SQL, collapsed_sql, entities_known_sql, plain_sql,
                                tags_ascii_sql, unescape_sql, untag_sql)
-from crawler.normalize import (DateOrder, RatingError, clean_text, date_order_for, detect_language,
-                               normalize_rating, parse_date, quick_language, rating_scale_for)
+from crawler.normalize import (DateOrder, RatingError, clean_line, clean_text, date_order_for,
+                               detect_language, normalize_rating, parse_date, quick_language,
+                               rating_scale_for)
 from data import store
 
 __all__ = ["ImportSummary", "import_files", "UnreadableFile", "MappingError"]
@@ -529,6 +530,9 @@ _REVIEW_ID_SQL = ("left(sha1(lower(replace(product_id || chr(31) || coalesce(aut
 _CONTENT_HASH_SQL = "left(sha1(coalesce(title, '') || chr(31) || body), 20)"
 
 
+_ONE_LINE = ("product_id", "author", "title")
+
+
 def _prepare(mem, fields: set[str]) -> None:
     """``ready``: one pass over the file's rows that gives each row its final fields, and, when
     SQL can take the row as it is, its review id, content hash and language.
@@ -544,6 +548,9 @@ def _prepare(mem, fields: set[str]) -> None:
     def field(name: str, sql: str, null_type: str = "VARCHAR") -> str:
         return sql if name in fields else f"NULL::{null_type}"
     py = _needs_python([f"s.{c}" for c in ("product_id", "author", "title", "body")])
+    # product ids, authors and titles are one line (crawler.normalize.clean_line): one with a
+    # line break is cleaned by _clean_in_sql
+    py += "".join(f" OR contains(coalesce(s.{c}, ''), chr(10))" for c in _ONE_LINE)
     good = "NOT py AND reject IS NULL"
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE ready AS
@@ -614,6 +621,8 @@ def _clean_in_sql(mem) -> None:
     present = {f: f"coalesce({f}, '')" for f in _TEXTS}
     ok = " AND ".join(f"ok_{f} AND {collapsed_sql(present[f])} "
                       f"AND regexp_full_match({present[f]}, '{SAFE_TEXT_SQL}')" for f in _TEXTS)
+    # (clean lines have no space beside a new line: each "\n" becomes one space, as clean_line does)
+    one_line = {f: f"replace({f}, chr(10), ' ')" for f in _ONE_LINE}
     mem.execute(f"""
         CREATE OR REPLACE TEMP TABLE py_rows AS
         SELECT _n, _line, product_id, author, title, body,
@@ -621,8 +630,8 @@ def _clean_in_sql(mem) -> None:
                CASE WHEN reject IS NULL THEN {_CONTENT_HASH_SQL} END AS content_hash,
                CASE WHEN reject IS NULL AND {_ENGLISH_BODY_SQL} THEN 'en' END AS language,
                reject, reject IS NULL AND NOT {_ENGLISH_BODY_SQL} AS lang_pending
-        FROM (SELECT _n, _line, published_at, relative, product_id, nullif(author, '') AS author,
-                     nullif(title, '') AS title, body,
+        FROM (SELECT _n, _line, published_at, relative, {one_line["product_id"]} AS product_id,
+                     nullif({one_line["author"]}, '') AS author, nullif({one_line["title"]}, '') AS title, body,
                      -- coalesce: a missing body or product id is a reject, as in _prepare
                      CASE WHEN coalesce(body, '') = '' THEN 'no review text'
                           WHEN coalesce(product_id, '') = '' THEN 'no product id'
@@ -640,8 +649,8 @@ def _redo_in_python(mem) -> None:
                        "ORDER BY _n").fetchall()
     fixed = []
     for n, line, product_id, author, title, body, day, relative, row_problem in todo:
-        product_id, author, title, body = (clean_text(product_id), clean_text(author) or None,
-                                           clean_text(title) or None, clean_text(body))
+        product_id, author, title, body = (clean_line(product_id), clean_line(author) or None,
+                                           clean_line(title) or None, clean_text(body))
         reject = ("no review text" if not body else "no product id" if not product_id
                   else row_problem)
         fixed.append((n, line, product_id, author, title, body,
@@ -701,7 +710,7 @@ def _variant_text(raw: str) -> str | None:
         if isinstance(value, dict):
             parts = [f"{str(k).strip().rstrip(':')}: {str(v).strip()}" for k, v in value.items()]
             return ", ".join(parts) or None
-    return clean_text(text) or None
+    return clean_line(text) or None
 
 
 def _find_duplicates(mem) -> None:
@@ -840,6 +849,12 @@ _FILE_ROWS_SQL = """
     FROM py_rows p JOIN ready r USING (_n) WHERE p.reject IS NULL"""
 
 
+def _one_line_sql(value: str) -> str:
+    """SQL: a product's name, brand or category on one line (runs of whitespace and line breaks
+    a space), once per product."""
+    return f"nullif(trim(regexp_replace({value}, '\\s+', ' ', 'g')), '')"
+
+
 def _upsert_products(mem, file_source: str, collected_at: datetime, run_id: int) -> None:
     """The file's products (title, brand, category when the file has them) into the store.
 
@@ -850,7 +865,8 @@ def _upsert_products(mem, file_source: str, collected_at: datetime, run_id: int)
     mem.execute(f"""
         INSERT INTO reviewstore.main.products (product_id, source, url, title, brand, category,
             first_seen, last_seen)
-        SELECT product_id, $source, NULL, max(product_title), max(brand), max(category),
+        SELECT product_id, $source, NULL, {_one_line_sql("max(product_title)")}, {_one_line_sql("max(brand)")},
+               {_one_line_sql("max(category)")},
                $at::TIMESTAMP, $at::TIMESTAMP
         FROM ({_FILE_ROWS_SQL}) AS file_rows
         WHERE _n NOT IN (SELECT _n FROM dropped) AND NOT list_contains($skip::VARCHAR[], product_id)

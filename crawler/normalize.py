@@ -473,6 +473,20 @@ def clean_text(value: Any) -> str:
     return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
 
 
+def clean_line(value: Any) -> str:
+    """:func:`clean_text` on one line, for what names a thing rather than tells about it: product
+    ids, product names, brands, categories, review titles, authors, variants. A line break there
+    (a quoted CSV field, a ``<br>`` in a JSON-LD name) is a space.
+
+    >>> clean_line("Steel kettle<br>1.7 l")
+    'Steel kettle 1.7 l'
+    >>> clean_line("Ann\r\n  B.")
+    'Ann B.'
+    """
+    text = clean_text(value)
+    return text.replace("\n", " ") if "\n" in text else text
+
+
 # --- language -------------------------------------------------------------------------------
 
 _MIN_LETTERS = 12

@@ -321,7 +321,7 @@ def test_messy_and_non_ascii_rows_get_the_stores_own_ids_in_sql_and_in_python(tm
 
 
 def test_line_breaks_are_kept_on_every_path_and_change_no_review_id(tmp_path, db_path):
-    # A body's line breaks are stored as one "\n" each, whether SQL takes the row as it is (one
+    # A body's line breaks are stored as one "\n" each (a title's are a space), whether SQL takes the row as it is (one
     # "\n"), cleans it (CRLF, blank lines, spaces beside breaks, <br />, U+2028) or Python does
     # (an ellipsis). The id ignores them: the same reviews on one line, stored before line
     # breaks were kept, are duplicates.
@@ -346,9 +346,9 @@ def test_line_breaks_are_kept_on_every_path_and_change_no_review_id(tmp_path, db
     for author, body, want in texts:
         row = got[author]
         assert row["body"] == want == clean_text(body), author
-        assert row["title"] == "Line\nbreaks"
+        assert row["title"] == "Line breaks"  # a title is one line (clean_line)
         assert row["review_id"] == store.review_id("k1", author, "2024-07-04", " ".join(want.split())), author
-        assert row["content_hash"] == store.content_hash("Line\nbreaks", want), author
+        assert row["content_hash"] == store.content_hash("Line breaks", want), author
     summary = import_files(db_path, [write(tmp_path / "one_line.csv", one_line.getvalue())], progress=False)
     assert (summary.imported, summary.duplicates) == (0, len(texts)), summary.text()
 
