@@ -41,3 +41,14 @@ def sentiment_model_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sentiment") / "quick"
     train(path, quick=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def default_sentiment_model() -> Path:
+    """The trained default sentiment model (data/models/sentiment, or $REVIEWLENS_MODELS),
+    trained here first when it is missing, as the first `reviewlens analyze` would (about 3
+    minutes on 2 cores, once: later sessions reuse it; a second test process waits on its lock).
+    For the tests that check what the shipped default reads, not just that a model runs."""
+    from analysis.sentiment import ensure_default_model
+
+    return ensure_default_model(log=lambda line: None)

@@ -117,10 +117,15 @@ def test_group_aspects_empty():
 
 
 @pytest.mark.slow
-def test_cli_prints_json_lines(monkeypatch, tmp_path):
+def test_cli_prints_json_lines(monkeypatch, tmp_path, sentiment_model_path):
     from dashboard.cli import cli
 
     monkeypatch.setenv("REVIEWLENS_ASPECT_MODEL", "parser")
+    # the session's sentiment model as the default one: on a fresh machine the command would
+    # otherwise train the real default first (about 3 minutes)
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "sentiment").symlink_to(sentiment_model_path, target_is_directory=True)
+    monkeypatch.setenv("REVIEWLENS_MODELS", str(tmp_path / "models"))
     texts = tmp_path / "in.txt"
     texts.write_text("The keyboard is awful.\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["aspects", "Great screen, but the battery is weak.", "--file", str(texts)])

@@ -1,7 +1,9 @@
 """Sentence sentiment: the seed set, model loading, a real quick fine-tune, real predictions, the CLI.
 
 A fresh machine has no trained default model, so the real-model tests fine-tune a quick model
-once per session into a temporary folder (about half a minute on two cores) and use that.
+once per session into a temporary folder (about half a minute on two cores) and use that; the
+probes of what the shipped default reads (the last ones here) train the default model first
+when it is missing (tests/conftest.py: default_sentiment_model).
 """
 from __future__ import annotations
 
@@ -454,36 +456,32 @@ def _probe_rows(name: str) -> list[list[str]]:
             if line.strip() and not line.startswith("#")]
 
 
-def test_the_trained_default_model_reads_a_denied_judgement_as_its_opposite():
+def test_the_trained_default_model_reads_a_denied_judgement_as_its_opposite(default_sentiment_model):
     """"Can't say I'm impressed with the sound" is a complaint, "Can't say I'm disappointed with
     the headphones" praise: 18 such sentences, written apart from the seed templates
-    (tests/data/negated_judgements.tsv). Needs the trained default model (`make demo` or
-    `reviewlens train-sentiment` builds it); a fresh machine has none and skips."""
-    from analysis.sentiment import default_model_ready, load_sentiment
+    (tests/data/negated_judgements.tsv). The trained default model (the
+    default_sentiment_model fixture trains it first on a fresh machine)."""
+    from analysis.sentiment import load_sentiment
 
-    if not default_model_ready():
-        pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
     rows = _probe_rows("negated_judgements.tsv")
     assert len(rows) == 18 and {label for label, _ in rows} == {"positive", "negative"}
-    predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
+    predicted = [label for label, _ in load_sentiment(str(default_sentiment_model)).predict([text for _, text in rows])]
     wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
     # 18/18 trained on the seed set alone, 16/18 as `make demo` trains it (with the demo store's
     # distant labels); the model before the "can't say" templates got 7
     assert len(wrong) <= 2, wrong
 
 
-def test_the_trained_default_model_reads_a_judgement_by_its_context():
+def test_the_trained_default_model_reads_a_judgement_by_its_context(default_sentiment_model):
     """An old product that died is no complaint about this one, a fault the seller put right is
     praise, "will go on for decades" is praise, a finish that shows every fingerprint a complaint:
-    19 sentences written apart from the seed set (tests/data/judged_by_context.tsv). Needs the
-    trained default model; a fresh machine has none and skips."""
-    from analysis.sentiment import default_model_ready, load_sentiment
+    19 sentences written apart from the seed set (tests/data/judged_by_context.tsv). The
+    trained default model (trained first on a fresh machine)."""
+    from analysis.sentiment import load_sentiment
 
-    if not default_model_ready():
-        pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
     rows = _probe_rows("judged_by_context.tsv")
     assert len(rows) == 19 and {label for label, _ in rows} == {"positive", "negative", "neutral"}
-    predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
+    predicted = [label for label, _ in load_sentiment(str(default_sentiment_model)).predict([text for _, text in rows])]
     wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
     # 14/19 trained on the seed set alone (12/19 with training seed 1); the model before these
     # families got 4. The own-situation lines (see the next test) pull a few of these, praise only by
@@ -494,18 +492,16 @@ def test_the_trained_default_model_reads_a_judgement_by_its_context():
     assert len(wrong) <= 9, wrong
 
 
-def test_the_trained_default_model_reads_a_lukewarm_verdict_as_neutral_and_faint_praise_as_a_complaint():
+def test_the_trained_default_model_reads_a_lukewarm_verdict_as_neutral_and_faint_praise_as_a_complaint(default_sentiment_model):
     """"The cable length is standard." is no strength and no weakness; "Sound is passable at best."
     is a complaint: 12 lukewarm and 8 faintly praising sentences written apart from the seed set
-    and the demo shop (tests/data/lukewarm.tsv). Needs the trained default model; a fresh machine
-    has none and skips."""
-    from analysis.sentiment import default_model_ready, load_sentiment
+    and the demo shop (tests/data/lukewarm.tsv). The trained default model (trained first on a fresh
+    machine)."""
+    from analysis.sentiment import load_sentiment
 
-    if not default_model_ready():
-        pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
     rows = _probe_rows("lukewarm.tsv")
     assert len(rows) == 20 and {label for label, _ in rows} == {"neutral", "negative"}
-    probs = load_sentiment().predict_proba([text for _, text in rows])
+    probs = load_sentiment(str(default_sentiment_model)).predict_proba([text for _, text in rows])
     lukewarm = [p["neutral"] for (label, _), p in zip(rows, probs) if label == "neutral"]
     faint = [p["negative"] for (label, _), p in zip(rows, probs) if label == "negative"]
     # Mean probabilities, steadier than counts from one training to the next. Mean P(neutral) of
@@ -517,18 +513,16 @@ def test_the_trained_default_model_reads_a_lukewarm_verdict_as_neutral_and_faint
     assert sum(faint) / len(faint) >= 0.4, [(t, round(p["negative"], 2)) for (_, t), p in zip(rows, probs)]
 
 
-def test_the_trained_default_model_reads_the_customers_own_situation_as_neutral():
+def test_the_trained_default_model_reads_the_customers_own_situation_as_neutral(default_sentiment_model):
     """"Our internet is painfully slow out here", "I have a bad back", "We have a huge garden":
     the customer's own home, body and errands, told in judging words, say nothing about the
     product. 30 such sentences written apart from the seed set (tests/data/own_situation.tsv).
-    Needs the trained default model; a fresh machine has none and skips."""
-    from analysis.sentiment import default_model_ready, load_sentiment
+    The trained default model (trained first on a fresh machine)."""
+    from analysis.sentiment import load_sentiment
 
-    if not default_model_ready():
-        pytest.skip("the default sentiment model is not trained here (`reviewlens train-sentiment` trains it)")
     rows = _probe_rows("own_situation.tsv")
     assert len(rows) == 30 and {label for label, _ in rows} == {"neutral"}
-    predicted = [label for label, _ in load_sentiment().predict([text for _, text in rows])]
+    predicted = [label for label, _ in load_sentiment(str(default_sentiment_model)).predict([text for _, text in rows])]
     wrong = [(text, got) for (_, text), got in zip(rows, predicted) if got != "neutral"]
     # seed set alone: 27/30 (26/30 with training seed 1); before the own-situation lines in
     # sentiment_written.txt 12/30 (10/30), and 10/30 as `make demo` trained it
