@@ -476,6 +476,22 @@ COLUMNS = {
 }
 
 
+def forget_gone_reviews(con) -> None:
+    """Delete the derived rows of reviews that left ``reviews`` (a re-crawl moved an edited
+    review's earlier version to ``review_versions``): at a run's start, and again before the
+    store-wide step, for a review replaced while its batch was being read.
+
+    Example::
+
+        with store.writer(db) as con:
+            forget_gone_reviews(con)
+    """
+    con.execute("DELETE FROM sentence_embeddings WHERE sentence_id IN (SELECT s.sentence_id FROM sentences s "
+                "ANTI JOIN reviews r USING (review_id))").fetchall()
+    for table in DERIVED_BY_REVIEW:
+        con.execute(f"DELETE FROM {table} WHERE review_id NOT IN (SELECT review_id FROM reviews)").fetchall()
+
+
 def pending_reviews(con, models_key: str, full: bool = False) -> list[str]:
     """Ids of the reviews this run must read, in a fixed order: new ones, changed ones, those
     read with other models, and those a stage failed on last time (skipped for an ``error``)."""
@@ -658,11 +674,7 @@ def _run_locked(db: str, device: str, full: bool, sentiment_model: str | None, p
                     [run_id, store.now(), models.device, json.dumps(config), json.dumps(models.describe())]
                     ).fetchall()
         lock.note(run_id=run_id)   # a second run's error names this one
-        # reviews that left the store take their derived rows with them
-        con.execute("DELETE FROM sentence_embeddings WHERE sentence_id IN (SELECT s.sentence_id FROM sentences s "
-                    "ANTI JOIN reviews r USING (review_id))").fetchall()
-        for table in DERIVED_BY_REVIEW:
-            con.execute(f"DELETE FROM {table} WHERE review_id NOT IN (SELECT review_id FROM reviews)").fetchall()
+        forget_gone_reviews(con)
         todo = pending_reviews(con, models.key(), full)
         batches = list(store.chunks(todo, batch_size))
         if pool is None:
@@ -691,6 +703,10 @@ def _run_locked(db: str, device: str, full: bool, sentiment_model: str | None, p
                 own_pool.close()
                 own_pool = None
             bar.set_description("analyze: store-wide", refresh=False)
+            # A crawl may have replaced a review (an edit) while its batch was read: the rows
+            # written for the earlier version go before the themes and findings read them.
+            with store.writer(db) as con:
+                forget_gone_reviews(con)
             from analysis.store_wide import refresh
 
             refresh(db, models, run_id, state, seed=seed, progress=bar)

@@ -163,7 +163,8 @@ def store_state(db: str, stamp: float) -> dict[str, Any]:
     """
     row = _query(db, """
         SELECT (SELECT count(*) FROM reviews) AS reviews,
-               (SELECT count(*) FROM review_analysis) AS analysed,
+               -- (of the stored reviews: rows of a review replaced since are not counted)
+               (SELECT count(*) FROM review_analysis a SEMI JOIN reviews r USING (review_id)) AS analysed,
                (SELECT count(*) FROM product_insights) AS insights,
                (SELECT max(finished_at) FROM analysis_runs WHERE status = 'ok') AS last_run
     """).first()

@@ -285,3 +285,35 @@ def test_a_stop_handed_back_by_a_pool_worker_is_not_retried_here(db_path):
         run_analysis(db_path, models=fake_models(), progress=False, pool=StoppedPool(fake_models()),
                      log=lines.append)
     assert lines == [] and store.query(db_path, "SELECT count(*) FROM review_analysis").scalar() == 0
+
+
+def test_a_review_replaced_while_its_batch_is_read_leaves_no_rows_behind(db_path, monkeypatch):
+    # A crawl takes no job lock: it can store an edited review (its earlier version leaves
+    # `reviews`, data.store.supersede_edited) while the job analyses that earlier version. The
+    # rows written for it must not reach the themes and findings, nor count as analysed.
+    from analysis import pipeline
+    from dashboard import queries
+
+    make_store(db_path, review_rows(GOOD))
+    gone = review_id_of(db_path, GOOD[0][3])
+    read = pipeline.read_reviews
+
+    def read_then_replace(db, ids):
+        rows = read(db, ids)
+        if gone in ids:  # what supersede_edited does to the earlier version
+            with store.writer(db) as con:
+                con.execute("DELETE FROM reviews WHERE review_id = ?", [gone]).fetchall()
+        return rows
+
+    monkeypatch.setattr(pipeline, "read_reviews", read_then_replace)
+    summary = run_analysis(db_path, models=fake_models(), progress=False, batch_size=1)
+    assert summary["status"] == "ok" and summary["counts"]["reviews_analysed"] == len(GOOD)
+    for table in ("review_analysis", "sentences", "aspect_mentions", "needs"):
+        left = store.query(db_path, f"SELECT count(*) FROM {table} WHERE review_id = ?", [gone]).scalar()
+        assert left == 0, table
+    assert store.query(db_path, "SELECT count(*) FROM sentence_embeddings WHERE sentence_id NOT IN "
+                                "(SELECT sentence_id FROM sentences)").scalar() == 0
+    insights = store.query(db_path, "SELECT count(*) FROM product_insights").scalar()
+    assert insights > 0 and store.query(db_path, "SELECT count(*) FROM product_insights WHERE "
+                                                 "CAST(quotes AS VARCHAR) LIKE ?", [f"%{gone}%"]).scalar() == 0
+    assert queries.store_state(db_path, 0.0)["analysed"] == len(GOOD) - 1
