@@ -51,6 +51,27 @@ def check_urls(urls: list[str]) -> list[str]:
     return list(urls)
 
 
+def crawl_domains(urls: list[str]) -> list[str]:
+    """The hosts a crawl of ``urls`` may fetch from and store reviews under, with their subdomains.
+
+    The spider gives these to Scrapy's offsite filter (``allowed_domains``: a host or any
+    subdomain of it), and the known review ids are read for the same hosts, so both agree on
+    what is "this shop". A URL without a readable host adds nothing.
+
+    >>> crawl_domains(["http://Shop.test/c/kitchen", "http://shop.test:8080/sitemap.xml"])
+    ['shop.test']
+    """
+    hosts = set()
+    for url in urls:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:  # "http://[oops": a broken IPv6 host
+            continue
+        if host:
+            hosts.add(host)
+    return sorted(hosts)
+
+
 def run_crawl(db: str | os.PathLike, urls: list[str], *, max_pages: int | None = None,
               incremental: bool = True, profile: str | None = None, obey_robots: bool = True,
               user_agent: str | None = None, polite: bool = True, category: str | None = None,
@@ -199,11 +220,21 @@ def _begin_run(config: dict) -> tuple[int, bool]:
 
 
 def _known_review_ids(db: str, urls: list[str]) -> set[str]:
-    # Read once, before the pipeline's first write; the hosts' reviews are enough for the check.
-    hosts = sorted({(urlsplit(u).hostname or "").lower() for u in urls})
+    """The ids of the stored reviews this crawl may meet again, for the incremental stop.
+
+    A review's ``source`` is the host its page was served from, which need not be a start
+    URL's host: a shop at ``shop.test`` that redirects to ``www.shop.test`` stores its reviews
+    under the latter. So the ids are read for every host the crawl may fetch from, the start
+    hosts and their subdomains (:func:`crawl_domains`, as the spider's offsite filter has it),
+    and for no other shop's. Read once, before the pipeline's first write.
+    """
+    domains = crawl_domains(urls)
+    if not domains:
+        return set()
     with store.reader(db) as con:
-        rows = con.execute("SELECT review_id FROM reviews WHERE source IN (SELECT unnest(?))",
-                           [hosts]).fetchall()
+        rows = con.execute(
+            "SELECT review_id FROM reviews WHERE EXISTS (SELECT 1 FROM (SELECT unnest(?) AS domain) "
+            "WHERE source = domain OR ends_with(source, '.' || domain))", [domains]).fetchall()
     return {r[0] for r in rows}
 
 

@@ -3,8 +3,16 @@
 Scrapy's own RetryMiddleware retries at once; a shop that says "429, come back in 30 s"
 deserves better. This middleware replaces it (see :mod:`crawler.settings`): the wait is the
 server's ``Retry-After`` (seconds or an HTTP date) when given, else exponential backoff with
-jitter, capped at ``RETRY_MAX_DELAY``. The wait holds the request's download slot, so the
-rest of the crawl of that shop slows down too, which is the point.
+jitter, capped at ``RETRY_MAX_DELAY``.
+
+A 429 or 503 with ``Retry-After`` speaks for the whole shop, not for one URL: every request
+to that host waits until the time is up. Waiting inside the middleware cannot do that, since
+Scrapy frees the download slot's place before downloader middlewares see the response, and
+the shop's other queued pages go on being fetched meanwhile. So the wait is put on Scrapy's
+download slot of that host as soon as the response is downloaded (the ``response_downloaded``
+signal, sent before the slot takes its next request): the slot's queue is paused until then,
+and after the wait its usual delay (AutoThrottle's) applies again. The retry of the refused
+page goes through the same slot, so it waits too.
 
 Example (settings)::
 
@@ -14,11 +22,16 @@ Example (settings)::
 from __future__ import annotations
 
 import random
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from time import monotonic
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.response import response_status_message
+
+# Answers whose Retry-After asks the client as a whole to wait (RFC 9110 10.2.3, RFC 6585 4).
+HOLD_STATUSES = (429, 503)
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -49,6 +62,55 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.base_delay = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.max_delay = settings.getfloat("RETRY_MAX_DELAY", 60.0)
+        self.held_until: dict[str, float] = {}  # download slot (host) -> monotonic end of its wait
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        # Scrapy holds receivers weakly; the middleware lives as long as the crawl.
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        return middleware
+
+    def response_downloaded(self, response, request, spider=None) -> None:
+        """A 429/503 with Retry-After: hold the shop's download slot for the time it asks
+        (at most ``RETRY_MAX_DELAY``), before the slot sends its next request."""
+        if response.status not in HOLD_STATUSES:
+            return
+        asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if asked:
+            self.hold_slot(request, min(asked, self.max_delay))
+
+    def hold_slot(self, request, seconds: float) -> bool:
+        """Send nothing more through ``request``'s download slot (its host) for ``seconds``.
+
+        The slot's ``lastseen`` (when it last sent a request; the next one waits the slot's
+        delay after it) is moved to the end of the wait, and its queue is paused by a timer
+        (``latercall``, the one Scrapy itself sets for a delay) that fires then: the timer
+        covers a slot without delay, ``lastseen`` keeps the slot from being dropped as idle
+        meanwhile and, where there is a delay, spaces the first request after the wait as
+        usual. A longer wait already on the slot is kept. False when the slot is unknown.
+        """
+        from scrapy.utils.asyncio import call_later
+
+        engine = getattr(self.crawler, "engine", None)
+        downloader = getattr(engine, "downloader", None)
+        key = request.meta.get("download_slot")
+        slot = downloader.slots.get(key) if downloader is not None and key is not None else None
+        if slot is None:
+            return False
+        until = monotonic() + seconds
+        if until <= self.held_until.get(key, 0.0):
+            return True
+        self.held_until[key] = until
+        slot.lastseen = max(slot.lastseen, until)
+        if slot.latercall:
+            slot.latercall.cancel()
+        slot.latercall = call_later(seconds, downloader._latercall, slot)
+        return True
+
+    def held(self, request) -> bool:
+        """Whether ``request``'s download slot is still held by a Retry-After."""
+        return self.held_until.get(request.meta.get("download_slot"), 0.0) > monotonic()
 
     def backoff(self, request, response=None) -> float:
         attempt = request.meta.get("retry_times", 0)
@@ -63,7 +125,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        await _sleep(self.backoff(request, response))
+        if not self.held(request):  # a held slot makes the retry wait, with the shop's other pages
+            await _sleep(self.backoff(request, response))
         return retry
 
     async def process_exception(self, request, exception, spider=None):

@@ -4,9 +4,11 @@ Each response is read by :func:`crawler.extract.extract`. A page with reviews fo
 review page (``rel=next``, the profile's next link, ``?page=N+1``) until the list ends,
 ``max_pages`` review pages of that product were read, or, in incremental mode, a page brings
 only reviews the store already had when the crawl started. A listing page follows its product
-links and its own next page; a sitemap follows its ``<loc>`` URLs (filtered by
-``product_pattern``) and nested sitemaps. Only URLs on the start URLs' hosts (or their
-subdomains) are requested, redirects included; links elsewhere are counted as ``offsite_link``.
+links and its own next page, at most ``MAX_LISTING_PAGES`` next pages per start URL (a listing
+cut short there is counted as ``listing_limit``, an error: its later products were not read); a
+sitemap follows its ``<loc>`` URLs (filtered by ``product_pattern``) and nested sitemaps. Only
+URLs on the start URLs' hosts (or their subdomains) are requested, redirects included; links
+elsewhere are counted as ``offsite_link``.
 
 Each fetched (or failed) page becomes one item of ``type: "page"`` carrying its products,
 reviews and problems, so the run record is written in the same flushes as the reviews.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -27,12 +30,15 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.crawl import START_URL_GONE
+from crawler.crawl import START_URL_GONE, crawl_domains
 from crawler.extract import extract
 from crawler.robots import RobotsUnreachable
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+# Listing next pages followed per start URL: a bound on shops whose "next" never ends. There is
+# no setting for it; a category longer than this is crawled in parts (see follow_listing).
 MAX_LISTING_PAGES = 200
+LISTING_LIMIT = "listing_limit"  # the problem counted for each listing cut short by it
 GONE_STATUSES = (404, 410)  # pages that no longer exist: counted, not errors (see failure_reason)
 GONE_PROBLEMS = tuple(f"http_{status}" for status in GONE_STATUSES)
 MAX_TEXTLESS_PAGES = 20  # review pages in a row with no review text (see follow_review_pages)
@@ -72,6 +78,11 @@ def _host(url: str) -> str | None:
         return None
 
 
+def _origin(response) -> str:
+    """The start URL that ``response``'s page was reached from (its own URL for one without)."""
+    return response.meta.get("origin") or response.url
+
+
 def _is_sitemap(response) -> bool:
     path = urlsplit(response.url).path.lower()
     if path.endswith((".xml", ".xml.gz")):
@@ -100,15 +111,19 @@ class ReviewSpider(scrapy.Spider):
         self.seen_ids: set[str] = set()
         self.max_errors = max_errors
         self.error_count = 0
-        self.listing_pages = 0
+        # listing next pages followed, per start URL (meta "origin"): each category the user
+        # gave gets its own MAX_LISTING_PAGES, however many others the crawl has
+        self.listing_pages: Counter[str] = Counter()
+        self.listing_limited: set[str] = set()  # start URLs whose limit was logged
         # Only the start URLs' hosts (and their subdomains) are crawled. Scrapy's offsite
         # middleware reads allowed_domains and so also drops redirects to other hosts.
-        self.allowed_domains = sorted({host for host in map(_host, self.start_urls_given) if host})
+        # (crawler.crawl reads the known review ids of the same hosts.)
+        self.allowed_domains = crawl_domains(self.start_urls_given)
 
     async def start(self):
         for url in self.start_urls_given:
             yield scrapy.Request(url, callback=self.parse, errback=self.failed,
-                                 meta={"review_page": 1, "start_url": True})
+                                 meta={"review_page": 1, "start_url": True, "origin": url})
 
     # -- callbacks ----------------------------------------------------------------------------
 
@@ -140,18 +155,39 @@ class ReviewSpider(scrapy.Spider):
         yield from requests
 
     def follow_listing(self, response, page, problems: dict):
-        """A listing page's product links (those ``product_pattern`` wants) and its next page."""
+        """A listing page's product links (those ``product_pattern`` wants) and its next page.
+
+        Next pages are followed up to ``MAX_LISTING_PAGES`` per start URL (a shop whose "next"
+        link never ends must not keep the crawl going forever), counted per start URL so that
+        one long category does not use up the pages of the others. A listing cut short there
+        lost the products of its later pages: it is yielded as an unread page with the problem
+        ``listing_limit`` and an error (the run ends partial), and logged once per start URL
+        with what to do, as there is no setting to raise the limit.
+        """
         if not page.product_links:
             return
+        origin = _origin(response)
         for link in page.product_links:
             if self._wanted(link) and self._on_site(link, problems):
                 yield response.follow(link, callback=self.parse, errback=self.failed,
-                                      meta={"review_page": 1})
-        if (page.next_url and self.listing_pages < MAX_LISTING_PAGES
-                and self._on_site(page.next_url, problems)):
-            self.listing_pages += 1
-            yield response.follow(page.next_url, callback=self.parse, errback=self.failed,
-                                  meta={"review_page": 1})
+                                      meta={"review_page": 1, "origin": origin})
+        if not page.next_url or not self._on_site(page.next_url, problems):
+            return
+        if self.listing_pages[origin] >= MAX_LISTING_PAGES:
+            if origin not in self.listing_limited:
+                self.listing_limited.add(origin)
+                self.logger.warning(
+                    "listing %s: stopped at %s after %d listing pages, the most one start URL may "
+                    "follow (MAX_LISTING_PAGES in crawler/spiders/reviews.py; there is no setting "
+                    "for it); the products of its later pages were not crawled: give its later "
+                    "pages, its subcategories or the shop's sitemap as start URLs",
+                    origin, response.url, MAX_LISTING_PAGES)
+            yield {"type": "page", "url": response.urljoin(page.next_url),
+                   "problems": {LISTING_LIMIT: 1}, "error": 1, "fetched": False}
+            return
+        self.listing_pages[origin] += 1
+        yield response.follow(page.next_url, callback=self.parse, errback=self.failed,
+                              meta={"review_page": 1, "origin": origin})
 
     def follow_review_pages(self, response, page, problems: dict):
         ids = {review["review_id"] for review in page.reviews}
@@ -172,7 +208,8 @@ class ReviewSpider(scrapy.Spider):
         if not self._on_site(page.next_url, problems):
             return
         yield response.follow(page.next_url, callback=self.parse, errback=self.failed,
-                              meta={"review_page": number + 1, "textless_pages": textless})
+                              meta={"review_page": number + 1, "textless_pages": textless,
+                                    "origin": _origin(response)})
 
     def parse_sitemap(self, response):
         body = response.body
@@ -190,16 +227,18 @@ class ReviewSpider(scrapy.Spider):
             return
         problems: dict = {}
         requests = []
+        origin = _origin(response)
         for entry in entries:
             loc = entry.get("loc")
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
                 if self._on_site(loc, problems):
-                    requests.append(scrapy.Request(loc, callback=self.parse, errback=self.failed))
+                    requests.append(scrapy.Request(loc, callback=self.parse, errback=self.failed,
+                                                   meta={"origin": origin}))
             elif self._wanted(loc) and self._on_site(loc, problems):
                 requests.append(scrapy.Request(loc, callback=self.parse, errback=self.failed,
-                                               meta={"review_page": 1}))
+                                               meta={"review_page": 1, "origin": origin}))
         yield {"type": "page", "url": response.url, "problems": problems}
         yield from requests
 
