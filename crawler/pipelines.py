@@ -249,7 +249,8 @@ class StorePipeline:
             if products:
                 store.upsert_products(con, list(products.values()))
             if reviews:
-                new, duplicates = store.insert_reviews(con, reviews)
+                # the crawl's version of a stored review wins (stars or title edited in place)
+                new, duplicates = store.insert_reviews(con, reviews, crawl_run=self.run_id)
             store.add_to_collect_run(
                 con, self.run_id, pages=counts["pages"], reviews_read=counts["reviews_read"],
                 reviews_new=new, duplicates=duplicates + counts["duplicates"],

@@ -23,7 +23,8 @@ def _store(tmp_path):
 def _collect(db, kind: str, reviews: list[dict], source: str = "shop.test",
              status: str | None = "ok") -> tuple[int, int, int]:
     """One collect run of ``kind`` that reads ``reviews`` (all of them are what the crawl saw):
-    (run id, new, edited). ``status`` None: the crawl was killed before its last write."""
+    (run id, new, edited), written as the crawl's pipeline writes. ``status`` None: the crawl
+    was killed before its last write."""
     rows = [{"product_id": "K1", "source": source, "published_at": date(2024, 7, 4),
              "collected_at": datetime(2024, 8, 1), "rating": 5.0, **r} for r in reviews]
     for row in rows:
@@ -33,12 +34,12 @@ def _collect(db, kind: str, reviews: list[dict], source: str = "shop.test",
         for row in rows:
             row["collect_run_id"] = run_id
         store.upsert_products(con, [{"product_id": "K1", "source": source}])
-        new, _ = store.insert_reviews(con, rows)
-        edited = 0
+        new, _ = store.insert_reviews(con, rows, crawl_run=run_id if kind == "crawl" else None)
         if status is not None:
             if kind == "crawl":
-                edited = store.supersede_edited(con, run_id, [row["review_id"] for row in rows])
+                store.supersede_edited(con, run_id, [row["review_id"] for row in rows])
             store.finish_collect_run(con, run_id, status)
+        edited = con.execute("SELECT reviews_edited FROM collect_runs WHERE run_id = ?", [run_id]).fetchall()[0][0]
     return run_id, new, edited
 
 
@@ -80,9 +81,11 @@ def test_a_recrawl_replaces_an_edited_review_and_keeps_the_earlier_version(tmp_p
     # another day, another author
     ([{"author": "Ann", "body": "Great."}], [{"author": "Ann", "body": "Awful.", "published_at": date(2024, 7, 5)}]),
     ([{"author": "Ann", "body": "Great."}], [{"author": "Anna", "body": "Awful."}]),
-    # the page links each review on its own: two anchors are two reviews
+    # the page links each review on its own: two anchors are two reviews, on one page or on two
     ([{"author": "Ann", "body": "Great.", "url": "http://shop.test/k1#r-1"}],
      [{"author": "Ann", "body": "Awful.", "url": "http://shop.test/k1#r-2"}]),
+    ([{"author": "Ann", "body": "Great.", "url": "http://shop.test/k1/#r-1"}],
+     [{"author": "Ann", "body": "Awful.", "url": "http://shop.test/k1/page-2.html#r-2"}]),
 ])
 def test_reviews_that_cannot_be_told_for_one_are_both_kept(tmp_path, first, second):
     db = _store(tmp_path)
@@ -91,6 +94,95 @@ def test_reviews_that_cannot_be_told_for_one_are_both_kept(tmp_path, first, seco
     assert edited == 0 and new == len(second)
     assert len(_bodies(db)) == len(first) + len(second)
     assert _bodies(db, "review_versions") == []
+
+
+def test_an_edited_review_that_moved_to_another_page_is_one_review(tmp_path):
+    # Newer reviews pushed Ann's from page 1 to page 2, then she edited it: its link names
+    # another page, its anchor is the same. The anchor names the review; the page it sits on moves.
+    db = _store(tmp_path)
+    _collect(db, "crawl", [{"author": "Ann", "body": "Great.", "url": "http://shop.test/k1/#r-1"}])
+    _, new, edited = _collect(db, "crawl", [
+        {"author": "Ann", "body": "Great. UPDATE: it leaks.", "url": "http://shop.test/k1/page-2.html#r-1"}])
+    assert (new, edited) == (1, 1)
+    assert _bodies(db) == ["Great. UPDATE: it leaks."] and _bodies(db, "review_versions") == ["Great."]
+
+
+def _ann(db) -> tuple:
+    return store.query(db, "SELECT rating, rating_original, rating_scale, title, content_hash FROM reviews "
+                           "WHERE author = 'Ann'").rows[0]
+
+
+@pytest.mark.parametrize("changes", [{"rating": 1.0, "rating_original": "1"}, {"title": "Broke after a week"},
+                                     {"rating": 1.0, "rating_original": "1", "title": "Broke after a week"}])
+def test_a_recrawl_updates_stars_or_a_title_edited_in_place(tmp_path, changes):
+    # Same product, author, date and text: the same review_id, so no new row; the crawl's
+    # stars and title win, and the version they replace is kept.
+    db = _store(tmp_path)
+    ann = {"author": "Ann", "body": "Boils fast.", "rating_original": "5", "rating_scale": "1-5", "title": "Love it"}
+    _collect(db, "crawl", [ann, {"author": "Bob", "body": "Pours well."}])
+    run_id, new, edited = _collect(db, "crawl", [{**ann, **changes}, {"author": "Bob", "body": "Pours well."}])
+    assert (new, edited) == (0, 1)
+    now = {**ann, "rating": 5.0, **changes}
+    assert _ann(db) == (now["rating"], now["rating_original"], "1-5", now["title"],
+                        store.content_hash(now["title"], "Boils fast."))
+    current = store.review_id("K1", "Ann", date(2024, 7, 4), "Boils fast.")
+    assert store.query(db, "SELECT rating, title, content_hash, review_id, superseded_by, superseded_run "
+                           "FROM review_versions").rows == [
+        (5.0, "Love it", store.content_hash("Love it", "Boils fast."), current, current, run_id)]
+    assert len(_bodies(db)) == 2
+
+    # read again as it is: nothing more to update
+    _, new, edited = _collect(db, "crawl", [{**ann, **changes}])
+    assert (new, edited) == (0, 0)
+    assert store.query(db, "SELECT count(*) FROM review_versions").rows == [(1,)]
+
+
+def test_new_stars_send_the_review_back_to_the_analysis(tmp_path):
+    # Its rating-text mismatch was decided with the old stars: its analysis row goes, so the
+    # next `analyze` reads it again (pipeline.pending_reviews: a review without one is pending).
+    db = _store(tmp_path)
+    ann = {"author": "Ann", "body": "Boils fast.", "title": "Love it"}
+    _collect(db, "crawl", [ann, {"author": "Bob", "body": "Pours well."}])
+    with store.writer(db) as con:
+        con.execute("INSERT INTO review_analysis (review_id, product_id, content_hash, models_key, run_id, "
+                    "rating_mismatch) SELECT review_id, product_id, content_hash, 'm', 1, false FROM reviews"
+                    ).fetchall()
+    _collect(db, "crawl", [{**ann, "rating": 1.0}, {"author": "Bob", "body": "Pours well.", "title": "Nice"}])
+    analysed = store.query(db, "SELECT r.author FROM review_analysis JOIN reviews r USING (review_id)").rows
+    assert analysed == [("Bob",)]  # Bob's new title changes his content_hash instead
+
+
+def test_a_batch_that_reads_an_edited_review_twice_keeps_its_first_row(tmp_path):
+    db = _store(tmp_path)
+    _collect(db, "crawl", [{"author": "Ann", "body": "Boils fast."}])
+    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": "Boils fast.", "rating": 1.0},
+                                            {"author": "Ann", "body": "Boils fast.", "rating": 3.0}])
+    assert (new, edited) == (0, 1)
+    assert _ann(db)[0] == 1.0 and store.query(db, "SELECT rating FROM review_versions").rows == [(5.0,)]
+
+
+def test_what_a_recrawl_does_not_give_or_writes_another_way_is_no_edit(tmp_path):
+    db = _store(tmp_path)
+    ann = {"author": "Ann", "body": "Boils fast.", "rating_original": "5", "rating_scale": "1-5", "title": "Love it"}
+    _collect(db, "crawl", [ann])
+    before = _ann(db)
+    # other markup without stars or title (a listing's snippet); the same stars written as 10 of 10
+    for seen in ({**ann, "rating": None, "rating_original": None, "rating_scale": None, "title": None},
+                 {**ann, "rating_original": "10", "rating_scale": "1-10"}):
+        _, new, edited = _collect(db, "crawl", [seen])
+        assert (new, edited) == (0, 0)
+    assert _ann(db) == before and _bodies(db, "review_versions") == []
+
+
+def test_an_import_keeps_the_stored_stars_and_title(tmp_path):
+    # An export may be older than the stored version: an import changes nothing stored.
+    db = _store(tmp_path)
+    ann = {"author": "Ann", "body": "Boils fast.", "title": "Love it"}
+    _collect(db, "crawl", [ann])
+    before = _ann(db)
+    _, new, edited = _collect(db, "import", [{**ann, "rating": 1.0, "title": "Broke"}], source="shop.test")
+    assert (new, edited) == (0, 0)
+    assert _ann(db) == before and _bodies(db, "review_versions") == []
 
 
 def test_a_review_the_crawl_reads_again_is_no_earlier_version(tmp_path):
@@ -138,10 +230,11 @@ def test_an_import_does_not_store_a_known_earlier_version_again(tmp_path):
     assert _bodies(db) == ["Boils fast. UPDATE: it leaks.", "Quiet enough."]
 
 
-def _page(body: str) -> str:
+def _page(body: str, stars: int = 5, title: str | None = None) -> str:
     data = {"@context": "https://schema.org", "@type": "Product", "name": "Kettle K1", "sku": "K1",
             "review": [{"@type": "Review", "author": "Ann", "datePublished": "2024-07-04",
-                        "reviewRating": {"ratingValue": 5}, "reviewBody": body},
+                        "reviewRating": {"ratingValue": stars}, "reviewBody": body,
+                        **({"name": title} if title else {})},
                        {"@type": "Review", "author": "Bob", "datePublished": "2024-07-02",
                         "reviewRating": {"ratingValue": 4}, "reviewBody": "Pours well and looks nice."}]}
     return (f"<!doctype html><html><head><meta charset='utf-8'><script type='application/ld+json'>"
@@ -163,3 +256,45 @@ def test_a_real_recrawl_of_an_edited_review(tmp_path):
     assert rows == [("Ann", "Boils water fast. UPDATE: after a month the lid broke."),
                     ("Bob", "Pours well and looks nice.")]
     assert _bodies(db, "review_versions") == ["Boils water fast, love it."]
+
+
+@pytest.mark.slow
+def test_a_real_recrawl_of_stars_and_a_title_edited(tmp_path):
+    shop_dir = demo_shop.generate(tmp_path / "shop", seed=3, reviews_per_product=(2, 3), products=1)
+    db = str(tmp_path / "crawl.duckdb")
+    body = "It stopped heating after a week and the lid leaks."
+    with demo_shop.serve(shop_dir) as shop:
+        shop.respond("/edited/k1/", _page(body, stars=5, title="Love it"))
+        first = run_crawl(db, [shop.url + "/edited/k1/"], polite=False, progress=False)
+        shop.respond("/edited/k1/", _page(body, stars=1, title="Broke after a week"))
+        second = run_crawl(db, [shop.url + "/edited/k1/"], polite=False, progress=False, incremental=False)
+        third = run_crawl(db, [shop.url + "/edited/k1/"], polite=False, progress=False, incremental=False)
+    assert first["reviews_new"] == 2 and (second["reviews_new"], second["reviews_edited"]) == (0, 1), second
+    assert (third["reviews_new"], third["reviews_edited"]) == (0, 0), third
+    assert store.query(db, "SELECT rating, title, content_hash FROM reviews WHERE author = 'Ann'").rows == [
+        (1.0, "Broke after a week", store.content_hash("Broke after a week", body))]
+    assert store.query(db, "SELECT rating, title FROM review_versions").rows == [(5.0, "Love it")]
+
+
+@pytest.mark.slow
+def test_a_real_recrawl_of_an_edited_review_pushed_to_page_two(tmp_path):
+    # Newest first, 3 a page: 3 new reviews push one from page 1 to page 2, then its author
+    # edits it. Its link names page 2 now (``page-2.html#r-...``): still one review.
+    out = demo_shop.generate(tmp_path / "shop", seed=3, reviews_per_product=(6, 6), products=1, page_size=3)
+    db = str(tmp_path / "crawl.duckdb")
+    with demo_shop.serve(out) as shop:
+        run_crawl(db, [shop.url + "/sitemap.xml"], polite=False, progress=False)
+        demo_shop.add_reviews(out, 3, seed=5)
+        records = demo_shop.load_manifest(out)
+        target = records[3]
+        assert target["page"] == 2, target
+        target["body"] += " UPDATE: after a month the lid broke and it leaks."
+        (out / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        demo_shop.add_reviews(out, 0)  # re-render the pages from the manifest
+        second = run_crawl(db, [shop.url + "/sitemap.xml"], polite=False, progress=False, incremental=False)
+    assert (second["reviews_edited"], second["status"]) == (1, "ok"), second
+    rows = store.query(db, "SELECT url, body FROM reviews WHERE author = ? AND published_at = ?",
+                       [target["author"], target["published_at"]]).rows
+    assert len(rows) == 1 and rows[0][1] == target["body"] and "page-2.html#r-" in rows[0][0], rows
+    assert store.query(db, "SELECT count(*) FROM reviews").rows == [(len(records),)]
+    assert store.query(db, "SELECT count(*) FROM review_versions").rows == [(1,)]

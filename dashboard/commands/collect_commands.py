@@ -59,8 +59,9 @@ def crawl(db: str, urls: tuple[str, ...], max_pages: int | None, full: bool, pro
     if problems:
         click.echo(f"problems: {problems}")
     if summary.get("reviews_edited"):
-        click.echo(f"{summary['reviews_edited']} of the new reviews are edits of stored ones: they replace "
-                   f"the earlier versions, which are kept in the review_versions table")
+        click.echo(f"{summary['reviews_edited']} stored reviews were edited by their authors (new text, "
+                   f"stars or title): the crawl's versions replace them, and the earlier versions are "
+                   f"kept in the review_versions table")
     if summary.get("message"):
         click.echo(summary["message"], err=True)
     if not summary.get("pages"):
