@@ -210,16 +210,31 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
 
 
+# The segment a shop appends to a page's path for its Nth page of reviews: WordPress (and so
+# WooCommerce) pages a product's reviews as /product/kettle/comment-page-2/ and other lists as
+# /page/2/. Only these two, at the very end of the path: a wider rule would cut product paths.
+_PATH_PAGE = re.compile(r"/(?:comment-page-\d+|page/\d+)$")
+
+
 def product_id_from_url(url: str) -> str:
     """A product id for pages that state none: host and path, without port, query or fragment.
 
-    The port is left out so the same shop served on another port keeps its ids.
+    The port is left out so the same shop served on another port keeps its ids. A trailing
+    page segment (``comment-page-N``, ``page/N``) is left out too: it is the path's way of
+    saying ``?page=N``, so every review page of a product gives the id of its first page
+    (``/reviews/page/2`` gives ``/reviews``, as ``/reviews`` itself does). Paths without such
+    a segment keep the ids they always had.
 
     >>> product_id_from_url("http://127.0.0.1:8123/products/kettle.html?page=2")
     '127.0.0.1/products/kettle'
+    >>> product_id_from_url("https://shop.example/product/kettle/comment-page-2/#comments")
+    'shop.example/product/kettle'
     """
     parts = urlsplit(url)
-    path = re.sub(r"\.(html?|php|aspx?)$", "", parts.path.rstrip("/")) or "/"
+    path = parts.path.rstrip("/")
+    if "page" in path:  # most paths have no page segment: one scan instead of a regex
+        path = _PATH_PAGE.sub("", path).rstrip("/")
+    path = re.sub(r"\.(html?|php|aspx?)$", "", path) or "/"
     return f"{(parts.hostname or '').lower()}{path}"
 
 
@@ -635,9 +650,15 @@ def _uniform_item(item: dict, context_of, top: bool = False) -> dict:
     return out
 
 
-def _schema_nodes(sel: Selector, html_text: str, base_url: str, problems: Counter) -> list[dict]:
-    """schema.org nodes of JSON-LD, microdata and RDFa; microdata and RDFa URL values resolved
-    against ``base_url`` (the document's base URL)."""
+def _schema_nodes(sel: Selector, html_text: str, base_url: str, problems: Counter) -> dict[str, list[dict]]:
+    """schema.org nodes by syntax (``json-ld``, ``microdata``, ``rdfa``, in that order, only
+    those the page has); microdata and RDFa URL values resolved against ``base_url`` (the
+    document's base URL).
+
+    Kept apart by syntax because one page often describes its product twice (an SEO plugin's
+    JSON-LD and a review widget's microdata): :func:`_schema_records` makes those one product.
+    """
+    syntaxes: dict[str, list[dict]] = {}
     nodes: list[dict] = []
     for block in _json_ld_blocks(sel, problems):
         for item in _as_list(block):
@@ -645,9 +666,13 @@ def _schema_nodes(sel: Selector, html_text: str, base_url: str, problems: Counte
                 nodes.extend(g for g in _as_list(item["@graph"]) if isinstance(g, dict))
             elif isinstance(item, dict):
                 nodes.append(item)
+    if nodes:
+        syntaxes["json-ld"] = nodes
     if "itemscope" in html_text:
         try:
-            nodes.extend(_microdata(sel.root, base_url))
+            nodes = _microdata(sel.root, base_url)
+            if nodes:
+                syntaxes["microdata"] = nodes
         except Exception:  # extruct raises many kinds on odd markup; count it, keep the page
             problems["microdata_unreadable"] += 1
     lowered = html_text.lower()  # the attribute names may be written in any case
@@ -656,17 +681,31 @@ def _schema_nodes(sel: Selector, html_text: str, base_url: str, problems: Counte
             import extruct
 
             data = extruct.extract(html_text, base_url=base_url, syntaxes=["rdfa"], errors="strict")
-            nodes.extend(_rdfa_to_nested(data.get("rdfa", [])))
+            nodes = _rdfa_to_nested(data.get("rdfa", []))
+            if nodes:
+                syntaxes["rdfa"] = nodes
         except Exception:  # pyrdfa/rdflib failures: count, keep the page
             problems["rdfa_unreadable"] += 1
-    return nodes
+    return syntaxes
+
+
+_PRODUCT_ID_KEYS = ("sku", "productID", "mpn", "gtin13", "gtin", "gtin12", "gtin14", "gtin8", "asin")
 
 
 def _product_facts(node: dict, url: str, category: str | None, base_url: str | None = None) -> dict[str, Any]:
     """A product's facts; its own URL, when relative, resolved against ``base_url`` (the
     document's base URL, default ``url``)."""
+    facts = _stated_facts(node, url, base_url)
+    facts["url"] = facts["url"] or url
+    facts["category"] = facts["category"] or category
+    return facts
+
+
+def _stated_facts(node: dict, url: str, base_url: str | None = None) -> dict[str, Any]:
+    """What a product node itself states, None for the rest (the page's URL and the crawl's
+    category are defaults :func:`_product_facts` fills in, not facts of the node)."""
     sku = None
-    for key in ("sku", "productID", "mpn", "gtin13", "gtin", "gtin12", "gtin14", "gtin8", "asin"):
+    for key in _PRODUCT_ID_KEYS:
         sku = _text(node.get(key))
         if sku:
             break
@@ -686,28 +725,37 @@ def _product_facts(node: dict, url: str, category: str | None, base_url: str | N
     return {
         "type": "product",
         "product_id": sku,
-        "url": (_join(base_url or url, product_url) or url) if product_url else url,
+        "url": (_join(base_url or url, product_url) or url) if product_url else None,
         "title": _text(node.get("name")),
         "brand": _text(node.get("brand") or node.get("manufacturer")),
-        "category": _text(node.get("category")) or category,
+        "category": _text(node.get("category")),
         "rating": rating,
         "review_count": review_count,
         "source": _host(url),
     }
 
 
-def _schema_records(nodes: list[dict], url: str, category: str | None, base_url: str | None = None
-                    ) -> tuple[list[dict], list[tuple[int | None, dict]]]:
-    """Products (facts) and reviews paired with the index of the product they belong to."""
+def _schema_records(syntaxes: dict[str, list[dict]], url: str, category: str | None, base_url: str | None = None
+                    ) -> tuple[list[dict], list[tuple[int | None, dict, str]]]:
+    """Products (facts) and reviews paired with the index of the product they belong to and
+    the syntax they were read from.
+
+    ``syntaxes`` are the page's nodes by syntax (:func:`_schema_nodes`). A product described in
+    two syntaxes (JSON-LD and microdata, say) is one product: see :class:`_SameProducts`.
+    """
     products: list[dict] = []
     product_nodes: list[dict] = []
+    owners: list[int] = []  # the product each of product_nodes is (several nodes may be one)
     by_id: dict[str, dict] = {}
     # A product named in itemReviewed is a pointer, matched below, not a product of its own;
     # products in a category page's ItemList are links to follow: `free` leaves both out.
-    everything, free = _walk_nodes(nodes, frozenset({"itemReviewed", "itemListElement"}))
-    for inner in everything:
-        if "@id" in inner and len(inner) > 1:
-            by_id.setdefault(str(inner["@id"]), inner)
+    skip = frozenset({"itemReviewed", "itemListElement"})
+    walked = [(syntax, *_walk_nodes(nodes, skip)) for syntax, nodes in syntaxes.items()]
+    for _, everything, _ in walked:
+        for inner in everything:
+            if "@id" in inner and len(inner) > 1:
+                by_id.setdefault(str(inner["@id"]), inner)
+    same = _SameProducts(products, url, category, base_url) if len(walked) > 1 else None
 
     def resolve(value: Any) -> Any:
         if isinstance(value, dict) and set(value) <= {"@id"} and str(value.get("@id")) in by_id:
@@ -716,59 +764,175 @@ def _schema_records(nodes: list[dict], url: str, category: str | None, base_url:
 
     seen_products: dict[int, int] = {}
 
-    def add_product(node: dict) -> int:
+    def add_product(node: dict, syntax: str) -> int:
         if id(node) not in seen_products:
-            seen_products[id(node)] = len(products)
-            products.append(_product_facts(node, url, category, base_url))
+            if same is not None:
+                owner = same.add(node, syntax)
+            else:
+                owner = len(products)
+                products.append(_product_facts(node, url, category, base_url))
+            seen_products[id(node)] = owner
             product_nodes.append(node)
+            owners.append(owner)
         return seen_products[id(node)]
 
-    reviews: list[tuple[int | None, dict]] = []
+    reviews: list[tuple[int | None, dict, str]] = []
     seen_reviews: set[int] = set()
 
-    def add_review(node: dict, owner: int | None) -> None:
+    def add_review(node: dict, owner: int | None, syntax: str) -> None:
         if id(node) not in seen_reviews:
             seen_reviews.add(id(node))
-            reviews.append((owner, node))
+            reviews.append((owner, node, syntax))
 
     # Products first (nested review lists belong to them), then free-standing reviews.
-    for inner in free:
-        if _kinds(inner)[0]:
-            owner = add_product(inner)
-            for key in ("review", "reviews"):
-                for review in _as_list(inner.get(key)):
-                    review = resolve(review)
-                    if isinstance(review, dict):
-                        add_review(review, owner)
-    for inner in everything:
-        if not _kinds(inner)[1] or id(inner) in seen_reviews:
-            continue
-        target = resolve(inner.get("itemReviewed"))
-        owner = None
-        if isinstance(target, dict):
-            owner = _match_product(target, product_nodes, products)
-            if owner is None and (_types(target) & PRODUCT_TYPES or target.get("name")):
-                owner = add_product(target)
-        add_review(inner, owner)
+    for syntax, _, free in walked:
+        for inner in free:
+            if _kinds(inner)[0]:
+                owner = add_product(inner, syntax)
+                for key in ("review", "reviews"):
+                    for review in _as_list(inner.get(key)):
+                        review = resolve(review)
+                        if isinstance(review, dict):
+                            add_review(review, owner, syntax)
+    for syntax, everything, _ in walked:
+        for inner in everything:
+            if not _kinds(inner)[1] or id(inner) in seen_reviews:
+                continue
+            target = resolve(inner.get("itemReviewed"))
+            owner = None
+            if isinstance(target, dict):
+                owner = _match_product(target, product_nodes, owners, products)
+                if owner is None and (_types(target) & PRODUCT_TYPES or target.get("name")):
+                    owner = add_product(target, syntax)
+            add_review(inner, owner, syntax)
     return products, reviews
 
 
-def _match_product(target: dict, product_nodes: list[dict], products: list[dict]) -> int | None:
-    """Which product an ``itemReviewed`` points back to: by @id, sku, then name."""
+def _match_product(target: dict, product_nodes: list[dict], owners: list[int], products: list[dict]) -> int | None:
+    """Which product an ``itemReviewed`` points back to: by @id, sku, then name (``owners``:
+    the product each of ``product_nodes`` is)."""
     for index, node in enumerate(product_nodes):
         if node is target:
-            return index
+            return owners[index]
     tid, tname = target.get("@id"), _text(target.get("name"))
     tsku = _text(target.get("sku"))
     for index, node in enumerate(product_nodes):
         if tid and node.get("@id") == tid:
-            return index
-        if tsku and products[index]["product_id"] == tsku:
-            return index
+            return owners[index]
+        if tsku and products[owners[index]]["product_id"] == tsku:
+            return owners[index]
     for index, node in enumerate(product_nodes):
         if tname and _text(node.get("name")) == tname:
-            return index
+            return owners[index]
     return None
+
+
+def _name_key(name: str | None) -> str | None:
+    """A product name as descriptions of one product in two syntaxes both write it."""
+    return " ".join(name.split()).casefold() if name else None
+
+
+class _SameProducts:
+    """Finds the product a node describes again in another syntax, and merges their facts.
+
+    A shop's SEO plugin writes the product as JSON-LD while its review widget writes it (and
+    the same reviews) as microdata; read as two products, the page's reviews would be stored
+    twice, under two ids. A node of one syntax is the product of a node of another when:
+
+    - they share an identifier (sku, productID, gtin...; one's sku may be the other's
+      productID), and no kind of identifier that both state differs: two skus that differ
+      are two products, whatever their names;
+    - otherwise, when no kind of identifier is stated by both, by name: the same after
+      cleaning (case and spacing aside), if exactly one product of the other syntaxes has it;
+    - and when one side has no name either, nothing tells them apart: it is that product if
+      the other syntaxes describe exactly one.
+
+    Two nodes of the same syntax are never merged here (a page of several products keeps
+    them), nor is a product merged twice with nodes of one syntax. Merged facts keep the
+    first stated value (JSON-LD's, then microdata's, then RDFa's); one stated by a single
+    side fills the other's gap. Lookups go through indexes by identifier and name, so a page
+    of many products costs a few dictionary lookups per product.
+    """
+
+    def __init__(self, products: list[dict], url: str, category: str | None, base_url: str | None):
+        self.products, self.url, self.category, self.base_url = products, url, category, base_url
+        self.stated: list[dict] = []                  # per product: its merged stated facts
+        self.ids: list[dict[str, str]] = []           # per product: identifier kind -> value
+        self.syntaxes: list[set[str]] = []            # per product: the syntaxes describing it
+        self.by_id: dict[str, list[int]] = {}         # identifier value -> products
+        self.by_name: dict[str, list[int]] = {}       # name key -> products
+        self.lacking: dict[str, set[int]] = {}        # syntax -> products no node of it describes
+
+    def add(self, node: dict, syntax: str) -> int:
+        """The index in ``products`` of the product ``node`` describes: one it describes again
+        in another syntax (its facts merged in), or a new one, appended."""
+        ids = {}
+        for key in _PRODUCT_ID_KEYS:
+            value = _text(node.get(key))
+            if value:
+                ids[key] = value
+        stated = _stated_facts(node, self.url, self.base_url)
+        name = _name_key(stated["title"])
+        if syntax not in self.lacking:  # the syntax's first product: every product so far lacks it
+            self.lacking[syntax] = set(range(len(self.products)))
+        found = self._find(ids, name, syntax)
+        if found is None:
+            found = len(self.products)
+            self.stated.append(stated)
+            self.ids.append(ids)
+            self.syntaxes.append({syntax})
+            for other, lacking in self.lacking.items():
+                if other != syntax:
+                    lacking.add(found)
+            for value in ids.values():
+                self.by_id.setdefault(value, []).append(found)
+            if name:
+                self.by_name.setdefault(name, []).append(found)
+            self.products.append(self._with_defaults(stated))
+            return found
+        merged = self.stated[found]
+        if name and not _name_key(merged["title"]):
+            self.by_name.setdefault(name, []).append(found)
+        for key, value in stated.items():
+            if merged[key] is None and value is not None:
+                merged[key] = value
+        for key, value in ids.items():
+            if key not in self.ids[found]:
+                self.ids[found][key] = value
+                self.by_id.setdefault(value, []).append(found)
+        self.syntaxes[found].add(syntax)
+        self.lacking[syntax].discard(found)
+        self.products[found] = self._with_defaults(merged)
+        return found
+
+    def _with_defaults(self, stated: dict) -> dict:
+        """Stated facts as :func:`_product_facts` gives them (the page's URL, the crawl's category)."""
+        product = dict(stated)
+        product["url"] = product["url"] or self.url
+        product["category"] = product["category"] or self.category
+        return product
+
+    def _find(self, ids: dict[str, str], name: str | None, syntax: str) -> int | None:
+        """The product of another syntax that ``ids`` and ``name`` describe, or None."""
+        lacking = self.lacking[syntax]
+
+        def told_apart(index: int) -> bool:  # a kind of identifier both state, with two values
+            theirs = self.ids[index]
+            return any(theirs.get(key, value) != value for key, value in ids.items())
+
+        for shared in ids.values():
+            for index in self.by_id.get(shared, ()):
+                if index in lacking and not told_apart(index):
+                    return index
+        if name:
+            named = [index for index in self.by_name.get(name, ()) if index in lacking and not told_apart(index)]
+            if named:
+                return named[0] if len(named) == 1 else None
+        if len(lacking) == 1:  # one side without a name: only the one product of the others
+            (index,) = lacking
+            if (not name or not _name_key(self.stated[index]["title"])) and not told_apart(index):
+                return index
+        return None
 
 
 def _rating_scale(rating: dict, value: Any) -> tuple[float | None, float | None]:
@@ -788,7 +952,9 @@ def _rating_scale(rating: dict, value: Any) -> tuple[float | None, float | None]
     return best, worst
 
 
-def _schema_review(node: dict) -> dict[str, Any]:
+def _schema_review(node: dict, syntax: str | None = None) -> dict[str, Any]:
+    """A schema.org Review node's raw fields; ``syntax`` is the markup it was read from (a
+    review that the page gives in two syntaxes is kept once, see :func:`_finish_reviews`)."""
     rating_node = node.get("reviewRating") if isinstance(node.get("reviewRating"), dict) else {}
     rating_value = rating_node.get("ratingValue") if rating_node else node.get("ratingValue")
     link = _text(node.get("url")) or (str(node["@id"]) if "#" in str(node.get("@id", "")) else None)
@@ -805,6 +971,7 @@ def _schema_review(node: dict) -> dict[str, Any]:
         "helpful_votes": node.get("upvoteCount"),
         "variant": None,
         "verified": None,
+        "syntax": syntax,
     }
 
 
@@ -1318,6 +1485,11 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
     gives; default ``page_url``); a review without one gets ``page_url``. What the reviews of
     one page share (the page's address, its host, the few dates they name) is worked out once
     per page, not once per review.
+
+    A review read in one syntax and again in another (JSON-LD and microdata of one product:
+    the same product, author, day and text, so the same ``review_id``) is kept once, the
+    first read, with what only the second states (a rating, a title, its anchor) filled in.
+    Reviews of one syntax are kept as they come.
     """
     link_base = link_base or page_url
     link_document = link_base.split("#", 1)[0]
@@ -1325,6 +1497,7 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
     source = _host(page_url)
     days: dict[str, tuple[date | None, str | None]] = {}
     reviews = []
+    first_read: dict[str, tuple[dict, str]] = {}  # review id -> (the review, its syntax)
     for owner, raw in raw_reviews:
         product_id = products[owner if owner is not None else 0]["product_id"]
         body = raw["body"]
@@ -1363,9 +1536,15 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
             url = _join(link_base, link) or page_url
         helpful = raw["helpful_votes"]
         variant = raw["variant"]
+        review_id = make_review_id(product_id, author, id_date, body)
+        syntax = raw.get("syntax")  # None: a site profile's review
+        earlier = first_read.get(review_id) if syntax is not None else None
+        if earlier is not None and earlier[1] != syntax:
+            _fill_review(earlier[0], rating, title, url, page_url, helpful, raw["verified"], variant)
+            continue
         reviews.append({
             "type": "review",
-            "review_id": make_review_id(product_id, author, id_date, body),
+            "review_id": review_id,
             "product_id": product_id,
             "rating": rating.value if rating else None,
             "rating_original": rating.original if rating else None,
@@ -1381,7 +1560,28 @@ def _finish_reviews(raw_reviews: list[tuple[int | None, dict]], products: list[d
             "variant": clean_line(variant) or None if variant else None,
             "source": source,
         })
+        if syntax is not None and earlier is None:
+            first_read[review_id] = (reviews[-1], syntax)
     return reviews
+
+
+def _fill_review(review: dict, rating, title: str | None, url: str, page_url: str, helpful, verified,
+                 variant) -> None:
+    """What a second reading of ``review`` (in another syntax) states and the first did not."""
+    if review["rating"] is None and rating is not None:
+        review["rating"], review["rating_original"], review["rating_scale"] = \
+            rating.value, rating.original, rating.scale
+    if review["title"] is None and title:
+        review["title"] = title
+        review["language"] = _language(f"{title} {review['body']}")
+    if review["url"] == page_url and url != page_url:  # the page itself: no anchor of its own
+        review["url"] = url
+    if review["helpful_votes"] is None and helpful is not None:
+        review["helpful_votes"] = _count(helpful)
+    if review["verified"] is None and verified is not None:
+        review["verified"] = verified
+    if review["variant"] is None and variant:
+        review["variant"] = clean_line(variant) or None
 
 
 def parse_html(html_text: str, url: str) -> Selector:
@@ -1439,11 +1639,13 @@ def extract(html: str | bytes, url: str, fetched_at: Any = None, profile: str | 
         problems["broken_html"] += 1
 
     base_url = document_base_url(sel.root, url)  # <base href>, when the page has one
-    nodes = _schema_nodes(sel, html_text, base_url, problems)
-    products, schema_reviews = _schema_records(nodes, url, category, base_url)
+    syntaxes = _schema_nodes(sel, html_text, base_url, problems)
+    nodes = [node for group in syntaxes.values() for node in group]
+    products, schema_reviews = _schema_records(syntaxes, url, category, base_url)
     used_profile = None
     page = None
-    raw_reviews: list[tuple[int | None, dict]] = [(owner, _schema_review(node)) for owner, node in schema_reviews]
+    raw_reviews: list[tuple[int | None, dict]] = [(owner, _schema_review(node, syntax))
+                                                  for owner, node, syntax in schema_reviews]
     chosen = None
     if not raw_reviews or profile is not None:
         selected: dict = {}

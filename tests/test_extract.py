@@ -823,3 +823,130 @@ def test_a_base_that_is_no_web_address_is_ignored_and_profile_anchors_stay_on_th
     assert based.next_url == "https://shop.test/shop/?page=2"
     # A profile's review link is the page's own element id, not a link the page gives.
     assert based.reviews[0]["url"] == URL + "#r-1"
+
+
+# --- one product described in two syntaxes; review pages paginated by path --------------------
+
+def _md_review(author: str, day: str, body: str, stars: int, anchor: str = "") -> str:
+    link = f'<link itemprop="url" href="#{anchor}">' if anchor else ""
+    return (f'<div itemprop="review" itemscope itemtype="https://schema.org/Review">{link}'
+            f'<span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">'
+            f'{author}</span></span><meta itemprop="datePublished" content="{day}">'
+            f'<div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">'
+            f'<meta itemprop="ratingValue" content="{stars}"></div><p itemprop="reviewBody">{body}</p></div>')
+
+
+def _md_product(name: str, inner: str, sku: str | None = None) -> str:
+    sku_tag = f'<meta itemprop="sku" content="{sku}">' if sku else ""
+    return (f'<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">{name}</span>'
+            f'{sku_tag}{inner}</div>')
+
+
+def _ld_product(name: str, sku: str | None, reviews: list[tuple[str, str, str, int]], **facts) -> str:
+    product = {"@context": "https://schema.org", "@type": "Product", "name": name, **facts,
+               "review": [{"@type": "Review", "author": {"@type": "Person", "name": author},
+                           "datePublished": day, "reviewBody": body,
+                           "reviewRating": {"@type": "Rating", "ratingValue": stars}}
+                          for author, day, body, stars in reviews]}
+    if sku:
+        product["sku"] = sku
+    return _ld(product)
+
+
+def test_a_product_in_json_ld_and_in_microdata_is_one_product_with_its_reviews_once():
+    # An SEO plugin's JSON-LD and a review widget's microdata describe the same kettle and the
+    # same review: one product (the sku JSON-LD states), one review. What only one side states
+    # fills the other's gap: brand and rating from the microdata, the review's anchor too.
+    ld = _ld_product("Kettle", "K1", [("Ann", "2024-07-01T09:30:00+02:00", "Boils fast.", 5)])
+    microdata = _md_product(
+        "  Kettle ",
+        '<div itemprop="brand" itemscope itemtype="https://schema.org/Brand"><span itemprop="name">Brava</span></div>'
+        '<div itemprop="aggregateRating" itemscope itemtype="https://schema.org/AggregateRating">'
+        '<meta itemprop="ratingValue" content="4.5"><meta itemprop="reviewCount" content="2"></div>'
+        + _md_review("Ann", "2024-07-01", "Boils  fast.", 5, anchor="r-1")
+        + _md_review("Bo", "2024-07-02", "Loud whistle.", 3))
+    page = extract(_page(ld + microdata), URL)
+    (product,) = page.products
+    assert (product["product_id"], product["title"], product["brand"], product["rating"], product["review_count"],
+            product["url"]) == ("K1", "Kettle", "Brava", 4.5, 2, URL)
+    assert [(r["product_id"], r["author"], r["body"], r["rating"], r["url"]) for r in page.reviews] == [
+        ("K1", "Ann", "Boils fast.", 5.0, URL + "#r-1"), ("K1", "Bo", "Loud whistle.", 3.0, URL)]
+    assert page.reviews[0]["review_id"] == review_id("K1", "Ann", "2024-07-01", "Boils fast.")
+    assert page.problems == {}
+    # The same with the sku in the microdata only, and with RDFa as the second syntax.
+    swapped = extract(_page(_ld_product("Kettle", None, [("Ann", "2024-07-01", "Boils fast.", 5)])
+                            + _md_product("Kettle", _md_review("Ann", "2024-07-01", "Boils fast.", 5), sku="K1")), URL)
+    assert [p["product_id"] for p in swapped.products] == ["K1"]
+    assert [(r["product_id"], r["author"]) for r in swapped.reviews] == [("K1", "Ann")]
+    rdfa = ('<div vocab="https://schema.org/" typeof="Product"><h1 property="name">Kettle</h1>'
+            '<span property="productID">K1</span><div property="review" typeof="Review">'
+            '<span property="author" typeof="Person"><span property="name">Ann</span></span>'
+            '<span property="datePublished">2024-07-01</span><p property="reviewBody">Boils fast.</p></div></div>')
+    with_rdfa = extract(_page(ld + rdfa), URL)
+    assert [p["product_id"] for p in with_rdfa.products] == ["K1"]
+    assert [(r["author"], r["rating"]) for r in with_rdfa.reviews] == [("Ann", 5.0)]
+
+
+def test_different_products_in_two_syntaxes_stay_apart():
+    ann = [("Ann", "2024-07-01", "Boils fast.", 5)]
+    # Different skus: two products, even under one name (and the same review text under each).
+    by_sku = extract(_page(_ld_product("Kettle", "K1", ann)
+                           + _md_product("Kettle", _md_review("Ann", "2024-07-01", "Boils fast.", 5), sku="K2")), URL)
+    assert [p["product_id"] for p in by_sku.products] == ["K1", "K2"]
+    assert [r["product_id"] for r in by_sku.reviews] == ["K1", "K2"]
+    # Different names, one without a sku: two products (a related product's card, say).
+    by_name = extract(_page(_ld_product("Kettle", "K1", ann)
+                            + _md_product("Toaster", _md_review("Cy", "2024-07-03", "Even browning.", 4))), URL)
+    assert [(p["product_id"], p["title"]) for p in by_name.products] == [
+        ("K1", "Kettle"), ("shop.test/p/kettle#toaster", "Toaster")]
+    assert {r["author"]: r["product_id"] for r in by_name.reviews} == {
+        "Ann": "K1", "Cy": "shop.test/p/kettle#toaster"}
+    # Two products in JSON-LD and both again in microdata: each finds its own.
+    two = extract(_page(_ld([{"@type": "Product", "name": "Red kettle", "sku": "RED"},
+                             {"@type": "Product", "name": "Blue kettle", "sku": "BLUE"}])
+                        + _md_product("Blue kettle", _md_review("Bo", "2024-07-02", "Blue one rattles.", 2))
+                        + _md_product("Red kettle", _md_review("Ann", "2024-07-01", "Red one is great.", 5))), URL)
+    assert [p["product_id"] for p in two.products] == ["RED", "BLUE"]
+    assert {r["author"]: r["product_id"] for r in two.reviews} == {"Ann": "RED", "Bo": "BLUE"}
+
+
+@pytest.mark.parametrize("path", ["", "comment-page-2/", "comment-page-3", "page/2/", "reviews/page/2/"])
+def test_review_pages_paginated_by_path_give_the_products_id(path):
+    # WooCommerce pages a product's reviews as /product/kettle/comment-page-2/: a page that
+    # states no sku is the product of its first page, not a product per review page.
+    url = "https://shop.test/product/kettle/" + path
+    first = "shop.test/product/kettle/reviews" if path.startswith("reviews/") else "shop.test/product/kettle"
+    cards = ('<h1 class="pd-title">Kettle</h1><div class="rv-list"><article class="rv-item" id="r-1">'
+             '<span class="rv-stars" data-score="4"></span><p class="rv-body">Good kettle</p></article></div>')
+    page = extract(_page(cards), url)
+    assert [p["product_id"] for p in page.products] == [first]
+    assert [r["product_id"] for r in page.reviews] == [first]
+    ld = extract(_page(_ld_product("Kettle", None, [("Ann", "2024-07-01", "Boils fast.", 5)])), url)
+    assert [r["product_id"] for r in ld.reviews] == [first]
+
+
+def test_product_ids_of_paths_without_a_page_segment_do_not_move():
+    import doctest
+
+    from crawler import extract as extract_module
+
+    # The ids stored before path pages were understood (host, path, no extension or port).
+    assert {url: product_id_from_url(url) for url in [
+        "http://127.0.0.1:8123/products/kettle.html?page=2", "https://shop.test/p/kettle/",
+        "https://shop.test/", "https://shop.test", "https://Shop.Test:8080/a/b.php#x",
+        "https://shop.test/page", "https://shop.test/p/page-turner", "https://shop.test/p/homepage/2",
+        "https://shop.test/p/page/2.html", "https://shop.test/p/comment-page-x", "https://shop.test/p/pages/2",
+    ]} == {
+        "http://127.0.0.1:8123/products/kettle.html?page=2": "127.0.0.1/products/kettle",
+        "https://shop.test/p/kettle/": "shop.test/p/kettle",
+        "https://shop.test/": "shop.test/", "https://shop.test": "shop.test/",
+        "https://Shop.Test:8080/a/b.php#x": "shop.test/a/b",
+        "https://shop.test/page": "shop.test/page", "https://shop.test/p/page-turner": "shop.test/p/page-turner",
+        "https://shop.test/p/homepage/2": "shop.test/p/homepage/2", "https://shop.test/p/page/2.html": "shop.test/p/page/2",
+        "https://shop.test/p/comment-page-x": "shop.test/p/comment-page-x", "https://shop.test/p/pages/2": "shop.test/p/pages/2",
+    }
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner()
+    for test in finder.find(extract_module.product_id_from_url, "product_id_from_url", globs=vars(extract_module)):
+        runner.run(test)
+    assert runner.summarize(verbose=False) == (0, 2)
