@@ -30,6 +30,10 @@ from data import store
 # A run's problem when a start URL itself answered 404 or 410 (crawler/spiders/reviews.py counts
 # it beside http_404): a typo or a removed page, where a sitemap's sold-out product is no news.
 START_URL_GONE = "start_url_gone"
+# Listing next pages followed per start URL (crawler/spiders/reviews.py): a bound on shops whose
+# "next" never ends. There is no setting for it; a category longer than this is crawled in parts.
+MAX_LISTING_PAGES = 200
+LISTING_LIMIT = "listing_limit"  # the problem counted for each listing cut short by it
 
 SUMMARY_KEYS = ("run_id", "pages", "reviews_read", "reviews_new", "reviews_edited", "duplicates",
                 "rejected", "errors", "status", "problems")
@@ -199,7 +203,8 @@ def _begin_run(config: dict) -> tuple[int, bool]:
     target's last run that read a page counts: a crawl of another shop in between neither
     spends that full pass nor needs one, and a crawl that read no page at all, such as a
     mistyped start URL or a site that was down, stored nothing to leave a gap after, nor
-    filled one.)
+    filled one. Nor does a crawl partial only because a listing was longer than the listing
+    limit (``listing_limit``): a full pass would be cut at the same place.)
     """
     incremental = config["incremental"]
     target = " ".join(config["urls"])
@@ -209,9 +214,13 @@ def _begin_run(config: dict) -> tuple[int, bool]:
         con.execute("UPDATE collect_runs SET status = 'failed', finished_at = ? "
                     "WHERE kind = 'crawl' AND status = 'running'", [store.now()])
         # pages are counted in the transaction that stores their reviews: 0 means nothing stored
-        last = con.execute("SELECT status FROM collect_runs WHERE kind = 'crawl' AND target = ? "
+        last = con.execute(f"SELECT status, errors, coalesce(CAST(json_extract(problems, '$.{LISTING_LIMIT}') "
+                           "AS INTEGER), 0) FROM collect_runs WHERE kind = 'crawl' AND target = ? "
                            "AND pages > 0 ORDER BY run_id DESC LIMIT 1", [target]).fetchall()
-        interrupted = bool(last) and last[0][0] in ("failed", "partial")
+        # (a run partial only for listings cut at the listing limit left no gap a full pass fills:
+        # the same listings would be cut again)
+        interrupted = bool(last) and (last[0][0] == "failed"
+                                      or (last[0][0] == "partial" and last[0][1] > last[0][2]))
         run_id = store.start_collect_run(con, "crawl", target)
         if interrupted and incremental:
             incremental = False

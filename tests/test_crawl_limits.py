@@ -212,3 +212,18 @@ def test_a_429_with_retry_after_holds_every_request_to_the_shop(tmp_path):
     retried_at = [when for when, _, path in log if path == "/p/a"][1]
     assert retried_at - refused_at >= RETRY_AFTER - 0.1, log
 
+
+
+@pytest.mark.parametrize("errors, full_pass", [(2, False), (3, True)])
+def test_a_crawl_partial_only_for_the_listing_limit_schedules_no_full_pass(db_path, errors, full_pass):
+    # Its listings would be cut at the same place again: a full pass fills no gap. Another
+    # error beside them (a review page that failed) still does.
+    from crawler.crawl import _begin_run
+
+    urls = ["http://shop.test/c/kettles"]
+    with store.writer(db_path) as con:
+        run = store.start_collect_run(con, "crawl", " ".join(urls))
+        store.add_to_collect_run(con, run, pages=200, errors=errors, problems={"listing_limit": 2})
+        store.finish_collect_run(con, run, "partial")
+    _, incremental = _begin_run({"db": db_path, "urls": urls, "incremental": True})
+    assert incremental is not full_pass

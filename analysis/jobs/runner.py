@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterator
 
 from analysis.jobs.lock import EXIT_LOCKED, JobLock, lock_path_for, took_over_line
 from analysis.jobs.sources import JobConfig, Source
-from crawler.crawl import START_URL_GONE
+from crawler.crawl import LISTING_LIMIT, MAX_LISTING_PAGES, START_URL_GONE
 from data import store
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SOURCES, EXIT_SOME_FAILED = 0, 1, 2, 3
@@ -241,6 +241,10 @@ def pages_missed(problems: dict | None) -> str:
     if (problems or {}).get(START_URL_GONE):
         return (f"some pages could not be read: {found}; a start URL of the sources file answered "
                 f"404 or 410: check it for a typo, or remove a page that is gone")
+    if (problems or {}).get(LISTING_LIMIT):
+        return (f"some pages could not be read: {found}; a listing is longer than a crawl follows "
+                f"({MAX_LISTING_PAGES} next pages per start URL): add its later pages, its subcategories "
+                f"or the shop's sitemap to the source's urls")
     return f"some pages could not be read: {found}; the next run reads this source in full again"
 
 

@@ -30,15 +30,11 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.crawl import START_URL_GONE, crawl_domains
+from crawler.crawl import LISTING_LIMIT, MAX_LISTING_PAGES, START_URL_GONE, crawl_domains
 from crawler.extract import extract
 from crawler.robots import RobotsUnreachable
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
-# Listing next pages followed per start URL: a bound on shops whose "next" never ends. There is
-# no setting for it; a category longer than this is crawled in parts (see follow_listing).
-MAX_LISTING_PAGES = 200
-LISTING_LIMIT = "listing_limit"  # the problem counted for each listing cut short by it
 GONE_STATUSES = (404, 410)  # pages that no longer exist: counted, not errors (see failure_reason)
 GONE_PROBLEMS = tuple(f"http_{status}" for status in GONE_STATUSES)
 MAX_TEXTLESS_PAGES = 20  # review pages in a row with no review text (see follow_review_pages)
