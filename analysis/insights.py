@@ -123,13 +123,18 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, floa
     return z, 0.5 * math.erfc(z / math.sqrt(2))
 
 
+# The SQL of :func:`reference_date`: one row with the date, none for an empty store. The
+# dashboard runs it too (dashboard/queries.py), so its periods end where the job's do.
+REFERENCE_DATE = """
+    WITH collected AS (SELECT CAST(max(collected_at) AS DATE) AS day FROM reviews)
+    SELECT coalesce(max(r.published_at) FILTER (WHERE r.published_at <= collected.day), collected.day)
+    FROM reviews r, collected GROUP BY collected.day"""
+
+
 def reference_date(con) -> date | None:
     """The "now" of trends and emerging complaints: the newest review date in the store that is
     not after the newest collection (else the newest collection day; None for an empty store)."""
-    row = con.execute("""
-        WITH collected AS (SELECT CAST(max(collected_at) AS DATE) AS day FROM reviews)
-        SELECT coalesce(max(r.published_at) FILTER (WHERE r.published_at <= collected.day), collected.day)
-        FROM reviews r, collected GROUP BY collected.day""").fetchall()
+    row = con.execute(REFERENCE_DATE).fetchall()
     return row[0][0] if row and row[0][0] else None
 
 

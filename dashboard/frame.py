@@ -9,7 +9,7 @@ link: a widget starts from the URL on a session's first run, and writes its valu
 Example (inside a page)::
 
     ctx = frame.current()
-    table = queries.overview_products(ctx.db, ctx.stamp, ctx.filters, ctx.last)
+    table = queries.overview_products(ctx.db, ctx.stamp, ctx.filters, ctx.now)
 """
 from __future__ import annotations
 
@@ -30,11 +30,15 @@ _CTX = "_reviewlens_ctx"
 
 @dataclass(frozen=True)
 class Context:
+    """One page run's store and filters. ``first`` and ``last`` are the store's first and last
+    review dates (the date filter's bounds); ``now`` is where the periods end when the To date
+    is left at its default (:func:`dashboard.queries.filter_choices`)."""
     db: str
     stamp: float
     filters: queries.Filters
     first: date | None
     last: date | None
+    now: date | None = None
 
 
 def db_path() -> str:
@@ -144,15 +148,18 @@ PERIODS = {30: "30 days", 90: "90 days", 180: "180 days", 365: "1 year"}
 def sidebar_filters(db: str, stamp: float) -> Context:
     """Draw the shared filters (date range, category, rating, source, period) and store the context."""
     choices = queries.filter_choices(db, stamp)
-    first, last = choices["first"], choices["last"]
+    first, last, now = choices["first"], choices["last"], choices["now"]
     with st.sidebar:
         st.markdown("### Filters")
-        _dates_from_url(first, last)
+        _dates_from_url(first, last, now)
         if first and last:
             start = st.date_input("From", key="f_from", min_value=first, max_value=last,
                                   format="YYYY-MM-DD")
+            # To starts at "now", which a review with a mistyped future date does not move; it
+            # can go on to the last review's date, and then the periods end there
             end = st.date_input("To", key="f_to", min_value=first, max_value=last,
-                                format="YYYY-MM-DD")
+                                format="YYYY-MM-DD",
+                                help="“Change” and “trend” compare the periods that end here.")
         else:
             start = end = None
         from_url("f_cat", [], _as_list)
@@ -166,27 +173,43 @@ def sidebar_filters(db: str, stamp: float) -> Context:
         period = st.selectbox("Compare periods of", list(PERIODS), key="f_period",
                               format_func=PERIODS.get,
                               help="“Change” and “trend” compare the last period with the one before.")
-        st.caption(f"Store: `{os.path.basename(db)}` · reviews from {first} to {last}")
+        st.caption(f"Store: `{os.path.basename(db)}` · reviews from {first} to {last}"
+                   + (f" · {_after_now_note(choices['after_now'], now)}" if choices["after_now"] else ""))
 
     to_url("f_from", start, first)
-    to_url("f_to", end, last)
+    to_url("f_to", end, now)
     to_url("f_cat", list(categories), [])
     to_url("f_stars", list(stars), [1, 5])
     to_url("f_src", list(sources), [])
     to_url("f_period", period, 90)
     filters = queries.Filters(
         start=start if start and start != first else None,
-        end=end if end and end != last else None,
+        # To left at "now" keeps every review, also those dated after it (and those without a
+        # date); the periods end at "now" (queries.period_bounds)
+        end=end if end and end != now else None,
         categories=tuple(c for c in categories if c in choices["categories"]),
         sources=tuple(s for s in sources if s in choices["sources"]),
         min_rating=int(stars[0]), max_rating=int(stars[1]), period_days=int(period))
-    ctx = Context(db=db, stamp=stamp, filters=filters, first=first, last=last)
+    ctx = Context(db=db, stamp=stamp, filters=filters, first=first, last=last, now=now)
     st.session_state[_CTX] = ctx
     return ctx
 
 
-def _dates_from_url(first: date | None, last: date | None) -> None:
-    """Seed From and To from the URL, inside the store's span ``[first, last]`` and in order.
+def _after_now_note(reviews: int, now: date | None) -> str:
+    """The sidebar's note on the reviews dated after "now" (after the last collection: a date
+    typed wrong, most likely).
+
+    >>> _after_now_note(1, date(2026, 10, 31))
+    '1 review is dated after the last collection: it is counted, but the periods end on 2026-10-31 unless To is set later'
+    """
+    words = "1 review is" if reviews == 1 else f"{reviews:,} reviews are"
+    return (f"{words} dated after the last collection: {'it is' if reviews == 1 else 'they are'} "
+            f"counted, but the periods end on {now} unless To is set later")
+
+
+def _dates_from_url(first: date | None, last: date | None, now: date | None = None) -> None:
+    """Seed From and To from the URL, inside the store's span ``[first, last]`` and in order;
+    To starts at ``now`` (else ``last``) when the URL names none.
 
     A bookmarked link can name days the store does not hold ("the first half of 2025" on a
     store from June), and the date widgets refuse a value outside their bounds. Every run
@@ -195,7 +218,7 @@ def _dates_from_url(first: date | None, last: date | None) -> None:
     """
     seeding = "f_from" not in st.session_state or "f_to" not in st.session_state
     from_url("f_from", first, date.fromisoformat)
-    from_url("f_to", last, date.fromisoformat)
+    from_url("f_to", now or last, date.fromisoformat)
     if not (first and last):
         return
     start, end = (min(max(st.session_state[key], first), last) for key in ("f_from", "f_to"))
@@ -272,7 +295,7 @@ def csv_name(*parts) -> str:
 def dates_name(ctx: Context) -> str:
     """The sidebar's dates as part of a file name, ``FROM_to_TO``, for tables that follow them."""
     start = ctx.filters.start or ctx.first
-    end = ctx.filters.end or ctx.last
+    end = ctx.filters.end or ctx.now or ctx.last
     return f"{start}_to_{end}" if start and end else ""
 
 

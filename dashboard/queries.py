@@ -33,7 +33,7 @@ from typing import Any, Iterator
 import pandas as pd
 import streamlit as st
 
-from analysis.insights import FINDING_VOTES, NOT_FINDINGS
+from analysis.insights import FINDING_VOTES, NOT_FINDINGS, REFERENCE_DATE
 from data import store
 
 # An incremental job can leave findings of several runs; the newest run per product (per
@@ -173,15 +173,31 @@ def store_state(db: str, stamp: float) -> dict[str, Any]:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def filter_choices(db: str, stamp: float) -> dict[str, Any]:
-    """Values the sidebar offers: categories, sources, first and last review date."""
+    """Values the sidebar offers: categories, sources, the first and the last review date
+    (``first``, ``last``: the bounds of the date filter), the dashboard's "now" and how many
+    reviews are dated after it (``now``, ``after_now``).
+
+    "Now" is the analysis job's (:func:`analysis.insights.reference_date`): the newest review
+    date not after the newest collection, so one review with a mistyped future date ("2062")
+    does not move the periods that "Change" and "trend" compare; it is the To date's default
+    and the end of those periods. It is kept inside ``[first, last]`` (a store whose every
+    review is dated after its collection would otherwise put it before the first review).
+    """
     cats = _query(db, "SELECT DISTINCT category FROM products WHERE category IS NOT NULL "
                            "ORDER BY 1").rows
     # The filter keeps reviews by their own source: one product can be imported from several
     # files, and products.source names only the first.
     srcs = _query(db, "SELECT DISTINCT source FROM reviews ORDER BY 1").rows
-    span = _query(db, "SELECT min(published_at), max(published_at) FROM reviews").rows[0]
+    span = _query(db, f"""
+        WITH ref AS ({REFERENCE_DATE})
+        SELECT min(r.published_at), max(r.published_at), (SELECT * FROM ref) AS now,
+               count(*) FILTER (WHERE r.published_at > (SELECT * FROM ref)) AS after_now
+        FROM reviews r""").rows[0]
+    first, last, now, after_now = span
+    if first and last:
+        now = min(max(now or last, first), last)
     return {"categories": [c[0] for c in cats], "sources": [s[0] for s in srcs],
-            "first": span[0], "last": span[1]}
+            "first": first, "last": last, "now": now, "after_now": int(after_now or 0)}
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -195,16 +211,17 @@ def products(db: str, stamp: float, categories: tuple[str, ...] = ()) -> pd.Data
     """, [list(categories), list(categories)])
 
 
-def period_bounds(f: Filters, last: date | None) -> tuple[date, date, date]:
+def period_bounds(f: Filters, now: date | None) -> tuple[date, date, date]:
     """(previous period start, current period start, end) for "change vs previous period".
 
-    The current period is the last ``period_days`` up to the end of the date filter (or the
-    newest review); the previous one is the same length just before it.
+    The current period is the last ``period_days`` up to the end of the date filter (or
+    ``now``, :func:`filter_choices`' "now"); the previous one is the same length just before it.
+    The From date never shortens either: the pages name these periods in full.
 
     >>> period_bounds(Filters(period_days=30), date(2024, 3, 31))
     (datetime.date(2024, 2, 1), datetime.date(2024, 3, 2), datetime.date(2024, 3, 31))
     """
-    end = f.end or last or date.today()
+    end = f.end or now or date.today()
     current_start = end - timedelta(days=f.period_days - 1)
     return current_start - timedelta(days=f.period_days), current_start, end
 
@@ -223,12 +240,17 @@ def review_facts(db: str, stamp: float):
     """An in-memory DuckDB holding table ``facts``: one narrow row per review, sorted by product.
 
     Columns: product_id, category, source, day, stars, rating, net (net sentiment or NULL),
-    mismatch (boolean). Sorting by product lets a product's queries skip the other rows.
+    analysed (the job has read the review as it reads now: false for one collected, or
+    edited, since the last analysis), mismatch (whether the stars say the opposite of the
+    text; NULL where ``analysed`` is false: nobody has checked that text). Sorting by product
+    lets a product's queries skip the other rows.
     """
     return _memory_copy(db, "facts", """
         SELECT r.product_id, p.category, r.source, r.published_at AS day,
                round(r.rating)::TINYINT AS stars, r.rating::FLOAT AS rating,
-               a.net_sentiment::FLOAT AS net, a.rating_mismatch IS NOT NULL AS mismatch
+               a.net_sentiment::FLOAT AS net,
+               coalesce(a.content_hash = r.content_hash, false) AS analysed,
+               CASE WHEN a.content_hash = r.content_hash THEN a.rating_mismatch IS NOT NULL END AS mismatch
         FROM store.reviews r
         LEFT JOIN store.review_analysis a ON a.review_id = r.review_id
         LEFT JOIN store.products p ON p.product_id = r.product_id
@@ -385,20 +407,43 @@ def catalogue_summary(db: str, stamp: float, f: Filters) -> dict[str, Any]:
     return row.iloc[0].to_dict()
 
 
+def _period_filters(f: Filters) -> Filters:
+    """The filters a period comparison keeps: all but the dates, which the periods replace.
+
+    The periods of :func:`period_bounds` end at the To date and are named in full on the
+    page; the From date cutting into them would compare a few days with a whole period.
+
+    >>> _period_filters(Filters(start=date(2025, 1, 1), end=date(2025, 3, 1), max_rating=2))
+    Filters(start=None, end=None, categories=(), sources=(), min_rating=1, max_rating=2, period_days=90)
+    """
+    return Filters(categories=f.categories, sources=f.sources, min_rating=f.min_rating,
+                   max_rating=f.max_rating, period_days=f.period_days)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def overview_products(db: str, stamp: float, f: Filters, last: date | None) -> pd.DataFrame:
+def overview_products(db: str, stamp: float, f: Filters, now: date | None) -> pd.DataFrame:
     """One row per product: reviews, average rating, net sentiment, its change, top weakness
-    and top unmet need (both from the batch job's insights)."""
+    and top unmet need (both from the batch job's insights).
+
+    Reviews, rating and net sentiment are those of the reviews every sidebar filter keeps. The
+    change compares the two whole periods of :func:`period_bounds` (``now``: the dashboard's
+    "now", :func:`filter_choices`) in the reviews the other filters keep: the From date does not
+    shorten them (:func:`_period_filters`). A product none of whose reviews the filters keep has
+    no row.
+    """
     where, params = _facts_where(f)
-    prev_start, cur_start, end = period_bounds(f, last)
+    kept, kept_params = _facts_where(_period_filters(f))
+    prev_start, cur_start, end = period_bounds(f, now)
     numbers = _in_memory(review_facts(db, stamp), f"""
-        SELECT product_id, count(*) AS reviews, avg(rating) AS avg_rating,
-               avg(net) AS net_sentiment,
+        SELECT product_id, count(*) FILTER (WHERE {where}) AS reviews,
+               avg(rating) FILTER (WHERE {where}) AS avg_rating,
+               avg(net) FILTER (WHERE {where}) AS net_sentiment,
                avg(net) FILTER (WHERE day BETWEEN ? AND ?)
              - avg(net) FILTER (WHERE day >= ? AND day < ?) AS net_change
-        FROM facts WHERE {where}
+        FROM facts WHERE {kept}
         GROUP BY product_id
-    """, [cur_start, end, prev_start, cur_start] + params)
+        HAVING count(*) FILTER (WHERE {where}) > 0
+    """, params * 3 + [cur_start, end, prev_start, cur_start] + kept_params + params)
     names = _df(db, f"""
         WITH top AS (
             SELECT i.product_id, i.kind, arg_min(i.name, i.rank) AS name
@@ -418,50 +463,63 @@ def overview_products(db: str, stamp: float, f: Filters, last: date | None) -> p
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def emerging_complaints(db: str, stamp: float, f: Filters, last: date | None,
+def emerging_complaints(db: str, stamp: float, f: Filters, now: date | None,
                         limit: int = 10) -> pd.DataFrame:
     """Aspects whose negative mentions grew most, across the catalogue, current vs previous period.
 
-    Counted in whole months (the periods of :func:`period_bounds`, each widened to the months it
-    touches) over the reviews the sidebar's sources, stars and categories keep; a mention is a
-    sentence, as in :func:`aspect_facts`. The periods end at the sidebar's To date; its From date
-    does not cut the period before, which would make any complaint look like it is growing.
+    Counted by the day over the periods of :func:`period_bounds` (``now``: the dashboard's
+    "now", :func:`filter_choices`), in the reviews the sidebar's sources, stars and categories
+    keep; a mention is a sentence, as in :func:`aspect_facts`. The periods end at the sidebar's
+    To date, and nothing after it counts; its From date does not cut the period before, which
+    would make any complaint look like it is growing (:func:`_period_filters`).
     Columns: aspect, negative_now, negative_before, products (those with a complaint now).
     """
-    prev_start, cur_start, end = period_bounds(f, last)
-    where, params = _facts_where(Filters(categories=f.categories, sources=f.sources,
-                                         min_rating=f.min_rating, max_rating=f.max_rating))
+    prev_start, cur_start, end = period_bounds(f, now)
+    where, params = _facts_where(_period_filters(f))
     return _in_memory(aspect_facts(db, stamp), f"""
-        WITH m AS (SELECT product_id, aspect, negative, date_trunc('month', day) AS month
-                   FROM aspect_days WHERE day IS NOT NULL AND {where})
+        WITH m AS (SELECT product_id, aspect, negative, day
+                   FROM aspect_days WHERE day BETWEEN ? AND ? AND {where})
         SELECT m.aspect,
                -- no mention in a period is no complaint in it: 0, not an empty cell
-               coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE) AND m.month <= ?), 0)::BIGINT
-                   AS negative_now,
-               coalesce(sum(m.negative) FILTER (WHERE m.month >= date_trunc('month', ?::DATE)
-                                                 AND m.month < date_trunc('month', ?::DATE)), 0)::BIGINT AS negative_before,
-               count(DISTINCT m.product_id) FILTER (WHERE m.negative > 0 AND m.month >= date_trunc('month', ?::DATE)
-                                                     AND m.month <= ?) AS products
+               coalesce(sum(m.negative) FILTER (WHERE m.day >= ?), 0)::BIGINT AS negative_now,
+               coalesce(sum(m.negative) FILTER (WHERE m.day < ?), 0)::BIGINT AS negative_before,
+               count(DISTINCT m.product_id) FILTER (WHERE m.negative > 0 AND m.day >= ?) AS products
         FROM m
         GROUP BY m.aspect
         HAVING negative_now > negative_before
         ORDER BY negative_now - negative_before DESC, m.aspect
         LIMIT ?
-    """, params + [cur_start, end, prev_start, cur_start, cur_start, end, limit])
+    """, [prev_start, end] + params + [cur_start, cur_start, cur_start, limit])
 
 
 # --- one product ------------------------------------------------------------------------------
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def product_summary(db: str, stamp: float, product_id: str, f: Filters) -> dict[str, Any]:
-    """Reviews, average rating, net sentiment and rating-text mismatches of one product."""
+    """Reviews, average rating, net sentiment and rating-text mismatches of one product, in the
+    reviews the sidebar filters keep, and how far the analysis has got with it.
+
+    Keys: reviews, avg_rating, net_sentiment; checked (of those reviews, the ones the job has
+    read), mismatches (among the checked ones; None when none is checked: no text was read, so
+    no count is known); all_reviews and not_analysed (every review of the product, whatever the
+    filters, and those the job has not read yet: collected, or edited, since the last analysis;
+    the findings, which cover all of the product's reviews, leave them out).
+    """
     where, params = _facts_where(f)
     row = _in_memory(review_facts(db, stamp), f"""
-        SELECT count(*) AS reviews, avg(rating) AS avg_rating, avg(net) AS net_sentiment,
-               count(*) FILTER (WHERE mismatch) AS mismatches
-        FROM facts WHERE product_id = ? AND {where}
-    """, [product_id] + params)
-    return row.iloc[0].to_dict()
+        SELECT count(*) FILTER (WHERE {where}) AS reviews,
+               avg(rating) FILTER (WHERE {where}) AS avg_rating,
+               avg(net) FILTER (WHERE {where}) AS net_sentiment,
+               count(*) FILTER (WHERE analysed AND {where}) AS checked,
+               count(*) FILTER (WHERE mismatch AND analysed AND {where}) AS mismatches,
+               count(*) AS all_reviews,
+               count(*) FILTER (WHERE NOT analysed) AS not_analysed
+        FROM facts WHERE product_id = ?
+    """, params * 5 + [product_id])
+    summary = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.iloc[0].to_dict().items()}
+    if not summary["checked"]:
+        summary["mismatches"] = None
+    return summary
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -658,27 +716,34 @@ def theme_scopes(f: Filters) -> list[str]:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def themes(db: str, stamp: float, kind: str, f: Filters, last: date | None) -> pd.DataFrame:
-    """Themes of one kind (complaint / need) with size, keywords and trend: those of the whole
-    store when no category is picked, else those of the picked categories (the job clusters the
-    store and each category apart, so a sentence is in a store theme and in a category theme,
-    and the two lists side by side would count it twice).
+def themes(db: str, stamp: float, kind: str, f: Filters, now: date | None) -> pd.DataFrame:
+    """Themes of one kind (complaint / need) with size, keywords, sentences and trend: those of
+    the whole store when no category is picked, else those of the picked categories (the job
+    clusters the store and each category apart, so a sentence is in a store theme and in a
+    category theme, and the two lists side by side would count it twice).
 
-    Trend is the theme's sentences in the current period minus the previous one, from the
-    review dates of its sentences.
+    ``size`` is every sentence of the theme, as the job found it. ``sentences`` are its
+    sentences in the reviews every sidebar filter keeps (days, stars, sources), as the Product
+    page's theme table counts them. ``sentences_now`` and ``sentences_before`` (the trend) are
+    its sentences in the two periods of :func:`period_bounds` (``now``: the dashboard's "now"),
+    by the review dates, in the reviews the stars and sources keep: the From date does not
+    shorten the periods (:func:`_period_filters`).
     """
-    prev_start, cur_start, end = period_bounds(f, last)
-    trend = _in_memory(theme_facts(db, stamp), """
+    prev_start, cur_start, end = period_bounds(f, now)
+    where, params = _facts_where(f)
+    kept, kept_params = _facts_where(_period_filters(f))
+    trend = _in_memory(theme_facts(db, stamp), f"""
         SELECT theme_id,
+               coalesce(sum(sentences) FILTER (WHERE {where}), 0)::BIGINT AS sentences,
                coalesce(sum(sentences) FILTER (WHERE day BETWEEN ? AND ?), 0)::BIGINT AS sentences_now,
                coalesce(sum(sentences) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT AS sentences_before
-        FROM theme_days GROUP BY theme_id
-    """, [cur_start, end, prev_start, cur_start])
+        FROM theme_days WHERE {kept} GROUP BY theme_id
+    """, params + [cur_start, end, prev_start, cur_start] + kept_params)
     table = _df(db, f"""
         SELECT theme_id, label, scope, aspect, size, keywords FROM ({CURRENT_THEMES})
         WHERE kind = ? AND list_contains(?::VARCHAR[], scope)
     """, [kind, theme_scopes(f)]).merge(trend, on="theme_id", how="left")
-    for column in ("sentences_now", "sentences_before"):
+    for column in ("sentences", "sentences_now", "sentences_before"):
         table[column] = table[column].fillna(0).astype("int64")
     return table.sort_values(["size", "label"], ascending=[False, True]).reset_index(drop=True)
 
@@ -713,9 +778,37 @@ def theme_examples(db: str, stamp: float, theme_ids: tuple[str, ...], per_theme:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def theme_list(db: str, stamp: float) -> pd.DataFrame:
-    """All themes (id, kind, label) for the explorer's filter."""
-    return _df(db, f"SELECT theme_id, kind, label FROM ({CURRENT_THEMES}) "
-                   "ORDER BY kind, size DESC, label, theme_id")
+    """All themes (id, kind, label, scope, size, name) for the explorer's filter.
+
+    ``name`` is what the filter shows (:func:`theme_names`): the job labels the store's themes
+    and each category's apart, so one label can name several themes.
+    """
+    table = _df(db, f"SELECT theme_id, kind, label, scope, size FROM ({CURRENT_THEMES}) "
+                    "ORDER BY kind, size DESC, label, theme_id")
+    return table.assign(name=theme_names(table))
+
+
+def theme_names(table: pd.DataFrame) -> list[str]:
+    """A name per theme of ``table`` (columns kind, label, scope, size, theme_id) that no other
+    theme in it shares: kind, label, the products it covers (all, or its category) and its size;
+    themes alike in all of those are numbered in the order of their ids.
+
+    >>> theme_names(pd.DataFrame({"theme_id": ["all:need:1", "category:Audio:need:1",
+    ...                                        "category:Audio:need:2", "category:Audio:need:3"],
+    ...                           "kind": ["need"] * 4, "label": ["usb c"] * 4,
+    ...                           "scope": ["all", "category:Audio", "category:Audio", "category:Audio"],
+    ...                           "size": [1200, 18, 3, 3]}))
+    ['need: usb c (all products, 1,200 sentences)', 'need: usb c (Audio, 18 sentences)', 'need: usb c (Audio, 3 sentences) #1', 'need: usb c (Audio, 3 sentences) #2']
+    """
+    scopes = table["scope"].map(lambda s: "all products" if s == "all" else s.removeprefix("category:"))
+    names = pd.Series([f"{kind}: {label} ({scope}, {int(size):,} sentences)"
+                       for kind, label, scope, size in zip(table["kind"], table["label"], scopes, table["size"])],
+                      index=table.index)
+    twins = names.duplicated(keep=False)
+    if twins.any():
+        number = table.loc[twins, "theme_id"].groupby(names[twins]).rank(method="first").astype(int)
+        names[twins] = names[twins] + " #" + number.astype(str)
+    return names.tolist()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,6 +1,8 @@
 """Overview: the catalogue at a glance, and the complaints that are growing."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import plotly.express as px
 import streamlit as st
 
@@ -10,10 +12,10 @@ ctx = frame.current()
 f = ctx.filters
 # download names: the sidebar's dates for tables that follow them, else today
 dates, today = frame.dates_name(ctx), frame.today_name()
-prev_start, cur_start, end = queries.period_bounds(f, ctx.last)
+prev_start, cur_start, end = queries.period_bounds(f, ctx.now)
 
 st.title("Catalogue overview")
-table = queries.overview_products(ctx.db, ctx.stamp, f, ctx.last)
+table = queries.overview_products(ctx.db, ctx.stamp, f, ctx.now)
 if table.empty:
     st.info("No reviews match the filters in the sidebar. Widen the date range or clear a filter.")
     st.stop()
@@ -27,7 +29,9 @@ c3.metric("Average rating", render.fmt_rating(catalogue["avg_rating"]))
 st.subheader("Products")
 st.caption(f"Net sentiment = (positive − negative sentences) / sentences, from −1 to +1, averaged "
            f"over reviews. Change = the last {f.period_days} days ({cur_start} to {end}) against "
-           f"the {f.period_days} days before.")
+           f"the {f.period_days} days before ({prev_start} to {cur_start - timedelta(days=1)}), in "
+           f"the reviews the sidebar's categories, ratings and sources keep (the From date does "
+           f"not shorten either period).")
 shown = table.rename(columns={
     "product": "Product", "category": "Category", "reviews": "Reviews", "avg_rating": "Avg rating",
     "net_sentiment": "Net sentiment", "net_change": "Change", "top_weakness": "Top weakness",
@@ -92,7 +96,7 @@ else:
                          key="dl_emerging_findings")
 
 st.subheader("Complaints growing across the catalogue")
-emerging = queries.emerging_complaints(ctx.db, ctx.stamp, f, ctx.last)
+emerging = queries.emerging_complaints(ctx.db, ctx.stamp, f, ctx.now)
 if emerging.empty:
     st.success(f"No aspect drew more complaints in the last {f.period_days} days than in the "
                f"{f.period_days} days before.")
@@ -100,7 +104,7 @@ else:
     emerging = emerging.assign(change=emerging["negative_now"] - emerging["negative_before"])
     st.caption(f"Negative mentions per aspect (sentences) in the reviews the sidebar's categories, "
                f"ratings and sources keep: the last {f.period_days} days up to {end} against the "
-               f"{f.period_days} days before, in whole months (the From date does not shorten the "
+               f"{f.period_days} days before, by the review dates (the From date does not shorten the "
                f"period before).")
     st.dataframe(
         emerging.rename(columns={"aspect": "Aspect", "negative_now": "Complaints now",

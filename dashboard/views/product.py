@@ -43,7 +43,17 @@ c2.metric("Average rating", render.fmt_rating(summary["avg_rating"]))
 c3.metric("Net sentiment", render.fmt_signed(summary["net_sentiment"]),
           help="(positive − negative sentences) / sentences, averaged over reviews, −1 to +1")
 c4.metric("Rating-text mismatches", render.fmt_int(summary["mismatches"]),
-          help="Reviews whose stars say the opposite of their text")
+          help="Reviews whose stars say the opposite of their text, of the "
+               f"{render.fmt_int(summary['checked'])} the analysis has read")
+
+# Reviews collected (or edited) since the last analysis: nothing read from their text yet.
+waiting, every = int(summary["not_analysed"]), int(summary["all_reviews"])
+analysed = every - waiting
+if waiting:
+    st.warning(f"**{render.fmt_int(waiting)} of this product's {render.fmt_int(every)} reviews are "
+               f"not analysed yet** (collected or edited since the last analysis): the findings, "
+               f"the net sentiment, the mismatches, the aspects and the themes leave them out. Run "
+               f"`reviewlens analyze`, then reload this page.")
 
 insights = queries.product_insights(ctx.db, ctx.stamp, product_id)
 KINDS = [("strength", "Strengths", "What customers love"),
@@ -52,12 +62,20 @@ KINDS = [("strength", "Strengths", "What customers love"),
 TOP = 3  # findings per list on the page; the table below holds them all
 SHARE_MEANING = {"strength": "positive", "weakness": "negative", "need": "of reviews"}
 
-if insights.empty:
+if insights.empty and not analysed:
+    st.info("No findings yet: none of this product's reviews is analysed. Run `reviewlens analyze`.")
+elif insights.empty:
     st.info("The analysis found no strengths, weaknesses or needs for this product yet "
-            "(too few analysed sentences). Collect more reviews and run `reviewlens analyze`.")
+            "(too few analysed sentences). "
+            + ("Run `reviewlens analyze` for the reviews that are not analysed yet."
+               if waiting else "Collect more reviews and run `reviewlens analyze`."))
 else:
-    st.caption("Findings come from the last analysis run over all of this product's reviews. "
-               "Trend = change of share, last 90 days against before; small counts are marked.")
+    st.caption(("Findings come from the last analysis run over all of this product's reviews. "
+                if not waiting else
+                f"Findings come from the last analysis run over the {render.fmt_int(analysed)} of this "
+                f"product's {render.fmt_int(every)} reviews it has read, whatever the filters in the "
+                f"sidebar. ")
+               + "Trend = change of share, last 90 days against before; small counts are marked.")
     shown_quotes = [q for qs in insights["quotes"] for q in qs if isinstance(q, dict) and q.get("sentence_id")]
     marks = queries.quote_marks(ctx.db, ctx.stamp, (product_id,),
                                 tuple(sorted({q["sentence_id"] for q in shown_quotes})))

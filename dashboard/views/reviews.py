@@ -16,7 +16,9 @@ st.title("Reviews")
 catalogue = queries.products(ctx.db, ctx.stamp, f.categories)
 names = dict(zip(catalogue["product_id"], catalogue["name"]))
 themes = queries.theme_list(ctx.db, ctx.stamp)
-theme_names = {t.theme_id: f"{t.kind}: {t.label}" for t in themes.itertuples(index=False)}
+# one label can name the store's theme and a category's (and two of one category): each entry
+# names its products and size, so none reads like another (queries.theme_names)
+theme_names = dict(zip(themes["theme_id"], themes["name"]))
 aspects = queries.aspect_list(ctx.db, ctx.stamp)
 ALL = ""
 

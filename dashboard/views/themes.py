@@ -10,21 +10,25 @@ ctx = frame.current()
 f = ctx.filters
 # download names: the sidebar's dates for tables that follow them, else today
 dates, today = frame.dates_name(ctx), frame.today_name()
-prev_start, cur_start, end = queries.period_bounds(f, ctx.last)
+prev_start, cur_start, end = queries.period_bounds(f, ctx.now)
 
 st.title("Themes")
 st.caption("Topics the analysis found among complaint sentences and among need sentences "
            "(BERTopic), "
            + (f"in {', '.join(render.plain_label(c) for c in f.categories)}" if f.categories
               else "across the whole store (pick categories in the sidebar for theirs)")
-           + f". Trend = sentences in the last {f.period_days} days against the {f.period_days} days before.")
+           + ". Size: every sentence of the theme, as the last analysis found it. Sentences: those in "
+             "the reviews every filter in the sidebar keeps. Trend = sentences in the last "
+           + f"{f.period_days} days up to {end} against the {f.period_days} days before, in the "
+             "reviews the sidebar's ratings and sources keep (the From date does not shorten "
+             "the period before).")
 frame.from_url("theme_kind", "complaint")
 kind = st.segmented_control("Kind", ["complaint", "need"], key="theme_kind",
                             format_func={"complaint": "Complaints", "need": "Unmet needs"}.get)
 kind = kind or "complaint"
 frame.to_url("theme_kind", kind, "complaint")
 
-table = queries.themes(ctx.db, ctx.stamp, kind, f, ctx.last)
+table = queries.themes(ctx.db, ctx.stamp, kind, f, ctx.now)
 if table.empty:
     st.info(f"No {kind} themes yet: the analysis makes them once there are enough {kind} sentences "
             "(run `reviewlens analyze` after collecting more reviews).")
@@ -43,7 +47,8 @@ chart.update_layout(height=max(300, 60 + 26 * len(top)), margin=dict(t=50, b=40)
 st.plotly_chart(chart, width="stretch", key="themes_chart")
 
 shown = table.rename(columns={"label": "Theme", "scope": "Scope", "aspect": "Aspect", "size": "Size",
-                              "keywords": "Keywords", "sentences_now": "Last period",
+                              "keywords": "Keywords", "sentences": "Sentences",
+                              "sentences_now": "Last period",
                               "sentences_before": "Period before", "trend": "Trend"})
 st.dataframe(shown.drop(columns=["theme_id"]), hide_index=True, width="stretch", key="themes_table",
              column_config={"Size": st.column_config.NumberColumn(format="localized"),
