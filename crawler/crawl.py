@@ -219,8 +219,8 @@ def _begin_run(config: dict) -> tuple[int, bool]:
                            "AND pages > 0 ORDER BY run_id DESC LIMIT 1", [target]).fetchall()
         # (a run partial only for listings cut at the listing limit left no gap a full pass fills:
         # the same listings would be cut again)
-        interrupted = bool(last) and (last[0][0] == "failed"
-                                      or (last[0][0] == "partial" and last[0][1] > last[0][2]))
+        interrupted = bool(last) and (last[0][0] == "failed" or (
+            last[0][0] == "partial" and not (last[0][2] and last[0][1] <= last[0][2])))
         run_id = store.start_collect_run(con, "crawl", target)
         if interrupted and incremental:
             incremental = False
