@@ -122,7 +122,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("author", "reviewer name as shown"),
         ("title", "review title"),
         ("body", "review text"),
-        ("language", "ISO 639-1 code"),
+        ("language", "ISO 639-1 code: the language the analysis read, else the one collected; "
+                     "empty when neither is known"),
         ("sentiment", "positive, negative, neutral or mixed (empty when not analysed)"),
         ("net_sentiment", "(positive - negative sentences) / sentences, -1 to 1"),
         ("rating_mismatch", "high_rating_negative_text, low_rating_positive_text or empty"),
@@ -203,17 +204,21 @@ def to_csv_bytes(frame, excel: bool = False) -> bytes:
     return text.encode("utf-8-sig" if excel else "utf-8")
 
 
-def write(frame, out_path: str | os.PathLike, excel: bool = False) -> Path:
+def write(frame, out_path: str | os.PathLike, excel: bool = False, *,
+          db: str | os.PathLike | None = None) -> Path:
     """Write the frame as CSV to ``out_path`` atomically and return the path.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and then replace
     ``out_path`` in one step, so readers see the old file or the new one, never half of one.
+    A path that is a DuckDB database (the store ``db`` itself, through any link, or any other)
+    is refused with :class:`ReportTargetError`: the rename would replace the database.
 
     Example::
 
         write(build(db, "needs"), "data/reports/needs.csv")
     """
     target = Path(out_path)
+    check_target(target, db)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = to_csv_bytes(frame, excel=excel)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -233,27 +238,96 @@ def write(frame, out_path: str | os.PathLike, excel: bool = False) -> Path:
     return target
 
 
+class ReportTargetError(ReportError):
+    """A report path that would replace a database (the store itself or another DuckDB file)."""
+
+
+DUCKDB_MAGIC = b"DUCK"   # a DuckDB file holds these bytes at offset 8 (after the checksum)
+
+
+def is_duckdb_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an existing file that starts as a DuckDB database does."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(12)[8:12] == DUCKDB_MAGIC
+    except OSError:  # missing, a folder, unreadable
+        return False
+
+
+def check_target(path: str | os.PathLike, db: str | os.PathLike | None = None) -> None:
+    """Raise :class:`ReportTargetError` when a report written to ``path`` would replace a
+    database: the store ``db`` (the same file after following links, or its ``.wal``), or any
+    existing DuckDB file. Nothing is written or created."""
+    path = Path(path)
+    why = None
+    if db is not None:
+        store_path = Path(db)
+        for candidate, what in ((store_path, f"the store {db} itself"),
+                                (Path(f"{db}.wal"), f"the write-ahead log of the store {db}")):
+            if _same_file(path, candidate):
+                why = what
+                break
+    if why is None and is_duckdb_file(path):
+        why = "a DuckDB database"
+    if why:
+        raise ReportTargetError(f"{path} is {why}: a report written there would replace it")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def why_not_written(path: str | os.PathLike, exc: OSError) -> str:
+    """The reason a report could not be written, in words: for a folder on the way that is a
+    file, mkdir says "File exists" or "Not a directory", which would mislead."""
+    from analysis.jobs.lock import file_in_the_way
+
+    in_the_way = file_in_the_way(path)
+    return f"{in_the_way} is a file, not a folder" if in_the_way else (exc.strerror or str(exc))
+
+
 def write_all(db: str | os.PathLike | None, out_dir: str | os.PathLike, excel: bool = False,
               kinds: tuple[str, ...] = KINDS) -> dict[str, Path]:
     """Write every report kind as ``<kind>.csv`` into ``out_dir``; return kind -> path.
+
+    One report failing does not keep the others from being written; the error then says which
+    failed and why, and which were written (or that none was).
 
     Example::
 
         write_all("data/reviewlens.duckdb", "data/reports")
     """
-    written, failed = {}, []
-    for kind in kinds:  # one report failing does not keep the others from being written
+    written: dict[str, Path] = {}
+    failed: list[tuple[str, str]] = []
+    for kind in kinds:
+        path = Path(out_dir) / f"{kind}.csv"
         try:
-            written[kind] = write(build(db, kind), Path(out_dir) / f"{kind}.csv", excel=excel)
+            check_target(path, db)  # before the build: a refused path costs nothing
+            written[kind] = write(build(db, kind), path, excel=excel, db=db)
+        except ReportTargetError as exc:
+            failed.append((kind, f"{exc}; move that file out of the reports folder or choose another folder"))
         except store.StoreError as exc:
             if not written and not failed:
                 raise  # no analysis, no store, busy: the same for every kind, say it once
-            failed.append(f"{kind}: {exc}")
+            failed.append((kind, str(exc)))
+        except OSError as exc:
+            failed.append((kind, why_not_written(path, exc)))
         except Exception as exc:
-            failed.append(f"{kind}: {exc}")
+            failed.append((kind, str(exc)))
     if failed:
+        reasons = {why for _, why in failed}
+        if not written:
+            detail = (f": {reasons.pop()}" if len(reasons) == 1
+                      else f" ({'; '.join(f'{kind}: {why}' for kind, why in failed)})")
+            raise ReportError(f"none of the {len(kinds)} reports could be written to {out_dir}{detail}")
         raise ReportError(f"{len(failed)} of {len(kinds)} reports could not be written to {out_dir} "
-                          f"({'; '.join(failed)}); the others were")
+                          f"({'; '.join(f'{kind}: {why}' for kind, why in failed)}); "
+                          f"written: {', '.join(written)}")
     return written
 
 
@@ -532,7 +606,7 @@ def _reviews_rows(con, product, since) -> list[tuple]:
         ),
         wished AS (SELECT review_id, list(DISTINCT need ORDER BY need) AS needs FROM needs GROUP BY review_id)
         SELECT r.review_id, r.product_id, p.title, s.side, r.source, r.published_at, r.rating,
-               r.author, r.title, r.body, r.language, a.sentiment, a.net_sentiment, a.rating_mismatch,
+               r.author, r.title, r.body, coalesce(a.language, r.language), a.sentiment, a.net_sentiment, a.rating_mismatch,
                polar.pos, polar.neg, wished.needs, r.url, a.skipped_reason
         FROM reviews r
         {_PRODUCT_JOINS.format(a="r")}

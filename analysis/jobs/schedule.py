@@ -49,7 +49,13 @@ def parse_every(text: str) -> timedelta:
 
 
 def make_trigger(every: str | None = None, cron: str | None = None, timezone=None):
-    """The APScheduler trigger for ``--every`` or ``--cron`` (exactly one of them)."""
+    """The APScheduler trigger for ``--every`` or ``--cron`` (exactly one of them).
+
+    ``--cron`` reads as crontab does: weekday 0 and 7 are Sunday, and when both the day of the
+    month and the weekday are restricted (neither starts with ``*``), a day matching either one
+    runs ("0 9 1 * 1": the 1st of each month and every Monday), as cron(8) does.
+    """
+    from apscheduler.triggers.combining import OrTrigger
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
@@ -63,8 +69,13 @@ def make_trigger(every: str | None = None, cron: str | None = None, timezone=Non
             raise ValueError(f"{len(fields)} field{'s' if len(fields) != 1 else ''} given")
         minute, hour, day, month, weekday = fields
         # not CronTrigger.from_crontab: APScheduler 3 counts weekday 0 as Monday, crontab as Sunday
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                           day_of_week=crontab_weekdays(weekday), timezone=timezone)
+        weekdays = crontab_weekdays(weekday)
+        common = dict(minute=minute, hour=hour, month=month, timezone=timezone)
+        if day.startswith("*") or weekday.startswith("*"):
+            return CronTrigger(day=day, day_of_week=weekdays, **common)
+        # crontab runs when EITHER the day of the month OR the weekday matches if both are
+        # restricted ("0 9 1 * 1": the 1st and every Monday); one CronTrigger needs both to match
+        return OrTrigger([CronTrigger(day=day, **common), CronTrigger(day_of_week=weekdays, **common)])
     except ValueError as exc:
         raise ScheduleError(f"--cron {cron!r} is not a crontab expression ({exc}); it has five fields: "
                             f'minute hour day month weekday, e.g. "0 */6 * * *"') from None

@@ -164,6 +164,23 @@ class _Checker:
                     return i + 1
         return start + 1
 
+    def _product_where(self, key: str, index: int, name: str | None) -> str:
+        """``line N, source #i ('name'), field K`` for a key inside the source's products table:
+        its line after the ``[source.products]`` header (else the table's or the source's)."""
+        line = None
+        if index < len(self.source_starts):
+            start = self.source_starts[index]
+            end = self.source_starts[index + 1] if index + 1 < len(self.source_starts) else len(self.lines)
+            header = next((i for i in range(start, end)
+                           if re.match(r"\s*\[\s*source\s*\.\s*products\s*\]", self.lines[i])), None)
+            pattern = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*=""")
+            if header is not None:
+                line = next((i + 1 for i in range(header + 1, end) if pattern.match(self.lines[i])), header + 1)
+            else:
+                line = self._line("products", index)
+        label = f"source #{index + 1}" + (f" ({name!r})" if name else "")
+        return f"{'line ' + str(line) if line else 'file'}, {label}, field {key}"
+
     def problem(self, message: str, key: str | None = None, index: int | None = None,
                 name: str | None = None) -> None:
         line = self._line(key, index) if (key is not None or index is not None) else None
@@ -287,7 +304,13 @@ class _Checker:
             bad("must be a table of product id = \"ours\" | \"competitor\"", "products")
             products = {}
         for product_id, product_side in products.items():
-            if product_side not in SIDES:
+            if product_id in SOURCE_KEYS:
+                # `side = "competitor"` written below [source.products]: TOML puts it in that table
+                self.problems.append(
+                    f"{self._product_where(product_id, index, label)}: is under [source.products], so it "
+                    f"reads as a product named {product_id!r}, not as the source's {product_id}; move the "
+                    f"line above [source.products] (the lines below that header, up to the next one, belong to it)")
+            elif product_side not in SIDES:
                 bad(f"product {product_id!r} must be \"ours\" or \"competitor\", got {product_side!r}", "products")
         if len(self.problems) > before:
             return None

@@ -24,25 +24,23 @@ def report(db: str, out: str, kind: str, product: str | None, since: str | None,
       reviewlens report --out summary.csv --kind summary
       reviewlens report --out needs.csv --kind needs --product SKU123 --since 2024-07-01 --excel
     """
+    import sys
+
     from analysis import report as reports
 
+    try:  # before the build: --out naming the store (or any database) would replace it
+        reports.check_target(out, db)
+    except reports.ReportTargetError as exc:
+        click.echo(f"error: {exc}; give --out a new .csv file, e.g. {kind}.csv", err=True)
+        sys.exit(2)
     frame = reports.build(db, kind, product=product, since=since)
     try:
-        path = reports.write(frame, out, excel=excel)
+        path = reports.write(frame, out, excel=excel, db=db)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {_why_not_written(out, exc)}; "
+        raise click.ClickException(f"cannot write {out}: {reports.why_not_written(out, exc)}; "
                                    f"give --out a file in a folder you can write to") from exc
     rows = len(frame)
     click.echo(f"wrote {rows:,} row{'s' if rows != 1 else ''} ({kind}) to {path}")
-
-
-def _why_not_written(out: str, exc: OSError) -> str:
-    """The reason a report could not be written, in words: for a folder on the way that is a
-    file, mkdir says "File exists" or "Not a directory", which would mislead."""
-    from analysis.jobs.lock import file_in_the_way
-
-    in_the_way = file_in_the_way(out)
-    return f"{in_the_way} is a file, not a folder" if in_the_way else (exc.strerror or str(exc))
 
 
 SOURCES_HELP = "Sources file (env REVIEWLENS_SOURCES, default reviewlens.toml)."
