@@ -10,7 +10,13 @@ back to the noun it is about ("cable is too short, wish it was longer").
 :func:`group_needs` gives phrases that ask for the same thing one label: each phrase is reduced
 to its content words (comparatives first: "the cable is too short, wish it was longer" ->
 "longer cable"), then labels are clustered by all-MiniLM-L6-v2 embeddings and each cluster is
-named by its most frequent key.
+named by its most frequent key. Keys that ask for opposite things ("longer" / "shorter", "more" /
+"fewer", "turn on" / "turn off": the scales in ``_OPPOSITES``) never share a label (rules-7).
+
+What is no need (rules-7): a trigger whose clause denies it ("I don't think it needs a timer") or
+others' wish the writer rejects ("Some say it lacks a lid, but I disagree"); an absent fault
+("there was no chemical taste", see ``_ABSENT_FAULT``); one delivery's trouble ("the package was
+missing the cord", "I wish it had arrived sooner").
 
 Example::
 
@@ -36,7 +42,12 @@ NEED_SIMILARITY = 0.68
 # apostrophes, keeps "3.5mm" whole and splits "a longer cable and a bigger tank" in two; rules-5
 # keeps out a lack whose own clause praises it: "the lack of buttons makes it so clean"; rules-6
 # takes "easy" as praise only of use, "makes it easy to clean", not "easy to overcook the rice").
-VERSION = "rules-6"
+# rules-7 keeps opposite needs apart ("a longer cable" / "a shorter cable"), drops denied and
+# rejected second-hand wishes ("I don't think it needs a timer", "Some say it lacks a lid, but I
+# disagree"), the praise of an absent fault ("there was no chemical taste"), one parcel's trouble
+# ("the box was missing the cord", "I wish it had arrived sooner"), and reads "it has no X", "it
+# came without X", "I'd love a X", "I miss a X", "I wish it came in X".
+VERSION = "rules-7"
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class Need:
 
 
 _SUBJ = r"(?:it|this|they|these|that|there|he|she|the\s+[\w-]+(?:\s+[\w-]+)?|this\s+[\w-]+|mine|one)"
-_TO = r"(?:had|has|have|came\s+with|come\s+with|would\s+come\s+with|included|include|offered|" \
+_TO = r"(?:had|has|have|came\s+with|came\s+in|comes?\s+in|(?:was|were)\s+available\s+in|come\s+with|would\s+come\s+with|included|include|offered|" \
       r"featured|was|were|would\s+be|would\s+have|could\s+be|could|would|did|made|used|allowed|let\s+(?:me|you|us))"
 # After "there is no": things nobody wants, so their absence is praise or a plain fact, not a need
 # ("there was no wait", "no discount at the time").
@@ -62,6 +73,28 @@ _NOT_WANTED = (r"(?:wait|line|queue|discount|sale|coupon|hassle|fuss|drama|delay
                r"cracks?|cracking|chips|chipping|dents?|tears?|rips?|fraying|fading|peeling|pilling|wear|"
                r"breakage|breakdowns?|faults?|flaws?|defects?|failures?|glitch(?:es)?|bugs?|crash(?:es)?|"
                r"bloatware|adware|crapware|ads|adverts?|advertising|spam)(?![\w-])")
+# Absent faults (rules-7): after "there is no / still no / has no / lack of", a missing FEATURE is a
+# thing the product has or one does with it ("there's no timer", "no way to", "no option for");
+# an absent FAULT is something it does to you, felt, heard, tasted or seen: "there was no chemical
+# taste", "no vibration on the counter", "no squeaking at all". Two general signs tell the fault:
+# - its head noun is one of these fault nouns (sensations and misbehaviours; up to two words may
+#   come before it, "no weird plastic taste"), and it ends its noun phrase: "no vibration on the
+#   counter" is a fault, "no vibration dampening" a feature (the noun is only a modifier there);
+# - or it is a bare "-ing" noun of a process ("no clicking", "no sputtering") that ends its noun
+#   phrase while the clause stresses the absence ("at all", "whatsoever", "even after / when / at
+#   ..."): "no backlighting, which is a pain" stays a need.
+_NP_END = (r"(?=\s*(?:[.!?,;:)\n]|$)|\s+(?:at|on|in|from|with|when|while|even|whatsoever|like|as|during|after|under|"
+           r"to|or|and|either|so|but|which|that|compared|unlike|for|of|i|we|it|anymore|yet|now|ever)\b)")
+_FAULT_NOUNS = (r"(?:noises?|smells?|odou?rs?|leaks?|leaking|rust|lag|delay|after-?taste|taste|tastes|vibrations?|vibrating|static|hiss(?:ing)?|hum(?:ming)?|buzz(?:ing)?|whine|"
+                r"whining|squeak(?:s|ing)?|squeal(?:s|ing)?|creak(?:s|ing)?|rattl(?:es|ing)|flicker(?:s|ing)?|glare|"
+                r"condensation|over-?heating|overheat|residue|splatter(?:ing)?|spatter(?:ing)?|splash(?:es|ing)?|"
+                r"spills?|spillage|smoke|fumes|stench|stink|distortion|interference|crackl(?:e|es|ing)|popping|"
+                r"hissing|echo|grit|sediment|dust|lint|clumping|clumps|sticking|burning|scorching|warping|wobbling|"
+                r"jamming|jams?|clogging|clogs?|stuttering|dropouts?|skipping|sweating|irritation|itching|pain|"
+                r"blisters?|streaks?|streaking|smudg(?:es|ing)|fingerprints|bleeding|shrinkage|shrinking)")
+_ABSENT_FAULT = (r"(?:(?:[\w-]+\s+){0,2}?" + _FAULT_NOUNS + r"(?![\w-])" + _NP_END + r"|"
+                 r"(?:[\w-]+\s+)?\w{3,}ing(?![\w-])" + _NP_END +
+                 r"(?=[^.!?;]*?\b(?:at\s+all|whatsoever|even\s+(?:after|when|at|on|with|in|under|during|on|over|if))\b))")
 # "no way to go wrong / beat this price / mess it up": set phrases of praise, not a way wished for
 _WAY_OF_PRAISE = (r"way\s+to\s+(?:go\s+wrong|get\s+(?:it|this|that)\s+wrong|beat|better|fault|improve\s+on|"
                   r"mess\s+(?:(?:it|this|that|them)\s+)?up|screw\s+(?:(?:it|this|that|them)\s+)?up|lose|fail|"
@@ -73,7 +106,10 @@ _NEED_OF_PRAISE = (r"to\s+be\s+(?:said|noted|mentioned|stressed|seen\s+to\s+be\s
 # ("This would be perfect for camping", "Everything is missing", "My kids would love it").
 _NOT_A_THING = (r"(?:it|this|that|these|those|they|which|he|she|i|we|you|mine|everything|nothing|anything|"
                 r"something|one|the|my|our|your|his|her|their|its|what|who|there|here|honestly|overall|otherwise|not|no|none|"
-                r"nobody|every|all|each|some\s+of|"
+                r"nobody|every|all|each|some\s+of|never|"
+                # an opening adverb is no thing: "Sure would be nice to have ...", "Definitely would be better with ..."
+                r"sure|surely|really|definitely|honestly|certainly|truly|absolutely|seriously|probably|maybe|perhaps|"
+                r"actually|still|also|just|personally|frankly|obviously|admittedly|again|though|yes|yeah|"
                 r"price|quality|coffee|food)\b")
 # Subjects that are the product, not the customer ("it/this/the lid doesn't have ...").
 _PRODUCT = r"(?:it|this|they|these|that|mine|the\s+[\w-]+(?:\s+[\w-]+)?|this\s+[\w-]+)"
@@ -112,11 +148,11 @@ TRIGGERS = [
     # wishes
     rf"\b(?:i|we)?\s*(?:only\s+|really\s+|do\s+|keep\s+|kept\s+)?wish(?:ed|es|ing)?\s+(?:that\s+)?(?P<subj>{_SUBJ})\s+{_TO}\s+(?P<p>\S)",
     r"\bwish(?:ed|ing)?\s+for\s+(?P<p>(?:a|an|more|some|better|\w+er)\b)",
-    r"\bif\s+only\s+(?:it|they|this|the\s+[\w-]+)\s+(?:had|came\s+with|was|were|could|would)\s+(?P<p>\S)",
+    r"\bif\s+only\s+(?P<subj>it|they|this|the\s+[\w-]+)\s+(?:had|came\s+with|came\s+in|was|were|could|would)\s+(?P<p>\S)",
     # would be better / perfect if
     r"\bwould\s+(?:be|have\s+been)\s+(?:\w+\s+)?(?:perfect|great|better|nicer|ideal|awesome|nice|good|"
-    r"amazing|excellent|5\s+stars|five\s+stars)\s+if\s+(?:it|they|this|there|the\s+[\w-]+)\s+"
-    r"(?:had|has|came\s+with|come\s+with|included|was|were|would|could|did|offered)\s+(?P<p>\S)",
+    r"amazing|excellent|5\s+stars|five\s+stars)\s+if\s+(?P<subj>it|they|this|there|the\s+[\w-]+)\s+"
+    r"(?:had|has|came\s+with|come\s+with|came\s+in|included|was|were|would|could|did|offered)\s+(?P<p>\S)",
     r"\b(?:(?:it|that|this)\s+)?would\s+be\s+(?:\w+\s+)?(?:nice|great|good|better|helpful|useful|handy)\s+"
     r"(?:to\s+have|to\s+be\s+able\s+to|if\s+(?:there\s+(?:was|were)|you\s+could|i\s+could|we\s+could))\s+(?P<p>\S)",
     r"\b(?:i|we)(?:'d|\s+would)\s+(?:love|like|prefer)\s+(?:to\s+see\s+|it\s+to\s+have\s+)(?P<p>\S)",
@@ -124,7 +160,8 @@ TRIGGERS = [
     r"(?:\b(?:i|we)(?:'d|\s+would)|(?<![\w'])would)\s+(?:really\s+|so\s+)?(?:love|like)\s+(?:to\s+be\s+able\s+to|to\s+have|"
     r"it\s+if\s+(?:it|they|there)\s+(?:had|came\s+with|could|was|were|included))\s+(?P<p>\S)",
     # "it would be perfect / so much better with a ..."
-    r"\b(?:it|this|they|that)\s*(?:'d|\s+would)\s+be\s+(?:\w+\s+){0,3}?(?:perfect|better|great|nicer|ideal|"
+    r"(?:\b(?:it|this|they|that)\s*(?:'d|\s+would)|(?:^|(?<=[.!?]\s)|(?<=\bbut\s))(?:[a-z]+ly\s+|sure\s+)?would)"
+    r"\s+be\s+(?:\w+\s+){0,3}?(?:perfect|better|great|nicer|ideal|"
     r"awesome|amazing|excellent|flawless|5\s+stars|five\s+stars)\s+with\s+(?P<p>\S)",
     # "if it had a ... (it would be perfect)": a determiner or a comparative follows, so
     # "if it had been / had broken" is no need
@@ -161,16 +198,16 @@ TRIGGERS = [
     # "Why is there no ...?", "Why doesn't it have ...?", "Why no ...?"
     r"\bwhy\s+(?:on\s+earth\s+|oh\s+why\s+)?(?:is|was|are|were)\s+there\s+no\s+(?P<p>\w)",
     r"\bstill\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|luck\b|answer\b|reply\b|response\b|word\b|"
-    r"(?:[\w-]+\s+)?" + _NOT_WANTED + r")\w)",
+    r"(?:[\w-]+\s+)?" + _NOT_WANTED + r"|" + _ABSENT_FAULT + r")\w)",
     # "No metric scale on the tape, which is a pain", "No Wi-Fi?? Come on."
     r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s))no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|regrets?\b|doubt\b|way\s+(?:i|you|we)\b|"
-    r"" + _NOT_WANTED + r")\w)(?=[^.!?]*?(?:which\s+is\s+(?:a\s+|really\s+|very\s+|so\s+)?(?:shame|pain|annoying|disappointing|"
+    r"" + _NOT_WANTED + r"|" + _ABSENT_FAULT + r")\w)(?=[^.!?]*?(?:which\s+is\s+(?:a\s+|really\s+|very\s+|so\s+)?(?:shame|pain|annoying|disappointing|"
     r"frustrating|odd|strange|weird)|\?\?|come\s+on))",
     # not "I love the lack of fan noise" nor "the lack of buttons makes it so clean": a lack the
     # customer enjoys, or of something unwanted
     r"(?<!\blove\sthe\s)(?<!\bloved\sthe\s)(?<!\blike\sthe\s)(?<!\bliked\sthe\s)(?<!\benjoy\sthe\s)"
     r"(?<!\benjoyed\sthe\s)(?<!\bappreciate\sthe\s)(?<!\bappreciated\sthe\s)(?<!\blove\s)(?<!\bappreciate\s)"
-    r"\black\s+of\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|(?:[\w-]+\s+)?" + _NOT_WANTED + r"|"
+    r"\black\s+of\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|(?:[\w-]+\s+)?" + _NOT_WANTED + r"|" + _ABSENT_FAULT + r"|"
     + _PRAISED_LACK + r")\w)",
     r"\bwhy\s+(?:does|did|do)\s*n[o']?t\s+(?:it|this|they|the\s+[\w-]+)\s+(?:have|come\s+with|include|offer|support)\s+(?P<p>\w)",
     r"\bwhy\s+no\s+(?P<p>(?!one\b)\w)",   # not "I don't know why no one mentioned ..."
@@ -181,10 +218,10 @@ TRIGGERS = [
     r"(?<!\bnever\s)(?<!\bwithout\s)\bmissing\s+(?P<p>(?:a|an|the|any)\b(?!\s+(?:beat|trick|single)\b))",
     r"\bthere(?:\s+is|\s+was|\s+are|\s+were|'s)\s+no\s+(?P<p>(?!problems?\b|issues?\b|complaints?\b|doubt|questions?\b|"
     r"need\b|reason|comparison|contest|denying|wonder|way\s+(?:i|you|we|it|this)\b|" + _WAY_OF_PRAISE + "|"
-    r"" + _NOT_WANTED + r")\w)",
+    r"" + _NOT_WANTED + r"|" + _ABSENT_FAULT + r")\w)",
     r"\bthere\s+(?:isn't|wasn't|aren't|weren't|is\s+not|was\s+not)\s+(?:a|an|any)\s+(?P<p>(?!problems?\b|issues?\b|"
     r"complaints?\b|doubt|questions?\b|need\b|reason|comparison|contest|way\s+(?:i|you|we|it|this)\b|" + _WAY_OF_PRAISE + "|"
-    r"" + _NOT_WANTED + r")\w)",
+    r"" + _NOT_WANTED + r"|" + _ABSENT_FAULT + r")\w)",
     # requests and needs of the product
     r"\b(?:it|this|they|these|the\s+[\w-]+|which)\s+(?:really\s+|definitely\s+|just\s+|still\s+)?"
     r"(?:needs|need)\s+(?P<p>(?!" + _NEED_OF_PRAISE + r")(?:a|an|more|better|some|to|another)\b)",
@@ -222,8 +259,28 @@ TRIGGERS = [
     r"(?:a\s+(?:nice|great|welcome|good)\s+(?:touch|addition|upgrade|bonus)|perfect|amazing|great|nice|awesome|ideal|"
     r"welcome|helpful|handy|useful|(?:so\s+)?(?:much\s+)?(?:better|more\s+\w+)|a\s+lot)\b(?!\s+for\b)",
     r"(?:^|(?<=[.!?]\s)|(?<=\bbut\s))(?P<w>(?!" + _NOT_A_THING + r")(?:(?:a|an|the)\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+"
-    r"(?:is|are|was|were)\s+(?:conspicuously\s+|sadly\s+|completely\s+|still\s+)?(?:absent|missing)\b",
+    r"(?:is|are|was|were)\s+(?:conspicuously\s+|sadly\s+|completely\s+|still\s+)?(?:absent|missing)\b"
+    r"(?!\s+(?:a|an|the|any|my|its|some|his|her|their|our|one|two|three|several|both|all|parts?|pieces?)\b)",
     r"\b(?P<w>(?:(?:a|an|the)\s+)?[\w-]+)\s+(?:is|was|are|were)\s+not\s+included\b",
+    # rules-7: "It has no timer", "The kettle has no lid lock" (the product is the subject; not "it
+    # has no equal / no problems / no smell / no vibration at all")
+    r"\b" + _PRODUCT + r"\s+(?:really\s+|still\s+|also\s+|sadly\s+|just\s+)?(?:has|had|have)\s+(?:no|zero)\s+"
+    r"(?P<p>(?!problems?\b|issues?\b|complaints?\b|trouble|flaws?\b|faults?\b|defects?\b|drawbacks?\b|downsides?\b|"
+    r"rivals?\b|equal|competition|match\b|peers?\b|idea\b|business\b|reason|right\b|choice\b|effect\b|impact\b|"
+    r"clue\b|chance\b|hope\b|time\b|need\b|use\b|sense\b|place\b|stock\b|way\s+(?:i|you|we|it|this)\b|"
+    r"" + _WAY_OF_PRAISE + r"|(?:[\w-]+\s+)?" + _NOT_WANTED + r"|" + _ABSENT_FAULT + r")\w)",
+    # "It came without a charger", "It comes without a carrying case" (not "arrived without a
+    # scratch": arriving is the delivery, and a scratch is nothing wished for)
+    r"\b" + _PRODUCT + r"\s+(?:came|comes|come|ships|is\s+sold|was\s+sold|are\s+sold)\s+without\s+"
+    r"(?P<p>(?!(?:a|an|any|the)?\s*(?:single\s+|real\s+|major\s+|obvious\s+|visible\s+)?(?:problems?|issues?|"
+    r"complaints?|trouble|hitch|hiccups?|" + _NOT_WANTED + r")\b)\w)",
+    # "I'd love a bigger size", "We'd like a glass version" (not "I'd like a refund")
+    r"\b(?:i|we)(?:'d|\s+would)\s+(?:really\s+|so\s+|absolutely\s+|also\s+)?(?:love|like|prefer)\s+"
+    r"(?P<p>(?:a|an|more|some)\b(?!\s+(?:refund|replacement|return|exchange|second\s+one|new\s+one|reply|response|"
+    r"answer|word|discount|voucher|(?:little\s+|bit\s+)?more\s+time)\b))",
+    # "I miss a timer" (present tense: "I missed the return window" is no need; not "Do I miss ...?")
+    r"(?<!\bdo\s)(?<!\bdid\s)\b(?:i|we)\s+(?:really\s+|still\s+|do\s+|sure\s+do\s+|sorely\s+)?miss\s+"
+    r"(?P<p>(?:a|an)\b)",
 ]
 # A word each trigger cannot match without (lower case), in the order of TRIGGERS: a sentence
 # without it skips that regex (most sentences hold no trigger; the 47 regexes cost 0.64 s per
@@ -237,6 +294,7 @@ _TRIGGER_WORDS = (
     ("need",), ("need", "use", "with", "benefit", "lack", "should", "ought"), ("use",), ("should", "ought"),
     ("please",), ("please",), ("there",), ("if",), ("miss",), ("missing",), ("crying",), ("kill",),
     ("hop",), ("hoping",), ("kingdom", "oh", "begging"), ("would",), ("absent", "missing"), ("included",),
+    ("no", "zero"), ("without",), ("love", "like", "prefer"), ("miss",),
 )
 assert len(_TRIGGER_WORDS) == len(TRIGGERS), "one tuple of words per trigger"
 _PATTERNS = [(words, re.compile(p, re.IGNORECASE)) for words, p in zip(_TRIGGER_WORDS, TRIGGERS)]
@@ -263,6 +321,49 @@ _COPULA_BEFORE = re.compile(r"\b(?:was|were|be|is|are)\s+$", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"\b(?:the|my|its|this|that)\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:is|was|are|were|feels|seems)\b", re.IGNORECASE)
 _DANGLING_END = re.compile(r"(?:\s+(?:a|an|the|my|your|its|our|their|this|that|at|to|of|for|in|on|with|from|by|"
                            r"and|or|as|than|into|onto|when|while|if|without))+\s*$", re.IGNORECASE)
+# rules-7: a trigger its own clause denies is no need. The writer negates the wish, the thought
+# or the saying that carries it ("I don't think it needs a timer", "I never wished it had a
+# remote", "Not once have I wished ...", "I can't say I wish ...", "I wouldn't say it lacks ...",
+# "Never felt it was missing ..."). Not "I can't believe it doesn't come with a charger" (no
+# denial) nor "I don't think so, it needs a lid" (the denial is of something else).
+_DENIED = re.compile(
+    r"(?:\b(?:don't|do\s+not|didn't|did\s+not|doesn't|does\s+not|never|wouldn't|would\s+not|won't|will\s+not|"
+    r"can't|cannot|can\s+not|couldn't|could\s+not|haven't|have\s+not|hadn't)\s+(?:\w+\s+)?"
+    r"(?:think|thought|say|said|feel|felt|wish|wished|agree|agreed|miss|missed|notice|noticed|"
+    r"claim|pretend)\b(?!\s+so\b)|\bnot\s+once\b|\bnot\s+that\b|\bno\s+one\s+(?:could|would|can)\s+say\b)",
+    re.IGNORECASE)
+# ... and a wish told of others that the writer then rejects: "Some reviewers say it needs a
+# timer, but I disagree", "Others complained that it lacks a timer, I never missed it". Reported
+# speech the writer does not reject ("Others said it lacks a timer and they are right") stays.
+_REPORTED = re.compile(
+    r"\b(?:some|other|many|a\s+few|most|several|a\s+lot\s+of|lots\s+of)?\s*(?:reviewers?|reviews|people|others|"
+    r"buyers|customers|users|owners|someone|somebody|folks|critics|experts|friends?|family|they)\s+(?:\w+\s+)?(?:say|said|says|"
+    r"complain(?:ed|s)?|mention(?:ed|s)?|claim(?:ed|s)?|wrote|write|writes|think|thought|feel|felt|noted?|"
+    r"state[ds]?|argue[ds]?|moan(?:ed|s)?|seem\s+to\s+think)\b", re.IGNORECASE)
+_REJECTED = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+)?(?:disagree|(?:don't|do\s+not|didn't|did\s+not|haven't|have\s+not|never)\s+"
+    r"(?:\w+\s+)?(?:agree|see\s+(?:it|that|why|the\s+need)|think\s+so|miss(?:ed)?|need(?:ed)?|mind|notice[d]?|care|"
+    r"find\s+(?:it|that|this))|can't\s+see\s+why)\b|"
+    r"\b(?:not\s+(?:for\s+me|true|an\s+issue|a\s+problem|(?:a\s+)?big\s+deal)|nonsense|not\s+needed|unnecessary|"
+    r"(?:doesn't|does\s+not|didn't|did\s+not)\s+(?:really\s+)?need\s+(?:it|one|that))\b",
+    re.IGNORECASE)
+# rules-7: one parcel's trouble is no product need. "Missing" said of the delivery, not the
+# product: its subject is the package ("The package / parcel / order was missing the cord"; "the
+# box" only in the past: "the box is missing a divider" may be a storage box), or it follows a
+# verb of arriving ("Arrived missing a screw", "Mine came missing the lid").
+_DELIVERY_MISSING = re.compile(
+    r"(?:\b(?:package|parcel|shipment|order|delivery|packaging|consignment)\s+(?:\w+\s+)?(?:is|was|are|were|came|"
+    r"arrived|showed\s+up)?\s*|(?:^|\b(?:the|my|our|this|that|their)\s+)box(?:es)?\s+(?:was|were|came|arrived)\s+|"
+    r"\b(?:arrived|arrives|came|come|showed\s+up|turned\s+up|got\s+here|delivered|shipped|received(?:\s+\w+)?)"
+    r"\s+(?:\w+\s+)?)(?:missing|lacking)\s+$", re.IGNORECASE)
+# ... and a wish about the delivery or the shop's stock ("I wish it had arrived before Christmas",
+# "had been delivered faster", "They should have shipped it faster", "I wish they had it in stock
+# earlier"); "should have shipped with a charger" is a product need and stays.
+_DELIVERY_WISH = re.compile(
+    r"^(?:been\s+)?(?:arrived|arrive|arrives|arriving|delivered|deliver|dispatched|dispatch|shipped|ship|posted|"
+    r"sent|packed|packaged|restocked|turned\s+up|got\s+here)\b(?!.*\bwith\b)|\b(?:in|back\s+in)\s+stock\b|"
+    r"\brestock", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _FILLER_END = re.compile(r"\s+(?:too|though|tbh|lol|either|as\s+well|also|or\s+something|etc)\s*$", re.IGNORECASE)
 
 
@@ -310,6 +411,8 @@ def find_needs_in(text: str) -> list[Need]:
                 end = _phrase_end(text, start)
             if end <= start:
                 continue
+            if _dismissed(text, match, start, end):
+                continue
             phrase_text = text[start:end]
             if _BARE_COMPARISON.match(phrase_text.strip()) and _COPULA_BEFORE.search(text, 0, start):
                 # "I wish the handle was sturdier" / "..., wish it was longer": reach back to
@@ -330,6 +433,34 @@ def find_needs_in(text: str) -> list[Need]:
                 taken.append((start, end))
                 found.append(Need(written[start:end], start, end))
     return sorted(found, key=lambda n: n.start)
+
+
+def _dismissed(text: str, match: re.Match, start: int, end: int) -> bool:
+    """Whether a trigger's match is no need of the writer's: denied in its clause, a rejected
+    report of others' wish, or one delivery's trouble (rules-7).
+
+    Example::
+
+        m = re.search("needs a", "I don't think it needs a timer.")
+        _dismissed("I don't think it needs a timer.", m, 23, 30)  # True
+    """
+    trigger_end = max(match.end(), start)
+    clause = text[_clause_start(text, match.start()):trigger_end]
+    if _DENIED.search(clause):
+        return True
+    sentence_start = 0
+    for boundary in _SENTENCE_END.finditer(text, 0, match.start()):
+        sentence_start = boundary.end()
+    sentence_end = _SENTENCE_END.search(text, end)
+    rest = text[end:sentence_end.start() if sentence_end else len(text)]
+    if _REPORTED.search(text, sentence_start, match.start() + 1) and _REJECTED.search(rest):
+        return True
+    if "w" not in match.re.groupindex:
+        if _DELIVERY_MISSING.search(text[_clause_start(text, match.start()):start]):
+            return True
+        if _DELIVERY_WISH.search(text[start:end]):
+            return True
+    return False
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -456,6 +587,74 @@ def _need_names(phrases: Sequence[str], speller=None) -> dict[str, tuple[str, st
     return out
 
 
+# rules-7: needs that ask for opposite things are never one need, however alike their vectors
+# ("a longer cable" / "a shorter cord", "more buttons" / "fewer buttons", "turn off the beeping" /
+# "turn on the beeping"). Each row holds the two poles of one scale, as words of a need key
+# (comparatives, their plain adjectives, quantities and switch particles); a word may sit on
+# several scales ("shorter" is the opposite of "longer" and of "taller").
+_OPPOSITES = [
+    ({"longer", "long", "lengthier"}, {"shorter", "short"}),
+    ({"taller", "tall"}, {"shorter", "short"}),
+    ({"bigger", "big", "larger", "large", "huger", "wider", "roomier"}, {"smaller", "small", "tinier", "tiny"}),
+    ({"wider", "wide", "broader"}, {"narrower", "narrow", "slimmer", "thinner"}),
+    ({"louder", "loud"}, {"quieter", "quiet", "softer", "silent"}),
+    ({"more", "extra", "additional"}, {"fewer", "less", "lesser"}),
+    ({"thinner", "thin", "slimmer"}, {"thicker", "thick", "chunkier", "fatter"}),
+    ({"higher", "high"}, {"lower", "low"}),
+    ({"heavier", "heavy"}, {"lighter", "light"}),
+    ({"brighter", "bright"}, {"dimmer", "dim", "darker", "dark"}),
+    ({"faster", "fast", "quicker", "quick"}, {"slower", "slow"}),
+    ({"hotter", "hot", "warmer", "warm"}, {"colder", "cold", "cooler", "cool"}),
+    ({"stronger", "strong"}, {"weaker", "weak", "milder", "mild"}),
+    ({"harder", "hard", "firmer", "firm", "stiffer", "stiff"}, {"softer", "soft"}),
+    ({"tighter", "tight"}, {"looser", "loose"}),
+    ({"deeper", "deep"}, {"shallower", "shallow"}),
+    ({"finer", "fine"}, {"coarser", "coarse"}),
+    ({"earlier", "early", "sooner"}, {"later", "late"}),
+    ({"on"}, {"off"}),
+    ({"up"}, {"down"}),
+    ({"with"}, {"without"}),
+    ({"add", "enable", "show", "increase"}, {"remove", "disable", "hide", "decrease"}),
+]
+
+
+def _opposite(key_a: str, key_b: str) -> bool:
+    """Whether two need keys ask for opposite things: one holds a word of a scale's pole, the
+    other a word of the other pole, and neither holds both.
+
+    Example::
+
+        _opposite("longer cable", "shorter cord")   # True
+        _opposite("longer cable", "longer cord")    # False
+    """
+    a, b = set(key_a.lower().split()), set(key_b.lower().split())
+    for one, other in _OPPOSITES:
+        if (a & one and b & other and not a & other and not b & one) or \
+                (a & other and b & one and not a & one and not b & other):
+            return True
+    return False
+
+
+def _split_opposites(members: list[str], key_counts: Counter) -> list[list[str]]:
+    """A cluster of keys cut so that no two opposite keys share a group: the most mentioned key
+    first, each key then joins the first group it opposes no member of.
+
+    Example::
+
+        _split_opposites(["longer cable", "shorter cable", "longer cord"], Counter({"longer cable": 2}))
+        # [['longer cable', 'longer cord'], ['shorter cable']]
+    """
+    groups: list[list[str]] = []
+    for key in sorted(members, key=lambda k: (-key_counts[k], len(k.split()), len(k), k)):
+        for group in groups:
+            if not any(_opposite(key, other) for other in group):
+                group.append(key)
+                break
+        else:
+            groups.append([key])
+    return groups
+
+
 def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY, speller=None) -> dict[str, str]:
     """Map each need phrase to a shared label; repeated phrases count as more mentions.
     ``speller`` (as in :func:`find_needs`): labels read the phrases with spelling slips corrected.
@@ -490,7 +689,7 @@ def group_needs(phrases: Sequence[str], threshold: float = NEED_SIMILARITY, spel
     for key, label in zip(keys, labels):
         clusters.setdefault(label, []).append(key)
     name_of = {}
-    for members in clusters.values():
+    for members in (group for cluster in clusters.values() for group in _split_opposites(cluster, key_counts)):
         name = max(members, key=lambda k: (key_counts[k], -len(k.split()), -len(k)))
         if name in readable:
             name = max(readable[name].items(), key=lambda kv: (kv[1], -len(kv[0]), kv[0]))[0]

@@ -295,3 +295,171 @@ def test_a_lack_its_own_clause_praises_is_not_a_need(text):
 ])
 def test_a_lack_the_clause_does_not_praise_is_still_a_need(text, phrase):
     assert_one_need(text, phrase)
+
+
+# rules-7 -------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_opposite_needs_are_never_one_need():
+    """Vectors of "a wider spout" and "a narrower spout" are close, but the customers ask for
+    opposite things: a scale's two poles never share a label; the same direction still does."""
+    phrases = ["a wider spout", "a wider spout", "a broader spout", "a narrower spout",
+               "a heavier base", "a lighter base", "warmer light", "cooler light",
+               "finer grind settings", "coarser grind settings", "less plastic", "more plastic",
+               "way to switch on the display", "way to switch off the display"]
+    groups = group_needs(phrases)
+    for a, b in [("a wider spout", "a narrower spout"), ("a broader spout", "a narrower spout"),
+                 ("a heavier base", "a lighter base"), ("warmer light", "cooler light"),
+                 ("finer grind settings", "coarser grind settings"), ("less plastic", "more plastic"),
+                 ("way to switch on the display", "way to switch off the display")]:
+        assert groups[a] != groups[b], (a, b, groups[a])
+    assert groups["a wider spout"] == groups["a broader spout"] == "wider spout"
+
+
+def test_opposite_keys_are_read_from_a_table_of_scales():
+    from analysis.needs import _opposite, _split_opposites
+    from collections import Counter
+
+    assert _opposite("taller stand", "shorter stand") and _opposite("longer strap", "shorter strap")
+    assert _opposite("turn up volume", "turn down volume")
+    assert not _opposite("bigger bowl", "larger bowl")
+    assert not _opposite("bigger bowl", "lid")
+    # a key that holds both poles opposes neither
+    assert not _opposite("shorter cable longer battery", "longer cable")
+    groups = _split_opposites(["slower motor", "faster motor", "quicker motor", "motor"],
+                              Counter({"faster motor": 3, "quicker motor": 1, "slower motor": 1, "motor": 1}))
+    assert groups == [["faster motor", "motor", "quicker motor"], ["slower motor"]]
+
+
+@pytest.mark.parametrize("text", [
+    "I don't really think the grinder needs a second hopper.",
+    "We never wished the tent had a porch.",
+    "I honestly didn't feel it lacks a bag.",
+    "I won't say the lamp is missing a dimmer.",
+    "Not once did I wish it came with a stand.",
+    "A few reviewers said it needs a bigger basket, which I don't agree with.",
+    "Other buyers complain that it lacks a carry strap, but we never needed one.",
+    "People mention that it doesn't come with a brush; I didn't miss it.",
+    "Never thought the kettle was missing a filter.",
+])
+def test_a_wish_the_writer_denies_or_rejects_is_no_need(text):
+    """rules-7: the writer negates the wish or thought that carries the trigger, or reports
+    others' wish and rejects it."""
+    assert find_needs([text]) == [[]]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    # the denial is of something else, or no denial at all
+    ("I can't believe it doesn't come with a cover.", "a cover"),
+    ("I don't think so, it really needs a cover.", "a cover"),
+    ("I didn't expect much, but it needs a cover.", "a cover"),
+    ("I never use the timer, but it needs a longer hose.", "a longer hose"),
+    # reported and not rejected
+    ("Other owners said it lacks a cover and they are right.", "a cover"),
+    ("Can't find replacement pads anywhere, please sell them!", "them"),
+])
+def test_a_wish_next_to_a_denial_of_something_else_is_still_a_need(text, phrase):
+    assert_one_need(text, phrase)
+
+
+@pytest.mark.parametrize("text", [
+    "There was no metallic flavour taste, even with tap water.",
+    "There is no odd aftertaste in the soup.",
+    "There was no humming from the fridge at all.",
+    "There's no glare on the screen outdoors.",
+    "There was no residue on the glasses after washing.",
+    "There is no crackling in the left speaker.",
+    "There was no sputtering whatsoever.",
+    "There's no sloshing even when I run with it.",
+    "It has no wobble on the tiles.",
+    "After a month there's still no streaking on the windows.",
+])
+def test_the_absence_of_a_fault_is_praise_not_a_need(text):
+    """rules-7: an absent fault (something felt, heard, tasted, seen) is praise; a missing feature
+    (something the product has or one does with it) is a need."""
+    assert find_needs([text]) == [[]]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("There's no smoke detector on this model.", "smoke detector on this model"),
+    ("There is no dust bag, which is a pain.", "dust bag"),
+    ("There's no glare filter.", "glare filter"),
+    ("There's no vibration motor, so I miss texts.", "vibration motor"),
+    ("There is no backlighting, which makes it hard at night.", "backlighting"),
+    ("There's no kickstand at all.", "kickstand at all"),
+])
+def test_a_fault_word_that_names_a_feature_is_still_a_need(text, phrase):
+    """A fault noun used as a modifier ("no vibration motor", "no dust bag") names a feature,
+    and "at all" after a plain thing the product lacks keeps the need."""
+    assert_one_need(text, phrase)
+
+
+@pytest.mark.parametrize("text", [
+    "Our parcel was missing the filter jug.",
+    "The shipment came missing the bolts.",
+    "It showed up missing the battery cover.",
+    "My box arrived missing the remote.",
+    "I wish it had arrived in time for the party.",
+    "I wish it had been dispatched sooner.",
+    "They should have packed it better.",
+    "I wish they had the blue one back in stock.",
+])
+def test_one_deliverys_trouble_is_no_product_need(text):
+    assert find_needs([text]) == [[]]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("The bread box is missing a crumb tray.", "a crumb tray"),
+    ("They should have shipped it with a charging dock.", "shipped it with a charging dock"),
+    ("The lamp is missing a dimmer.", "a dimmer"),
+])
+def test_a_product_need_beside_delivery_words_is_still_a_need(text, phrase):
+    """A box in the present tense may be the product itself; shipping *with* a thing is a product need."""
+    assert_one_need(text, phrase)
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("It would be nicer if the strap were wider.", "the strap were wider"),
+    ("If only the spout was narrower.", "the spout was narrower"),
+    ("Certainly would be nice to have a spare filter.", "a spare filter"),
+    ("Probably would be perfect with a stand.", "a stand"),
+])
+def test_a_comparison_after_if_keeps_its_thing_and_an_opening_adverb_is_no_thing(text, phrase):
+    assert_one_need(text, phrase)
+
+
+@pytest.mark.slow
+def test_a_comparison_after_if_is_named_by_its_thing():
+    [needs] = find_needs(["It would be nicer if the strap were wider."])
+    assert set(group_needs([n.phrase.lower() for n in needs]).values()) == {"wider strap"}
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("The toaster has no defrost setting.", "defrost setting"),
+    ("This lamp has no dimmer, sadly.", "dimmer"),
+    ("It comes without a storage pouch.", "a storage pouch"),
+    ("The drill came without a battery.", "a battery"),
+    ("I'd love a matte finish.", "a matte finish"),
+    ("We would like a cordless version.", "a cordless version"),
+    ("I really miss a snooze button.", "a snooze button"),
+    ("I wish it came in a travel size.", "a travel size"),
+    ("It would be perfect if it came in beige.", "beige"),
+])
+def test_plain_phrasings_of_a_missing_feature_are_needs(text, phrase):
+    assert_one_need(text, phrase)
+
+
+@pytest.mark.parametrize("text", [
+    "It has no equal at this price.",
+    "It has no problems at all.",
+    "It has no smell.",
+    "It came without a scratch.",
+    "It came without any fuss.",
+    "I'd like a refund.",
+    "I'd love a second one for the office.",
+    "Do I miss a timer? Not at all.",
+    "I missed the return window.",
+    "If you need a big pot, this has everything I need.",
+])
+def test_near_misses_of_the_new_phrasings_are_not_needs(text):
+    assert find_needs([text]) == [[]]
