@@ -125,15 +125,19 @@ def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, floa
 
 # The SQL of :func:`reference_date`: one row with the date, none for an empty store. The
 # dashboard runs it too (dashboard/queries.py), so its periods end where the job's do.
+# collected_at is UTC and a review's date is the shop's own day: a shop east of Greenwich dates
+# reviews up to a day after the UTC day of the collection, so that day counts too.
 REFERENCE_DATE = """
     WITH collected AS (SELECT CAST(max(collected_at) AS DATE) AS day FROM reviews)
-    SELECT coalesce(max(r.published_at) FILTER (WHERE r.published_at <= collected.day), collected.day)
+    SELECT coalesce(max(r.published_at) FILTER (WHERE r.published_at <= collected.day + 1), collected.day)
     FROM reviews r, collected GROUP BY collected.day"""
 
 
 def reference_date(con) -> date | None:
     """The "now" of trends and emerging complaints: the newest review date in the store that is
-    not after the newest collection (else the newest collection day; None for an empty store)."""
+    not after the newest collection (else the newest collection day; None for an empty store).
+    The collection is in UTC and review dates in the shop's time zone, so a review dated the day
+    after the collection's UTC day is not "after" it (a shop at UTC+2 crawled at 00:30 its time)."""
     row = con.execute(REFERENCE_DATE).fetchall()
     return row[0][0] if row and row[0][0] else None
 

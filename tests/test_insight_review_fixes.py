@@ -205,3 +205,19 @@ def test_summary_rank_is_documented_as_the_order_it_is(tmp_path):
     assert strengths == [(1, "lid", 8), (2, "handle", 20)]
     meaning = dict(report.COLUMNS["summary"])["rank"]
     assert "most mentioned" not in meaning and "confidence" in meaning and "mentions" in meaning
+
+
+def test_a_review_dated_the_day_after_the_utc_collection_day_is_now(tmp_path):
+    # A shop at UTC+2 crawled at 00:30 its time (22:30 UTC the day before) dates its newest
+    # reviews a day after the collection's UTC day: they are the newest, not typos.
+    from datetime import date
+
+    from analysis.insights import reference_date
+
+    con = _hand_store(tmp_path / "zone.duckdb")
+    praise = [("The lid is great.", "positive", 0.9, [("lid", "lid", "positive")])]
+    for rid, day in (("a", "2024-06-01"), ("b", "2024-06-05"), ("c", "2024-06-10"), ("d", "2024-06-10")):
+        _add_review(con, rid, day, praise, collected="2024-06-09 22:30:00")
+    _add_review(con, "typo", "2024-06-12", praise, collected="2024-06-09 22:30:00")  # two days on: a typo
+    assert reference_date(con) == date(2024, 6, 10)
+    con.close()
