@@ -11,12 +11,16 @@ back to the noun it is about ("cable is too short, wish it was longer").
 to its content words (comparatives first: "the cable is too short, wish it was longer" ->
 "longer cable"), then labels are clustered by all-MiniLM-L6-v2 embeddings and each cluster is
 named by its most frequent key. Keys that ask for opposite things ("longer" / "shorter", "more" /
-"fewer", "turn on" / "turn off": the scales in ``_OPPOSITES``) never share a label (rules-7).
+"fewer", "turn on" / "turn off": the scales in ``_OPPOSITES``) never share a label (rules-7); a
+word negated by "less", "not", "no longer" or "non-" is on the other pole, so "a less loud beep"
+and "a quieter beep" are one need (rules-8).
 
-What is no need (rules-7): a trigger whose clause denies it ("I don't think it needs a timer") or
+What is no need (rules-7, rules-8): a trigger a denial governs ("I don't think it needs a timer";
+not "Can't say enough good things, wish it had a timer") or
 others' wish the writer rejects ("Some say it lacks a lid, but I disagree"); an absent fault
 ("there was no chemical taste", see ``_ABSENT_FAULT``); one delivery's trouble ("the package was
-missing the cord", "I wish it had arrived sooner").
+missing the cord", "I wish it had arrived sooner"); an absence the customer is glad of ("It has
+no sharp edges, so it is safe"); what is asked of the shop ("I'd like a full refund").
 
 Example::
 
@@ -47,7 +51,14 @@ NEED_SIMILARITY = 0.68
 # disagree"), the praise of an absent fault ("there was no chemical taste"), one parcel's trouble
 # ("the box was missing the cord", "I wish it had arrived sooner"), and reads "it has no X", "it
 # came without X", "I'd love a X", "I miss a X", "I wish it came in X".
-VERSION = "rules-7"
+# rules-8 (a review of rules-7): the plainer phrasings fire only on needs: "it has no X" / "it came
+# without X" only with the product as subject (not "they" or a person), not on an absence the
+# customer is glad of ("no sharp edges", "..., so it is safe"); "I'd like a X" not for what is asked
+# of the shop ("a full refund"); "came in" not "came in time / handy"; "I miss a X" not an event
+# ("a call now and then"). A denial counts only when it governs the trigger ("Can't say enough
+# good things, wish it had a timer" is a need); "it had sent me a notification" is no delivery;
+# "less loud" / "not short" are on the pole of "quieter" / "longer", not its opposite.
+VERSION = "rules-8"
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,12 @@ class Need:
 
 
 _SUBJ = r"(?:it|this|they|these|that|there|he|she|the\s+[\w-]+(?:\s+[\w-]+)?|this\s+[\w-]+|mine|one)"
-_TO = r"(?:had|has|have|came\s+with|came\s+in|comes?\s+in|(?:was|were)\s+available\s+in|come\s+with|would\s+come\s+with|included|include|offered|" \
+# rules-8: "came in" is a need of a size or colour ("I wish it came in a travel size"), not the
+# arrival or the use: "I wish it came in time for Christmas", "came in handy", "came in the mail".
+_CAME_IN = (r"(?:came|comes?)\s+in(?!\s+(?:time|on\s+time|handy|useful|the\s+(?:mail|post|box|end)|"
+            r"(?:the\s+)?(?:mail|post)|early|earlier|late|later|sooner|quicker|faster|first|last|second|third|"
+            r"one\s+piece|pieces|broken|damaged|perfect\s+condition|good\s+condition|yesterday|today)\b)")
+_TO = r"(?:had|has|have|came\s+with|" + _CAME_IN + r"|(?:was|were)\s+available\s+in|come\s+with|would\s+come\s+with|included|include|offered|" \
       r"featured|was|were|would\s+be|would\s+have|could\s+be|could|would|did|made|used|allowed|let\s+(?:me|you|us))"
 # After "there is no": things nobody wants, so their absence is praise or a plain fact, not a need
 # ("there was no wait", "no discount at the time").
@@ -142,17 +158,56 @@ _PRAISED_LACK = (
     r"(?:easy|easier)(?=\s*(?:[.!?;,]|$)|\s+to\s+(?:use|clean|wipe|operate|read|carry|store|hold|grip|handle|"
     r"find|learn|understand|set\s+up|pack|travel\s+with|live\s+with|navigate)\b)))\b"
 )
+# rules-8: the subject of the plainer phrasings ("it has no X", "it came without X"): the product
+# only, it / this (X) / the X; not "they" (often the shop or its staff) nor a person.
+_PEOPLE = (r"(?:cashier|clerk|staff|staffer|seller|vendor|store|shop|company|manager|employee|employees|guy|guys|"
+           r"lady|ladies|man|men|woman|women|people|person|driver|courier|technician|tech|rep|agent|support|service|"
+           r"team|owner|owners|salesman|saleswoman|salesperson|waiter|waitress|server|host|doctor|landlord|"
+           r"receptionist|girl|boy|kid|kids|child|children|family|husband|wife|son|daughter|friend|neighbou?r|"
+           r"customer|retailer|merchant|warehouse|website|site|seller's|restaurant|hotel|bank|office|government)")
+_THE_PRODUCT = (r"(?:it|this(?:\s+(?!" + _PEOPLE + r"\b)[\w-]+)?|"
+                r"the\s+(?:[\w-]+\s+)?(?!" + _PEOPLE + r"\b)[\w-]+)")
+# ... and absences that are glad news: things nobody wants on a product ("no sharp edges", "no
+# hot spots", "no moving parts", "no BPA"), and "no redeeming features", a verdict, not a wish.
+_GLAD_ABSENT = (r"(?:(?:[\w-]+\s+)?(?:sharp|rough|jagged)\s+(?:edges?|corners?|bits?)|(?:hot|cold|weak|dead)\s+spots?|"
+                r"moving\s+parts?|weak\s+points?|redeeming|bpa|chemicals?|toxins?|additives?|preservatives?|"
+                r"fillers?|(?:added\s+)?sugars?|calories|gluten|allergens?|side\s+effects?|"
+                r"seams?|gaps?|loose\s+(?:parts?|threads?|ends?))\b")
+# What one asks of the shop, not of the product: "I'd like a (full) refund / a reply / a call back".
+# The word must end its noun: "I'd like a replacement filter" asks for a part.
+_ASK_OF_SHOP = (r"(?:[\w-]+\s+){0,2}?(?:refund|replacement|return|exchange|discount|response|reply|answer|call(?:\s+back)?|"
+                r"callback|credit|voucher|coupon|apology|explanation|word|update|resolution|compensation|"
+                r"reimbursement|rebate|tracking\s+number|manager|supervisor|receipt|invoice)s?"
+                r"(?=\s*(?:[.!?,;:)]|$)|\s+(?:for|from|of|on|to|or|and|please|asap|as|if|because|since|now|"
+                r"immediately|back|soon|with|within|instead)\b)")
+# "I miss a call now and then": an event one misses, not a feature the product lacks
+_MISSED_EVENT = (r"(?:calls?|texts?|messages?|notifications?|alerts?|beat|step|steps|day|days|dose|turn|train|bus|"
+                 r"flight|deadline|appointment|meeting|payment|stitch|spot|chance|shot|note|word|episode|class|"
+                 r"delivery|parcel|package|reminder|alarm|ring|knock|doorbell|visitor|moment|lot|few|couple)")
+_NOW_AND_THEN = (r"\b(?:now\s+and\s+(?:then|again)|once\s+in\s+a\s+while|every\s+(?:so\s+often|now\s+and|once|time)|"
+                 r"from\s+time\s+to\s+time|sometimes|occasionally|often)\b")
+# rules-8: "It has no sharp edges, so it is safe for kids", "... which is great": the rest of the
+# sentence says the absence does good, so it is praise (for "has no X" and "came without X").
+# Not "which is not great", nor praise after "but" (another thing).
+_PRAISED_ABSENCE = re.compile(
+    r"^[\s,]*(?:so|which|and|meaning|making|that's|that\s+is|means)\b"
+    r"(?:(?!\b(?:but|though|although|except)\b)[^.!?;])*?(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)(?<!\bless\s)"
+    r"\b(?:safe|safer|nothing\s+(?:can|to|will|could|ever)\s+(?:\w+\s+)?(?:break|go\s+wrong|fail|wear|snag)|"
+    r"great|good|nice|lovely|perfect|brilliant|excellent|fantastic|wonderful|ideal|a\s+(?:real\s+|big\s+|huge\s+)?"
+    r"(?:plus|bonus|relief|win)|love|(?:easy|easier)\s+to\s+(?:clean|use|wash)|durable|reliable|sturdy|"
+    r"(?:it|this)\s+(?:is|feels|looks|stays)\s+(?:so\s+|very\s+|really\s+)?(?:clean|sleek|simple|quiet|fine))\b",
+    re.IGNORECASE)
 # Each pattern marks where the need phrase starts with the named group "p"; the phrase runs to
 # the end of its clause (or names the whole phrase "w"). Order matters: the first match at a position wins.
 TRIGGERS = [
     # wishes
     rf"\b(?:i|we)?\s*(?:only\s+|really\s+|do\s+|keep\s+|kept\s+)?wish(?:ed|es|ing)?\s+(?:that\s+)?(?P<subj>{_SUBJ})\s+{_TO}\s+(?P<p>\S)",
     r"\bwish(?:ed|ing)?\s+for\s+(?P<p>(?:a|an|more|some|better|\w+er)\b)",
-    r"\bif\s+only\s+(?P<subj>it|they|this|the\s+[\w-]+)\s+(?:had|came\s+with|came\s+in|was|were|could|would)\s+(?P<p>\S)",
+    r"\bif\s+only\s+(?P<subj>it|they|this|the\s+[\w-]+)\s+(?:had|came\s+with|" + _CAME_IN + r"|was|were|could|would)\s+(?P<p>\S)",
     # would be better / perfect if
     r"\bwould\s+(?:be|have\s+been)\s+(?:\w+\s+)?(?:perfect|great|better|nicer|ideal|awesome|nice|good|"
     r"amazing|excellent|5\s+stars|five\s+stars)\s+if\s+(?P<subj>it|they|this|there|the\s+[\w-]+)\s+"
-    r"(?:had|has|came\s+with|come\s+with|came\s+in|included|was|were|would|could|did|offered)\s+(?P<p>\S)",
+    r"(?:had|has|came\s+with|come\s+with|" + _CAME_IN + r"|included|was|were|would|could|did|offered)\s+(?P<p>\S)",
     r"\b(?:(?:it|that|this)\s+)?would\s+be\s+(?:\w+\s+)?(?:nice|great|good|better|helpful|useful|handy)\s+"
     r"(?:to\s+have|to\s+be\s+able\s+to|if\s+(?:there\s+(?:was|were)|you\s+could|i\s+could|we\s+could))\s+(?P<p>\S)",
     r"\b(?:i|we)(?:'d|\s+would)\s+(?:love|like|prefer)\s+(?:to\s+see\s+|it\s+to\s+have\s+)(?P<p>\S)",
@@ -263,24 +318,32 @@ TRIGGERS = [
     r"(?!\s+(?:a|an|the|any|my|its|some|his|her|their|our|one|two|three|several|both|all|parts?|pieces?)\b)",
     r"\b(?P<w>(?:(?:a|an|the)\s+)?[\w-]+)\s+(?:is|was|are|were)\s+not\s+included\b",
     # rules-7: "It has no timer", "The kettle has no lid lock" (the product is the subject; not "it
-    # has no equal / no problems / no smell / no vibration at all")
-    r"\b" + _PRODUCT + r"\s+(?:really\s+|still\s+|also\s+|sadly\s+|just\s+)?(?:has|had|have)\s+(?:no|zero)\s+"
+    # has no equal / no problems / no smell / no vibration at all"). rules-8: only it / this (X) /
+    # the X, never people ("they have no respect", "the cashier had no care"), nor an absence the
+    # customer is glad of ("no sharp edges", "no hot spots", "no moving parts"; and see
+    # ``_PRAISED_ABSENCE`` for "..., so it is safe for kids").
+    r"\b" + _THE_PRODUCT + r"\s+(?:really\s+|still\s+|also\s+|sadly\s+|just\s+)?(?:has|had|have)\s+(?:no|zero)\s+"
     r"(?P<p>(?!problems?\b|issues?\b|complaints?\b|trouble|flaws?\b|faults?\b|defects?\b|drawbacks?\b|downsides?\b|"
     r"rivals?\b|equal|competition|match\b|peers?\b|idea\b|business\b|reason|right\b|choice\b|effect\b|impact\b|"
     r"clue\b|chance\b|hope\b|time\b|need\b|use\b|sense\b|place\b|stock\b|way\s+(?:i|you|we|it|this)\b|"
+    r"" + _GLAD_ABSENT + r"|"
     r"" + _WAY_OF_PRAISE + r"|(?:[\w-]+\s+)?" + _NOT_WANTED + r"|" + _ABSENT_FAULT + r")\w)",
     # "It came without a charger", "It comes without a carrying case" (not "arrived without a
-    # scratch": arriving is the delivery, and a scratch is nothing wished for)
-    r"\b" + _PRODUCT + r"\s+(?:came|comes|come|ships|is\s+sold|was\s+sold|are\s+sold)\s+without\s+"
-    r"(?P<p>(?!(?:a|an|any|the)?\s*(?:single\s+|real\s+|major\s+|obvious\s+|visible\s+)?(?:problems?|issues?|"
-    r"complaints?|trouble|hitch|hiccups?|" + _NOT_WANTED + r")\b)\w)",
-    # "I'd love a bigger size", "We'd like a glass version" (not "I'd like a refund")
+    # scratch": arriving is the delivery, and a scratch is nothing wished for; rules-8: nor an
+    # absent fault, "came without any chemical smell")
+    r"\b" + _THE_PRODUCT + r"\s+(?:came|comes|come|ships|is\s+sold|was\s+sold|are\s+sold)\s+without\s+"
+    r"(?P<p>(?!(?:(?:a|an|any|the)\s+)?(?:single\s+|real\s+|major\s+|obvious\s+|visible\s+)?(?:problems?|issues?|"
+    r"complaints?|trouble|hitch|hiccups?|(?:[\w-]+\s+)?" + _NOT_WANTED + r")\b|" + _GLAD_ABSENT + r"|"
+    r"(?:(?:a|an|any|the)\s+)?" + _ABSENT_FAULT + r")\w)",
+    # "I'd love a bigger size", "We'd like a glass version" (rules-8: not what is asked of the
+    # shop, "I'd like a refund", "I would like a full refund", "We'd like a call back")
     r"\b(?:i|we)(?:'d|\s+would)\s+(?:really\s+|so\s+|absolutely\s+|also\s+)?(?:love|like|prefer)\s+"
-    r"(?P<p>(?:a|an|more|some)\b(?!\s+(?:refund|replacement|return|exchange|second\s+one|new\s+one|reply|response|"
-    r"answer|word|discount|voucher|(?:little\s+|bit\s+)?more\s+time)\b))",
-    # "I miss a timer" (present tense: "I missed the return window" is no need; not "Do I miss ...?")
+    r"(?P<p>(?:a|an|more|some)\b(?!\s+(?:second\s+one|new\s+one|(?:little\s+|bit\s+)?more\s+time)\b|"
+    r"\s+" + _ASK_OF_SHOP + r"))",
+    # "I miss a timer" (present tense: "I missed the return window" is no need; not "Do I miss ...?";
+    # rules-8: a feature, not an event one misses, "I miss a call now and then")
     r"(?<!\bdo\s)(?<!\bdid\s)\b(?:i|we)\s+(?:really\s+|still\s+|do\s+|sure\s+do\s+|sorely\s+)?miss\s+"
-    r"(?P<p>(?:a|an)\b)",
+    r"(?P<p>(?:a|an)\b(?!\s+(?:[\w-]+\s+)?" + _MISSED_EVENT + r"\b)(?![^.!?;]*?" + _NOW_AND_THEN + r"))",
 ]
 # A word each trigger cannot match without (lower case), in the order of TRIGGERS: a sentence
 # without it skips that regex (most sentences hold no trigger; the 47 regexes cost 0.64 s per
@@ -298,6 +361,11 @@ _TRIGGER_WORDS = (
 )
 assert len(_TRIGGER_WORDS) == len(TRIGGERS), "one tuple of words per trigger"
 _PATTERNS = [(words, re.compile(p, re.IGNORECASE)) for words, p in zip(_TRIGGER_WORDS, TRIGGERS)]
+# rules-8: the triggers of a plain absence ("it has no X", "it came without X"), whose clause may
+# go on to praise it (``_PRAISED_ABSENCE``)
+_ABSENCE_TRIGGERS = frozenset(pattern for _, pattern in _PATTERNS
+                              if r"(?:no|zero)\s+" in pattern.pattern or r"\s+without\s+" in pattern.pattern)
+assert len(_ABSENCE_TRIGGERS) == 2, "the 'has no' and 'came without' triggers"
 # The phrase stops at clause punctuation or a conjunction that starts a new thought. A number
 # keeps its "." and "," ("a 3.5mm jack", "a 1,000 mAh battery"), and so does an initialism ("a U.S.
 # plug", "e.g."): "." ends a clause before a space, a closing mark or the end, as "..." does, and
@@ -329,7 +397,7 @@ _DANGLING_END = re.compile(r"(?:\s+(?:a|an|the|my|your|its|our|their|this|that|a
 _DENIED = re.compile(
     r"(?:\b(?:don't|do\s+not|didn't|did\s+not|doesn't|does\s+not|never|wouldn't|would\s+not|won't|will\s+not|"
     r"can't|cannot|can\s+not|couldn't|could\s+not|haven't|have\s+not|hadn't)\s+(?:\w+\s+)?"
-    r"(?:think|thought|say|said|feel|felt|wish|wished|agree|agreed|miss|missed|notice|noticed|"
+    r"(?:think|thought|say|said|feel|felt|wish|wished|agree|agreed|miss|missed|"
     r"claim|pretend)\b(?!\s+so\b)|\bnot\s+once\b|\bnot\s+that\b|\bno\s+one\s+(?:could|would|can)\s+say\b)",
     re.IGNORECASE)
 # ... and a wish told of others that the writer then rejects: "Some reviewers say it needs a
@@ -363,6 +431,20 @@ _DELIVERY_WISH = re.compile(
     r"^(?:been\s+)?(?:arrived|arrive|arrives|arriving|delivered|deliver|dispatched|dispatch|shipped|ship|posted|"
     r"sent|packed|packaged|restocked|turned\s+up|got\s+here)\b(?!.*\bwith\b)|\b(?:in|back\s+in)\s+stock\b|"
     r"\brestock", re.IGNORECASE)
+# rules-8: a denial governs the trigger only when nothing but "that", an adverb, an auxiliary or the
+# trigger's subject stands between them ("I don't really think the grinder needs ...", "Not once
+# did I wish ..."): "Can't say enough good things, wish it had a timer" and "Never thought I'd use
+# it daily, wish it had ..." deny something else (an object, a comma or another clause comes between).
+_DENIAL_GAP = re.compile(
+    r"^(?:\s+|that\b|really\b|honestly\b|truly\b|actually\b|ever\b|even\b|once\b|did\b|do\b|does\b|have\b|has\b|had\b|"
+    r"i\b|we\b|it\b|they\b|this\b|anyone\b|anybody\b|(?:the|this|my|our|that)\s+[\w-]+(?:\s+[\w-]+)?(?=\s*$))*$",
+    re.IGNORECASE)
+# ... but "sent" is no delivery when the product sends something: "I wish it had sent me a
+# notification when done" (not when "they" send: the shop)
+_PRODUCT_SENDS = re.compile(
+    r"(?:sent|send|sends)\s+(?:(?:me|us|you)\s+)?(?:an?\s+|some\s+)?(?:[\w-]+\s+)?(?:notifications?|alerts?|"
+    r"messages?|texts?|reminders?|pings?|signals?|warnings?|beeps?|push\s+notifications?)\b", re.IGNORECASE)
+_NOT_THE_PRODUCT = frozenset({"they", "these", "he", "she", "there"})
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _FILLER_END = re.compile(r"\s+(?:too|though|tbh|lol|either|as\s+well|also|or\s+something|etc)\s*$", re.IGNORECASE)
 
@@ -445,9 +527,12 @@ def _dismissed(text: str, match: re.Match, start: int, end: int) -> bool:
         _dismissed("I don't think it needs a timer.", m, 23, 30)  # True
     """
     trigger_end = max(match.end(), start)
-    clause = text[_clause_start(text, match.start()):trigger_end]
-    if _DENIED.search(clause):
-        return True
+    clause_start = _clause_start(text, match.start())
+    for denial in _DENIED.finditer(text, clause_start, trigger_end):
+        # the denial overlaps the trigger ("I never wished it had") or only a subject, "that" or an
+        # adverb stands between them ("I don't think it needs"); not "Can't say enough good things, wish"
+        if denial.end() > match.start() or _DENIAL_GAP.match(text[denial.end():match.start()]):
+            return True
     sentence_start = 0
     for boundary in _SENTENCE_END.finditer(text, 0, match.start()):
         sentence_start = boundary.end()
@@ -458,7 +543,13 @@ def _dismissed(text: str, match: re.Match, start: int, end: int) -> bool:
     if "w" not in match.re.groupindex:
         if _DELIVERY_MISSING.search(text[_clause_start(text, match.start()):start]):
             return True
-        if _DELIVERY_WISH.search(text[start:end]):
+        if _DELIVERY_WISH.search(text[start:end]) and not (
+                _PRODUCT_SENDS.match(text, start) and
+                (match.groupdict().get("subj") or "it").split()[0].lower() not in _NOT_THE_PRODUCT):
+            return True
+    if match.re in _ABSENCE_TRIGGERS:
+        sentence_end = _SENTENCE_END.search(text, end)
+        if _PRAISED_ABSENCE.match(text[end:sentence_end.start() if sentence_end else len(text)]):
             return True
     return False
 
@@ -618,19 +709,55 @@ _OPPOSITES = [
 ]
 
 
+# rules-8: a scale word negated by "less", "not", "no longer" or "non-" sits on the other pole:
+# "less loud beep" asks for what "quieter beep" asks, "cord not short" for what "longer cord" does.
+_NEGATORS = frozenset({"less", "not", "non", "never", "hardly"})
+_SCALE_WORDS = frozenset(w for one, other in _OPPOSITES for w in one | other)
+
+
+def _poles(key: str) -> list[set[int]]:
+    """For each scale of ``_OPPOSITES``, the poles (0, 1) a need key asks for.
+
+    Example::
+
+        _poles("less loud beep")[4]   # {1}: less loud is quieter
+        _poles("cord not short")[0]   # {0}: not short is longer
+    """
+    words = key.lower().replace("non-", "non ").split()
+    asked: list[set[int]] = [set() for _ in _OPPOSITES]
+    negated = False
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in _NEGATORS and nxt in _SCALE_WORDS:
+            negated = True      # "less" here says how loud, not how many: no pole of more/fewer
+            continue
+        if word == "no" and nxt == "longer" and i + 2 < len(words) and words[i + 2] in _SCALE_WORDS:
+            negated = True
+            continue
+        if word == "longer" and negated and i > 0 and words[i - 1] == "no":
+            continue
+        for n, (one, other) in enumerate(_OPPOSITES):
+            if word in one:
+                asked[n].add(1 if negated else 0)
+            elif word in other:
+                asked[n].add(0 if negated else 1)
+        negated = False
+    return asked
+
+
 def _opposite(key_a: str, key_b: str) -> bool:
-    """Whether two need keys ask for opposite things: one holds a word of a scale's pole, the
-    other a word of the other pole, and neither holds both.
+    """Whether two need keys ask for opposite things: one asks for a scale's pole, the other for
+    the other pole, and neither asks for both. A negated word asks for the other pole
+    ("less loud" = quieter, "not short" = longer).
 
     Example::
 
         _opposite("longer cable", "shorter cord")   # True
         _opposite("longer cable", "longer cord")    # False
+        _opposite("quieter beep", "less loud beep") # False
     """
-    a, b = set(key_a.lower().split()), set(key_b.lower().split())
-    for one, other in _OPPOSITES:
-        if (a & one and b & other and not a & other and not b & one) or \
-                (a & other and b & one and not a & one and not b & other):
+    for a, b in zip(_poles(key_a), _poles(key_b)):
+        if len(a) == 1 and len(b) == 1 and a != b:
             return True
     return False
 

@@ -463,3 +463,88 @@ def test_plain_phrasings_of_a_missing_feature_are_needs(text, phrase):
 ])
 def test_near_misses_of_the_new_phrasings_are_not_needs(text):
     assert find_needs([text]) == [[]]
+
+
+# rules-8 -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # an absence the customer is glad of
+    "The blender has no sharp corners, which is great with toddlers around.",
+    "This grill has no cold spots.",
+    "It has no seams, so nothing can snag.",
+    "The lamp came without any plastic odour.",
+    # the subject is a person or "they", not the product
+    "The helpdesk guy had no interest in helping.",
+    "They have no patience with questions at the counter.",
+    "The store manager had no idea where my order was.",
+    # asked of the shop, or of the post
+    "We would like a partial refund please.",
+    "I'd like an answer from the seller.",
+    "I wish the socks came in the mail sooner.",
+    "I wish it came in handy more often.",
+    # an event one misses, not a feature
+    "I miss a beat every so often with this metronome.",
+    "I miss a text sometimes because the vibration is weak.",
+])
+def test_the_plain_phrasings_fire_only_on_needs(text):
+    """rules-8: "it has no X", "came without X", "I'd like a X", "came in", "I miss a X" (rules-7)
+    read praise, people, requests of the shop and missed events as needs."""
+    assert find_needs([text]) == [[]]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("I'd like a replacement filter in the box.", "a replacement filter in the box"),
+    ("It has no off switch, which is annoying.", "off switch"),
+    ("It has no timer, which is not great.", "timer"),
+    ("It came without a manual, so setup took ages.", "a manual"),
+    ("I really miss a backlit keypad.", "a backlit keypad"),
+])
+def test_the_plain_phrasings_still_read_a_missing_feature(text, phrase):
+    assert_one_need(text, phrase)
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("Couldn't say a bad word about it, wish it had a carry handle.", "a carry handle"),
+    ("I didn't think twice about buying, I wish it had a lid though.", "a lid"),
+    ("Never felt rushed at checkout, wish it had a cup holder.", "a cup holder"),
+    ("I didn't notice at first that it doesn't come with a lid.", "a lid"),
+    ("I wish it had sent me a reminder to descale.", "sent me a reminder to descale"),
+])
+def test_a_denial_of_something_else_in_the_sentence_keeps_the_need(text, phrase):
+    """rules-8: a denial counts only when it governs the trigger (rules-7 read it across commas),
+    and a product that sends a reminder is no delivery."""
+    assert_one_need(text, phrase)
+
+
+@pytest.mark.parametrize("text", [
+    "I wish they had sent me the right colour.",
+    "I don't really think the blender needs a second jug.",
+    "Not once have I wished it had a louder alarm.",
+])
+def test_a_denial_of_the_trigger_and_the_shops_sending_are_still_no_need(text):
+    assert find_needs([text]) == [[]]
+
+
+def test_a_negated_word_is_on_the_other_pole_of_its_scale():
+    """rules-8: "less bright" asks for what "dimmer" asks, "not thin" for what "thicker" does."""
+    from analysis.needs import _opposite
+
+    assert not _opposite("dimmer screen", "less bright screen")
+    assert not _opposite("thicker mat", "mat not thin")
+    assert not _opposite("slower spin", "spin no longer fast")
+    assert _opposite("brighter screen", "less bright screen")
+    assert _opposite("thinner mat", "mat not thin")
+    # "less" of a thing is still a quantity
+    assert _opposite("less sugar", "more sugar")
+
+
+@pytest.mark.slow
+def test_one_need_worded_from_the_other_pole_is_one_need():
+    """rules-8: rules-7 split "a less firm pillow" from "a softer pillow" as if opposite."""
+    phrases = ["a softer pillow", "a softer pillow", "a less firm pillow",
+               "a warmer blanket", "a warmer blanket", "a less cold blanket",
+               "a thicker mat", "a thicker mat", "a mat that is not so thin"]
+    groups = group_needs(phrases)
+    assert groups["a less firm pillow"] == groups["a softer pillow"] == "softer pillow"
+    assert groups["a less cold blanket"] == groups["a warmer blanket"] == "warmer blanket"
+    assert groups["a mat that is not so thin"] == groups["a thicker mat"] == "thicker mat"
