@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from crawler.crawl import _config, _known_review_ids, child_env, run_crawl
+from crawler.demo_shop.server import running
 from data import store
 
 
@@ -49,16 +49,8 @@ def _site(route):
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", log
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(Handler) as url:
+        yield url, log
 
 
 def _product(name: str, reviews: list[str], next_href: str | None = None) -> bytes:

@@ -11,13 +11,14 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from scrapy.http import Request
 from twisted.python.failure import Failure
 
 from crawler import demo_shop
+from crawler.demo_shop.server import running
 from crawler.crawl import child_env, run_crawl
 from crawler.fetch import FetchError, fetch_page
 from crawler.robots import RobotsUnreachable
@@ -66,17 +67,11 @@ def _site(robots_delay: float | None = 0.0, robots: bytes = b"User-agent: *\nDis
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requested, agents
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(Handler) as url:
+        try:
+            yield url, requested, agents
+        finally:
+            stop.set()  # a robots.txt that never answers lets go before the server stops
 
 
 # --- the crawl (Scrapy, in a child process) ------------------------------------------------

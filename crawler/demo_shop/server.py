@@ -155,13 +155,27 @@ def serve(out_dir, host: str = "127.0.0.1", port: int = 0) -> Iterator[DemoShopS
         raise FileNotFoundError(f"no demo shop at {out_dir} (index.html missing): "
                                 f"run `python -m crawler.demo_shop generate {out_dir}` first")
     shop = DemoShopServer(url="", root=root)
-    server = ThreadingHTTPServer((host, port), _handler(shop))
+    with running(_handler(shop), host, port, name="demo-shop") as shop.url:
+        yield shop
+
+
+@contextmanager
+def running(handler, host: str = "127.0.0.1", port: int = 0, name: str = "loopback-site") -> Iterator[str]:
+    """Serve ``handler`` (a ``BaseHTTPRequestHandler`` class) in a background thread; yields the
+    base URL (``http://host:port``, the port the system picked for 0) and stops when the block
+    ends. The demo shop runs on it, and so do the tests' small sites with their own handlers.
+
+    Example::
+
+        with running(MyHandler) as url:
+            urllib.request.urlopen(url + "/robots.txt")
+    """
+    server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
-    shop.url = f"http://{host}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, name="demo-shop", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
-        yield shop
+        yield f"http://{host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
