@@ -26,7 +26,7 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Iterator
 
@@ -416,8 +416,7 @@ def _period_filters(f: Filters) -> Filters:
     >>> _period_filters(Filters(start=date(2025, 1, 1), end=date(2025, 3, 1), max_rating=2))
     Filters(start=None, end=None, categories=(), sources=(), min_rating=1, max_rating=2, period_days=90)
     """
-    return Filters(categories=f.categories, sources=f.sources, min_rating=f.min_rating,
-                   max_rating=f.max_rating, period_days=f.period_days)
+    return replace(f, start=None, end=None)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
