@@ -65,15 +65,19 @@ def crawl_domains(urls: list[str]) -> list[str]:
     >>> crawl_domains(["http://Shop.test/c/kitchen", "http://shop.test:8080/sitemap.xml"])
     ['shop.test']
     """
-    hosts = set()
-    for url in urls:
-        try:
-            host = urlsplit(url).hostname
-        except ValueError:  # "http://[oops": a broken IPv6 host
-            continue
-        if host:
-            hosts.add(host)
-    return sorted(hosts)
+    return sorted({host for host in map(host_of, urls) if host})
+
+
+def host_of(url: str) -> str | None:
+    """The lower-cased host name of ``url``; None for a URL that has none or cannot be read.
+
+    >>> host_of("http://Shop.test:8080/p/1"), host_of("http://[oops")
+    ('shop.test', None)
+    """
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # "http://[oops": a broken IPv6 host
+        return None
 
 
 def run_crawl(db: str | os.PathLike, urls: list[str], *, max_pages: int | None = None,

@@ -30,7 +30,7 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.crawl import LISTING_LIMIT, MAX_LISTING_PAGES, START_URL_GONE, crawl_domains
+from crawler.crawl import LISTING_LIMIT, MAX_LISTING_PAGES, START_URL_GONE, crawl_domains, host_of
 from crawler.extract import extract
 from crawler.robots import RobotsUnreachable
 
@@ -64,14 +64,6 @@ def failure_reason(failure) -> tuple[str, bool]:
     if isinstance(exc, IgnoreRequest):
         return "ignored_request", False
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower().replace("_error", "") or "download_failed", True
-
-
-def _host(url: str) -> str | None:
-    """The lower-cased host name of ``url``; None for a URL that has none or cannot be read."""
-    try:
-        return urlsplit(url).hostname
-    except ValueError:  # "http://[oops": a broken IPv6 host
-        return None
 
 
 def _origin(response) -> str:
@@ -259,7 +251,7 @@ class ReviewSpider(scrapy.Spider):
     def _on_site(self, url: str, problems: dict) -> bool:
         """Whether ``url`` is on a start URL's host (or a subdomain of one), as Scrapy's offsite
         filter reads ``allowed_domains``; a link elsewhere is counted as ``offsite_link``."""
-        host = _host(url)
+        host = host_of(url)
         if host and any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains):
             return True
         problems["offsite_link"] = problems.get("offsite_link", 0) + 1
