@@ -189,10 +189,10 @@ def filter_choices(db: str, stamp: float) -> dict[str, Any]:
     # files, and products.source names only the first.
     srcs = _query(db, "SELECT DISTINCT source FROM reviews ORDER BY 1").rows
     span = _query(db, f"""
-        WITH ref AS ({REFERENCE_DATE})
-        SELECT min(r.published_at), max(r.published_at), (SELECT * FROM ref) AS now,
-               count(*) FILTER (WHERE r.published_at > (SELECT * FROM ref)) AS after_now
-        FROM reviews r""").rows[0]
+        WITH ref(now) AS ({REFERENCE_DATE})
+        SELECT min(r.published_at), max(r.published_at), any_value(ref.now) AS now,
+               count(*) FILTER (WHERE r.published_at > ref.now) AS after_now
+        FROM reviews r LEFT JOIN ref ON true""").rows[0]
     first, last, now, after_now = span
     if first and last:
         now = min(max(now or last, first), last)
