@@ -128,6 +128,14 @@ def load_sources(path: str | os.PathLike | None = None, check_profiles: bool = T
     return _Checker(path, text, check_profiles).check(raw)
 
 
+_PRODUCTS_HEADER = re.compile(r"\s*\[\s*source\s*\.\s*products\s*\]")
+
+
+def _key_pattern(key: str) -> re.Pattern:
+    """A TOML line that sets ``key`` (bare or quoted)."""
+    return re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*=""")
+
+
 class _Checker:
     """Validates the parsed TOML and finds the line of each bad field for the message."""
 
@@ -139,6 +147,13 @@ class _Checker:
         self.source_starts = [i for i, line in enumerate(self.lines)
                               if re.match(r"\s*\[\[\s*source\s*\]\]", line)]
 
+    def _source_lines(self, index: int) -> tuple[int, int] | None:
+        """The line range (start, end) of source ``index``'s [[source]] table; None if unknown."""
+        if index >= len(self.source_starts):
+            return None
+        start = self.source_starts[index]
+        return start, self.source_starts[index + 1] if index + 1 < len(self.source_starts) else len(self.lines)
+
     # where a field is written: the first `key =` after the table header, before the next one
     def _line(self, key: str | None, index: int | None) -> int | None:
         if index is None:
@@ -148,42 +163,40 @@ class _Checker:
             end = next((i for i in range(start + 1, len(self.lines))
                         if re.match(r"\s*\[", self.lines[i])), len(self.lines))
         else:
-            if index >= len(self.source_starts):
+            span = self._source_lines(index)
+            if span is None:
                 return None
-            start = self.source_starts[index]
-            end = self.source_starts[index + 1] if index + 1 < len(self.source_starts) else len(self.lines)
+            start, end = span
         if key is None:
             return start + 1
-        pattern = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*=""")
+        pattern = _key_pattern(key)
         for i in range(start, end):
             if pattern.match(self.lines[i]):
                 return i + 1
         if key == "products":
             for i in range(start, end):
-                if re.match(r"\s*\[\s*source\s*\.\s*products\s*\]", self.lines[i]):
+                if _PRODUCTS_HEADER.match(self.lines[i]):
                     return i + 1
         return start + 1
 
-    def _product_where(self, key: str, index: int, name: str | None) -> str:
-        """``line N, source #i ('name'), field K`` for a key inside the source's products table:
-        its line after the ``[source.products]`` header (else the table's or the source's)."""
-        line = None
-        if index < len(self.source_starts):
-            start = self.source_starts[index]
-            end = self.source_starts[index + 1] if index + 1 < len(self.source_starts) else len(self.lines)
-            header = next((i for i in range(start, end)
-                           if re.match(r"\s*\[\s*source\s*\.\s*products\s*\]", self.lines[i])), None)
-            pattern = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*=""")
-            if header is not None:
-                line = next((i + 1 for i in range(header + 1, end) if pattern.match(self.lines[i])), header + 1)
-            else:
-                line = self._line("products", index)
-        label = f"source #{index + 1}" + (f" ({name!r})" if name else "")
-        return f"{'line ' + str(line) if line else 'file'}, {label}, field {key}"
+    def _products_line(self, key: str, index: int) -> int | None:
+        """Where ``key`` is written inside source ``index``'s [source.products] table: its line
+        after that header (else the header's, or the source's)."""
+        span = self._source_lines(index)
+        if span is None:
+            return None
+        start, end = span
+        header = next((i for i in range(start, end) if _PRODUCTS_HEADER.match(self.lines[i])), None)
+        if header is None:
+            return self._line("products", index)
+        pattern = _key_pattern(key)
+        return next((i + 1 for i in range(header + 1, end) if pattern.match(self.lines[i])), header + 1)
 
     def problem(self, message: str, key: str | None = None, index: int | None = None,
-                name: str | None = None) -> None:
-        line = self._line(key, index) if (key is not None or index is not None) else None
+                name: str | None = None, line: int | None = None) -> None:
+        """A problem with where it is: ``line`` when given, else where ``key`` is written."""
+        if line is None and (key is not None or index is not None):
+            line = self._line(key, index)
         where = f"line {line}" if line else "file"
         if index is not None:
             label = f"source #{index + 1}" + (f" ({name!r})" if name else "")
@@ -306,10 +319,10 @@ class _Checker:
         for product_id, product_side in products.items():
             if product_id in SOURCE_KEYS:
                 # `side = "competitor"` written below [source.products]: TOML puts it in that table
-                self.problems.append(
-                    f"{self._product_where(product_id, index, label)}: is under [source.products], so it "
-                    f"reads as a product named {product_id!r}, not as the source's {product_id}; move the "
-                    f"line above [source.products] (the lines below that header, up to the next one, belong to it)")
+                self.problem(f"is under [source.products], so it reads as a product named {product_id!r}, "
+                             f"not as the source's {product_id}; move the line above [source.products] (the "
+                             f"lines below that header, up to the next one, belong to it)",
+                             product_id, index, label, line=self._products_line(product_id, index))
             elif product_side not in SIDES:
                 bad(f"product {product_id!r} must be \"ours\" or \"competitor\", got {product_side!r}", "products")
         if len(self.problems) > before:
