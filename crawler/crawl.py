@@ -34,6 +34,12 @@ START_URL_GONE = "start_url_gone"
 # "next" never ends. There is no setting for it; a category longer than this is crawled in parts.
 MAX_LISTING_PAGES = 200
 LISTING_LIMIT = "listing_limit"  # the problem counted for each listing cut short by it
+# A link, or a redirect, to a host the crawl does not fetch (not a start URL's host or a
+# subdomain of one): counted, not an error. A redirect elsewhere is dropped by Scrapy's offsite
+# filter before any errback could see it, so crawler/spiders/reviews.py counts it as the
+# request is scheduled and leaves a message under OFFSITE_REDIRECT_STATS_PREFIX in the stats.
+OFFSITE_LINK = "offsite_link"
+OFFSITE_REDIRECT_STATS_PREFIX = "reviewlens/offsite_redirect/"  # + "start/" URL or "page/" host
 
 SUMMARY_KEYS = ("run_id", "pages", "reviews_read", "reviews_new", "reviews_edited", "duplicates",
                 "rejected", "errors", "status", "problems")
@@ -382,9 +388,9 @@ def crawl_here(config: dict) -> dict[str, Any]:
     for key in ("store_write_seconds", "store_write_cpu_seconds"):
         if f"reviewlens/{key}" in stats:
             summary[key] = round(stats[f"reviewlens/{key}"], 3)
-    unreadable_robots = robots_messages(stats)
-    if unreadable_robots:
-        summary["message"] = "; ".join(unreadable_robots)
+    messages = robots_messages(stats) + offsite_messages(stats)
+    if messages:
+        summary["message"] = "; ".join(messages)
     return summary
 
 
@@ -393,6 +399,21 @@ def robots_messages(stats: dict) -> list[str]:
     from crawler.robots import UNREACHABLE_STATS_PREFIX
 
     return [message for key, message in sorted(stats.items()) if key.startswith(UNREACHABLE_STATS_PREFIX)]
+
+
+def offsite_messages(stats: dict) -> list[str]:
+    """What the crawl's stats say about redirects to other hosts, which were not followed: one
+    line per start URL that redirected elsewhere, then one per other host pages went to.
+
+    >>> offsite_messages({OFFSITE_REDIRECT_STATS_PREFIX + "page/b.test": "2 pages went to b.test",
+    ...                   OFFSITE_REDIRECT_STATS_PREFIX + "start/http://a.test/": "a.test went away"})
+    ['a.test went away', '2 pages went to b.test']
+    """
+    found = sorted((key, message) for key, message in stats.items()
+                   if key.startswith(OFFSITE_REDIRECT_STATS_PREFIX))
+    start = OFFSITE_REDIRECT_STATS_PREFIX + "start/"
+    return ([message for key, message in found if key.startswith(start)]
+            + [message for key, message in found if not key.startswith(start)])
 
 
 def fetch_only_here(urls: list[str], polite: bool = False) -> dict[str, Any]:

@@ -25,6 +25,10 @@ from data import store
 # are cheaper, and a crawl killed between them only has to re-read those pages.
 FLUSH_ITEMS = 5000
 FLUSH_SECONDS = 5.0
+# Problems counted in the crawler's stats under this prefix + the problem's name, by parts of
+# the crawl that have no page item to carry them (a signal receiver cannot yield one: see the
+# offsite redirects in crawler/spiders/reviews.py); each is added to the run's problems once.
+PROBLEM_STATS_PREFIX = "reviewlens/problems/"
 
 
 def review_problem(review: dict[str, Any]) -> str | None:
@@ -63,6 +67,7 @@ class StorePipeline:
         self._writing = None   # the Deferred of the write running in a worker thread
         self._failure = None
         self.stats = None      # the crawler's stats: time spent writing goes there
+        self._stats_problems = Counter()  # the PROBLEM_STATS_PREFIX counts already taken
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -227,12 +232,23 @@ class StorePipeline:
 
     def _take(self, force: bool = False) -> dict | None:
         self._last_flush = time.monotonic()
+        self._take_stats_problems()
         if not (force or self.reviews or self.products or self.counts or self.problems):
             return None
         batch = {"reviews": self.reviews, "products": self.products, "counts": self.counts,
                  "problems": self.problems}
         self._reset()
         return batch
+
+    def _take_stats_problems(self) -> None:
+        """Add the problems counted in the stats (PROBLEM_STATS_PREFIX) since the last batch."""
+        if self.stats is None:
+            return
+        # (a copy: the writer thread adds its timings to the same stats)
+        for key, value in list(self.stats.get_stats().items()):
+            if key.startswith(PROBLEM_STATS_PREFIX) and value != self._stats_problems[key]:
+                self.problems[key[len(PROBLEM_STATS_PREFIX):]] += value - self._stats_problems[key]
+                self._stats_problems[key] = value
 
     def _write(self, batch: dict, status: str | None = None) -> tuple[int, int]:
         """One short transaction: products, reviews, the run's counters (and final status) together."""

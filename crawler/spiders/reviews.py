@@ -8,7 +8,9 @@ links and its own next page, at most ``MAX_LISTING_PAGES`` next pages per start 
 cut short there is counted as ``listing_limit``, an error: its later products were not read); a
 sitemap follows its ``<loc>`` URLs (filtered by ``product_pattern``) and nested sitemaps. Only
 URLs on the start URLs' hosts (or their subdomains) are requested, redirects included; links
-elsewhere are counted as ``offsite_link``.
+and redirects elsewhere are counted as ``offsite_link`` (not errors), and a redirect elsewhere
+also leaves a message for the crawl's summary: a start URL that redirects to another host
+read nothing, and the operator is told which host, and what to do.
 
 Each fetched (or failed) page becomes one item of ``type: "page"`` carrying its products,
 reviews and problems, so the run record is written in the same flushes as the reviews.
@@ -26,12 +28,16 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.crawl import LISTING_LIMIT, MAX_LISTING_PAGES, START_URL_GONE, crawl_domains, host_of
+from crawler.crawl import (LISTING_LIMIT, MAX_LISTING_PAGES, OFFSITE_LINK, OFFSITE_REDIRECT_STATS_PREFIX,
+                           START_URL_GONE, crawl_domains, host_of)
 from crawler.extract import extract
+from crawler.pipelines import PROBLEM_STATS_PREFIX
 from crawler.robots import RobotsUnreachable
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
@@ -104,9 +110,19 @@ class ReviewSpider(scrapy.Spider):
         self.listing_pages: Counter[str] = Counter()
         self.listing_limited: set[str] = set()  # start URLs whose limit was logged
         # Only the start URLs' hosts (and their subdomains) are crawled. Scrapy's offsite
-        # middleware reads allowed_domains and so also drops redirects to other hosts.
-        # (crawler.crawl reads the known review ids of the same hosts.)
+        # middleware reads allowed_domains and so also drops redirects to other hosts (counted
+        # by redirect_scheduled). (crawler.crawl reads the known review ids of the same hosts.)
         self.allowed_domains = crawl_domains(self.start_urls_given)
+        # other host -> [pages redirected there, the first such page, where it went]
+        self.offsite_redirects: dict[str, list] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # (a bound method of the spider, which lives as long as the crawl: Scrapy holds
+        # signal receivers weakly)
+        crawler.signals.connect(spider.redirect_scheduled, signal=signals.request_scheduled)
+        return spider
 
     async def start(self):
         for url in self.start_urls_given:
@@ -245,6 +261,50 @@ class ReviewSpider(scrapy.Spider):
         if is_error:
             self._count_error()
 
+    def redirect_scheduled(self, request) -> None:
+        """Count a redirect to another host, which Scrapy's offsite filter is about to drop.
+
+        Scrapy 2.19's OffsiteMiddleware checks each request as the engine schedules it, in its
+        own ``request_scheduled`` receiver: the IgnoreRequest it raises there makes the engine
+        drop the request with no errback and no ``request_dropped`` signal. Our own links are
+        checked before they are requested (:meth:`_on_site`), so what it drops is a redirect
+        (RedirectMiddleware's or a meta refresh, which carry ``redirect_urls``) to a host the
+        crawl does not fetch. The engine calls every receiver of the signal, so this one sees
+        the same request and asks the same middleware (``should_follow``) whether it goes.
+
+        Such a redirect is an ``offsite_link``, like a link there (counted in the stats, which
+        the pipeline adds to the run's problems: no item can be yielded from here), and a
+        message for the crawl's summary: one per start URL, one per other host for the rest.
+        """
+        redirects = request.meta.get("redirect_urls")
+        if not redirects or request.dont_filter or request.meta.get("allow_offsite"):
+            return
+        offsite = self.crawler.get_downloader_middleware(OffsiteMiddleware)
+        if offsite is None or offsite.should_follow(request, self):
+            return
+        self.crawler.stats.inc_value(PROBLEM_STATS_PREFIX + OFFSITE_LINK)
+        asked, went, host = redirects[0], request.url, host_of(request.url) or request.url
+        redirect = f"{asked} redirects to another host, {host} ({went})"
+        if request.meta.get("start_url"):
+            key = OFFSITE_REDIRECT_STATS_PREFIX + "start/" + asked
+            if self.crawler.stats.get_value(key) is not None:
+                return
+            message = (f"the start URL {redirect}, which the crawl does not fetch (only the start "
+                       f"URLs' hosts and their subdomains): nothing was read from it; if it is the "
+                       f"same shop, add a URL on {host} to the source (such as {went}), which lets "
+                       f"the crawl fetch that host")
+            self.logger.warning(message)
+        else:
+            seen = self.offsite_redirects.setdefault(host, [0, redirect])
+            seen[0] += 1
+            key = OFFSITE_REDIRECT_STATS_PREFIX + "page/" + host
+            message = (f"{seen[0]} page(s) redirected to another host, {host}, and were not read "
+                       f"(the first: {seen[1]}); if it is the same shop, add a URL on {host} to "
+                       f"the source to crawl it too")
+            if seen[0] == 1:
+                self.logger.warning(message)
+        self.crawler.stats.set_value(key, message)
+
     def _wanted(self, url: str) -> bool:
         return self.product_pattern is None or bool(self.product_pattern.search(url))
 
@@ -254,7 +314,7 @@ class ReviewSpider(scrapy.Spider):
         host = host_of(url)
         if host and any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains):
             return True
-        problems["offsite_link"] = problems.get("offsite_link", 0) + 1
+        problems[OFFSITE_LINK] = problems.get(OFFSITE_LINK, 0) + 1
         return False
 
     def _count_error(self) -> None:
