@@ -380,10 +380,19 @@ def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int, seen: Iterable
     page 1 to page 2, so ``page#r-1`` and ``page-2.html#r-1`` are one review. A crawl reads the
     page as it is now, so its version is the current one. (An import cannot tell: an export
     file may be older than the one imported before it, so imports store both versions, as
-    before.) The analysis drops the earlier version's sentences and findings on its next run, as
-    for every review that left ``reviews``; the collectors never store a version kept here
-    again. An edit of the stars or the title alone keeps the review's id: :func:`insert_reviews`
-    with ``crawl_run`` updates those in place.
+    before.) A review an import stored counts as stored by a crawl of the host, at the link,
+    where a crawl read it since (``review_sightings``, written by :func:`insert_reviews`): its
+    author's edit replaces it too. The analysis drops the earlier version's sentences and
+    findings on its next run, as for every review that left ``reviews``. An edit of the stars or
+    the title alone keeps the review's id: :func:`insert_reviews` with ``crawl_run`` updates
+    those in place.
+
+    An author who takes an edit back (v1, then v2, then v1 again) makes the crawl read a version
+    kept here: :func:`insert_reviews` stores it again, as the crawl read it, and it replaces the
+    current one by the same rules (it leaves ``review_versions``, the version it replaces goes
+    there, and its analysis is done again). An earlier version read again that replaces nothing
+    (the current one was read too, or cannot be told for it) leaves ``reviews`` again, counted
+    as a duplicate: the collectors never keep a version twice.
 
     >>> con = connect(":memory:"); migrate(con)                            # doctest: +SKIP
     >>> supersede_edited(con, run_id=7, seen=ids)   # one review was edited   # doctest: +SKIP
@@ -392,9 +401,16 @@ def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int, seen: Iterable
     params = {"run": run_id, "anonymous": list(ANONYMOUS_AUTHORS), "seen": sorted(set(seen))}
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _edits AS
-        WITH crawled AS (
+        WITH crawls AS (SELECT run_id FROM collect_runs WHERE kind = 'crawl'),
+        crawled AS (
             SELECT review_id, source, url, collect_run_id, {_EDIT_KEY} FROM reviews
-            WHERE collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl')
+            WHERE collect_run_id IN (SELECT run_id FROM crawls)
+              AND {_EDIT_CAN_TELL}
+            UNION ALL
+            -- a review an import stored, where a crawl read it since (one row per host)
+            SELECT review_id, s.source, s.url, collect_run_id, {_EDIT_KEY}
+            FROM reviews JOIN review_sightings AS s USING (review_id)
+            WHERE (collect_run_id IS NULL OR collect_run_id NOT IN (SELECT run_id FROM crawls))
               AND {_EDIT_CAN_TELL}),
         seen AS (SELECT unnest($seen::VARCHAR[]) AS review_id),
         read_again AS (
@@ -424,12 +440,45 @@ def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int, seen: Iterable
                 INSERT INTO review_versions
                 SELECT {columns}, e.new_id, ?::TIMESTAMP, ?
                 FROM reviews r JOIN _edits e ON e.old_id = r.review_id""", [now(), run_id]).fetchall()
+            # An edit taken back: the version read again is current once more. Its analysis was
+            # of the version it replaced when it was dropped, or may be older: the row goes, so
+            # the next `analyze` reads it again (as for any edit), and it leaves review_versions.
+            taken_back = (f"SELECT new_id FROM _edits "
+                          f"WHERE new_id IN (SELECT review_id FROM review_versions WHERE {_REPLACED})")
+            con.execute(f"DELETE FROM review_analysis WHERE review_id IN ({taken_back})").fetchall()
+            con.execute(f"DELETE FROM review_versions WHERE {_REPLACED} "
+                        f"AND review_id IN (SELECT new_id FROM _edits)").fetchall()
             con.execute("DELETE FROM reviews WHERE review_id IN (SELECT old_id FROM _edits)").fetchall()
+            con.execute("DELETE FROM review_sightings WHERE review_id IN (SELECT old_id FROM _edits)").fetchall()
             con.execute("UPDATE collect_runs SET reviews_edited = reviews_edited + ? WHERE run_id = ?",
                         [moved, run_id]).fetchall()
+        _drop_versions_read_again(con, params)
     finally:
         con.execute("DROP TABLE IF EXISTS _edits").fetchall()
     return int(moved)
+
+
+# A row of review_versions that another version replaced (a text edit), not one that keeps the
+# review's stars or title before an edit in place (superseded_by its own id, _restate_known).
+_REPLACED = "superseded_by <> review_id"
+
+
+def _drop_versions_read_again(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """Take out of ``reviews`` again the earlier versions that this crawl (or an unfinished one)
+    stored as it read them again (:func:`insert_reviews`) and that replaced nothing: they stay
+    kept in ``review_versions`` only, and count as duplicates for the run that stored them."""
+    again = con.execute(f"""
+        SELECT collect_run_id, list(review_id) FROM reviews
+        WHERE review_id IN (SELECT unnest($seen::VARCHAR[]))
+          AND collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl'
+                                 AND (run_id = $run OR status NOT IN ('ok', 'partial')))
+          AND review_id IN (SELECT review_id FROM review_versions WHERE {_REPLACED})
+        GROUP BY collect_run_id""", {"run": params["run"], "seen": params["seen"]}).fetchall()
+    for run, ids in again:
+        con.execute("DELETE FROM reviews WHERE list_contains(?, review_id) AND collect_run_id = ?",
+                    [ids, run]).fetchall()
+        con.execute("UPDATE collect_runs SET reviews_new = reviews_new - ?, duplicates = duplicates + ? "
+                    "WHERE run_id = ?", [len(ids), len(ids), run]).fetchall()
 
 
 def finish_collect_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str) -> None:
@@ -479,13 +528,18 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews, *,
     ``reviews`` is a pandas DataFrame or a list of dicts with :data:`REVIEW_COLUMNS`
     (``review_id`` and ``content_hash`` are computed when missing). Duplicates inside the
     batch and against the store are both counted and skipped, and so is an earlier version of
-    an edited review (``review_versions``, :func:`supersede_edited`).
+    an edited review (``review_versions``, :func:`supersede_edited`), except in a crawl.
 
     ``crawl_run``: the crawl that read these reviews. A customer who changes only the stars or
     the title of a review keeps its ``review_id`` (the id hashes product, author, date and
     text), so the crawl would skip it as a duplicate and the store would keep the old stars for
     good. With ``crawl_run`` given, the crawl's version of a stored review wins: see
     :func:`_restate_known`. Imports leave it out: an export may be older than what is stored.
+
+    A crawl also stores an earlier version it reads again: its author may have taken the edit
+    back. :func:`supersede_edited`, at the crawl's end, lets it replace the current version, or
+    takes it out again when it replaces nothing. And a crawl that reads a review an import
+    stored notes where it read it (``review_sightings``): a later edit there replaces it.
     """
     frame = _plain_table(con, "reviews", reviews, _review_columns)
     if frame is None:
@@ -513,8 +567,9 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews, *,
     con.register("_incoming_reviews", frame)
     try:
         if crawl_run is not None:
-            _restate_known(con, crawl_run, _typed_select(con, "reviews", "_incoming_reviews"),
-                           once=_ids_unique(frame))
+            first = _first_rows(_typed_select(con, "reviews", "_incoming_reviews"), once=_ids_unique(frame))
+            _restate_known(con, crawl_run, first)
+            _note_sightings(con, crawl_run, first)
         # `reviews` has no key (migration 004): the first row of each id in the batch (by its
         # place: row_number() OVER () numbers a scan in its order), and only ids not stored yet.
         # One writer process holds the file at a time, so nothing can slip in between the
@@ -526,14 +581,18 @@ def insert_reviews(con: duckdb.DuckDBPyConnection, reviews, *,
                 FROM ({_typed_select(con, "reviews", "_incoming_reviews")})) AS incoming
             WHERE NOT EXISTS (SELECT 1 FROM reviews AS stored
                               WHERE stored.review_id = incoming.review_id)
-              -- an earlier version of an edited review is no new review
-              AND NOT EXISTS (SELECT 1 FROM review_versions AS earlier
-                              WHERE earlier.review_id = incoming.review_id)
+              {"" if crawl_run is not None else _NOT_EARLIER}
             QUALIFY row_number() OVER (PARTITION BY review_id ORDER BY _place) = 1
         """).fetchall()[0][0]
     finally:
         con.unregister("_incoming_reviews")
     return int(new), total - int(new)
+
+
+# An earlier version of an edited review is no new review. A crawl stores one it reads again
+# all the same: its author may have taken the edit back (supersede_edited decides at its end).
+_NOT_EARLIER = """AND NOT EXISTS (SELECT 1 FROM review_versions AS earlier
+                              WHERE earlier.review_id = incoming.review_id)"""
 
 
 # A stored review that a crawl reads with other stars or another title. A value the page does
@@ -552,11 +611,56 @@ def _ids_unique(frame) -> bool:
     return bool(frame["review_id"].is_unique)
 
 
-def _restate_known(con: duckdb.DuckDBPyConnection, run_id: int, incoming: str, once: bool) -> int:
+def _first_rows(incoming: str, once: bool) -> str:
+    """SQL: the first row of each id of ``incoming`` (a SELECT of the batch); ``once``: each id is
+    there once, as in a crawl's batch, which drops a review read twice.
+
+    Numbering the rows costs a third of :func:`_restate_known` (~10 ms of ~30 for 5,000 reviews
+    against 200,000 stored), so it is done only when an id is there twice."""
+    return f"({incoming})" if once else f"""(
+        SELECT * EXCLUDE (_place) FROM (SELECT *, row_number() OVER () AS _place FROM ({incoming}))
+        QUALIFY row_number() OVER (PARTITION BY review_id ORDER BY _place) = 1)"""
+
+
+def _note_sightings(con: duckdb.DuckDBPyConnection, run_id: int, first: str) -> None:
+    """Note where crawl ``run_id`` read reviews that an import stored (``first``: the batch, one
+    row per id, :func:`_first_rows`): the host and the link, in ``review_sightings``, one row per
+    review and host; a new link replaces the one noted (the review moved to another page), a read
+    without a link keeps it. :func:`supersede_edited` reads them: the author's later edit at that
+    anchor replaces the imported row, as it replaces a crawled one.
+
+    A store that no import wrote to is not read (the crawl's usual case): one look at the runs."""
+    imported = con.execute("SELECT count(*) FROM collect_runs WHERE kind <> 'crawl'").fetchall()[0][0]
+    if not imported:
+        return
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _sighted AS
+        SELECT i.review_id, i.source, i.url FROM reviews AS r JOIN {first} AS i USING (review_id)
+        WHERE r.collect_run_id IS NULL
+           OR r.collect_run_id NOT IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl')""").fetchall()
+    try:
+        if not con.execute("SELECT count(*) FROM _sighted").fetchall()[0][0]:
+            return
+        at = now()
+        con.execute("""
+            UPDATE review_sightings AS s SET url = i.url, run_id = ?, seen_at = ?::TIMESTAMP
+            FROM _sighted AS i
+            WHERE s.review_id = i.review_id AND s.source = i.source
+              AND i.url IS NOT NULL AND i.url IS DISTINCT FROM s.url""", [run_id, at]).fetchall()
+        con.execute("""
+            INSERT INTO review_sightings
+            SELECT review_id, source, url, ?, ?::TIMESTAMP FROM _sighted AS i
+            WHERE NOT EXISTS (SELECT 1 FROM review_sightings AS s
+                              WHERE s.review_id = i.review_id AND s.source = i.source)""",
+                    [run_id, at]).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _sighted").fetchall()
+
+
+def _restate_known(con: duckdb.DuckDBPyConnection, run_id: int, first: str) -> int:
     """Update in place the stored reviews that crawl ``run_id`` reads with other stars or another
-    title (``incoming``: a SELECT of the batch; ``once``: each id is there once, as in a crawl's
-    batch, which drops a review read twice); return how many, also added to the run's
-    ``reviews_edited``.
+    title (``first``: the batch, one row per id, :func:`_first_rows`); return how many, also
+    added to the run's ``reviews_edited``.
 
     The crawl reads the page as it is now, so its rating (with its original value and scale,
     which belong to it) and its title win; ``content_hash`` follows the title, so the analysis
@@ -566,13 +670,8 @@ def _restate_known(con: duckdb.DuckDBPyConnection, run_id: int, incoming: str, o
     key, and the id stays the same: the row in ``reviews`` is the version that replaced it), so
     nothing is lost, as for an edit of the text. Two set-based statements, one join of the batch
     with ``reviews`` when nothing changed: this runs at every write of a crawl. A batch that
-    holds an id twice is read by its first row, as :func:`insert_reviews` does; numbering the
-    rows for that would cost a third of the step (~10 ms of ~30 for 5,000 reviews against
-    200,000 stored), so it is done only then.
+    holds an id twice is read by its first row, as :func:`insert_reviews` does.
     """
-    first = f"({incoming})" if once else f"""(
-        SELECT * EXCLUDE (_place) FROM (SELECT *, row_number() OVER () AS _place FROM ({incoming}))
-        QUALIFY row_number() OVER (PARTITION BY review_id ORDER BY _place) = 1)"""
     columns = ", ".join(f"r.{c}" for c in REVIEW_COLUMNS)
     changed = con.execute(f"""
         INSERT INTO review_versions

@@ -1,7 +1,8 @@
 """A review its author edited: a re-crawl stores the new version and moves the earlier one into
 ``review_versions`` (data/store.py supersede_edited), so the store counts the review once, as it
-reads now, and loses nothing. Unit tests on a real DuckDB file, and one real crawl of a
-loopback page whose review changes between two crawls."""
+reads now, and loses nothing: also a review an import stored that a crawl read since
+(review_sightings), and an edit its author takes back. Unit tests on a real DuckDB file, and real
+crawls of a loopback page whose review changes between crawls."""
 from __future__ import annotations
 
 import json
@@ -23,8 +24,8 @@ def _store(tmp_path):
 def _collect(db, kind: str, reviews: list[dict], source: str = "shop.test",
              status: str | None = "ok") -> tuple[int, int, int]:
     """One collect run of ``kind`` that reads ``reviews`` (all of them are what the crawl saw):
-    (run id, new, edited), written as the crawl's pipeline writes. ``status`` None: the crawl
-    was killed before its last write."""
+    (run id, new, edited) as the run's record has them, written as the crawl's pipeline writes.
+    ``status`` None: the crawl was killed before its last write."""
     rows = [{"product_id": "K1", "source": source, "published_at": date(2024, 7, 4),
              "collected_at": datetime(2024, 8, 1), "rating": 5.0, **r} for r in reviews]
     for row in rows:
@@ -34,12 +35,14 @@ def _collect(db, kind: str, reviews: list[dict], source: str = "shop.test",
         for row in rows:
             row["collect_run_id"] = run_id
         store.upsert_products(con, [{"product_id": "K1", "source": source}])
-        new, _ = store.insert_reviews(con, rows, crawl_run=run_id if kind == "crawl" else None)
+        new, duplicates = store.insert_reviews(con, rows, crawl_run=run_id if kind == "crawl" else None)
+        store.add_to_collect_run(con, run_id, reviews_read=len(rows), reviews_new=new, duplicates=duplicates)
         if status is not None:
             if kind == "crawl":
                 store.supersede_edited(con, run_id, [row["review_id"] for row in rows])
             store.finish_collect_run(con, run_id, status)
-        edited = con.execute("SELECT reviews_edited FROM collect_runs WHERE run_id = ?", [run_id]).fetchall()[0][0]
+        new, edited = con.execute("SELECT reviews_new, reviews_edited FROM collect_runs WHERE run_id = ?",
+                                  [run_id]).fetchall()[0]
     return run_id, new, edited
 
 
@@ -62,10 +65,14 @@ def test_a_recrawl_replaces_an_edited_review_and_keeps_the_earlier_version(tmp_p
     assert kept == [("Boils fast, love it.", 5.0, current, run_id)]
     assert store.query(db, "SELECT reviews_edited FROM collect_runs WHERE run_id = ?", [run_id]).rows == [(1,)]
 
-    # The earlier version seen again (a cached copy, an old export) is no new review.
-    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": "Boils fast, love it."}])
+    # The earlier version read again beside the current one is no new review. (Read instead of
+    # the current one, it is an edit taken back: test_an_edit_taken_back_makes_the_first_version_current_again.)
+    _, new, edited = _collect(db, "crawl", [
+        {"author": "Ann", "body": "Boils fast, love it."},
+        {"author": "ann ", "body": "Boils fast, love it. UPDATE: the lid broke after a month.", "rating": 2.0,
+         "url": "http://shop.test/k1#r-1"}])
     assert (new, edited) == (0, 0)
-    assert len(_bodies(db)) == 2
+    assert len(_bodies(db)) == 2 and _bodies(db, "review_versions") == ["Boils fast, love it."]
 
 
 @pytest.mark.parametrize("first, second", [
@@ -230,6 +237,163 @@ def test_an_import_does_not_store_a_known_earlier_version_again(tmp_path):
     assert _bodies(db) == ["Boils fast. UPDATE: it leaks.", "Quiet enough."]
 
 
+# --- a review an import stored, that a crawl read since, then edited -------------------------
+
+V1, V2 = "Boils fast, love it.", "Boils fast. UPDATE: the lid broke after a month."
+PAGE = "http://shop.test/k1/"
+
+
+def _import(db, tmp_path, rows: list[tuple[str, str]], name: str = "export.csv"):
+    """`reviewlens import` of a file holding ``rows`` (author, body) of K1 on 2024-07-04."""
+    from crawler.importer import import_files
+
+    export = tmp_path / name
+    export.write_text("product_id,author,date,rating,body\n"
+                      + "".join(f'K1,{author},2024-07-04,5,"{body}"\n' for author, body in rows), encoding="utf-8")
+    return import_files(db, [export], progress=False)
+
+
+def test_an_edit_replaces_a_review_an_import_stored_once_a_crawl_read_it(tmp_path):
+    # Imported first, then read by a crawl: a duplicate, stored once, as the import's row (no
+    # link, the file's source). Its author edits it: the crawl that reads the edit replaces it.
+    db = _store(tmp_path)
+    assert _import(db, tmp_path, [("Ann", V1), ("Bob", "Pours well.")]).imported == 2
+    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V1, "url": PAGE + "#r-1"},
+                                            {"author": "Bob", "body": "Pours well.", "url": PAGE + "#r-2"}])
+    assert (new, edited) == (0, 0)
+    assert store.query(db, "SELECT count(*) FROM reviews WHERE source = 'export.csv'").rows == [(2,)]
+    # newer reviews pushed it to page 2 before the edit: the anchor names it, not the page
+    run_id, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V2, "url": PAGE + "page-2.html#r-1"},
+                                                 {"author": "Bob", "body": "Pours well.", "url": PAGE + "#r-2"}])
+    assert (new, edited) == (1, 1)
+    assert _bodies(db) == [V2, "Pours well."]
+    current = store.review_id("K1", "Ann", date(2024, 7, 4), V2)
+    assert store.query(db, "SELECT body, source, superseded_by, superseded_run FROM review_versions").rows == [
+        (V1, "export.csv", current, run_id)]
+    assert store.query(db, "SELECT review_id FROM review_sightings").rows == [
+        (store.review_id("K1", "Bob", date(2024, 7, 4), "Pours well."),)]
+    # the file imported again adds nothing: one version is current, the other kept
+    summary = _import(db, tmp_path, [("Ann", V1), ("Bob", "Pours well.")])
+    assert (summary.imported, summary.duplicates) == (0, 2)
+    assert _bodies(db) == [V2, "Pours well."]
+
+
+@pytest.mark.parametrize("reads", [
+    [],                                                                # no crawl read the imported one
+    [{"author": "Ann", "body": V1, "url": PAGE + "#r-2"}],             # a crawl read it at another anchor
+    [{"author": "Ann", "body": V1, "url": PAGE + "#r-2"},              # ... and once without a link,
+     {"author": "Ann", "body": V1}],                                   #     which keeps the anchor noted
+    [{"author": "Ann", "body": V1, "url": "http://other.test/k1/#r-1", "source": "other.test"}],  # another shop
+])
+def test_an_imported_review_no_crawl_read_there_stays_beside_the_crawled_one(tmp_path, reads):
+    # An import cannot tell which version is current: only where a crawl read it does the edit
+    # a crawl reads there replace it.
+    db = _store(tmp_path)
+    _import(db, tmp_path, [("Ann", V1)])
+    for read in reads:
+        read = dict(read)
+        source = read.pop("source", "shop.test")
+        assert _collect(db, "crawl", [read], source=source)[1:] == (0, 0)
+    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V2, "url": PAGE + "#r-1"}])
+    assert (new, edited) == (1, 0)
+    assert _bodies(db) == [V1, V2] and _bodies(db, "review_versions") == []
+
+
+# --- an edit taken back ------------------------------------------------------------------------
+
+def _analysed(db) -> list[str]:
+    return [a for (a,) in store.query(db, "SELECT r.body FROM review_analysis JOIN reviews r USING (review_id) "
+                                          "ORDER BY 1").rows]
+
+
+def test_an_edit_taken_back_makes_the_first_version_current_again(tmp_path):
+    db = _store(tmp_path)
+    ann = {"author": "Ann", "url": PAGE + "#r-1"}
+    bob = {"author": "Bob", "body": "Pours well.", "url": PAGE + "#r-2"}
+    _collect(db, "crawl", [{**ann, "body": V1}, bob])
+    with store.writer(db) as con:  # analysed (an analysis run between the crawls leaves V1's row too)
+        con.execute("INSERT INTO review_analysis (review_id, product_id, content_hash, models_key, run_id, "
+                    "rating_mismatch) SELECT review_id, product_id, content_hash, 'm', 1, false FROM reviews"
+                    ).fetchall()
+    assert _collect(db, "crawl", [{**ann, "body": V2}, bob])[1:] == (1, 1)
+    # the author takes the edit back (and gives 3 stars now): the page shows V1 again
+    run_id, new, edited = _collect(db, "crawl", [{**ann, "body": V1, "rating": 3.0}, bob])
+    assert (new, edited) == (1, 1)
+    assert store.query(db, "SELECT body, rating, collect_run_id FROM reviews ORDER BY body").rows == [
+        (V1, 3.0, run_id), ("Pours well.", 5.0, 1)]
+    first = store.review_id("K1", "Ann", date(2024, 7, 4), V1)
+    assert store.query(db, "SELECT body, superseded_by, superseded_run FROM review_versions").rows == [
+        (V2, first, run_id)]
+    # V1 goes back to the analysis, as any edit does (its analysis row went); Bob's stays
+    assert _analysed(db) == ["Pours well."]
+    # read again as it is, or imported from a file holding either version: nothing changes
+    assert _collect(db, "crawl", [{**ann, "body": V1, "rating": 3.0}, bob])[1:] == (0, 0)
+    summary = _import(db, tmp_path, [("Ann", V1), ("Ann", V2), ("Bob", "Pours well.")])
+    assert (summary.imported, summary.duplicates) == (0, 3)
+    assert _bodies(db) == [V1, "Pours well."] and _bodies(db, "review_versions") == [V2]
+    # and edited once more: V2 is current again, V1 kept
+    assert _collect(db, "crawl", [{**ann, "body": V2}, bob])[1:] == (1, 1)
+    assert _bodies(db) == [V2, "Pours well."] and _bodies(db, "review_versions") == [V1]
+
+
+def test_an_earlier_version_that_replaces_nothing_is_not_stored_again(tmp_path):
+    db = _store(tmp_path)
+    _collect(db, "crawl", [{"author": "Ann", "body": V1}])
+    _collect(db, "crawl", [{"author": "Ann", "body": V2}])
+    # read beside the current one (a page that shows both): nothing to replace
+    run_id, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V1}, {"author": "Ann", "body": V2}])
+    assert (new, edited) == (0, 0)
+    assert store.query(db, "SELECT duplicates FROM collect_runs WHERE run_id = ?", [run_id]).rows == [(2,)]
+    assert _bodies(db) == [V2] and _bodies(db, "review_versions") == [V1]
+    # read beside another review of hers of that day: nothing says which one it would replace
+    run_id, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V1},
+                                                 {"author": "Ann", "body": "Mine too.", "variant": "blue"}])
+    assert (new, edited) == (1, 0)
+    assert store.query(db, "SELECT duplicates FROM collect_runs WHERE run_id = ?", [run_id]).rows == [(1,)]
+    assert _bodies(db) == [V2, "Mine too."] and _bodies(db, "review_versions") == [V1]
+
+
+def test_an_edit_taken_back_that_a_killed_crawl_stored_is_settled_by_the_next_crawl(tmp_path):
+    db = _store(tmp_path)
+    _collect(db, "crawl", [{"author": "Ann", "body": V1}])
+    _collect(db, "crawl", [{"author": "Ann", "body": V2}])
+    _collect(db, "crawl", [{"author": "Ann", "body": V1}], status=None)  # killed before its last write
+    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V1}])
+    assert (new, edited) == (0, 1)
+    assert _bodies(db) == [V1] and _bodies(db, "review_versions") == [V2]
+
+
+def test_the_crawl_pipeline_settles_an_imported_review_edited_and_taken_back(tmp_path):
+    # The same, through crawler.pipelines.StorePipeline writing one review per transaction.
+    from crawler.pipelines import StorePipeline
+
+    db = _store(tmp_path)
+    _import(db, tmp_path, [("Ann", V1), ("Bob", "Pours well.")])
+
+    def crawl(ann_body: str) -> tuple:
+        with store.writer(db) as con:
+            run_id = store.start_collect_run(con, "crawl", PAGE)
+        pipeline = StorePipeline(db, run_id, flush_items=1, progress=False)
+        pipeline.process_item({"type": "page"})
+        for author, body, anchor in (("Ann", ann_body, "#r-1"), ("Bob", "Pours well.", "#r-2")):
+            pipeline.process_item({"type": "review", "product_id": "K1", "source": "shop.test", "author": author,
+                                   "published_at": date(2024, 7, 4), "rating": 5.0, "body": body,
+                                   "url": PAGE + anchor,
+                                   "review_id": store.review_id("K1", author, date(2024, 7, 4), body)})
+        assert pipeline.finish() == "ok"
+        return store.query(db, "SELECT reviews_new, duplicates, reviews_edited FROM collect_runs "
+                               "WHERE run_id = ?", [run_id]).rows[0]
+
+    assert crawl(V1) == (0, 2, 0)
+    assert crawl(V2) == (1, 1, 1)
+    assert _bodies(db) == [V2, "Pours well."] and _bodies(db, "review_versions") == [V1]
+    assert crawl(V1) == (1, 1, 1)
+    assert _bodies(db) == [V1, "Pours well."] and _bodies(db, "review_versions") == [V2]
+    assert crawl(V1) == (0, 2, 0)
+    assert _import(db, tmp_path, [("Ann", V1), ("Ann", V2)]).imported == 0
+    assert store.query(db, "SELECT count(*) FROM reviews").rows == [(2,)]
+
+
 def _page(body: str, stars: int = 5, title: str | None = None) -> str:
     data = {"@context": "https://schema.org", "@type": "Product", "name": "Kettle K1", "sku": "K1",
             "review": [{"@type": "Review", "author": "Ann", "datePublished": "2024-07-04",
@@ -298,3 +462,20 @@ def test_a_real_recrawl_of_an_edited_review_pushed_to_page_two(tmp_path):
     assert len(rows) == 1 and rows[0][1] == target["body"] and "page-2.html#r-" in rows[0][0], rows
     assert store.query(db, "SELECT count(*) FROM reviews").rows == [(len(records),)]
     assert store.query(db, "SELECT count(*) FROM review_versions").rows == [(1,)]
+
+
+@pytest.mark.slow
+def test_a_real_recrawl_of_an_edit_taken_back(tmp_path):
+    shop_dir = demo_shop.generate(tmp_path / "shop", seed=3, reviews_per_product=(2, 3), products=1)
+    db = str(tmp_path / "crawl.duckdb")
+    runs = []
+    with demo_shop.serve(shop_dir) as shop:
+        for body in ("Boils water fast, love it.", "Boils water fast. UPDATE: after a month the lid broke.",
+                     "Boils water fast, love it."):
+            shop.respond("/edited/k1/", _page(body))
+            runs.append(run_crawl(db, [shop.url + "/edited/k1/"], polite=False, progress=False, incremental=False))
+    assert [(run["reviews_new"], run["reviews_edited"], run["status"]) for run in runs] == [
+        (2, 0, "ok"), (1, 1, "ok"), (1, 1, "ok")], runs
+    rows = store.query(db, "SELECT author, body FROM reviews ORDER BY author").rows
+    assert rows == [("Ann", "Boils water fast, love it."), ("Bob", "Pours well and looks nice.")]
+    assert _bodies(db, "review_versions") == ["Boils water fast. UPDATE: after a month the lid broke."]
