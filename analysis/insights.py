@@ -2,9 +2,16 @@
 
 Rules (all computed from the derived tables, so a test can recompute them in SQL):
 
-- a **mention** is one sentence's word on an aspect: terms grouped into one aspect ("battery
+- a **sentence's vote** on an aspect is its word on it: terms grouped into one aspect ("battery
   life", "charge") or said twice in a sentence count once, with the sentence's majority polarity
   (a tie, praise and complaint in one sentence, counts as neutral);
+- a **mention** is one review's vote on an aspect: a review counts once per product and aspect,
+  however many of its sentences name it, with the majority polarity of its sentences' votes
+  (positive against negative; a tie, or only neutral sentences, is neutral). One long review
+  faulting the battery in twelve sentences is one complaint, not twelve that outvote ten reviews
+  praising it once each: a merchant reads the counts as "how many customers say so". So the
+  ``mentions`` of a strength or weakness (the ``product_insights.mentions`` column) and the
+  ``recent_mentions`` / ``before_mentions`` of an emerging complaint are numbers of reviews;
 - an aspect is a **strength** of a product when its positive mentions outnumber the negative
   ones, a **weakness** when the negative ones are at least as many (and there is one);
   ``share`` is the positive (strength) or negative (weakness) share of its mentions and
@@ -12,10 +19,12 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   mentions rank below forty mostly glowing ones; rank is by the mentions on that side times
   that confidence, then mentions. Terms inside a need phrase are needs, not strengths or
   weaknesses: :data:`FINDING_VOTES` leaves them out, for the findings and for every other count
-  of aspect mentions (the monthly table, the aspects and reviews reports, the dashboard's charts).
-- an **unmet need** is a need label; its mentions are the sentences that voice it (a sentence
-  naming it twice is one), ``share`` the share of the product's analysed reviews that voice it,
-  ``confidence`` its Wilson lower bound; rank is by mentions times share times confidence.
+  of aspect mentions (the monthly table, the aspects and reviews reports, the dashboard's charts),
+  and all of them count its review votes.
+- an **unmet need** is a need label; its mentions are the reviews that voice it (a review
+  asking for it in three sentences is one, as for the aspects), ``share`` the share of the
+  product's analysed reviews that voice it, ``confidence`` its Wilson lower bound; rank is by
+  mentions times share times confidence.
 - ``trend`` is the share in the last 90 days (now and the 89 days before) minus the share before
   (None without data on both sides). "Now" is the newest review date in the store, so a rerun
   gives the same answer; a date after the newest collection (a typo, "2062") is no "now". Reviews
@@ -26,13 +35,17 @@ Rules (all computed from the derived tables, so a test can recompute them in SQL
   than in the product's history before, by a one-sided Fisher exact test at p < 0.05 (exact at
   the small counts a product has; a z-test called 5 of 5 against 0 of 1 significant, p 0.007
   against the exact 0.17),
-  with at least 5 recent mentions, 3 of them complaints, and one before (so a new defect counts).
+  with at least 5 recent mentions, 3 of them complaints, and one before (so a new defect counts);
+  mentions are reviews here too, so the counts the test reads are independent customers (one
+  recent review with eight complaint sentences is one recent mention, no trend).
   A product has many aspects, and one in twenty unchanged ones would pass a test at p < 0.05 by
   chance, so the p-values are corrected by Holm's method over all the product's aspects with
   enough mentions to be tested (5 recent, 1 before): the smallest p times that number must stay
   under 0.05, the next times one less, and so on.
 - each finding carries up to 3 quotes, each from a different review and with different words
-  (a sentence several reviews share word for word is quoted once): sentences whose own
+  (a sentence several reviews share word for word is quoted once). A quote is a sentence whose
+  vote is on the finding's side, from a review whose vote is on that side too (a review that
+  mostly praises the lid gives no quote to a lid weakness); among those, sentences whose own
   sentiment is the finding's side first, then neutral ones, and those that read the other way
   ("Love it, even the lid" can hold a negative lid mention) only when no other sentence is
   left; the model's surest first within each.
@@ -146,9 +159,9 @@ def reference_date(con) -> date | None:
 # date or dated after today (a typo'd "2062"): in neither window.
 _RECENT = "CASE WHEN r.published_at <= ? THEN r.published_at >= ? END"
 
-# One mention per sentence and aspect: the majority polarity of the sentence's terms of it (a
-# tie: neutral). ``{where}`` filters the terms first. analysis.store_wide's monthly table counts
-# the same votes, so the charts and the findings count the same sentences.
+# One vote per sentence and aspect: the majority polarity of the sentence's terms of it (a tie:
+# neutral). ``{where}`` filters the terms first. The counts are of reviews (:data:`REVIEW_VOTES`);
+# the sentence votes pick the quotes.
 SENTENCE_VOTES = """
     SELECT m.product_id, m.aspect, m.review_id, m.sentence_id,
            CASE WHEN count(*) FILTER (WHERE m.polarity = 'positive') > count(*) FILTER (WHERE m.polarity = 'negative')
@@ -161,6 +174,22 @@ SENTENCE_VOTES = """
     GROUP BY m.product_id, m.aspect, m.review_id, m.sentence_id
 """
 
+# One mention per review and aspect: the majority polarity of the review's sentence votes of it
+# (``{sentences}``: a relation with SENTENCE_VOTES' columns), a tie or only neutral sentences
+# neutral, as a sentence's majority of its terms. Columns: product_id, aspect, review_id,
+# polarity, sentences (how many of the review's sentences name the aspect).
+REVIEW_VOTES = """
+    SELECT sv.product_id, sv.aspect, sv.review_id,
+           CASE WHEN count(*) FILTER (WHERE sv.polarity = 'positive') > count(*) FILTER (WHERE sv.polarity = 'negative')
+                THEN 'positive'
+                WHEN count(*) FILTER (WHERE sv.polarity = 'negative') > count(*) FILTER (WHERE sv.polarity = 'positive')
+                THEN 'negative'
+                ELSE 'neutral' END AS polarity,
+           count(*) AS sentences
+    FROM {sentences} sv
+    GROUP BY sv.product_id, sv.aspect, sv.review_id
+"""
+
 # SQL on SENTENCE_VOTES' terms ``m``: the term is a judgement of something a merchant could
 # improve. It names a finding (not in NOT_FINDINGS: its one parameter is sorted(NOT_FINDINGS)),
 # and it is no part of a need phrase: "I wish it had a thermal carafe" asks for the carafe, it
@@ -170,17 +199,28 @@ A_FINDING = """lower(m.aspect) NOT IN (SELECT unnest(?::VARCHAR[]))
     AND NOT EXISTS (SELECT 1 FROM needs n WHERE n.sentence_id = m.sentence_id
                     AND n.start_char <= m.start_char AND m.end_char <= n.end_char)"""
 
-# The sentence votes every count of aspect mentions uses: the findings, aspect_monthly
-# (analysis.store_wide), the aspects and reviews reports and the dashboard's aspect charts, so
-# they all count the same sentences. One parameter: sorted(NOT_FINDINGS).
-FINDING_VOTES = SENTENCE_VOTES.format(where=A_FINDING)
+# The sentence votes of the terms that count (one parameter: sorted(NOT_FINDINGS)): what a
+# quote or a report's example sentence is picked from, never what is counted.
+FINDING_SENTENCES = SENTENCE_VOTES.format(where=A_FINDING)
 
+# The review votes every count of aspect mentions uses: the findings, aspect_monthly
+# (analysis.store_wide), the aspects and reviews reports and the dashboard's aspect charts, so
+# they all count the same reviews, each once per product and aspect. One parameter:
+# sorted(NOT_FINDINGS). Columns: product_id, aspect, review_id, polarity, sentences.
+FINDING_VOTES = REVIEW_VOTES.format(sentences=f"({FINDING_SENTENCES})")
+
+# Each sentence vote with its review's vote (``vote``): the counts read one row per review, the
+# quotes the sentences.
 _MENTIONS = f"""
-    WITH votes AS ({FINDING_VOTES})
-    SELECT v.product_id, v.aspect, v.polarity, v.sentence_id, v.review_id, s.score, s.sentiment, s.text,
-           s.start_char, s.end_char, r.url, {_RECENT} AS recent
-    FROM votes v JOIN sentences s USING (sentence_id) JOIN reviews r ON r.review_id = v.review_id
-    ORDER BY v.product_id, v.aspect, s.score DESC, v.sentence_id
+    WITH sv AS ({FINDING_SENTENCES}),
+    votes AS ({REVIEW_VOTES.format(sentences="sv")})
+    SELECT sv.product_id, sv.aspect, sv.polarity, v.polarity AS vote, sv.sentence_id, sv.review_id, s.score,
+           s.sentiment, s.text, s.start_char, s.end_char, r.url, {_RECENT} AS recent
+    FROM sv
+    JOIN votes v ON v.product_id = sv.product_id AND v.aspect = sv.aspect AND v.review_id = sv.review_id
+    JOIN sentences s ON s.sentence_id = sv.sentence_id
+    JOIN reviews r ON r.review_id = sv.review_id
+    ORDER BY sv.product_id, sv.aspect, s.score DESC, sv.sentence_id
 """
 
 
@@ -246,6 +286,19 @@ def _sides_first(rows: list[dict], side: str) -> list[dict]:
             return 0
         return 2 if sentiment in ("positive", "negative") else 1
     return sorted(rows, key=place)
+
+
+def _backing(rows: list[dict], side: str) -> list[dict]:
+    """The sentences a finding of ``side`` may quote, in their order: those voting ``side`` in a
+    review whose vote is ``side``. A review that mostly praises the lid counts as praise, so
+    even its one complaint about the lid is not quoted for a lid weakness.
+
+    >>> rows = [{"sentence_id": i, "polarity": p, "vote": v} for i, (p, v) in
+    ...         enumerate([("negative", "negative"), ("negative", "positive"), ("neutral", "negative")])]
+    >>> [r["sentence_id"] for r in _backing(rows, "negative")]
+    [0]
+    """
+    return [r for r in rows if r["vote"] == side and r["polarity"] == side]
 
 
 def _share_trend(rows: list[dict], hit) -> float | None:
@@ -338,9 +391,14 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
     emerging = []
     tested: dict[str, list[float]] = defaultdict(list)   # p of each aspect with enough data to test
     for (product, aspect), rows in by_aspect.items():
-        n = len(rows)
-        pos = sum(r["polarity"] == "positive" for r in rows)
-        neg = sum(r["polarity"] == "negative" for r in rows)
+        # the counts' unit is the review: one row each (its vote, its window); rows are sentences
+        first: dict[str, dict] = {}
+        for r in rows:
+            first.setdefault(r["review_id"], r)
+        votes = list(first.values())
+        n = len(votes)
+        pos = sum(r["vote"] == "positive" for r in votes)
+        neg = sum(r["vote"] == "negative" for r in votes)
         if pos > neg:
             kind, k, side = "strength", pos, "positive"
         elif neg > 0:
@@ -350,12 +408,12 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
         if kind:
             insights[(product, kind)].append({
                 "product_id": product, "kind": kind, "name": aspect, "mentions": n, "share": k / n,
-                "confidence": wilson_lower(k, n), "trend": _share_trend(rows, lambda r, s=side: r["polarity"] == s),
-                "quotes": _quotes(_sides_first([r for r in rows if r["polarity"] == side], side))})
-        recent = [r for r in rows if r["recent"] is True]
-        before = [r for r in rows if r["recent"] is False]
-        k1, n1 = sum(r["polarity"] == "negative" for r in recent), len(recent)
-        k2, n2 = sum(r["polarity"] == "negative" for r in before), len(before)
+                "confidence": wilson_lower(k, n), "trend": _share_trend(votes, lambda r, s=side: r["vote"] == s),
+                "quotes": _quotes(_sides_first(_backing(rows, side), side))})
+        recent = [r for r in votes if r["recent"] is True]
+        before = [r for r in votes if r["recent"] is False]
+        k1, n1 = sum(r["vote"] == "negative" for r in recent), len(recent)
+        k2, n2 = sum(r["vote"] == "negative" for r in before), len(before)
         if n1 >= EMERGING_MIN_RECENT and n2 >= EMERGING_MIN_BEFORE:
             tested[product].append(fisher_greater(k1, n1, k2, n2) if k1 / n1 > k2 / n2 else 1.0)
         emerging_now, z, p = is_emerging(k1, n1, k2, n2)
@@ -364,7 +422,7 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
                              "recent_negative": k1, "before_mentions": n2, "before_negative": k2,
                              "recent_share": k1 / n1, "before_share": k2 / n2, "z": z, "p_value": p,
                              "quotes": json.dumps(_quotes(_sides_first(
-                                 [r for r in recent if r["polarity"] == "negative"], "negative"))),
+                                 _backing([r for r in rows if r["recent"] is True], "negative"), "negative"))),
                              "run_id": run_id})
 
     for row in _need_insights(con, today, since):
@@ -381,9 +439,9 @@ def compute_insights(con, run_id: int) -> tuple[list[dict], list[dict]]:
 
 
 def _need_insights(con, today: date, since: date) -> list[dict]:
-    """Need findings: one mention per sentence and need, however many of its phrases name it
-    ("I wish it had a timer, it really needs a timer" is one), for the count, the rank and the
-    quotes alike."""
+    """Need findings: one mention per review and need, however many of its sentences or phrases
+    voice it ("I wish it had a timer, it really needs a timer" is one), for the count and the
+    rank; the quotes are sentences, each from another review."""
     reviews = {row[0]: (row[1], row[2], row[3]) for row in con.execute(f"""
         SELECT a.product_id, count(*), count(*) FILTER (WHERE {_RECENT}), count(*) FILTER (WHERE NOT {_RECENT})
         FROM review_analysis a JOIN reviews r USING (review_id)
@@ -406,7 +464,7 @@ def _need_insights(con, today: date, since: date) -> list[dict]:
         trend = None
         if recent_total and before_total:
             trend = len(recent_voicing) / recent_total - len(before_voicing) / before_total
-        out.append({"product_id": product, "kind": "need", "name": need, "mentions": len(mine),
+        out.append({"product_id": product, "kind": "need", "name": need, "mentions": len(voicing),
                     "share": len(voicing) / total if total else 0.0,
                     "confidence": wilson_lower(len(voicing), total), "trend": trend, "quotes": _quotes(mine)})
     return out

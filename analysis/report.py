@@ -10,14 +10,17 @@ Kinds:
 - ``summary``: one row per product and finding (strength, weakness, need) with counts,
   shares, trend and up to three quotes with the URL of their review.
 - ``aspects``: one row per product and aspect: mentions by polarity, an example of each side.
-  A sentence is one mention (the majority polarity of its terms of the aspect, a tie neutral),
-  as on the dashboard; names that are no finding (``analysis.insights.NOT_FINDINGS``) and terms
-  inside a need phrase are left out (``analysis.insights.FINDING_VOTES``, as the findings count).
+  A review is one mention, however many of its sentences name the aspect: its vote is the
+  majority of its sentences' votes (each the majority polarity of the sentence's terms of the
+  aspect; a tie neutral), as on the dashboard and in the findings; names that are no finding
+  (``analysis.insights.NOT_FINDINGS``) and terms inside a need phrase are left out
+  (``analysis.insights.FINDING_VOTES``, as the findings count).
 - ``needs``: one row per product and unmet need: how often (sentences, not phrases), in what
   words, one quote.
 - ``themes``: one row per theme (complaint or need topic) with keywords and quotes.
 - ``reviews``: one row per review with what the analysis read in it; its aspects praised and
-  criticised are its sentences' mentions as the aspects report counts them.
+  criticised are its votes as the aspects report counts them (an aspect praised in one sentence
+  and criticised in another is neither, as in a tied sentence).
 
 Cells a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return) get a leading single quote, so a hostile review cannot run code on a
@@ -42,7 +45,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.insights import FINDING_VOTES, NOT_FINDINGS
+from analysis.insights import FINDING_SENTENCES, FINDING_VOTES, NOT_FINDINGS, REVIEW_VOTES
 from data import store
 
 KINDS = ("summary", "aspects", "needs", "themes", "reviews")
@@ -58,7 +61,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("name", "the aspect (strength, weakness) or the need label"),
         ("rank", "order within its kind for the product, 1 first: by mentions x share x confidence "
                  "(a strength or weakness: its mentions on that side x confidence), then mentions"),
-        ("mentions", "review sentences behind the finding"),
+        ("mentions", "reviews behind the finding, each once (a strength or weakness: by the "
+                     "majority of its sentences on the aspect)"),
         ("share", "positive share (strength), negative share (weakness) of the mentions, or share of reviews (need), 0-1"),
         ("confidence", "lower bound of the Wilson interval of share"),
         ("trend", "change of share: last 90 days against before (empty when too few reviews)"),
@@ -73,7 +77,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("category", "product category"),
         ("side", "ours or competitor, empty when not set"),
         ("aspect", "canonical aspect, e.g. battery"),
-        ("mentions", "sentences that mention it"),
+        ("mentions", "reviews that mention it, each once, by the majority of its sentences on the aspect"),
         ("positive", "mentions with positive polarity"),
         ("negative", "mentions with negative polarity"),
         ("neutral", "mentions with neutral polarity"),
@@ -488,33 +492,37 @@ def _quotes(quotes_json: str | None, n: int) -> list[str | None]:
 
 
 def _aspects_rows(con, product, since) -> list[tuple]:
-    """One row per product and aspect, counting sentences as the dashboard and the findings do:
-    a sentence is one mention, with the majority polarity of its terms of the aspect (a tie:
-    neutral), and names that are no finding ("product", "top marks") and terms inside a need
-    phrase ("I wish it had a longer cable") are left out, as in the findings and the
-    ``aspect_monthly`` table (``analysis.insights.FINDING_VOTES``)."""
-    where, params = _filters("v", product, since)
+    """One row per product and aspect, counting reviews as the dashboard and the findings do:
+    a review is one mention, with the majority polarity of its sentences' votes on the aspect
+    (each sentence's vote the majority of its terms; a tie: neutral), and names that are no
+    finding ("product", "top marks") and terms inside a need phrase ("I wish it had a longer
+    cable") are left out, as in the findings and the ``aspect_monthly`` table
+    (``analysis.insights.FINDING_VOTES``). The examples are sentences voting as their review
+    votes: the newest positive sentence of a review voting positive, and so on."""
+    where, params = _filters("sv", product, since)
     return [tuple(r) for r in con.execute(f"""
-        WITH votes AS ({FINDING_VOTES}),
+        WITH sv AS ({FINDING_SENTENCES}),
+        votes AS ({REVIEW_VOTES.format(sentences="sv")}),
         m AS (
-            SELECT v.product_id, v.aspect, v.polarity, v.review_id, r.published_at, r.url, st.text,
-                   v.sentence_id
-            FROM votes v
-            JOIN reviews r ON r.review_id = v.review_id
-            LEFT JOIN sentences st ON st.sentence_id = v.sentence_id
+            SELECT sv.product_id, sv.aspect, v.polarity, sv.polarity AS said, sv.review_id, r.published_at,
+                   r.url, st.text, sv.sentence_id
+            FROM sv
+            JOIN votes v ON v.product_id = sv.product_id AND v.aspect = sv.aspect AND v.review_id = sv.review_id
+            JOIN reviews r ON r.review_id = sv.review_id
+            LEFT JOIN sentences st ON st.sentence_id = sv.sentence_id
             WHERE true {where}
         )
-        SELECT m.product_id, {_PRODUCT_COLUMNS}, m.aspect, count(*) AS mentions,
-               count(*) FILTER (WHERE polarity = 'positive'),
-               count(*) FILTER (WHERE polarity = 'negative'),
-               count(*) FILTER (WHERE polarity = 'neutral'),
-               round(count(*) FILTER (WHERE polarity = 'positive') / count(*), 4),
-               round(count(*) FILTER (WHERE polarity = 'negative') / count(*), 4),
+        SELECT m.product_id, {_PRODUCT_COLUMNS}, m.aspect, count(DISTINCT m.review_id) AS mentions,
+               count(DISTINCT m.review_id) FILTER (WHERE polarity = 'positive'),
+               count(DISTINCT m.review_id) FILTER (WHERE polarity = 'negative'),
+               count(DISTINCT m.review_id) FILTER (WHERE polarity = 'neutral'),
+               round(count(DISTINCT m.review_id) FILTER (WHERE polarity = 'positive') / count(DISTINCT m.review_id), 4),
+               round(count(DISTINCT m.review_id) FILTER (WHERE polarity = 'negative') / count(DISTINCT m.review_id), 4),
                count(DISTINCT m.review_id), max(m.published_at),
-               arg_max(m.text, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'positive'),
-               arg_max(m.url, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'positive'),
-               arg_max(m.text, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'negative'),
-               arg_max(m.url, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'negative')
+               arg_max(m.text, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'positive' AND said = 'positive'),
+               arg_max(m.url, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'positive' AND said = 'positive'),
+               arg_max(m.text, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'negative' AND said = 'negative'),
+               arg_max(m.url, (m.published_at, m.sentence_id)) FILTER (WHERE polarity = 'negative' AND said = 'negative')
         FROM m
         {_PRODUCT_JOINS.format(a="m")}
         GROUP BY ALL
@@ -590,11 +598,12 @@ def _themes_rows(con, product, since) -> list[tuple]:
 
 
 def _reviews_rows(con, product, since) -> list[tuple]:
-    """One row per review. Its aspects praised and criticised are its sentences' votes as the
-    aspects report and the findings count them (``analysis.insights.FINDING_VOTES``): praise and
-    complaint of one aspect in one sentence is neither, and names that are no finding or terms
-    inside a need phrase are not listed. An aspect praised in one sentence and criticised in
-    another is listed in both."""
+    """One row per review. Its aspects praised and criticised are its votes as the aspects
+    report and the findings count them (``analysis.insights.FINDING_VOTES``): one per aspect, the
+    majority of its sentences' votes, so praise and complaint of one aspect in one sentence, or
+    in as many sentences, is neither, and names that are no finding or terms inside a need
+    phrase are not listed. So the reviews listing an aspect as praised are the aspects report's
+    ``positive`` count of it."""
     where, params = _filters("r", product, since)
     rows = con.execute(f"""
         WITH votes AS ({FINDING_VOTES}),

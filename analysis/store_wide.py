@@ -149,7 +149,8 @@ def theme_inputs(con, kind: str, model: str) -> tuple[list[dict], np.ndarray]:
 
 _MONTHLY = f"""
     INSERT INTO aspect_monthly
-    -- a sentence is one mention of an aspect, as the findings count it (FINDING_VOTES); names
+    -- a review is one mention of an aspect (its majority vote, counted once however many of its
+    -- sentences name the aspect), as the findings count it (FINDING_VOTES); names
     -- that are no finding (NOT_FINDINGS: "product", "top marks") and terms inside a need phrase
     -- (asked for, not judged) are no trend either: the dashboard's store-wide emerging
     -- complaints read this table.

@@ -282,16 +282,17 @@ def theme_facts(db: str, stamp: float):
 
 @st.cache_resource(ttl=TTL, max_entries=3, show_spinner="Summarising the aspect mentions…")
 def aspect_facts(db: str, stamp: float):
-    """An in-memory DuckDB holding table ``aspect_days``: sentences mentioning each aspect, per
+    """An in-memory DuckDB holding table ``aspect_days``: reviews mentioning each aspect, per
     product, review day, stars and source, sorted by product.
 
     Columns: product_id, category, source, day, stars, aspect, positive, negative, neutral (as
-    ``facts``, so :func:`_facts_where` filters both). A sentence is one mention of an aspect, with
-    the majority polarity of its terms (a tie: neutral): the batch job's own rule,
+    ``facts``, so :func:`_facts_where` filters both). A review is one mention of an aspect,
+    however many of its sentences name it, with the majority polarity of its sentences' votes
+    (each the majority of the sentence's terms; a tie: neutral): the batch job's own rule,
     ``analysis.insights.FINDING_VOTES``, over the terms the findings and ``aspect_monthly`` count
     (no names that are no finding, no terms inside a need phrase). So with no
     filter these are the monthly table's numbers plus the undated reviews' (no date, no month:
-    the monthly table leaves them out), and with filters the same sentences, fewer.
+    the monthly table leaves them out), and with filters the same reviews, fewer.
     A review without a date counts only while no date filter is set, as in ``facts``.
 
     A term is counted under the group the last store-wide step gave it (``aspect_labels``): while
@@ -468,7 +469,7 @@ def emerging_complaints(db: str, stamp: float, f: Filters, now: date | None,
 
     Counted by the day over the periods of :func:`period_bounds` (``now``: the dashboard's
     "now", :func:`filter_choices`), in the reviews the sidebar's sources, stars and categories
-    keep; a mention is a sentence, as in :func:`aspect_facts`. The periods end at the sidebar's
+    keep; a mention is a review, as in :func:`aspect_facts`. The periods end at the sidebar's
     To date, and nothing after it counts; its From date does not cut the period before, which
     would make any complaint look like it is growing (:func:`_period_filters`).
     Columns: aspect, negative_now, negative_before, products (those with a complaint now).
@@ -630,7 +631,7 @@ def emerging_findings(db: str, stamp: float, categories: tuple[str, ...] = (), l
 @st.cache_data(ttl=TTL, show_spinner=False)
 def aspect_sentiment(db: str, stamp: float, product_ids: tuple[str, ...], f: Filters) -> pd.DataFrame:
     """Positive / negative / neutral mentions per product and aspect in the reviews every sidebar
-    filter keeps (days, stars, sources, categories); a sentence is one mention (:func:`aspect_facts`).
+    filter keeps (days, stars, sources, categories); a review is one mention (:func:`aspect_facts`).
 
     Columns: product_id, product (its name), aspect, positive, negative, neutral, mentions; most
     mentioned first.

@@ -218,17 +218,18 @@ def fmt_pp(value) -> str:
 
 def confidence_note(mentions: int, share: float | None, lower: float | None, small: int = 10) -> str:
     """Plain words for how far a finding's share can be trusted; small counts always say so.
+    ``mentions``: the reviews behind the finding (each counted once, see analysis.insights).
 
     ``lower`` is the lower bound of the share's Wilson interval (the batch job's
     ``confidence``); the gap between share and bound is the uncertainty.
 
     >>> confidence_note(3, 0.6, 0.2)
-    'low: only 3 mentions'
+    'low: only 3 reviews'
     >>> confidence_note(400, 0.5, 0.46)
     'high (share ± 4.0 pp)'
     """
     if mentions < small:
-        return f"low: only {mentions} mention{'s' if mentions != 1 else ''}"
+        return f"low: only {mentions} review{'s' if mentions != 1 else ''}"
     if _missing(share) or _missing(lower):
         return "–"
     margin = max(0.0, float(share) - float(lower))
@@ -275,10 +276,10 @@ def aspect_count_note(filters) -> str:
 
     >>> from types import SimpleNamespace as F
     >>> aspect_count_note(F(start=None, end=None, min_rating=1, max_rating=2, sources=("shop",), categories=()))
-    'A mention is a sentence naming the aspect (one per sentence, with the polarity most of its terms have), in the reviews the sidebar keeps: all dates, 1–2 stars, source shop, all categories.'
+    'A mention is a review naming the aspect (one per review, however many of its sentences name it, with the polarity most of them have), in the reviews the sidebar keeps: all dates, 1–2 stars, source shop, all categories.'
     """
-    return ("A mention is a sentence naming the aspect (one per sentence, with the polarity most of "
-            "its terms have), in the reviews the sidebar keeps: "
+    return ("A mention is a review naming the aspect (one per review, however many of its sentences "
+            "name it, with the polarity most of them have), in the reviews the sidebar keeps: "
             + ", ".join([_dates_words(filters.start, filters.end),
                          _stars_words(filters.min_rating, filters.max_rating),
                          _names_words("source", filters.sources),

@@ -128,7 +128,8 @@ def test_product_page_numbers_and_quotes(shop, monkeypatch):
     for kind in ("strength", "weakness", "need"):
         top = sql(shop, "SELECT name, mentions, quotes FROM product_insights "
                         "WHERE product_id = 'p0001' AND kind = ? AND rank = 1", [kind]).first()
-        assert f"<b>1. {top['name'].replace(' ', ' ')}</b> · {top['mentions']:,} mentions" in text
+        unit = "review" if top["mentions"] == 1 else "reviews"
+        assert f"<b>1. {top['name'].replace(' ', ' ')}</b> · {top['mentions']:,} {unit}" in text
         first_quote = json.loads(top["quotes"])[0]["text"]
         assert first_quote.split()[0] in text
     assert '<mark class="rl-aspect">' in text

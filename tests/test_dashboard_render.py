@@ -51,7 +51,7 @@ def test_number_formats():
     assert render.fmt_rating(4.256) == "4.26 ★" and render.fmt_signed(-0.1) == "-0.10"
     assert render.fmt_pct(0.256) == "25.6%" and render.fmt_pp(0.05) == "+5.0 pp"
     assert render.fmt_pct(float("nan")) == "–"
-    assert render.confidence_note(1, 1.0, 0.2) == "low: only 1 mention"
+    assert render.confidence_note(1, 1.0, 0.2) == "low: only 1 review"
 
 
 def test_stars_round_half_up_like_the_star_filters():

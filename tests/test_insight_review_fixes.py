@@ -81,9 +81,10 @@ def test_terms_inside_a_need_phrase_count_nowhere_as_aspect_mentions(tmp_path):
 TIMER_TWICE = "I wish it had a timer, and it really needs a timer."
 
 
-def test_a_need_is_counted_by_sentences_not_by_its_phrases(tmp_path):
-    """One sentence naming a need twice is one mention, in the findings and in needs.csv; and the
-    rank weighs sentences: a need said in two sentences outranks one said three times in one."""
+def test_a_need_is_counted_by_reviews_not_by_its_phrases_or_sentences(tmp_path):
+    """One sentence naming a need twice is one sentence in needs.csv, and one review asking for it
+    in two sentences is one mention in the findings (stop 30: a mention is a review), so a need
+    said in two sentences of one review weighs as much as one said three times in one."""
     db = tmp_path / "needs_double.duckdb"
     con = _hand_store(db)
     _add_review(con, "twice", "2024-06-01", [(TIMER_TWICE, "neutral", 0.7, [])])
@@ -105,15 +106,17 @@ def test_a_need_is_counted_by_sentences_not_by_its_phrases(tmp_path):
     needs = {row["name"]: row for row in _write_insights(con) if row["kind"] == "need"}
     con.close()
 
-    assert {name: row["mentions"] for name, row in needs.items()} == {"timer": 2, "lock": 1, "light": 2}
+    assert {name: row["mentions"] for name, row in needs.items()} == {"timer": 2, "lock": 1, "light": 1}
     assert [q["review_id"] for q in json.loads(needs["timer"]["quotes"])] == ["once", "twice"]
     assert len(json.loads(needs["lock"]["quotes"])) == 1
-    assert needs["light"]["rank"] < needs["lock"]["rank"]       # two sentences beat one said thrice
+    assert len(json.loads(needs["light"]["quotes"])) == 1       # each quote from another review
+    assert needs["light"]["share"] == needs["lock"]["share"]    # one review each
     frame = report.build(str(db), "needs").set_index("need")
     assert frame.loc["timer", ["mentions", "reviews"]].tolist() == [2, 2]
     assert frame.loc["lock", ["mentions", "reviews"]].tolist() == [1, 1]
+    assert frame.loc["light", ["mentions", "reviews"]].tolist() == [2, 1]
     summary = report.build(str(db), "summary")
-    assert dict(zip(summary["name"], summary["mentions"])) == {"timer": 2, "lock": 1, "light": 2}
+    assert dict(zip(summary["name"], summary["mentions"])) == {"timer": 2, "lock": 1, "light": 1}
 
 
 def test_a_weakness_quotes_complaints_then_neutral_sentences_and_praise_only_last(tmp_path):
@@ -173,16 +176,18 @@ def test_reviews_csv_lists_aspects_as_the_aspects_report_counts_them(tmp_path):
     _add_review(con, "r0", "2024-06-01", [("Good product, the battery is great but the charge is slow.", "neutral", 0.6,
                                            [("product", "product", "positive"), ("battery", "battery", "positive"),
                                             ("charge", "battery", "negative")])])
-    # praised in one sentence and criticised in another: both, truthfully
+    # praised in one sentence and criticised in another: the review's vote on the lid is a tie,
+    # neutral, so it is listed as neither, as aspects.csv counts it (one neutral review)
     _add_review(con, "r1", "2024-06-02", [("The lid is great.", "positive", 0.9, [("lid", "lid", "positive")]),
                                           ("The handle is bad.", "negative", 0.9, [("handle", "handle", "negative")]),
                                           ("The lid leaks.", "negative", 0.9, [("lid", "lid", "negative")])])
     con.close()
     reviews = report.build(str(db), "reviews").set_index("review_id")
     assert reviews.loc["r0", ["aspects_positive", "aspects_negative"]].isna().all()
-    assert reviews.loc["r1", ["aspects_positive", "aspects_negative"]].tolist() == ["lid", "handle | lid"]
+    assert reviews.loc["r1", ["aspects_positive", "aspects_negative"]].tolist() == [None, "handle"]
     aspects = report.build(str(db), "aspects").set_index("aspect")
     assert aspects.loc["battery", ["mentions", "positive", "negative", "neutral"]].tolist() == [1, 0, 0, 1]
+    assert aspects.loc["lid", ["mentions", "positive", "negative", "neutral"]].tolist() == [1, 0, 0, 1]
     assert "product" not in aspects.index
 
 

@@ -41,8 +41,8 @@ def analysed(db_path):
 
 def test_strengths_and_weaknesses_equal_sql(analysed):
     expected = store.query(analysed, f"""
-        WITH votes AS (   -- one mention per sentence and aspect, its majority polarity
-            SELECT product_id, aspect, sentence_id,
+        WITH said AS (   -- one vote per sentence and aspect, its majority polarity
+            SELECT product_id, aspect, review_id, sentence_id,
                    CASE WHEN count(*) FILTER (WHERE polarity = 'positive') > count(*) FILTER (WHERE polarity = 'negative')
                         THEN 'positive'
                         WHEN count(*) FILTER (WHERE polarity = 'negative') > count(*) FILTER (WHERE polarity = 'positive')
@@ -51,6 +51,13 @@ def test_strengths_and_weaknesses_equal_sql(analysed):
             WHERE NOT EXISTS (SELECT 1 FROM needs d WHERE d.sentence_id = m.sentence_id
                               AND d.start_char <= m.start_char AND m.end_char <= d.end_char)
             GROUP BY ALL),
+        votes AS (   -- one mention per review and aspect, the majority of its sentences' votes
+            SELECT product_id, aspect, review_id,
+                   CASE WHEN count(*) FILTER (WHERE polarity = 'positive') > count(*) FILTER (WHERE polarity = 'negative')
+                        THEN 'positive'
+                        WHEN count(*) FILTER (WHERE polarity = 'negative') > count(*) FILTER (WHERE polarity = 'positive')
+                        THEN 'negative' ELSE 'neutral' END AS polarity
+            FROM said GROUP BY ALL),
         a AS (
             SELECT product_id, aspect, count(*) AS n,
                    count(*) FILTER (WHERE polarity = 'positive') AS pos,
@@ -136,7 +143,8 @@ def test_aspect_monthly_equals_sql(analysed):
     expected = store.query(analysed, """
         SELECT m.product_id, m.aspect, date_trunc('month', r.published_at)::DATE,
                count(*) FILTER (WHERE polarity = 'positive'), count(*) FILTER (WHERE polarity = 'negative')
-        FROM (SELECT DISTINCT ON (sentence_id, aspect) * FROM aspect_mentions a
+        -- one mention per review and aspect (the fixture's reviews never disagree with themselves)
+        FROM (SELECT DISTINCT ON (review_id, aspect) * FROM aspect_mentions a
               -- a term inside a need phrase is asked for, not judged: no mention
               WHERE NOT EXISTS (SELECT 1 FROM needs d WHERE d.sentence_id = a.sentence_id
                                 AND d.start_char <= a.start_char AND a.end_char <= d.end_char)) m

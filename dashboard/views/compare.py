@@ -70,7 +70,7 @@ for column, measure, title in ((left, "positive_share", "Share positive per aspe
 
 volume = px.bar(chart_data, x="aspect", y="mentions", color="product", barmode="group",
                 category_orders={"aspect": chart_order}, title="Volume: mentions per aspect",
-                labels={"mentions": "Mentions (sentences)", "aspect": "Aspect", "product": "Product"})
+                labels={"mentions": "Mentions (reviews)", "aspect": "Aspect", "product": "Product"})
 volume.update_layout(height=340, margin=dict(t=50, b=40))
 st.plotly_chart(volume, width="stretch", key="compare_volume")
 

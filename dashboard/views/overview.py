@@ -102,7 +102,7 @@ if emerging.empty:
                f"{f.period_days} days before.")
 else:
     emerging = emerging.assign(change=emerging["negative_now"] - emerging["negative_before"])
-    st.caption(f"Negative mentions per aspect (sentences) in the reviews the sidebar's categories, "
+    st.caption(f"Negative mentions per aspect (one per review) in the reviews the sidebar's categories, "
                f"ratings and sources keep: the last {f.period_days} days up to {end} against the "
                f"{f.period_days} days before, by the review dates (the From date does not shorten the "
                f"period before).")

@@ -92,7 +92,7 @@ else:
                 trend = f" · trend {render.fmt_pp(row.trend)}" if row.trend == row.trend and row.trend is not None else ""
                 st.markdown(
                     f'<div class="rl-finding"><b>{row.rank}. {render.safe_text(row.name)}</b> '
-                    f'· {render.fmt_int(row.mentions)} mentions · {render.fmt_pct(row.share)} '
+                    f'· {render.fmt_int(row.mentions)} review{"s" if row.mentions != 1 else ""} · {render.fmt_pct(row.share)} '
                     f'{SHARE_MEANING[kind]}{render.safe_text(trend)}<br>'
                     f'<small>confidence: {render.safe_text(render.confidence_note(int(row.mentions), row.share, row.confidence))}</small></div>',
                     unsafe_allow_html=True)
@@ -135,7 +135,7 @@ with left:
                        category_orders={"aspect": [render.chart_text(a) for a in aspects["aspect"]],
                                         "polarity": ["positive", "neutral", "negative"]},
                        title="Aspect sentiment (top 15 aspects)",
-                       labels={"mentions": "Mentions (sentences)", "aspect": "Aspect", "polarity": "Polarity"})
+                       labels={"mentions": "Mentions (reviews)", "aspect": "Aspect", "polarity": "Polarity"})
         chart.update_layout(height=420, margin=dict(t=50, b=40), legend_title_text="")
         st.plotly_chart(chart, width="stretch", key="aspect_chart")
         st.caption(render.aspect_count_note(f))

@@ -98,7 +98,7 @@ CREATE TABLE product_insights (
     kind         VARCHAR NOT NULL,       -- 'strength', 'weakness', 'need'
     name         VARCHAR NOT NULL,       -- aspect or need label
     rank         INTEGER NOT NULL,
-    mentions     INTEGER NOT NULL,       -- review sentences behind it
+    mentions     INTEGER NOT NULL,       -- reviews behind it, each once (sentences before stop 30)
     share        DOUBLE NOT NULL,        -- positive (strength) / negative (weakness) share of mentions, or share of reviews (need)
     confidence   DOUBLE NOT NULL,        -- lower bound of the Wilson interval of share
     trend        DOUBLE,                 -- change of share: last 90 days against before
