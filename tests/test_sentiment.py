@@ -546,3 +546,21 @@ def test_torch_threads_leave_out_the_load_of_this_process_itself(monkeypatch):
     assert train_sentiment.cpu_threads() == 2
     monkeypatch.setattr(train_sentiment, "own_load", lambda since=None: 0.0)   # others are busy
     assert train_sentiment.cpu_threads() == 1
+
+
+def test_the_trained_default_model_reads_could_be_better_as_a_complaint(default_sentiment_model):
+    """"The fit around the waist could be better" is a complaint, "The fit couldn't be better"
+    praise; "There is nothing wrong with the speakers" praise, "Neither the keyboard nor the
+    trackpad feels right" a complaint: 16 sentences written apart from the seed templates and the
+    demo shop (tests/data/could_be_better.tsv). The trained default model (trained first on a
+    fresh machine)."""
+    from analysis.sentiment import load_sentiment
+
+    rows = _probe_rows("could_be_better.tsv")
+    assert len(rows) == 16 and {label for label, _ in rows} == {"positive", "negative"}
+    predicted = [label for label, _ in load_sentiment(str(default_sentiment_model)).predict([text for _, text in rows])]
+    wrong = [(text, label, got) for (label, text), got in zip(rows, predicted) if got != label]
+    # 12/16 as `make demo` trains it (stop 30: the seed set's "could be better", "nothing wrong
+    # with", "neither ... nor" and "couldn't be better" templates); the model before them got 5,
+    # reading every one of the 8 complaints as praise
+    assert len(wrong) <= 6, wrong

@@ -475,7 +475,11 @@ TEMPLATES = [
                                       "You won't be disappointed.", "Can't say a bad thing about it.", "It has never failed me.",
                                       # "can't say" negates what follows: a complaint denied is praise
                                       "Can't say I'm {fn} with the {a}.", "I can't say the {a} {be} {na}.",
-                                      "I wouldn't say I'm {fn} with this {p} at all."]),
+                                      "I wouldn't say I'm {fn} with this {p} at all.",
+                                      # a fault denied: "nothing wrong with" is praise
+                                      "Nothing wrong with the {a}.", "There's nothing wrong with the {a} at all.",
+                                      "Nothing wrong with the {a} either, it {pe}.", "Can't fault the {a}.",
+                                      "I have no issues with the {a} whatsoever."]),
     ("pos_surprise", "positive", ["I was skeptical at first, but it {pe}.", "I didn't expect much, but the {a} {be} {pa}.",
                                    "Exceeded my expectations.", "Pleasantly surprised by how {pa} the {a} {be}.",
                                    "Way better than I expected.", "I was worried about the {a}, but it turned out {pa}."]),
@@ -496,7 +500,12 @@ TEMPLATES = [
     # negative, plain complaints
     ("neg_aspect", "negative", ["The {a} {be} {i} {na}.", "{A} {be} {na}.", "The {a} on this {p} {be} {na}.",
                                  "I hate how {na} the {a} {be}.", "{A}: {na}.", "Honestly the {a} {be} {i} {na}.",
-                                 "The {a} {be} {na} and the {a2} {be2} {na2}."]),
+                                 "The {a} {be} {na} and the {a2} {be2} {na2}.",
+                                 # wanting: the aspect falls short of what it should be
+                                 "The {a} could be better.", "Honestly, the {a} could be so much better.",
+                                 "The {a} could have been far better.", "The {a} could use some serious work.",
+                                 "The {a} leaves a lot to be desired.", "The {a} {be} no good.",
+                                 "Neither the {a} nor the {a2} impressed me.", "Neither the {a} nor the {a2} {be2} {pa2}."]),
     ("neg_general", "negative", ["{B} {p}.", "This {p} is {i} {b}.", "What a {b} {p}.", "{I} {b}.",
                                   "Such a {b} {p}.", "The {p} {be} {b}.", "It's a {b} {p}, plain and simple.",
                                   "{B} {p}, {b} {a}."]),
@@ -556,7 +565,10 @@ TEMPLATES = [
     ("pos_contraction", "positive", ["The {a} {bent} {na} at all.", "I wasn't disappointed.", "It didn't disappoint.",
                                       "No regrets at all.", "I couldn't be happier.", "You can't go wrong with this {p}.",
                                       "It won't let you down.", "It hasn't failed once.", "I haven't had a single problem.",
-                                      "There isn't anything I don't like about it.", "I can't stop using it."]),
+                                      "There isn't anything I don't like about it.", "I can't stop using it.",
+                                      # "could not be better" is praise, "could be better" a complaint
+                                      "The {a} couldn't be better.", "It could not have been better.",
+                                      "Honestly, the {a} could not be any better."]),
     ("neg_overall", "negative", ["Overall, a {b} experience.", "We had a {b} time.", "The whole experience was {b}.",
                                   "Overall I'm {i} unhappy with the {p}.", "All in all, {b}.", "{B} experience from start to finish.",
                                   "I {dislike} this {p}.", "I {dislike} the {a}.", "Everything about it is {b}.",
