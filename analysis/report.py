@@ -557,7 +557,7 @@ def _needs_rows(con, product, since) -> list[tuple]:
         {_PRODUCT_JOINS.format(a="n")}
         LEFT JOIN analysed an ON an.product_id = n.product_id
         GROUP BY n.product_id, p.title, p.category, s.side, n.need
-        ORDER BY n.product_id, mentions DESC, n.need
+        ORDER BY n.product_id, count(DISTINCT n.review_id) DESC, mentions DESC, n.need
     """, params + _filters("a", product, since)[1]).fetchall()
     out = []
     for row in rows:

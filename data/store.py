@@ -464,16 +464,18 @@ _REPLACED = "superseded_by <> review_id"
 
 
 def _drop_versions_read_again(con: duckdb.DuckDBPyConnection, params: dict) -> None:
-    """Take out of ``reviews`` again the earlier versions that this crawl (or an unfinished one)
-    stored as it read them again (:func:`insert_reviews`) and that replaced nothing: they stay
-    kept in ``review_versions`` only, and count as duplicates for the run that stored them."""
+    """Take out of ``reviews`` again the earlier versions that this crawl, or a crawl killed
+    before its end (``failed``: the next crawl marks a run left ``running`` so), stored as it
+    read them again (:func:`insert_reviews`) and that replaced nothing: they stay kept in
+    ``review_versions`` only, and count as duplicates for the run that stored them. A killed
+    crawl's are dropped whether or not this crawl read them: left, the old version would stay
+    current beside the new one for good, and block the next edit's match."""
     again = con.execute(f"""
         SELECT collect_run_id, list(review_id) FROM reviews
-        WHERE review_id IN (SELECT unnest($seen::VARCHAR[]))
-          AND collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl'
-                                 AND (run_id = $run OR status NOT IN ('ok', 'partial')))
+        WHERE collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl'
+                                 AND (run_id = $run OR status = 'failed'))
           AND review_id IN (SELECT review_id FROM review_versions WHERE {_REPLACED})
-        GROUP BY collect_run_id""", {"run": params["run"], "seen": params["seen"]}).fetchall()
+        GROUP BY collect_run_id""", {"run": params["run"]}).fetchall()
     for run, ids in again:
         con.execute("DELETE FROM reviews WHERE list_contains(?, review_id) AND collect_run_id = ?",
                     [ids, run]).fetchall()

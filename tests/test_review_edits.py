@@ -31,6 +31,8 @@ def _collect(db, kind: str, reviews: list[dict], source: str = "shop.test",
     for row in rows:
         row["review_id"] = store.review_id(row["product_id"], row["author"], row["published_at"], row["body"])
     with store.writer(db) as con:
+        if kind == "crawl":  # a crawl marks one left running (killed) failed, as crawler.crawl._begin_run
+            con.execute("UPDATE collect_runs SET status = 'failed' WHERE kind = 'crawl' AND status = 'running'")
         run_id = store.start_collect_run(con, kind, "test")
         for row in rows:
             row["collect_run_id"] = run_id
@@ -361,6 +363,25 @@ def test_an_edit_taken_back_that_a_killed_crawl_stored_is_settled_by_the_next_cr
     _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V1}])
     assert (new, edited) == (0, 1)
     assert _bodies(db) == [V1] and _bodies(db, "review_versions") == [V2]
+
+
+def test_an_earlier_version_a_killed_crawl_stored_leaves_even_when_not_read_again(tmp_path):
+    """A killed crawl stored V1 read again (a stale page) and never settled it; the next crawl
+    reads only V2. V1 must not stay current beside V2 for good, nor block the next edit (review
+    rv30: before, both stayed, and V3 was stored as a third review)."""
+    db = _store(tmp_path)
+    _collect(db, "crawl", [{"author": "Ann", "body": V1}])
+    _collect(db, "crawl", [{"author": "Ann", "body": V2}])
+    killed, _, _ = _collect(db, "crawl", [{"author": "Ann", "body": V1}], status=None)
+    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V2}])
+    assert (new, edited) == (0, 0)
+    assert _bodies(db) == [V2] and _bodies(db, "review_versions") == [V1]
+    assert store.query(db, "SELECT reviews_new, duplicates FROM collect_runs WHERE run_id = ?",
+                       [killed]).rows == [(0, 1)]
+    V3 = "Lid replaced, fine now."
+    _, new, edited = _collect(db, "crawl", [{"author": "Ann", "body": V3}])
+    assert (new, edited) == (1, 1)
+    assert _bodies(db) == [V3] and _bodies(db, "review_versions") == [V1, V2]
 
 
 def test_the_crawl_pipeline_settles_an_imported_review_edited_and_taken_back(tmp_path):

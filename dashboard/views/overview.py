@@ -79,15 +79,15 @@ else:
         st.markdown(
             f'<div class="rl-finding"><b>{render.safe_text(row.product)}: {render.safe_text(row.aspect)}</b> · '
             f'negative {render.fmt_pct(row.before_share)} → {render.fmt_pct(row.recent_share)} '
-            f'({render.fmt_int(row.recent_mentions)} recent mentions, {render.fmt_p(row.p_value)})</div>'
+            f'({render.fmt_int(row.recent_mentions)} recent reviews naming it, {render.fmt_p(row.p_value)})</div>'
             + (render.quote_html(quote.get("text", ""), *queries.quote_mark(marks, quote, "aspect", row.aspect),
                                  row.aspect, quote.get("url")) if quote else ""),
             unsafe_allow_html=True)
     table = findings.drop(columns=["quotes", "product_id"])
     st.dataframe(table.rename(columns={
         "product": "Product", "aspect": "Aspect", "recent_share": "Negative share, last 90 days",
-        "before_share": "Negative share, before", "recent_mentions": "Mentions, last 90 days",
-        "before_mentions": "Mentions, before", "p_value": "p-value"}),
+        "before_share": "Negative share, before", "recent_mentions": "Reviews naming it, last 90 days",
+        "before_mentions": "Reviews naming it, before", "p_value": "p-value"}),
         hide_index=True, width="stretch", key="emerging_findings_table",
         column_config={"Negative share, last 90 days": st.column_config.NumberColumn(format="percent"),
                        "Negative share, before": st.column_config.NumberColumn(format="percent"),
