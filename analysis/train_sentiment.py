@@ -130,7 +130,7 @@ def _distant_key(sentence: str) -> str:
     return re.sub(r"\d+", "0", " ".join(sentence.lower().split()))
 
 
-def distant_rows(db: str | os.PathLike | None, limit: int, seed: int = 0) -> list[dict]:
+def distant_rows(db: str | os.PathLike | None, limit: int, seed: int = 0, log=None) -> list[dict]:
     """Sentences of the store's rated English reviews as distant labels: 1-2 stars negative,
     4-5 stars positive (3 stars say too little). At most ``limit`` rows, balanced, [] without a store.
     A sentence found in both low- and high-rated reviews (numbers aside: "Bought this 3 months
@@ -150,7 +150,9 @@ def distant_rows(db: str | os.PathLike | None, limit: int, seed: int = 0) -> lis
             db,
             "SELECT body, rating FROM reviews WHERE rating IS NOT NULL AND (rating <= 2 OR rating >= 4) "
             "AND (language IS NULL OR language = 'en') ORDER BY review_id").rows
-    except Exception:  # an old, busy or foreign file: train on the seed set alone
+    except Exception as exc:  # an old, busy or foreign file: train on the seed set alone, and say why
+        if log:
+            log(f"no distant labels: cannot read the reviews of {db} ({exc}); training on the seed set alone")
         return []
     by_label: dict[str, list[str]] = {"negative": [], "positive": []}
     for body, rating in rows:
@@ -232,7 +234,7 @@ def train(out_dir: str | os.PathLike | None = None, db: str | os.PathLike | None
         templated = [r for r in train_rows if r.get("family") not in NATURAL_FAMILIES]
         train_rows = natural + _balanced_sample(templated, max(0, limit - len(natural)), rng)
     epochs = 1 if epochs is None else epochs
-    distant = distant_rows(db, int(len(train_rows) * DISTANT_SHARE), seed) if not quick else []
+    distant = distant_rows(db, int(len(train_rows) * DISTANT_SHARE), seed, log=log) if not quick else []
     # checked: the seed set first, then the store's sentences its model agrees with (below)
     second_pass = check_distant and bool(distant)
     rows = train_rows + ([] if second_pass else distant)

@@ -333,6 +333,18 @@ def test_distant_labels_come_from_rated_english_reviews_capped_and_balanced(db_p
     assert distant_rows(None, limit=10) == [] and distant_rows(db_path + ".missing", limit=10) == []
 
 
+def test_a_store_the_training_cannot_read_is_named_not_silently_skipped(tmp_path):
+    """A store at an older schema (or not a DuckDB file) gives no distant labels: the training says
+    so and why, instead of training on the seed set alone without a word."""
+    from analysis.train_sentiment import distant_rows
+
+    foreign = tmp_path / "notes.duckdb"
+    foreign.write_text("not a database")
+    said: list[str] = []
+    assert distant_rows(str(foreign), limit=10, log=said.append) == []
+    assert len(said) == 1 and str(foreign) in said[0] and "seed set alone" in said[0]
+
+
 def test_a_sentence_found_in_low_and_high_rated_reviews_is_no_distant_label(db_path):
     """"Bought this 3 months ago." opens one-star and five-star reviews alike: as a distant label
     it taught the model that the opener is a complaint, and the demo's largest complaint themes
