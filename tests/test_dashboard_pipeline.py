@@ -59,7 +59,7 @@ def test_product_page_shows_the_jobs_findings_with_marked_quotes(analysed, monke
     text = "\n".join(m.value for m in at.markdown)
     top = store.query(analysed, "SELECT name, mentions, quotes FROM product_insights "
                                 "WHERE product_id = 'kettle' AND kind = 'strength' ORDER BY run_id DESC, rank LIMIT 1").first()
-    assert f"<b>1. {top['name']}</b> · {top['mentions']:,} mentions" in text
+    assert f"<b>1. {top['name']}</b> · {top['mentions']:,} review{'s' if top['mentions'] != 1 else ''}" in text
     quote = json.loads(top["quotes"])[0]
     # the job's quote offsets are the sentence's place in the body; the mark is the aspect term
     term = store.query(analysed, "SELECT term FROM aspect_mentions WHERE sentence_id = ? AND aspect = ?",
