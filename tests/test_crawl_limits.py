@@ -13,44 +13,12 @@ import json
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from crawler.crawl import _config, _known_review_ids, child_env, run_crawl
-from crawler.demo_shop.server import running
 from data import store
-
-
-@contextmanager
-def _site(route):
-    """A loopback HTTP server answering each GET with ``route(path, host) -> (status, headers,
-    body)``. Yields ``(base URL, log)``, the log holding ``(monotonic time, host, path)`` per
-    request. It also answers as an HTTP proxy (absolute URLs), for host names other than
-    127.0.0.1."""
-    log: list[tuple[float, str, str]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-        def do_GET(self):
-            host, path = self.headers.get("Host", ""), self.path
-            if path.startswith("http://"):  # a proxied request
-                host, _, rest = path[len("http://"):].partition("/")
-                path = "/" + rest
-            log.append((time.monotonic(), host, path))
-            status, headers, body = route(path, host)
-            self.send_response(status)
-            for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with running(Handler) as url:
-        yield url, log
+from loopback_site import loopback_site
 
 
 def _product(name: str, reviews: list[str], next_href: str | None = None) -> bytes:
@@ -87,7 +55,7 @@ def _shop_of_categories(path: str, host: str):
 @pytest.mark.slow
 def test_the_listing_limit_counts_per_start_url_and_records_what_it_cut(tmp_path):
     db = str(tmp_path / "shop.duckdb")
-    with _site(_shop_of_categories) as (base, log):
+    with loopback_site(_shop_of_categories) as (base, log):
         config = _config(db, [f"{base}/c/{category}" for category in LISTING_PAGES],
                          max_pages=None, incremental=True, profile=None, obey_robots=False,
                          user_agent=None, polite=False, category=None, product_pattern=None,
@@ -138,7 +106,7 @@ def test_an_incremental_crawl_of_a_shop_that_redirects_to_www_stops_at_known_rev
     for name in ("no_proxy", "NO_PROXY", "HTTP_PROXY", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
     db = str(tmp_path / "shop.duckdb")
-    with _site(_shop_on_www) as (base, log):
+    with loopback_site(_shop_on_www) as (base, log):
         monkeypatch.setenv("http_proxy", base)
         first = run_crawl(db, ["http://shop.test/p/kettle"], polite=False, progress=False)
         assert first["status"] == "ok" and first["reviews_new"] == 15, first
@@ -192,7 +160,7 @@ def test_a_429_with_retry_after_holds_every_request_to_the_shop(tmp_path):
             return 200, {}, _product("B", ["B boils quickly."])
         return 404, {}, b"<html><body>nothing here</body></html>"
 
-    with _site(route) as (base, log):
+    with loopback_site(route) as (base, log):
         # polite=False: no delay between requests, so only the hold can keep them back
         summary = run_crawl(str(tmp_path / "shop.duckdb"), [f"{base}/c"], polite=False, progress=False, obey_robots=False)
     assert summary["status"] == "ok" and summary["reviews_new"] == 3, summary

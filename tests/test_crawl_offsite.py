@@ -13,37 +13,17 @@ from __future__ import annotations
 
 import json
 from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from crawler.crawl import run_crawl
-from crawler.demo_shop.server import running
 from data import store
+from loopback_site import loopback_site
 
 
-@contextmanager
-def _site(route):
-    """A loopback site answering GETs with ``route(path) -> (status, headers, body)``; yields
-    ``(base URL, paths asked for)``."""
-    paths: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format, *args):
-            pass
-
-        def do_GET(self):
-            paths.append(self.path)
-            status, headers, body = route(self.path)
-            self.send_response(status)
-            for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with running(Handler) as url:
-        yield url, paths
+def _paths(log) -> list[str]:
+    """The paths a loopback site was asked for, from its log (time, host, path)."""
+    return [path for _, _, path in log]
 
 
 def _product(name: str) -> bytes:
@@ -62,14 +42,14 @@ NOT_FOUND = (404, {}, b"<html><body>nothing here</body></html>")
 def _shop_and_elsewhere(routes):
     """The shop on 127.0.0.1 (``routes(path, shop URL, elsewhere URL)``) and another site,
     reached as ``localhost``, that the shop redirects to. Yields ``(shop URL, elsewhere URL,
-    shop's paths, elsewhere's paths)``."""
+    shop's log, elsewhere's log: see tests/loopback_site.py)``."""
     with ExitStack() as stack:
-        other, other_paths = stack.enter_context(_site(lambda path: (200, {}, _product("Elsewhere"))))
+        other, other_log = stack.enter_context(loopback_site(lambda path, host: (200, {}, _product("Elsewhere"))))
         elsewhere = other.replace("127.0.0.1", "localhost")
         base: list[str] = []
-        shop, shop_paths = stack.enter_context(_site(lambda path: routes(path, base[0], elsewhere)))
+        shop, shop_log = stack.enter_context(loopback_site(lambda path, host: routes(path, base[0], elsewhere)))
         base.append(shop)
-        yield shop, elsewhere, shop_paths, other_paths
+        yield shop, elsewhere, shop_log, other_log
 
 
 @pytest.fixture(autouse=True)
@@ -87,10 +67,10 @@ def test_a_start_url_that_redirects_to_another_host_fails_naming_the_redirect(tm
             return 301, {"Location": f"{elsewhere}/new-shop"}, b""
         return NOT_FOUND
 
-    with _shop_and_elsewhere(routes) as (shop, elsewhere, shop_paths, other_paths):
+    with _shop_and_elsewhere(routes) as (shop, elsewhere, shop_log, other_log):
         summary = run_crawl(db, [f"{shop}/shop"], polite=False, progress=False, timeout=120)
-    assert "/shop" in shop_paths
-    assert other_paths == []  # the other host is not crawled, not even its robots.txt
+    assert "/shop" in _paths(shop_log)
+    assert _paths(other_log) == []  # the other host is not crawled, not even its robots.txt
     assert summary["status"] == "failed" and summary["pages"] == 0, summary
     assert summary["problems"] == {"offsite_link": 1}, summary
     row = store.query(db, "SELECT status, problems FROM collect_runs WHERE run_id = ?",
@@ -120,10 +100,10 @@ def test_a_page_redirected_to_another_host_is_an_offsite_link_and_the_run_goes_o
             return 302, {"Location": f"{elsewhere}/p/moved"}, b""
         return NOT_FOUND
 
-    with _shop_and_elsewhere(routes) as (shop, elsewhere, shop_paths, other_paths):
+    with _shop_and_elsewhere(routes) as (shop, elsewhere, shop_log, other_log):
         summary = run_crawl(db, [f"{shop}/sitemap.xml"], polite=False, progress=False, timeout=120)
-    assert other_paths == []
-    assert "/p/moved" in shop_paths
+    assert _paths(other_log) == []
+    assert "/p/moved" in _paths(shop_log)
     # The link elsewhere (as before) and the redirect elsewhere are both off-site links:
     # counted, not errors; the sitemap and the product here were read.
     assert summary["status"] == "ok" and summary["pages"] == 2 and summary["reviews_new"] == 1, summary
