@@ -159,18 +159,22 @@ def reference_date(con) -> date | None:
 # date or dated after today (a typo'd "2062"): in neither window.
 _RECENT = "CASE WHEN r.published_at <= ? THEN r.published_at >= ? END"
 
+def _majority(alias: str, over: str = "") -> str:
+    """SQL: 'positive' or 'negative' when that side has more of the rows of ``alias`` (grouped, or
+    in the window ``over``), else 'neutral' (a tie, or only neutral rows)."""
+    pos = f"count(*) FILTER (WHERE {alias}.polarity = 'positive'){over}"
+    neg = f"count(*) FILTER (WHERE {alias}.polarity = 'negative'){over}"
+    return (f"CASE WHEN {pos} > {neg} THEN 'positive' WHEN {neg} > {pos} THEN 'negative' "
+            f"ELSE 'neutral' END")
+
+
 # One vote per sentence and aspect: the majority polarity of the sentence's terms of it (a tie:
 # neutral). ``{where}`` filters the terms first. The counts are of reviews (:data:`REVIEW_VOTES`);
 # the sentence votes pick the quotes.
-SENTENCE_VOTES = """
-    SELECT m.product_id, m.aspect, m.review_id, m.sentence_id,
-           CASE WHEN count(*) FILTER (WHERE m.polarity = 'positive') > count(*) FILTER (WHERE m.polarity = 'negative')
-                THEN 'positive'
-                WHEN count(*) FILTER (WHERE m.polarity = 'negative') > count(*) FILTER (WHERE m.polarity = 'positive')
-                THEN 'negative'
-                ELSE 'neutral' END AS polarity
+SENTENCE_VOTES = f"""
+    SELECT m.product_id, m.aspect, m.review_id, m.sentence_id, {_majority("m")} AS polarity
     FROM aspect_mentions m
-    WHERE {where}
+    WHERE {{where}}
     GROUP BY m.product_id, m.aspect, m.review_id, m.sentence_id
 """
 
@@ -178,15 +182,9 @@ SENTENCE_VOTES = """
 # (``{sentences}``: a relation with SENTENCE_VOTES' columns), a tie or only neutral sentences
 # neutral, as a sentence's majority of its terms. Columns: product_id, aspect, review_id,
 # polarity, sentences (how many of the review's sentences name the aspect).
-REVIEW_VOTES = """
-    SELECT sv.product_id, sv.aspect, sv.review_id,
-           CASE WHEN count(*) FILTER (WHERE sv.polarity = 'positive') > count(*) FILTER (WHERE sv.polarity = 'negative')
-                THEN 'positive'
-                WHEN count(*) FILTER (WHERE sv.polarity = 'negative') > count(*) FILTER (WHERE sv.polarity = 'positive')
-                THEN 'negative'
-                ELSE 'neutral' END AS polarity,
-           count(*) AS sentences
-    FROM {sentences} sv
+REVIEW_VOTES = f"""
+    SELECT sv.product_id, sv.aspect, sv.review_id, {_majority("sv")} AS polarity, count(*) AS sentences
+    FROM {{sentences}} sv
     GROUP BY sv.product_id, sv.aspect, sv.review_id
 """
 
@@ -209,15 +207,20 @@ FINDING_SENTENCES = SENTENCE_VOTES.format(where=A_FINDING)
 # sorted(NOT_FINDINGS). Columns: product_id, aspect, review_id, polarity, sentences.
 FINDING_VOTES = REVIEW_VOTES.format(sentences=f"({FINDING_SENTENCES})")
 
-# Each sentence vote with its review's vote (``vote``): the counts read one row per review, the
-# quotes the sentences.
+# Each sentence vote of FINDING_SENTENCES with its review's vote (``vote``, REVIEW_VOTES' rule as a
+# window over the review's sentences): the counts read one row per review, the quotes and a
+# report's examples the sentences. One parameter: sorted(NOT_FINDINGS). Columns: product_id,
+# aspect, review_id, sentence_id, polarity (the sentence's), vote (its review's).
+VOTED_SENTENCES = f"""
+    SELECT sv.*, {_majority("sv", " OVER (PARTITION BY sv.product_id, sv.aspect, sv.review_id)")} AS vote
+    FROM ({FINDING_SENTENCES}) sv
+"""
+
 _MENTIONS = f"""
-    WITH sv AS ({FINDING_SENTENCES}),
-    votes AS ({REVIEW_VOTES.format(sentences="sv")})
-    SELECT sv.product_id, sv.aspect, sv.polarity, v.polarity AS vote, sv.sentence_id, sv.review_id, s.score,
+    WITH sv AS ({VOTED_SENTENCES})
+    SELECT sv.product_id, sv.aspect, sv.polarity, sv.vote, sv.sentence_id, sv.review_id, s.score,
            s.sentiment, s.text, s.start_char, s.end_char, r.url, {_RECENT} AS recent
     FROM sv
-    JOIN votes v ON v.product_id = sv.product_id AND v.aspect = sv.aspect AND v.review_id = sv.review_id
     JOIN sentences s ON s.sentence_id = sv.sentence_id
     JOIN reviews r ON r.review_id = sv.review_id
     ORDER BY sv.product_id, sv.aspect, s.score DESC, sv.sentence_id

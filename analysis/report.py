@@ -45,7 +45,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.insights import FINDING_SENTENCES, FINDING_VOTES, NOT_FINDINGS, REVIEW_VOTES
+from analysis.insights import FINDING_VOTES, NOT_FINDINGS, VOTED_SENTENCES
 from data import store
 
 KINDS = ("summary", "aspects", "needs", "themes", "reviews")
@@ -501,13 +501,10 @@ def _aspects_rows(con, product, since) -> list[tuple]:
     votes: the newest positive sentence of a review voting positive, and so on."""
     where, params = _filters("sv", product, since)
     return [tuple(r) for r in con.execute(f"""
-        WITH sv AS ({FINDING_SENTENCES}),
-        votes AS ({REVIEW_VOTES.format(sentences="sv")}),
-        m AS (
-            SELECT sv.product_id, sv.aspect, v.polarity, sv.polarity AS said, sv.review_id, r.published_at,
+        WITH m AS (
+            SELECT sv.product_id, sv.aspect, sv.vote AS polarity, sv.polarity AS said, sv.review_id, r.published_at,
                    r.url, st.text, sv.sentence_id
-            FROM sv
-            JOIN votes v ON v.product_id = sv.product_id AND v.aspect = sv.aspect AND v.review_id = sv.review_id
+            FROM ({VOTED_SENTENCES}) sv
             JOIN reviews r ON r.review_id = sv.review_id
             LEFT JOIN sentences st ON st.sentence_id = sv.sentence_id
             WHERE true {where}
