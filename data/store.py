@@ -452,7 +452,7 @@ def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int, seen: Iterable
             con.execute("DELETE FROM review_sightings WHERE review_id IN (SELECT old_id FROM _edits)").fetchall()
             con.execute("UPDATE collect_runs SET reviews_edited = reviews_edited + ? WHERE run_id = ?",
                         [moved, run_id]).fetchall()
-        _drop_versions_read_again(con, params)
+        _drop_versions_read_again(con, run_id)
     finally:
         con.execute("DROP TABLE IF EXISTS _edits").fetchall()
     return int(moved)
@@ -463,7 +463,7 @@ def supersede_edited(con: duckdb.DuckDBPyConnection, run_id: int, seen: Iterable
 _REPLACED = "superseded_by <> review_id"
 
 
-def _drop_versions_read_again(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+def _drop_versions_read_again(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
     """Take out of ``reviews`` again the earlier versions that this crawl, or a crawl killed
     before its end (``failed``: the next crawl marks a run left ``running`` so), stored as it
     read them again (:func:`insert_reviews`) and that replaced nothing: they stay kept in
@@ -475,7 +475,7 @@ def _drop_versions_read_again(con: duckdb.DuckDBPyConnection, params: dict) -> N
         WHERE collect_run_id IN (SELECT run_id FROM collect_runs WHERE kind = 'crawl'
                                  AND (run_id = $run OR status = 'failed'))
           AND review_id IN (SELECT review_id FROM review_versions WHERE {_REPLACED})
-        GROUP BY collect_run_id""", {"run": params["run"]}).fetchall()
+        GROUP BY collect_run_id""", {"run": run_id}).fetchall()
     for run, ids in again:
         con.execute("DELETE FROM reviews WHERE list_contains(?, review_id) AND collect_run_id = ?",
                     [ids, run]).fetchall()
